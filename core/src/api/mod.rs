@@ -1,0 +1,26 @@
+//! The JSON request and response types of the HTTP API, shared by the server and
+//! the clients. Requests arrive as plain strings and are parsed here, field by
+//! field, into validated domain values; every invalid field is reported at once.
+
+pub mod auth;
+pub mod org;
+pub mod page;
+
+pub use auth::*;
+pub use org::*;
+pub use page::*;
+
+use crate::error::{ErrorCode, FieldErrors};
+
+/// A parsed optional field: absent stays `None`, present must be valid.
+pub(crate) fn optional<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, ErrorCode>,
+) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(s) => errors.check(field, parse(s)).map(Some),
+    }
+}

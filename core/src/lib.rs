@@ -1,0 +1,15 @@
+//! The Tawasul domain: validated values, roles and permissions, the organisation
+//! model, the one authorization function, error codes with Arabic and English
+//! messages, and the request/response types shared with clients. No I/O, no clock.
+
+pub mod api;
+pub mod error;
+pub mod ids;
+pub mod identity;
+pub mod lang;
+pub mod org;
+pub mod permissions;
+pub mod policy;
+
+pub use error::{ErrorCode, ErrorKind, FieldError, FieldErrors};
+pub use lang::Lang;
