@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -33,7 +35,9 @@ impl Lang {
         let mut best: Option<(f32, Lang)> = None;
         for part in header.split(',') {
             let mut pieces = part.split(';');
-            let Some(tag) = pieces.next().and_then(Lang::parse) else { continue };
+            let Some(tag) = pieces.next().and_then(Lang::parse) else {
+                continue;
+            };
             let q = pieces
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.trim().parse::<f32>().ok())
@@ -54,7 +58,10 @@ mod tests {
     fn accept_language_picks_by_quality_and_defaults_to_arabic() {
         assert_eq!(Lang::from_accept_language("en"), Lang::En);
         assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, ar;q=0.8"), Lang::Ar);
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, ar;q=0.8"),
+            Lang::Ar
+        );
         assert_eq!(Lang::from_accept_language("fr"), Lang::Ar);
         assert_eq!(Lang::from_accept_language(""), Lang::Ar);
         assert_eq!(Lang::from_accept_language("ar-SA"), Lang::Ar);

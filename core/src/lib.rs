@@ -4,8 +4,8 @@
 
 pub mod api;
 pub mod error;
-pub mod ids;
 pub mod identity;
+pub mod ids;
 pub mod lang;
 pub mod org;
 pub mod permissions;

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ErrorCode;
 use crate::ids::{DepartmentId, EntityId, UserId};
 use crate::permissions::{PermissionSet, StaffRole};
-use crate::ErrorCode;
 
 /// The role of an account on the platform. Employees carry their staff role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]

@@ -1,1 +1,15 @@
+//! Database migrations, applied on start and by `tawasul migrate`. One file per
+//! migration; a migration that has landed is never edited, only followed.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

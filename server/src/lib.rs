@@ -1,1 +1,17 @@
+//! The Tawasul server: the HTTP API over the domain and storage crates, its
+//! settings, and the pieces the `tawasul` binary is made of.
 
+pub mod auth;
+pub mod credentials;
+pub mod demo;
+pub mod error;
+pub mod idempotency;
+pub mod lang;
+pub mod metrics;
+pub mod openapi;
+pub mod outbox_worker;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,1 +1,19 @@
+//! Tawasul persistence: one `Db` over SQLite (default) or PostgreSQL, and the
+//! repositories that read and write it, returning domain types.
 
+pub mod accounts;
+pub mod audit;
+mod db;
+mod error;
+pub mod idempotency;
+mod model;
+pub mod organisation;
+pub mod otp;
+pub mod outbox;
+pub mod sessions;
+
+pub use db::{Backend, Db};
+pub use error::StorageError;
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

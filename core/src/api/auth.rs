@@ -164,7 +164,11 @@ impl OtpVerifyRequest {
         let code = crate::identity::ascii_digits(self.code.trim());
         let code = e.check(
             "code",
-            if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) { Ok(code) } else { Err(ErrorCode::OtpInvalid) },
+            if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(code)
+            } else {
+                Err(ErrorCode::OtpInvalid)
+            },
         );
         e.finish(c.zip(code))
     }
@@ -272,7 +276,8 @@ mod tests {
     fn entity_ids_all_or_list() {
         let all: EntityIds = serde_json::from_str("\"all\"").unwrap();
         assert_eq!(all, EntityIds::All(AllMarker::All));
-        let list: EntityIds = serde_json::from_str("[\"0190a0a0-0000-7000-8000-000000000000\"]").unwrap();
+        let list: EntityIds =
+            serde_json::from_str("[\"0190a0a0-0000-7000-8000-000000000000\"]").unwrap();
         assert!(matches!(list, EntityIds::List(v) if v.len() == 1));
         assert!(serde_json::from_str::<EntityIds>("\"some\"").is_err());
     }

@@ -1,0 +1,69 @@
+//! The signed-in caller, extracted from `Authorization: Bearer …`: the token is
+//! checked, its session must still be live (log-out ends it at once), and the
+//! account is loaded fresh so that a revoked permission applies immediately.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use chrono::Utc;
+use tawasul_core::ErrorCode;
+use tawasul_core::org::Actor;
+use tawasul_storage::accounts::{self, Account};
+use tawasul_storage::sessions;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub struct Caller {
+    pub account: Account,
+    pub session: Uuid,
+}
+
+impl Caller {
+    pub fn actor(&self) -> &Actor {
+        &self.account.actor
+    }
+}
+
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req).map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
+            let token = token.ok_or(ApiError::new(ErrorCode::Unauthenticated))?;
+            let claims = state
+                .tokens
+                .decode(&token)
+                .ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            let db = state.db.read();
+            if !sessions::session_active(db, claims.sid, Utc::now()).await? {
+                return Err(ApiError::new(ErrorCode::TokenInvalid));
+            }
+            let account = accounts::load(db, claims.sub.into())
+                .await?
+                .ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            if !account.active {
+                return Err(ApiError::new(ErrorCode::AccountDisabled));
+            }
+            Ok(Caller {
+                account,
+                session: claims.sid,
+            })
+        })
+    }
+}

@@ -1,0 +1,136 @@
+//! `Idempotency-Key` for every write, in one place: the first response to a key is
+//! stored and replayed for repeats by the same caller, which then write nothing.
+//! The key is scoped by caller and route; reusing it for a different request is
+//! refused. A request still running under the same key gets 409.
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError, web};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use tawasul_core::ErrorCode;
+use tawasul_storage::idempotency::{self, Begin};
+
+use crate::auth::caller::bearer;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const HEADER: &str = "idempotency-key";
+
+pub async fn idempotent_writes(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let key = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (Some(key), true) = (key, is_write) else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    if key.is_empty() || key.len() > 200 {
+        let err = ApiError::field("Idempotency-Key", ErrorCode::InvalidField);
+        return Ok(req.into_response(err.error_response()));
+    }
+
+    // The caller, from the token's subject alone: the handler checks the token
+    // fully; a forged token only reaches a scope that nobody else uses.
+    let who = bearer(req.request())
+        .and_then(|t| state.tokens.decode(t))
+        .map(|c| c.sub.to_string())
+        .unwrap_or_else(|| "anonymous".into());
+    let scope = format!("{who} {} {}", req.method(), req.path());
+    let body = req.extract::<web::Bytes>().await?;
+    let request_hash = hex::encode(
+        Sha256::new()
+            .chain_update(req.query_string())
+            .chain_update(&body)
+            .finalize(),
+    );
+    req.set_payload(actix_web::dev::Payload::from(body));
+
+    let db = state.db.write();
+    match idempotency::begin(db, &scope, &key, &request_hash, Utc::now()).await {
+        Err(e) => return Ok(req.into_response(ApiError::from(e).error_response())),
+        Ok(Begin::InProgress) => {
+            return Ok(
+                req.into_response(ApiError::new(ErrorCode::IdempotencyInProgress).error_response())
+            );
+        }
+        Ok(Begin::Mismatch) => {
+            return Ok(
+                req.into_response(ApiError::new(ErrorCode::IdempotencyKeyReused).error_response())
+            );
+        }
+        Ok(Begin::Replay {
+            status,
+            content_type,
+            body,
+        }) => {
+            let mut res =
+                HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+            if let Some(ct) = content_type {
+                res.insert_header((header::CONTENT_TYPE, ct));
+            }
+            res.insert_header(("Idempotent-Replayed", "true"));
+            return Ok(req.into_response(res.body(body)));
+        }
+        Ok(Begin::Fresh) => {}
+    }
+
+    let res = next.call(req).await;
+    let res = match res {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = idempotency::abandon(db, &scope, &key).await;
+            return Err(e);
+        }
+    };
+    if res.status().is_server_error() {
+        // Unexpected failure: forget the key so that the client's retry runs.
+        let _ = idempotency::abandon(db, &scope, &key).await;
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let bytes = body::to_bytes(body)
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let content_type = head
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Err(e) = idempotency::complete(
+        db,
+        &scope,
+        &key,
+        head.status().as_u16(),
+        content_type.as_deref(),
+        &bytes,
+    )
+    .await
+    {
+        tracing::warn!(error = ?e, "could not store an idempotent response");
+    }
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}

@@ -1,0 +1,72 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, so that it
+//! cannot drift from what the server does.
+
+use std::sync::LazyLock;
+
+use actix_web::{HttpResponse, get};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tawasul API", version = "1", description = "تواصل — one channel between the public and every entity."),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        openapi_json,
+        routes::auth::register,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::auth::otp_send,
+        routes::auth::otp_verify,
+        routes::auth::me,
+        routes::entities::create_entity,
+        routes::entities::list_entities,
+        routes::entities::create_department,
+        routes::entities::list_departments,
+        routes::entities::create_employee,
+        routes::entities::create_transaction_type,
+        routes::entities::list_transaction_types,
+        routes::employees::update_employee,
+        routes::regulators::create_regulator,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "identity", description = "Registration, sign-in, tokens"),
+        (name = "organisation", description = "Entities, departments, employees, transaction types, regulators"),
+    )
+)]
+pub struct ApiDoc;
+
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_default());
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI 3.1")))]
+#[get("/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT.as_str())
+}

@@ -1,0 +1,128 @@
+//! Settings, layered: defaults, then `tawasul.toml` in the data directory, then
+//! `TAWASUL_*` environment variables, then command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub admin_listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default SQLite at `<data-dir>/tawasul.db`.
+    pub database_url: Option<String>,
+    /// `file://…` or `s3://bucket/prefix`; default `<data-dir>/objects`.
+    pub object_store: Option<String>,
+    #[serde(serialize_with = "ser_secret", default)]
+    pub smtp_url: Option<SecretString>,
+    pub sms_gateway_url: Option<String>,
+    /// The key that signs access tokens; generated into the data directory when unset.
+    #[serde(serialize_with = "ser_secret", default)]
+    pub token_secret: Option<SecretString>,
+    /// The address shown in e-mails and printed at start-up.
+    pub public_url: Option<String>,
+    /// Sender of outgoing e-mail.
+    pub mail_from: String,
+    /// Workers serving HTTP; default one per core.
+    pub workers: Option<usize>,
+}
+
+fn ser_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(secret) => s.serialize_some(secret.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
+            data_dir: PathBuf::from("./tawasul-data"),
+            database_url: None,
+            object_store: None,
+            smtp_url: None,
+            sms_gateway_url: None,
+            token_secret: None,
+            public_url: None,
+            mail_from: "Tawasul <no-reply@tawasul.local>".into(),
+            workers: None,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers in force.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_store: Option<String>,
+}
+
+impl Settings {
+    /// Loads the layers. The data directory is settled first, from the flag or the
+    /// environment, because `tawasul.toml` lives in it.
+    pub fn load(flags: &Overrides) -> Result<Settings, figment::Error> {
+        let data_dir = flags
+            .data_dir
+            .clone()
+            .or_else(|| std::env::var_os("TAWASUL_DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| Settings::default().data_dir);
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(data_dir.join("tawasul.toml")))
+            .merge(Env::prefixed("TAWASUL_"))
+            .merge(Serialized::defaults(flags))
+            .extract()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("tawasul.db").display()
+            )
+        })
+    }
+
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox-mail")
+    }
+
+    pub fn objects_dir(&self) -> PathBuf {
+        self.data_dir.join("objects")
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+}
+
+/// Creates the data directory (owner-only) if missing.
+pub fn ensure_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Building and running the application: data directory, database and
+//! migrations, the HTTP and admin listeners, the outbox worker.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use tawasul_storage::Db;
+use tokio::sync::Notify;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::limiter::{Limits, LoginLimiter};
+use crate::auth::tokens::TokenKeys;
+use crate::error::{ApiError, json_error};
+use crate::metrics::{self, Metrics};
+use crate::outbox_worker::OutboxWorker;
+use crate::settings::{Settings, ensure_dir};
+use crate::state::AppState;
+use crate::{idempotency, lang, routes};
+use tawasul_core::ErrorCode;
+
+pub struct Application {
+    address: SocketAddr,
+    admin_address: SocketAddr,
+    server: Server,
+    admin: Server,
+    state: web::Data<AppState>,
+    worker: OutboxWorker,
+}
+
+/// Opens the database of these settings and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    ensure_dir(&settings.data_dir)?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_limits(settings, Limits::default()).await
+    }
+
+    pub async fn build_with_limits(
+        settings: Settings,
+        limits: Limits,
+    ) -> anyhow::Result<Application> {
+        let db = open_database(&settings).await?;
+        ensure_dir(&settings.objects_dir())?;
+        ensure_dir(&settings.index_dir())?;
+        let tokens = TokenKeys::load_or_create(settings.token_secret.clone(), &settings.data_dir)?;
+        let metrics = Metrics::new()?;
+        let listener = TcpListener::bind(settings.listen)?;
+        let admin_listener = TcpListener::bind(settings.admin_listen)?;
+        let address = listener.local_addr()?;
+        let admin_address = admin_listener.local_addr()?;
+        let mut settings = settings;
+        // Remember the real port (the configured one may be 0).
+        settings.listen = address;
+        let wake = Arc::new(Notify::new());
+        let worker = OutboxWorker::new(db.clone(), &settings, wake.clone(), metrics.clone())?;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            db,
+            tokens,
+            limiter: LoginLimiter::new(limits),
+            settings: Arc::new(settings),
+            outbox_wake: wake,
+            metrics,
+        });
+
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(|e, _| json_error(e).into()),
+                )
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::new(ErrorCode::NotFound).into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::new(ErrorCode::InvalidField)
+                        .with_details(serde_json::json!({ "reason": e.to_string() }))
+                        .into()
+                }))
+                .wrap(from_fn(idempotency::idempotent_writes))
+                .wrap(from_fn(lang::set_request_lang))
+                .wrap(from_fn(metrics::record))
+                .wrap(TracingLogger::default())
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
+        })
+        .shutdown_timeout(30);
+        if let Some(w) = workers {
+            server = server.workers(w);
+        }
+        let server = server.listen(listener)?.run();
+
+        let admin_state = state.clone();
+        let admin = HttpServer::new(move || {
+            App::new()
+                .app_data(admin_state.clone())
+                .route("/metrics", web::get().to(metrics::metrics_endpoint))
+                .service(routes::health::healthz)
+                .service(routes::health::readyz)
+        })
+        .workers(1)
+        .shutdown_timeout(5)
+        .listen(admin_listener)?
+        .run();
+
+        Ok(Application {
+            address,
+            admin_address,
+            server,
+            admin,
+            state,
+            worker,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn admin_address(&self) -> SocketAddr {
+        self.admin_address
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
+    /// flight finish (up to 30 s) and closes the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let worker = tokio::spawn(self.worker.run());
+        let admin_handle = self.admin.handle();
+        let result = self.server.await;
+        admin_handle.stop(true).await;
+        let _ = self.admin.await;
+        worker.abort();
+        result?;
+        Ok(())
+    }
+}

@@ -1,0 +1,14 @@
+//! sea-orm models of the tables; only the repositories use them, and they never
+//! leave this crate (rows are turned back into domain types).
+
+pub mod audit_log;
+pub mod departments;
+pub mod entities;
+pub mod idempotency_keys;
+pub mod otp_codes;
+pub mod outbox;
+pub mod refresh_tokens;
+pub mod regulator_entities;
+pub mod transaction_types;
+pub mod user_departments;
+pub mod users;
