@@ -142,10 +142,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         let admin_handle = self.admin.handle();
-        let result = self.server.await;
-        admin_handle.stop(true).await;
-        let _ = self.admin.await;
+        // Both servers must be polled to serve; when the main one stops (on a
+        // signal), the admin one is stopped too.
+        let main = async {
+            let result = self.server.await;
+            admin_handle.stop(true).await;
+            result
+        };
+        let (result, _) = futures_util::future::join(main, self.admin).await;
         worker.abort();
+        self.state.db.close().await;
         result?;
         Ok(())
     }

@@ -103,10 +103,10 @@ impl Db {
         self.read.execute_unprepared("SELECT 1").await.map(|_| ())
     }
 
-    pub async fn close(self) {
-        let _ = self.write.close().await;
+    pub async fn close(&self) {
+        let _ = self.write.clone().close().await;
         if self.backend == Backend::Sqlite {
-            let _ = self.read.close().await;
+            let _ = self.read.clone().close().await;
         }
     }
 }

@@ -1,1 +1,340 @@
+//! A typed client for the Tawasul HTTP API, built on the request and response
+//! types of `tawasul-core`, so that client and server cannot disagree on a field.
 
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tawasul_core::Lang;
+use tawasul_core::api::*;
+use tawasul_core::ids::{EntityId, UserId};
+
+/// An error answer from the server, or a failure to reach or read it.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{status}: {code}: {message}")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    #[error("unexpected response {status}: {body}")]
+    Unexpected { status: u16, body: String },
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
+                Some(*status)
+            }
+            ClientError::Transport(e) => e.status().map(|s| s.as_u16()),
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ClientError>;
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    lang: Option<Lang>,
+}
+
+impl Client {
+    /// `base` is the server's address, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: impl Into<String>) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: base.into().trim_end_matches('/').to_owned(),
+            token: None,
+            lang: None,
+        }
+    }
+
+    /// The same client acting with an access token.
+    pub fn with_token(&self, token: impl Into<String>) -> Client {
+        Client {
+            token: Some(token.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The same client asking for messages in `lang`.
+    pub fn with_lang(&self, lang: Lang) -> Client {
+        Client {
+            lang: Some(lang),
+            ..self.clone()
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// A request builder with the client's token and language set.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut rb = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(l) = self.lang {
+            rb = rb.header(reqwest::header::ACCEPT_LANGUAGE, l.as_str());
+        }
+        rb
+    }
+
+    async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
+        let status = res.status();
+        let bytes = res.bytes().await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|_| ClientError::Unexpected {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&bytes).into(),
+            });
+        }
+        Err(Self::error_of(status, &bytes))
+    }
+
+    fn error_of(status: StatusCode, bytes: &[u8]) -> ClientError {
+        let v: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+        match v.as_ref().and_then(|v| v.get("error")) {
+            Some(e) => ClientError::Api {
+                status: status.as_u16(),
+                code: e["code"].as_str().unwrap_or_default().to_owned(),
+                message: e["message"].as_str().unwrap_or_default().to_owned(),
+                details: e.get("details").cloned(),
+            },
+            None => ClientError::Unexpected {
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(bytes).into(),
+            },
+        }
+    }
+
+    async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
+        let mut rb = self.request(method, path);
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        Self::decode(rb.send().await?).await
+    }
+
+    async fn send_empty<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<()> {
+        let mut rb = self.request(method, path);
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        let res = rb.send().await?;
+        let status = res.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        Err(Self::error_of(status, &res.bytes().await?))
+    }
+
+    fn page_query(page: &PageQuery) -> String {
+        let mut q = Vec::new();
+        if let Some(l) = page.limit {
+            q.push(format!("limit={l}"));
+        }
+        if let Some(c) = &page.cursor {
+            q.push(format!("cursor={c}"));
+        }
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        }
+    }
+
+    // Health
+
+    pub async fn healthz(&self) -> Result<serde_json::Value> {
+        self.send::<(), _>(Method::GET, "/healthz", None).await
+    }
+
+    pub async fn readyz(&self) -> Result<serde_json::Value> {
+        self.send::<(), _>(Method::GET, "/readyz", None).await
+    }
+
+    pub async fn openapi(&self) -> Result<serde_json::Value> {
+        self.send::<(), _>(Method::GET, "/api/v1/openapi.json", None)
+            .await
+    }
+
+    // Identity
+
+    pub async fn register(&self, r: &RegisterRequest) -> Result<AuthResponse> {
+        self.send(Method::POST, "/api/v1/auth/register", Some(r))
+            .await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Result<AuthResponse> {
+        let body = LoginRequest {
+            login: login.into(),
+            password: password.into(),
+        };
+        self.send(Method::POST, "/api/v1/auth/login", Some(&body))
+            .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
+        self.send(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            Some(&RefreshRequest {
+                refresh_token: refresh_token.into(),
+            }),
+        )
+        .await
+    }
+
+    pub async fn logout(&self, refresh_token: Option<&str>) -> Result<()> {
+        let body = LogoutRequest {
+            refresh_token: refresh_token.map(str::to_owned),
+        };
+        self.send_empty(Method::POST, "/api/v1/auth/logout", Some(&body))
+            .await
+    }
+
+    pub async fn otp_send(&self, channel: OtpChannel) -> Result<serde_json::Value> {
+        self.send(
+            Method::POST,
+            "/api/v1/auth/otp/send",
+            Some(&OtpSendRequest {
+                channel: channel.as_str().into(),
+            }),
+        )
+        .await
+    }
+
+    pub async fn otp_verify(&self, channel: OtpChannel, code: &str) -> Result<UserView> {
+        let body = OtpVerifyRequest {
+            channel: channel.as_str().into(),
+            code: code.into(),
+        };
+        self.send(Method::POST, "/api/v1/auth/otp/verify", Some(&body))
+            .await
+    }
+
+    pub async fn me(&self) -> Result<UserView> {
+        self.send::<(), _>(Method::GET, "/api/v1/me", None).await
+    }
+
+    // Entities and their organisation
+
+    pub async fn create_entity(&self, r: &CreateEntityRequest) -> Result<EntityCreated> {
+        self.send(Method::POST, "/api/v1/entities", Some(r)).await
+    }
+
+    pub async fn list_entities(&self, page: &PageQuery) -> Result<Page<EntitySummary>> {
+        self.send::<(), _>(
+            Method::GET,
+            &format!("/api/v1/entities{}", Self::page_query(page)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn create_department(
+        &self,
+        entity: EntityId,
+        r: &CreateDepartmentRequest,
+    ) -> Result<DepartmentView> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/entities/{entity}/departments"),
+            Some(r),
+        )
+        .await
+    }
+
+    pub async fn list_departments(
+        &self,
+        entity: EntityId,
+        page: &PageQuery,
+    ) -> Result<Page<DepartmentView>> {
+        let path = format!(
+            "/api/v1/entities/{entity}/departments{}",
+            Self::page_query(page)
+        );
+        self.send::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn create_employee(
+        &self,
+        entity: EntityId,
+        r: &CreateEmployeeRequest,
+    ) -> Result<EmployeeView> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/entities/{entity}/employees"),
+            Some(r),
+        )
+        .await
+    }
+
+    pub async fn update_employee(
+        &self,
+        employee: UserId,
+        r: &UpdateEmployeeRequest,
+    ) -> Result<EmployeeView> {
+        self.send(
+            Method::PATCH,
+            &format!("/api/v1/employees/{employee}"),
+            Some(r),
+        )
+        .await
+    }
+
+    pub async fn create_transaction_type(
+        &self,
+        entity: EntityId,
+        r: &CreateTransactionTypeRequest,
+    ) -> Result<TransactionTypeView> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/entities/{entity}/transaction-types"),
+            Some(r),
+        )
+        .await
+    }
+
+    pub async fn list_transaction_types(
+        &self,
+        entity: EntityId,
+        page: &PageQuery,
+    ) -> Result<Page<TransactionTypeView>> {
+        let path = format!(
+            "/api/v1/entities/{entity}/transaction-types{}",
+            Self::page_query(page)
+        );
+        self.send::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn create_regulator(&self, r: &CreateRegulatorRequest) -> Result<RegulatorView> {
+        self.send(Method::POST, "/api/v1/regulators", Some(r)).await
+    }
+}

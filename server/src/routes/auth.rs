@@ -212,6 +212,18 @@ pub async fn refresh(
     Ok(HttpResponse::Ok().json(pair))
 }
 
+/// The optional body of log-out: nothing, or a JSON object.
+fn logout_request(body: &[u8]) -> ApiResult<LogoutRequest> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(LogoutRequest::default());
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| serde_error(&e))?;
+    if !value.is_object() {
+        return Err(ApiError::new(ErrorCode::Malformed));
+    }
+    serde_json::from_value(value).map_err(|e| serde_error(&e))
+}
+
 /// Ends the caller's session: its refresh tokens are revoked and its access
 /// tokens refused from now on. The log-out is audited.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "identity", request_body(content = LogoutRequest, description = "Optional"),
@@ -222,11 +234,7 @@ pub async fn logout(
     caller: Caller,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let req: LogoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        LogoutRequest::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| serde_error(&e))?
-    };
+    let req = logout_request(&body)?;
     let now = Utc::now();
     let user = caller.actor().user_id;
     let tx = state.db.write().begin().await?;

@@ -1,1 +1,8 @@
-fn main() {}
+//! End-to-end tests: the real server on a random port, on SQLite and PostgreSQL.
+
+mod helpers;
+mod idempotency;
+mod identity;
+mod malformed;
+mod operations;
+mod organisation;
