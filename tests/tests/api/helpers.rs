@@ -43,9 +43,14 @@ macro_rules! on_both_backends {
 }
 
 pub async fn spawn_app(backend: &str) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// `spawn_app`, with settings adjusted by `adjust` (an SMTP server, an SMS gateway…).
+pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = TestDatabase::by_name(backend).expect("test database");
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         admin_listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
@@ -53,6 +58,7 @@ pub async fn spawn_app(backend: &str) -> TestApp {
         workers: Some(2),
         ..Settings::default()
     };
+    adjust(&mut settings);
     let app = Application::build(settings).await.expect("application");
     let address = format!("http://{}", app.address());
     let admin_address = format!("http://{}", app.admin_address());
@@ -172,20 +178,7 @@ impl TestApp {
                 .flatten()
                 .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
                 .filter_map(|e| std::fs::read(e.path()).ok())
-                .filter_map(|raw| {
-                    let m = mail_parser::MessageParser::default().parse(&raw)?;
-                    let to = m
-                        .to()
-                        .and_then(|a| a.first())
-                        .and_then(|a| a.address())
-                        .unwrap_or_default()
-                        .to_owned();
-                    Some(format!(
-                        "To: {to}\nSubject: {}\n\n{}",
-                        m.subject().unwrap_or_default(),
-                        m.body_text(0)?
-                    ))
-                })
+                .filter_map(|raw| decode_mail(&raw))
                 .collect();
             if mails.len() >= n {
                 return mails;
@@ -194,6 +187,22 @@ impl TestApp {
         }
         panic!("fewer than {n} e-mails arrived");
     }
+}
+
+/// Decodes a raw e-mail into "To/Subject/body" text.
+pub fn decode_mail(raw: &[u8]) -> Option<String> {
+    let m = mail_parser::MessageParser::default().parse(raw)?;
+    let to = m
+        .to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default()
+        .to_owned();
+    Some(format!(
+        "To: {to}\nSubject: {}\n\n{}",
+        m.subject().unwrap_or_default(),
+        m.body_text(0)?
+    ))
 }
 
 pub fn employee_request(n: u32, role: &str, departments: Vec<String>) -> CreateEmployeeRequest {

@@ -3,6 +3,7 @@
 mod helpers;
 mod idempotency;
 mod identity;
+mod mail_and_sms;
 mod malformed;
 mod operations;
 mod organisation;

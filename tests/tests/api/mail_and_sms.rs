@@ -1,0 +1,120 @@
+//! Outgoing messages through the durable outbox: e-mail over a real SMTP server,
+//! SMS through the operator's HTTP gateway (faked here: it is truly outside),
+//! retried until the far side accepts.
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use tawasul_core::api::OtpChannel;
+use tawasul_tests::smtp::SmtpServer;
+
+use crate::helpers::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_credentials_go_out_over_smtp() {
+    let smtp = SmtpServer::start().unwrap();
+    let url = smtp.url();
+    let app = spawn_app_with("sqlite", |s| s.smtp_url = Some(url.into())).await;
+    let e = app.entity(1).await;
+    let mut req = employee_request(1, "employee", vec![]);
+    req.initial_password = None;
+    e.admin.create_employee(e.id, &req).await.unwrap();
+    let mut mail = None;
+    for _ in 0..100 {
+        mail = smtp
+            .messages()
+            .iter()
+            .filter_map(|m| decode_mail(m))
+            .find(|m| m.contains("employee1@entity.sa"));
+        if mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = mail.expect("the SMTP server received the credentials");
+    assert!(mail.contains("Subject: بيانات الدخول إلى تواصل"), "{mail}");
+    let password = mail
+        .lines()
+        .find_map(|l| l.strip_prefix("Temporary password: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    app.client
+        .login("employee1@entity.sa", &password)
+        .await
+        .unwrap();
+    // Nothing was written as a file when SMTP is configured.
+    assert!(
+        std::fs::read_dir(app.data_dir.join("outbox-mail"))
+            .map(|d| d.count() == 0)
+            .unwrap_or(true)
+    );
+}
+
+/// A stand-in for the SMS operator: refuses the first request with 503, then
+/// accepts and records.
+async fn fake_gateway() -> (
+    String,
+    Arc<Mutex<Vec<serde_json::Value>>>,
+    actix_web::dev::ServerHandle,
+) {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let calls = Arc::new(Mutex::new(0u32));
+    let r = received.clone();
+    let server = HttpServer::new(move || {
+        let r = r.clone();
+        let calls = calls.clone();
+        App::new().route(
+            "/sms",
+            web::post().to(move |body: web::Json<serde_json::Value>| {
+                let r = r.clone();
+                let calls = calls.clone();
+                async move {
+                    let n = {
+                        let mut c = calls.lock().unwrap();
+                        *c += 1;
+                        *c
+                    };
+                    if n == 1 {
+                        return HttpResponse::ServiceUnavailable().finish();
+                    }
+                    r.lock().unwrap().push(body.into_inner());
+                    HttpResponse::Accepted().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let addr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://{addr}/sms"), received, handle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sms_code_is_retried_until_the_gateway_accepts_it() {
+    let (url, received, handle) = fake_gateway().await;
+    let app = spawn_app_with("sqlite", |s| s.sms_gateway_url = Some(url)).await;
+    let (client, _) = app.beneficiary(1).await;
+    client.otp_send(OtpChannel::Sms).await.unwrap();
+    let mut sms = None;
+    for _ in 0..100 {
+        sms = received.lock().unwrap().first().cloned();
+        if sms.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let sms = sms.expect("delivered after a retry");
+    assert_eq!(sms["to"], "+966500000001");
+    assert!(sms["id"].is_string());
+    let text = sms["text"].as_str().unwrap();
+    assert!(text.contains("رمز التحقق"), "Arabic by default: {text}");
+    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+    let me = client.otp_verify(OtpChannel::Sms, &code).await.unwrap();
+    assert!(me.mobile_verified);
+    handle.stop(false).await;
+}
