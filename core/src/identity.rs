@@ -292,10 +292,10 @@ impl LoginIdentifier {
     /// Never fails on well-formed text: an unknown shape is looked up as an ID
     /// number, so that a wrong login and a wrong password answer alike.
     pub fn parse(raw: &str) -> LoginIdentifier {
-        if raw.contains('@') {
-            if let Ok(e) = Email::parse(raw) {
-                return LoginIdentifier::Email(e);
-            }
+        if raw.contains('@')
+            && let Ok(e) = Email::parse(raw)
+        {
+            return LoginIdentifier::Email(e);
         }
         if let Ok(m) = Mobile::parse(raw) {
             return LoginIdentifier::Mobile(m);

@@ -11,7 +11,8 @@ use tawasul_core::identity::{Email, Password};
 use tawasul_server::settings::{Overrides, Settings};
 use tawasul_server::startup::{Application, open_database};
 use tawasul_server::{auth::passwords, demo, telemetry};
-use tawasul_storage::accounts;
+use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::{TransactionTrait, accounts};
 
 #[derive(Parser)]
 #[command(
@@ -134,7 +135,19 @@ async fn main() -> anyhow::Result<()> {
             let hash = passwords::hash(password.expose().to_owned())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let id = accounts::upsert_platform_admin(db.write(), &email, &hash, Utc::now()).await?;
+            let now = Utc::now();
+            let tx = db.write().begin().await?;
+            let id = accounts::upsert_platform_admin(&tx, &email, &hash, now).await?;
+            let entry = AuditEntry {
+                actor: None,
+                entity: None,
+                action: "platform_admin.create_or_reset",
+                target: format!("user:{id}"),
+                before: None,
+                after: None,
+            };
+            audit::append(&tx, entry, now).await?;
+            tx.commit().await?;
             db.close().await;
             println!("platform administrator {email} ready ({id})");
             Ok(())

@@ -75,7 +75,7 @@ pub struct Overrides {
 impl Settings {
     /// Loads the layers. The data directory is settled first, from the flag or the
     /// environment, because `tawasul.toml` lives in it.
-    pub fn load(flags: &Overrides) -> Result<Settings, figment::Error> {
+    pub fn load(flags: &Overrides) -> Result<Settings, Box<figment::Error>> {
         let data_dir = flags
             .data_dir
             .clone()
@@ -86,6 +86,7 @@ impl Settings {
             .merge(Env::prefixed("TAWASUL_"))
             .merge(Serialized::defaults(flags))
             .extract()
+            .map_err(Box::new)
     }
 
     pub fn database_url(&self) -> String {

@@ -2,6 +2,8 @@
 //! administrator, serve with demo data (twice: the demo is idempotent), settings
 //! from `tawasul.toml`, and a graceful stop on SIGTERM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)] // test code: a panic is the failure report
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,8 @@
 //! migrations, uniqueness, refresh-token rotation under concurrency, the audit
 //! chain and its tamper detection, idempotency records.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)] // test code: a panic is the failure report
+
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Statement};
 use tawasul_core::api::RegisterRequest;

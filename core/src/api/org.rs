@@ -59,7 +59,7 @@ fn parse_uuid_list<T: From<uuid::Uuid>>(
             &format!("{field}[{i}]"),
             uuid::Uuid::parse_str(s).map_err(|_| ErrorCode::InvalidField),
         ) {
-            Some(u) if !out.iter().any(|x: &uuid::Uuid| *x == u) => out.push(u),
+            Some(u) if !out.contains(&u) => out.push(u),
             Some(_) => {}
             None => ok = false,
         }

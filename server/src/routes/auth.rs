@@ -239,12 +239,11 @@ pub async fn logout(
     let user = caller.actor().user_id;
     let tx = state.db.write().begin().await?;
     let mut revoked = sessions::revoke_session(&tx, caller.session, now).await?;
-    if let Some(token) = &req.refresh_token {
-        if let Some(other) =
+    if let Some(token) = &req.refresh_token
+        && let Some(other) =
             sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
-        {
-            revoked += sessions::revoke_session(&tx, other, now).await?;
-        }
+    {
+        revoked += sessions::revoke_session(&tx, other, now).await?;
     }
     audit::append(
         &tx,
