@@ -14,6 +14,7 @@ on_both_backends!(
     wrong_password_and_unknown_login_get_the_same_401,
     bad_id_number_is_422_naming_the_field_in_arabic_and_english,
     duplicate_registration_is_409,
+    malformed_json_is_400_and_a_missing_field_422,
     refresh_rotates_and_an_old_refresh_token_is_refused,
     reusing_a_spent_refresh_token_ends_the_session,
     log_out_revokes_the_refresh_token_and_the_session,
@@ -265,4 +266,46 @@ async fn otp_by_email_verifies_the_address(app: TestApp) {
             .status(),
         Some(422)
     );
+}
+
+async fn malformed_json_is_400_and_a_missing_field_422(app: TestApp) {
+    let res = app
+        .client
+        .request(Method::POST, "/api/v1/auth/register")
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body("{\"name_ar\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers().get("content-language").unwrap(), "en");
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "request.malformed");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be understood")
+    );
+
+    let mut body = serde_json::to_value(registration(12)).unwrap();
+    body.as_object_mut().unwrap().remove("mobile");
+    let res = app
+        .client
+        .request(Method::POST, "/api/v1/auth/register")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "request.missing_field");
+    assert_eq!(v["error"]["details"]["field"], "mobile");
+    assert_eq!(
+        v["error"]["message"], "هذا الحقل مطلوب.",
+        "Arabic by default"
+    );
+    // Nothing half-written: the same person registers fine afterwards.
+    app.client.register(&registration(12)).await.unwrap();
 }
