@@ -181,10 +181,7 @@ pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     pub fn push(&mut self, field: impl Into<String>, code: ErrorCode) {
-        self.0.push(FieldError {
-            field: field.into(),
-            code,
-        });
+        self.0.push(FieldError { field: field.into(), code });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -212,10 +209,7 @@ impl FieldErrors {
 
     /// The code the whole request fails with: the first field's.
     pub fn primary_code(&self) -> ErrorCode {
-        self.0
-            .first()
-            .map(|e| e.code)
-            .unwrap_or(ErrorCode::InvalidField)
+        self.0.first().map(|e| e.code).unwrap_or(ErrorCode::InvalidField)
     }
 }
 
@@ -231,11 +225,7 @@ impl FieldErrors {
     pub fn to_bodies(&self, lang: Lang) -> Vec<FieldErrorBody> {
         self.0
             .iter()
-            .map(|e| FieldErrorBody {
-                field: e.field.clone(),
-                code: e.code.as_str(),
-                message: e.code.message(lang),
-            })
+            .map(|e| FieldErrorBody { field: e.field.clone(), code: e.code.as_str(), message: e.code.message(lang) })
             .collect()
     }
 }
@@ -250,21 +240,11 @@ mod tests {
         let mut seen = HashSet::new();
         for &c in ErrorCode::ALL {
             assert!(seen.insert(c.as_str()), "duplicate code {}", c);
-            assert!(
-                c.as_str()
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '.')
-            );
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch == '.'));
             assert_eq!(ErrorCode::from_code(c.as_str()), Some(c));
             let ar = c.message(Lang::Ar);
-            assert!(
-                ar.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)),
-                "{c}: Arabic message expected"
-            );
-            assert!(
-                c.message(Lang::En).is_ascii(),
-                "{c}: English message expected"
-            );
+            assert!(ar.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)), "{c}: Arabic message expected");
+            assert!(c.message(Lang::En).is_ascii(), "{c}: English message expected");
         }
     }
 }

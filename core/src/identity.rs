@@ -94,15 +94,7 @@ macro_rules! redacted_string_newtype {
         /// Personal data: never printed whole in logs.
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let tail: String = self
-                    .0
-                    .chars()
-                    .rev()
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
+                let tail: String = self.0.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
                 write!(f, concat!(stringify!($name), "(…{})"), tail)
             }
         }
@@ -140,10 +132,7 @@ fn parse_mobile(raw: &str) -> Result<String, ErrorCode> {
         .or_else(|| cleaned.strip_prefix("966"))
         .or_else(|| cleaned.strip_prefix('0'))
         .unwrap_or(&cleaned);
-    if national.len() == 9
-        && national.starts_with('5')
-        && national.bytes().all(|b| b.is_ascii_digit())
-    {
+    if national.len() == 9 && national.starts_with('5') && national.bytes().all(|b| b.is_ascii_digit()) {
         Ok(format!("+966{national}"))
     } else {
         Err(ErrorCode::InvalidMobile)
@@ -314,10 +303,7 @@ mod tests {
         nine[0] = prefix;
         nine[1..].copy_from_slice(&rest);
         let c = id_check_digit(&nine);
-        nine.iter()
-            .chain(std::iter::once(&c))
-            .map(|d| char::from(b'0' + d))
-            .collect()
+        nine.iter().chain(std::iter::once(&c)).map(|d| char::from(b'0' + d)).collect()
     }
 
     #[test]
@@ -325,15 +311,9 @@ mod tests {
         // Hand-computed: 1 0 0 0 0 0 0 0 0 → sum 2 → check 8.
         assert!(NationalId::parse("1000000008").is_ok());
         assert!(NationalId::parse("1000000009").is_err());
-        assert!(
-            NationalId::parse("2000000006").is_err(),
-            "an iqama is not a national ID"
-        );
+        assert!(NationalId::parse("2000000006").is_err(), "an iqama is not a national ID");
         assert!(Iqama::parse("2000000006").is_ok());
-        assert!(
-            NationalId::parse("١٠٠٠٠٠٠٠٠٨").is_ok(),
-            "Arabic-Indic digits"
-        );
+        assert!(NationalId::parse("١٠٠٠٠٠٠٠٠٨").is_ok(), "Arabic-Indic digits");
         assert!(NationalId::parse("100000008").is_err());
         assert!(NationalId::parse("10000000080").is_err());
     }
@@ -342,49 +322,27 @@ mod tests {
     fn debug_redacts() {
         let id = NationalId::parse("1000000008").unwrap();
         assert_eq!(format!("{id:?}"), "NationalId(…08)");
-        assert_eq!(
-            format!("{:?}", Password::parse("secret-pass").unwrap()),
-            "Password(…)"
-        );
+        assert_eq!(format!("{:?}", Password::parse("secret-pass").unwrap()), "Password(…)");
     }
 
     #[test]
     fn mobiles() {
-        for ok in [
-            "0551234567",
-            "+966551234567",
-            "966551234567",
-            "00966551234567",
-            "055 123 4567",
-            "٠٥٥١٢٣٤٥٦٧",
-            "551234567",
-        ] {
+        for ok in
+            ["0551234567", "+966551234567", "966551234567", "00966551234567", "055 123 4567", "٠٥٥١٢٣٤٥٦٧", "551234567"]
+        {
             assert_eq!(Mobile::parse(ok).unwrap().as_str(), "+966551234567", "{ok}");
         }
-        for bad in [
-            "0451234567",
-            "+96655123456",
-            "05512345678",
-            "",
-            "+971551234567",
-            "05512x4567",
-        ] {
+        for bad in ["0451234567", "+96655123456", "05512345678", "", "+971551234567", "05512x4567"] {
             assert!(Mobile::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn emails_names_passwords() {
-        assert_eq!(
-            Email::parse(" Sara@Example.SA ").unwrap().as_str(),
-            "sara@example.sa"
-        );
+        assert_eq!(Email::parse(" Sara@Example.SA ").unwrap().as_str(), "sara@example.sa");
         assert!(Email::parse("not-an-email").is_err());
         assert!(Email::parse("a@b").is_err());
-        assert_eq!(
-            Name::parse("  سارة   العتيبي ").unwrap().as_str(),
-            "سارة العتيبي"
-        );
+        assert_eq!(Name::parse("  سارة   العتيبي ").unwrap().as_str(), "سارة العتيبي");
         assert!(Name::parse("   ").is_err());
         assert!(Name::parse(&"ا".repeat(121)).is_err());
         assert!(Name::parse("a\u{0007}b").is_err());
@@ -395,18 +353,9 @@ mod tests {
 
     #[test]
     fn login_identifier_shapes() {
-        assert!(matches!(
-            LoginIdentifier::parse("sara@example.sa"),
-            LoginIdentifier::Email(_)
-        ));
-        assert!(matches!(
-            LoginIdentifier::parse("0551234567"),
-            LoginIdentifier::Mobile(_)
-        ));
-        assert_eq!(
-            LoginIdentifier::parse("1000000008"),
-            LoginIdentifier::IdNumber("1000000008".into())
-        );
+        assert!(matches!(LoginIdentifier::parse("sara@example.sa"), LoginIdentifier::Email(_)));
+        assert!(matches!(LoginIdentifier::parse("0551234567"), LoginIdentifier::Mobile(_)));
+        assert_eq!(LoginIdentifier::parse("1000000008"), LoginIdentifier::IdNumber("1000000008".into()));
     }
 
     proptest! {

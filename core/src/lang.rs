@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -58,10 +56,7 @@ mod tests {
     fn accept_language_picks_by_quality_and_defaults_to_arabic() {
         assert_eq!(Lang::from_accept_language("en"), Lang::En);
         assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Lang::En);
-        assert_eq!(
-            Lang::from_accept_language("fr, en;q=0.5, ar;q=0.8"),
-            Lang::Ar
-        );
+        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, ar;q=0.8"), Lang::Ar);
         assert_eq!(Lang::from_accept_language("fr"), Lang::Ar);
         assert_eq!(Lang::from_accept_language(""), Lang::Ar);
         assert_eq!(Lang::from_accept_language("ar-SA"), Lang::Ar);

@@ -92,10 +92,7 @@ impl PermissionSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL
-            .iter()
-            .copied()
-            .filter(move |p| self.contains(*p))
+        Permission::ALL.iter().copied().filter(move |p| self.contains(*p))
     }
 
     pub fn to_vec(self) -> Vec<Permission> {
@@ -123,9 +120,7 @@ impl FromIterator<Permission> for PermissionSet {
 
 impl fmt::Debug for PermissionSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set()
-            .entries(self.iter().map(Permission::as_str))
-            .finish()
+        f.debug_set().entries(self.iter().map(Permission::as_str)).finish()
     }
 }
 
@@ -159,14 +154,8 @@ impl StaffRole {
     /// The default permissions of API.md "Entities and their organisation".
     pub fn default_permissions(self) -> PermissionSet {
         use Permission::*;
-        let employee = [
-            TransactionViewOwn,
-            TransactionComplete,
-            CommentExternal,
-            CommentInternal,
-            CommentVoice,
-            MeetingVote,
-        ];
+        let employee =
+            [TransactionViewOwn, TransactionComplete, CommentExternal, CommentInternal, CommentVoice, MeetingVote];
         match self {
             StaffRole::Employee => employee.into_iter().collect(),
             StaffRole::Supervisor => employee
@@ -188,11 +177,7 @@ impl StaffRole {
 
 /// An employee's effective permissions: the role's defaults, then grants added,
 /// then revokes removed (a revoke wins over a grant of the same permission).
-pub fn effective_permissions(
-    role: StaffRole,
-    grants: PermissionSet,
-    revokes: PermissionSet,
-) -> PermissionSet {
+pub fn effective_permissions(role: StaffRole, grants: PermissionSet, revokes: PermissionSet) -> PermissionSet {
     role.default_permissions().union(grants).minus(revokes)
 }
 
@@ -212,14 +197,7 @@ mod tests {
         let table: [(StaffRole, &[Permission]); 3] = [
             (
                 StaffRole::Employee,
-                &[
-                    TransactionViewOwn,
-                    TransactionComplete,
-                    CommentExternal,
-                    CommentInternal,
-                    CommentVoice,
-                    MeetingVote,
-                ],
+                &[TransactionViewOwn, TransactionComplete, CommentExternal, CommentInternal, CommentVoice, MeetingVote],
             ),
             (
                 StaffRole::Supervisor,
@@ -245,47 +223,23 @@ mod tests {
             assert_eq!(role.default_permissions(), set(expected), "{role:?}");
         }
         assert_eq!(StaffRole::Admin.default_permissions().len(), 19);
-        assert!(
-            !StaffRole::Supervisor
-                .default_permissions()
-                .contains(TransactionViewEntity)
-        );
-        assert!(
-            !StaffRole::Employee
-                .default_permissions()
-                .contains(TransactionPostpone)
-        );
+        assert!(!StaffRole::Supervisor.default_permissions().contains(TransactionViewEntity));
+        assert!(!StaffRole::Employee.default_permissions().contains(TransactionPostpone));
     }
 
     #[test]
     fn grants_and_revokes() {
-        let e = effective_permissions(
-            StaffRole::Employee,
-            set(&[TransactionPostpone]),
-            PermissionSet::EMPTY,
-        );
+        let e = effective_permissions(StaffRole::Employee, set(&[TransactionPostpone]), PermissionSet::EMPTY);
         assert!(e.contains(TransactionPostpone));
-        let e = effective_permissions(
-            StaffRole::Supervisor,
-            PermissionSet::EMPTY,
-            set(&[TransactionAssign]),
-        );
+        let e = effective_permissions(StaffRole::Supervisor, PermissionSet::EMPTY, set(&[TransactionAssign]));
         assert!(!e.contains(TransactionAssign));
         assert!(e.contains(TransactionReject));
         // A revoke wins over a grant of the same permission.
-        let e = effective_permissions(
-            StaffRole::Employee,
-            set(&[StatsView]),
-            set(&[StatsView, CommentInternal]),
-        );
+        let e = effective_permissions(StaffRole::Employee, set(&[StatsView]), set(&[StatsView, CommentInternal]));
         assert!(!e.contains(StatsView));
         assert!(!e.contains(CommentInternal));
         // Revoking from an admin removes exactly that permission.
-        let e = effective_permissions(
-            StaffRole::Admin,
-            PermissionSet::EMPTY,
-            set(&[FinanceApprove]),
-        );
+        let e = effective_permissions(StaffRole::Admin, PermissionSet::EMPTY, set(&[FinanceApprove]));
         assert_eq!(e.len(), 18);
     }
 
@@ -293,10 +247,7 @@ mod tests {
     fn names_round_trip() {
         for &p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Ok(p));
-            assert_eq!(
-                serde_json::to_string(&p).unwrap(),
-                format!("\"{}\"", p.as_str())
-            );
+            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{}\"", p.as_str()));
         }
         assert!(Permission::parse("transaction.fly").is_err());
     }

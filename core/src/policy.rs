@@ -75,22 +75,10 @@ mod tests {
     fn table() {
         let a = EntityId::new();
         let b = EntityId::new();
-        let beneficiary = Actor {
-            user_id: UserId::new(),
-            standing: Standing::Beneficiary,
-        };
-        let platform = Actor {
-            user_id: UserId::new(),
-            standing: Standing::PlatformAdmin,
-        };
-        let regulator_a = Actor {
-            user_id: UserId::new(),
-            standing: Standing::Regulator(Remit::Entities(vec![a])),
-        };
-        let regulator_all = Actor {
-            user_id: UserId::new(),
-            standing: Standing::Regulator(Remit::All),
-        };
+        let beneficiary = Actor { user_id: UserId::new(), standing: Standing::Beneficiary };
+        let platform = Actor { user_id: UserId::new(), standing: Standing::PlatformAdmin };
+        let regulator_a = Actor { user_id: UserId::new(), standing: Standing::Regulator(Remit::Entities(vec![a])) };
+        let regulator_all = Actor { user_id: UserId::new(), standing: Standing::Regulator(Remit::All) };
         let admin_a = staff(a, StaffRole::Admin, true);
         let supervisor_a = staff(a, StaffRole::Supervisor, true);
         let employee_a = staff(a, StaffRole::Employee, true);
@@ -112,58 +100,30 @@ mod tests {
         ];
         // One row per actor; columns follow `actions`.
         let rows: [(&str, &Actor, [bool; 11]); 8] = [
-            (
-                "beneficiary",
-                &beneficiary,
-                [
-                    false, false, true, false, false, false, false, false, false, false, false,
-                ],
-            ),
+            ("beneficiary", &beneficiary, [false, false, true, false, false, false, false, false, false, false, false]),
             ("platform admin", &platform, [true; 11]),
             (
                 "regulator of a",
                 &regulator_a,
-                [
-                    false, false, true, true, false, false, false, false, false, false, false,
-                ],
+                [false, false, true, true, false, false, false, false, false, false, false],
             ),
             (
                 "regulator of all",
                 &regulator_all,
-                [
-                    false, false, true, true, true, false, false, false, false, false, false,
-                ],
+                [false, false, true, true, true, false, false, false, false, false, false],
             ),
-            (
-                "admin of a",
-                &admin_a,
-                [
-                    false, false, true, true, false, true, false, true, false, true, false,
-                ],
-            ),
+            ("admin of a", &admin_a, [false, false, true, true, false, true, false, true, false, true, false]),
             (
                 "supervisor of a",
                 &supervisor_a,
-                [
-                    false, false, true, true, false, false, false, false, false, false, false,
-                ],
+                [false, false, true, true, false, false, false, false, false, false, false],
             ),
-            (
-                "employee of a",
-                &employee_a,
-                [
-                    false, false, true, true, false, false, false, false, false, false, false,
-                ],
-            ),
+            ("employee of a", &employee_a, [false, false, true, true, false, false, false, false, false, false, false]),
             ("inactive admin of a", &inactive_admin_a, [false; 11]),
         ];
         for (who, actor, expected) in rows {
             for (action, want) in actions.iter().zip(expected) {
-                assert_eq!(
-                    authorize(actor, *action).is_ok(),
-                    want,
-                    "{who} / {action:?}"
-                );
+                assert_eq!(authorize(actor, *action).is_ok(), want, "{who} / {action:?}");
             }
         }
     }

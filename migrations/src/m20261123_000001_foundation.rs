@@ -187,22 +187,12 @@ impl MigrationTrait for Migration {
                 .col(boolean(Users::RemitAll).default(false))
                 .col(timestamp_with_time_zone(Users::CreatedAt))
                 .col(timestamp_with_time_zone(Users::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Users::Table, Users::EntityId)
-                        .to(Entities::Table, Entities::Id),
-                )
+                .foreign_key(ForeignKey::create().from(Users::Table, Users::EntityId).to(Entities::Table, Entities::Id))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("users_entity")
-                .table(Users::Table)
-                .col(Users::EntityId)
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("users_entity").table(Users::Table).col(Users::EntityId).to_owned())
+            .await?;
 
         m.create_table(
             Table::create()
@@ -227,11 +217,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create()
-                .name("departments_entity")
-                .table(Departments::Table)
-                .col(Departments::EntityId)
-                .to_owned(),
+            Index::create().name("departments_entity").table(Departments::Table).col(Departments::EntityId).to_owned(),
         )
         .await?;
 
@@ -240,11 +226,7 @@ impl MigrationTrait for Migration {
                 .table(UserDepartments::Table)
                 .col(uuid(UserDepartments::UserId))
                 .col(uuid(UserDepartments::DepartmentId))
-                .primary_key(
-                    Index::create()
-                        .col(UserDepartments::UserId)
-                        .col(UserDepartments::DepartmentId),
-                )
+                .primary_key(Index::create().col(UserDepartments::UserId).col(UserDepartments::DepartmentId))
                 .foreign_key(
                     ForeignKey::create()
                         .from(UserDepartments::Table, UserDepartments::UserId)
@@ -273,11 +255,7 @@ impl MigrationTrait for Migration {
                 .table(RegulatorEntities::Table)
                 .col(uuid(RegulatorEntities::UserId))
                 .col(uuid(RegulatorEntities::EntityId))
-                .primary_key(
-                    Index::create()
-                        .col(RegulatorEntities::UserId)
-                        .col(RegulatorEntities::EntityId),
-                )
+                .primary_key(Index::create().col(RegulatorEntities::UserId).col(RegulatorEntities::EntityId))
                 .foreign_key(
                     ForeignKey::create()
                         .from(RegulatorEntities::Table, RegulatorEntities::UserId)
@@ -369,11 +347,7 @@ impl MigrationTrait for Migration {
                 .col(string_null(IdempotencyKeys::ContentType))
                 .col(binary_null(IdempotencyKeys::Body))
                 .col(timestamp_with_time_zone(IdempotencyKeys::CreatedAt))
-                .primary_key(
-                    Index::create()
-                        .col(IdempotencyKeys::Scope)
-                        .col(IdempotencyKeys::Key),
-                )
+                .primary_key(Index::create().col(IdempotencyKeys::Scope).col(IdempotencyKeys::Key))
                 .to_owned(),
         )
         .await?;

@@ -16,27 +16,15 @@ pub struct StaffPassword {
 
 pub async fn staff_password(initial: Option<&Password>) -> ApiResult<StaffPassword> {
     match initial {
-        Some(p) => Ok(StaffPassword {
-            hash: passwords::hash(p.expose().to_owned()).await?,
-            generated: None,
-        }),
+        Some(p) => Ok(StaffPassword { hash: passwords::hash(p.expose().to_owned()).await?, generated: None }),
         None => {
             let p = passwords::generate();
-            Ok(StaffPassword {
-                hash: passwords::hash(p.clone()).await?,
-                generated: Some(p),
-            })
+            Ok(StaffPassword { hash: passwords::hash(p.clone()).await?, generated: Some(p) })
         }
     }
 }
 
-pub fn credentials_email(
-    to: &Email,
-    name_ar: &Name,
-    name_en: &Name,
-    password: &str,
-    url: &str,
-) -> Message {
+pub fn credentials_email(to: &Email, name_ar: &Name, name_en: &Name, password: &str, url: &str) -> Message {
     Message::Email {
         to: to.to_string(),
         subject: "بيانات الدخول إلى تواصل | Your Tawasul sign-in details".into(),

@@ -7,8 +7,7 @@
 use chrono::Utc;
 use tawasul_core::api::{
     CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest, CreateRegulatorRequest,
-    CreateTransactionTypeRequest, EntityIds, FieldSpecRequest, NewEntityAdminRequest,
-    RegisterRequest,
+    CreateTransactionTypeRequest, EntityIds, FieldSpecRequest, NewEntityAdminRequest, RegisterRequest,
 };
 use tawasul_core::identity::{Email, NationalId, id_check_digit};
 use tawasul_core::ids::{DepartmentId, EntityId};
@@ -71,14 +70,7 @@ struct EntitySpec {
     types: Vec<TypeSpec>,
 }
 
-fn field(
-    key: &str,
-    ar: &str,
-    en: &str,
-    kind: &str,
-    required: bool,
-    choices: Option<&[&str]>,
-) -> FieldSpecRequest {
+fn field(key: &str, ar: &str, en: &str, kind: &str, required: bool, choices: Option<&[&str]>) -> FieldSpecRequest {
     FieldSpecRequest {
         key: key.into(),
         label_ar: ar.into(),
@@ -91,43 +83,15 @@ fn field(
 
 fn appointment_fields() -> Vec<FieldSpecRequest> {
     vec![
-        field(
-            "preferred_date",
-            "التاريخ المفضل",
-            "Preferred date",
-            "date",
-            true,
-            None,
-        ),
-        field(
-            "period",
-            "الفترة",
-            "Period",
-            "choice",
-            true,
-            Some(&["صباحية", "مسائية"]),
-        ),
-        field(
-            "visitors",
-            "عدد المراجعين",
-            "Number of visitors",
-            "number",
-            false,
-            None,
-        ),
+        field("preferred_date", "التاريخ المفضل", "Preferred date", "date", true, None),
+        field("period", "الفترة", "Period", "choice", true, Some(&["صباحية", "مسائية"])),
+        field("visitors", "عدد المراجعين", "Number of visitors", "number", false, None),
     ]
 }
 
 fn complaint_fields() -> Vec<FieldSpecRequest> {
     vec![
-        field(
-            "incident_date",
-            "تاريخ الواقعة",
-            "Date of the incident",
-            "date",
-            true,
-            None,
-        ),
+        field("incident_date", "تاريخ الواقعة", "Date of the incident", "date", true, None),
         field(
             "channel",
             "جهة تقديم الخدمة",
@@ -136,35 +100,14 @@ fn complaint_fields() -> Vec<FieldSpecRequest> {
             true,
             Some(&["فرع", "موقع إلكتروني", "هاتف"]),
         ),
-        field(
-            "evidence",
-            "مستند داعم",
-            "Supporting document",
-            "file",
-            false,
-            None,
-        ),
+        field("evidence", "مستند داعم", "Supporting document", "file", false, None),
     ]
 }
 
 fn support_fields() -> Vec<FieldSpecRequest> {
     vec![
-        field(
-            "account_number",
-            "رقم الحساب",
-            "Account number",
-            "text",
-            true,
-            None,
-        ),
-        field(
-            "category",
-            "التصنيف",
-            "Category",
-            "choice",
-            true,
-            Some(&["فاتورة", "انقطاع", "توصيل جديد"]),
-        ),
+        field("account_number", "رقم الحساب", "Account number", "text", true, None),
+        field("category", "التصنيف", "Category", "choice", true, Some(&["فاتورة", "انقطاع", "توصيل جديد"])),
     ]
 }
 
@@ -187,26 +130,10 @@ fn entities() -> Vec<EntitySpec> {
                 id: 1001,
             },
             departments: &[
-                Dept {
-                    ar: "خدمة المستفيدين",
-                    en: "Beneficiary Services",
-                    parent: None,
-                },
-                Dept {
-                    ar: "المواعيد",
-                    en: "Appointments",
-                    parent: Some(0),
-                },
-                Dept {
-                    ar: "الشكاوى والبلاغات",
-                    en: "Complaints and Reports",
-                    parent: Some(0),
-                },
-                Dept {
-                    ar: "الشؤون القانونية",
-                    en: "Legal Affairs",
-                    parent: None,
-                },
+                Dept { ar: "خدمة المستفيدين", en: "Beneficiary Services", parent: None },
+                Dept { ar: "المواعيد", en: "Appointments", parent: Some(0) },
+                Dept { ar: "الشكاوى والبلاغات", en: "Complaints and Reports", parent: Some(0) },
+                Dept { ar: "الشؤون القانونية", en: "Legal Affairs", parent: None },
             ],
             staff: vec![
                 Staff {
@@ -288,16 +215,8 @@ fn entities() -> Vec<EntitySpec> {
                 id: 2001,
             },
             departments: &[
-                Dept {
-                    ar: "الاتصالات الإدارية",
-                    en: "Administrative Communications",
-                    parent: None,
-                },
-                Dept {
-                    ar: "الحقوق المدنية",
-                    en: "Civil Rights",
-                    parent: None,
-                },
+                Dept { ar: "الاتصالات الإدارية", en: "Administrative Communications", parent: None },
+                Dept { ar: "الحقوق المدنية", en: "Civil Rights", parent: None },
             ],
             staff: vec![
                 Staff {
@@ -368,16 +287,8 @@ fn entities() -> Vec<EntitySpec> {
                 id: 3001,
             },
             departments: &[
-                Dept {
-                    ar: "خدمة العملاء",
-                    en: "Customer Care",
-                    parent: None,
-                },
-                Dept {
-                    ar: "الدعم الفني",
-                    en: "Technical Support",
-                    parent: Some(0),
-                },
+                Dept { ar: "خدمة العملاء", en: "Customer Care", parent: None },
+                Dept { ar: "الدعم الفني", en: "Technical Support", parent: Some(0) },
             ],
             staff: vec![
                 Staff {
@@ -429,14 +340,7 @@ fn entities() -> Vec<EntitySpec> {
 
 /// Beneficiaries: (name ar, name en, id type, id number, mobile, e-mail).
 fn beneficiaries() -> Vec<RegisterRequest> {
-    let b = |ar: &str,
-             en: &str,
-             id_type: &str,
-             id: String,
-             mobile: &str,
-             email: &str,
-             residence: &str,
-             lang: &str| {
+    let b = |ar: &str, en: &str, id_type: &str, id: String, mobile: &str, email: &str, residence: &str, lang: &str| {
         RegisterRequest {
             name_ar: ar.into(),
             name_en: en.into(),
@@ -506,18 +410,13 @@ fn admin_request(p: &Person) -> NewEntityAdminRequest {
 
 /// Loads the demo data where it is missing and returns the log-ins to print.
 pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
-    let hash = passwords::hash(DEMO_PASSWORD.to_owned())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let now = Utc::now();
     let mut logins = Vec::new();
 
     let platform = Email::parse("platform@tawasul.demo.sa").map_err(|e| anyhow::anyhow!("{e}"))?;
     accounts::upsert_platform_admin(db.write(), &platform, &hash, now).await?;
-    logins.push((
-        "platform admin / مسؤول المنصة".to_owned(),
-        platform.to_string(),
-    ));
+    logins.push(("platform admin / مسؤول المنصة".to_owned(), platform.to_string()));
 
     let mut entity_ids: Vec<EntityId> = Vec::new();
     for spec in entities() {
@@ -525,9 +424,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
         for s in &spec.staff {
             logins.push((format!("{} {}", spec.en, s.role), s.person.email.to_owned()));
         }
-        if let Some(existing) =
-            organisation::find_entity_by_unified_number(db.read(), spec.unified).await?
-        {
+        if let Some(existing) = organisation::find_entity_by_unified_number(db.read(), spec.unified).await? {
             entity_ids.push(existing.id);
             continue;
         }
@@ -539,9 +436,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
             unified_number: spec.unified.into(),
             admin: admin_request(&spec.admin),
         };
-        let parsed = request
-            .parse()
-            .map_err(|e| anyhow::anyhow!("demo entity: {e:?}"))?;
+        let parsed = request.parse().map_err(|e| anyhow::anyhow!("demo entity: {e:?}"))?;
         let (entity, _) = organisation::create_entity(&tx, &parsed, &hash, now).await?;
         let mut depts: Vec<DepartmentId> = Vec::new();
         for d in spec.departments {
@@ -550,14 +445,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
                 name_en: d.en.into(),
                 parent_id: d.parent.map(|i| depts[i].to_string()),
             };
-            let parsed = req
-                .parse()
-                .map_err(|e| anyhow::anyhow!("demo department: {e:?}"))?;
-            depts.push(
-                organisation::create_department(&tx, entity.id, &parsed, now)
-                    .await?
-                    .id,
-            );
+            let parsed = req.parse().map_err(|e| anyhow::anyhow!("demo department: {e:?}"))?;
+            depts.push(organisation::create_department(&tx, entity.id, &parsed, now).await?.id);
         }
         for s in &spec.staff {
             let req = CreateEmployeeRequest {
@@ -566,19 +455,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
                 email: s.person.email.into(),
                 mobile: s.person.mobile.into(),
                 national_id: demo_id(1, s.person.id),
-                department_ids: s
-                    .departments
-                    .iter()
-                    .map(|i| depts[*i].to_string())
-                    .collect(),
+                department_ids: s.departments.iter().map(|i| depts[*i].to_string()).collect(),
                 role: s.role.into(),
                 grant: None,
                 revoke: None,
                 initial_password: Some(DEMO_PASSWORD.into()),
             };
-            let parsed = req
-                .parse()
-                .map_err(|e| anyhow::anyhow!("demo employee: {e:?}"))?;
+            let parsed = req.parse().map_err(|e| anyhow::anyhow!("demo employee: {e:?}"))?;
             organisation::create_employee(&tx, entity.id, &parsed, &hash, now).await?;
         }
         for t in &spec.types {
@@ -591,9 +474,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
                 routing: t.routing.into(),
                 fields: Some((t.fields)()),
             };
-            let parsed = req
-                .parse()
-                .map_err(|e| anyhow::anyhow!("demo type: {e:?}"))?;
+            let parsed = req.parse().map_err(|e| anyhow::anyhow!("demo type: {e:?}"))?;
             organisation::create_transaction_type(&tx, entity.id, &parsed, now).await?;
         }
         tx.commit().await?;
@@ -612,20 +493,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
             entity_ids: EntityIds::List(entity_ids[..2].to_vec()),
             initial_password: Some(DEMO_PASSWORD.into()),
         };
-        let parsed = req
-            .parse()
-            .map_err(|e| anyhow::anyhow!("demo regulator: {e:?}"))?;
+        let parsed = req.parse().map_err(|e| anyhow::anyhow!("demo regulator: {e:?}"))?;
         organisation::create_regulator(db.write(), &parsed, &hash, now).await?;
     }
-    logins.push((
-        "regulator / جهة رقابية".into(),
-        "regulator@nazaha.demo.sa".into(),
-    ));
+    logins.push(("regulator / جهة رقابية".into(), "regulator@nazaha.demo.sa".into()));
 
     for b in beneficiaries() {
-        let parsed = b
-            .parse()
-            .map_err(|e| anyhow::anyhow!("demo beneficiary: {e:?}"))?;
+        let parsed = b.parse().map_err(|e| anyhow::anyhow!("demo beneficiary: {e:?}"))?;
         match accounts::register_beneficiary(db.write(), &parsed, &hash, now).await {
             Ok(_) | Err(tawasul_storage::StorageError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),

@@ -26,13 +26,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> ApiError {
-        ApiError {
-            code,
-            details: None,
-            fields: None,
-            retry_after: None,
-            cause: None,
-        }
+        ApiError { code, details: None, fields: None, retry_after: None, cause: None }
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
@@ -47,10 +41,7 @@ impl ApiError {
 
     /// An unexpected failure: the client sees a sanitised 500, the log the cause.
     pub fn internal(cause: impl Into<anyhow::Error>) -> ApiError {
-        ApiError {
-            cause: Some(cause.into()),
-            ..ApiError::new(ErrorCode::Internal)
-        }
+        ApiError { cause: Some(cause.into()), ..ApiError::new(ErrorCode::Internal) }
     }
 
     pub fn field(field: &str, code: ErrorCode) -> ApiError {
@@ -133,10 +124,7 @@ impl From<ErrorCode> for ApiError {
 
 impl From<FieldErrors> for ApiError {
     fn from(f: FieldErrors) -> ApiError {
-        ApiError {
-            fields: Some(f.clone()),
-            ..ApiError::new(f.primary_code())
-        }
+        ApiError { fields: Some(f.clone()), ..ApiError::new(f.primary_code()) }
     }
 }
 
@@ -169,9 +157,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
     use actix_web::error::JsonPayloadError as E;
     match err {
         E::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType),
-        E::Overflow { .. } | E::OverflowKnownLength { .. } => {
-            ApiError::new(ErrorCode::PayloadTooLarge)
-        }
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(ErrorCode::PayloadTooLarge),
         E::Deserialize(e) => serde_error(&e),
         _ => ApiError::new(ErrorCode::Malformed),
     }
@@ -182,14 +168,11 @@ pub fn serde_error(e: &serde_json::Error) -> ApiError {
     match e.classify() {
         Category::Data => {
             let msg = e.to_string();
-            let missing = msg
-                .strip_prefix("missing field `")
-                .and_then(|r| r.split('`').next());
+            let missing = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next());
             match missing {
                 Some(field) => ApiError::field(field, ErrorCode::MissingField),
-                None => ApiError::new(ErrorCode::InvalidField).with_details(
-                    json!({ "reason": msg.split(" at line ").next().unwrap_or_default() }),
-                ),
+                None => ApiError::new(ErrorCode::InvalidField)
+                    .with_details(json!({ "reason": msg.split(" at line ").next().unwrap_or_default() })),
             }
         }
         _ => ApiError::new(ErrorCode::Malformed),

@@ -23,26 +23,13 @@ pub async fn idempotent_writes(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let is_write = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
-    let key = req
-        .headers()
-        .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let is_write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (Some(key), true) = (key, is_write) else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     if key.is_empty() || key.len() > 200 {
         let err = ApiError::field("Idempotency-Key", ErrorCode::InvalidField);
@@ -57,34 +44,20 @@ pub async fn idempotent_writes(
         .unwrap_or_else(|| "anonymous".into());
     let scope = format!("{who} {} {}", req.method(), req.path());
     let body = req.extract::<web::Bytes>().await?;
-    let request_hash = hex::encode(
-        Sha256::new()
-            .chain_update(req.query_string())
-            .chain_update(&body)
-            .finalize(),
-    );
+    let request_hash = hex::encode(Sha256::new().chain_update(req.query_string()).chain_update(&body).finalize());
     req.set_payload(actix_web::dev::Payload::from(body));
 
     let db = state.db.write();
     match idempotency::begin(db, &scope, &key, &request_hash, Utc::now()).await {
         Err(e) => return Ok(req.into_response(ApiError::from(e).error_response())),
         Ok(Begin::InProgress) => {
-            return Ok(
-                req.into_response(ApiError::new(ErrorCode::IdempotencyInProgress).error_response())
-            );
+            return Ok(req.into_response(ApiError::new(ErrorCode::IdempotencyInProgress).error_response()));
         }
         Ok(Begin::Mismatch) => {
-            return Ok(
-                req.into_response(ApiError::new(ErrorCode::IdempotencyKeyReused).error_response())
-            );
+            return Ok(req.into_response(ApiError::new(ErrorCode::IdempotencyKeyReused).error_response()));
         }
-        Ok(Begin::Replay {
-            status,
-            content_type,
-            body,
-        }) => {
-            let mut res =
-                HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+        Ok(Begin::Replay { status, content_type, body }) => {
+            let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
             if let Some(ct) = content_type {
                 res.insert_header((header::CONTENT_TYPE, ct));
             }
@@ -109,28 +82,12 @@ pub async fn idempotent_writes(
     }
     let (req, res) = res.into_parts();
     let (head, body) = res.into_parts();
-    let bytes = body::to_bytes(body)
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
-    let content_type = head
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let Err(e) = idempotency::complete(
-        db,
-        &scope,
-        &key,
-        head.status().as_u16(),
-        content_type.as_deref(),
-        &bytes,
-    )
-    .await
+    let bytes = body::to_bytes(body).await.map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let content_type = head.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if let Err(e) =
+        idempotency::complete(db, &scope, &key, head.status().as_u16(), content_type.as_deref(), &bytes).await
     {
         tracing::warn!(error = ?e, "could not store an idempotent response");
     }
-    Ok(ServiceResponse::new(
-        req,
-        head.set_body(BoxBody::new(bytes)),
-    ))
+    Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))
 }

@@ -30,9 +30,6 @@ pub async fn set_request_lang(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let lang = lang_of(req.headers());
     let mut res = REQUEST_LANG.scope(lang, next.call(req)).await?;
-    res.headers_mut().insert(
-        header::CONTENT_LANGUAGE,
-        header::HeaderValue::from_static(lang.as_str()),
-    );
+    res.headers_mut().insert(header::CONTENT_LANGUAGE, header::HeaderValue::from_static(lang.as_str()));
     Ok(res)
 }

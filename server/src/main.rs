@@ -15,11 +15,7 @@ use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::{TransactionTrait, accounts};
 
 #[derive(Parser)]
-#[command(
-    name = "tawasul",
-    version,
-    about = "Tawasul — one channel between the public and every entity"
-)]
+#[command(name = "tawasul", version, about = "Tawasul — one channel between the public and every entity")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,11 +76,7 @@ enum AdminCommand {
 }
 
 fn overrides(store: &StoreArgs) -> Overrides {
-    Overrides {
-        data_dir: store.data_dir.clone(),
-        database_url: store.database_url.clone(),
-        ..Overrides::default()
-    }
+    Overrides { data_dir: store.data_dir.clone(), database_url: store.database_url.clone(), ..Overrides::default() }
 }
 
 #[actix_web::main]
@@ -101,9 +93,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings::load(&flags)?;
             let app = Application::build(settings.clone()).await?;
             if args.demo {
-                let logins = demo::seed(&app.state().db)
-                    .await
-                    .context("loading the demo data")?;
+                let logins = demo::seed(&app.state().db).await.context("loading the demo data")?;
                 println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
                 for (who, login) in logins {
                     println!("  {who:<48} {login}");
@@ -119,22 +109,16 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Admin(AdminCommand::CreatePlatformAdmin {
-            login,
-            password_stdin: _,
-            store,
-        }) => {
-            let email = Email::parse(&login)
-                .map_err(|c| anyhow::anyhow!("--login: {}", c.message(tawasul_core::Lang::En)))?;
+        Command::Admin(AdminCommand::CreatePlatformAdmin { login, password_stdin: _, store }) => {
+            let email =
+                Email::parse(&login).map_err(|c| anyhow::anyhow!("--login: {}", c.message(tawasul_core::Lang::En)))?;
             let mut raw = String::new();
             std::io::stdin().read_to_string(&mut raw)?;
             let password = Password::parse(raw.trim_end_matches(['\r', '\n']))
                 .map_err(|c| anyhow::anyhow!("password: {}", c.message(tawasul_core::Lang::En)))?;
             let settings = Settings::load(&overrides(&store))?;
             let db = open_database(&settings).await?;
-            let hash = passwords::hash(password.expose().to_owned())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = passwords::hash(password.expose().to_owned()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let now = Utc::now();
             let tx = db.write().begin().await?;
             let id = accounts::upsert_platform_admin(&tx, &email, &hash, now).await?;

@@ -6,9 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
 use crate::state::AppState;
 
@@ -28,31 +26,18 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "http_request_duration_seconds",
-                "HTTP request latency by route",
-            )
-            .buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
             &["method", "route"],
         )?;
         let outbox_delivered = IntCounterVec::new(
-            Opts::new(
-                "outbox_messages_total",
-                "Outgoing messages by kind and outcome",
-            ),
+            Opts::new("outbox_messages_total", "Outgoing messages by kind and outcome"),
             &["kind", "outcome"],
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(outbox_delivered.clone()))?;
-        Ok(Metrics {
-            registry,
-            requests,
-            latency,
-            outbox_delivered,
-        })
+        Ok(Metrics { registry, requests, latency, outbox_delivered })
     }
 
     pub fn render(&self) -> String {
@@ -70,23 +55,15 @@ pub async fn record(
     let method = req.method().to_string();
     // The route pattern, not the path, so that ids do not explode the label set.
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
     let res = next.call(req).await?;
     if let Some(m) = metrics {
-        m.requests
-            .with_label_values(&[&method, &route, res.status().as_str()])
-            .inc();
-        m.latency
-            .with_label_values(&[&method, &route])
-            .observe(started.elapsed().as_secs_f64());
+        m.requests.with_label_values(&[&method, &route, res.status().as_str()]).inc();
+        m.latency.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
     }
     Ok(res)
 }
 
 pub async fn metrics_endpoint(state: web::Data<AppState>) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+    actix_web::HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
 }

@@ -32,16 +32,9 @@ pub struct OutboxWorker {
 }
 
 impl OutboxWorker {
-    pub fn new(
-        db: Db,
-        settings: &Settings,
-        wake: Arc<Notify>,
-        metrics: Metrics,
-    ) -> anyhow::Result<OutboxWorker> {
+    pub fn new(db: Db, settings: &Settings, wake: Arc<Notify>, metrics: Metrics) -> anyhow::Result<OutboxWorker> {
         let mailer = match &settings.smtp_url {
-            Some(url) => Mailer::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?.build(),
-            ),
+            Some(url) => Mailer::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?.build()),
             None => {
                 std::fs::create_dir_all(settings.mail_dir())?;
                 Mailer::Files(AsyncFileTransport::new(settings.mail_dir()))
@@ -52,9 +45,7 @@ impl OutboxWorker {
             mailer,
             from: settings.mail_from.parse()?,
             sms_gateway: settings.sms_gateway_url.clone(),
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()?,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
             wake,
             metrics,
         })
@@ -81,23 +72,15 @@ impl OutboxWorker {
             match self.send(&p).await {
                 Ok(()) => {
                     outbox::delivered(self.db.write(), p.id, Utc::now()).await?;
-                    self.metrics
-                        .outbox_delivered
-                        .with_label_values(&[kind, "delivered"])
-                        .inc();
+                    self.metrics.outbox_delivered.with_label_values(&[kind, "delivered"]).inc();
                 }
                 Err(e) => {
                     let attempts = p.attempts + 1;
-                    let backoff =
-                        Duration::from_secs(2u64.saturating_pow(attempts.min(12) as u32).min(3600));
+                    let backoff = Duration::from_secs(2u64.saturating_pow(attempts.min(12) as u32).min(3600));
                     let retry_at = Utc::now() + backoff;
                     tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: delivery failed, will retry");
-                    outbox::failed(self.db.write(), p.id, attempts, retry_at, &e.to_string())
-                        .await?;
-                    self.metrics
-                        .outbox_delivered
-                        .with_label_values(&[kind, "failed"])
-                        .inc();
+                    outbox::failed(self.db.write(), p.id, attempts, retry_at, &e.to_string()).await?;
+                    self.metrics.outbox_delivered.with_label_values(&[kind, "failed"]).inc();
                 }
             }
         }
@@ -123,12 +106,8 @@ impl OutboxWorker {
                 let Some(url) = &self.sms_gateway else {
                     anyhow::bail!("no SMS gateway configured (TAWASUL_SMS_GATEWAY_URL)");
                 };
-                let res = self
-                    .http
-                    .post(url)
-                    .json(&serde_json::json!({ "id": p.id, "to": to, "text": text }))
-                    .send()
-                    .await?;
+                let res =
+                    self.http.post(url).json(&serde_json::json!({ "id": p.id, "to": to, "text": text })).send().await?;
                 if !res.status().is_success() {
                     anyhow::bail!("SMS gateway answered {}", res.status());
                 }

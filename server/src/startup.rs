@@ -43,10 +43,7 @@ impl Application {
         Self::build_with_limits(settings, Limits::default()).await
     }
 
-    pub async fn build_with_limits(
-        settings: Settings,
-        limits: Limits,
-    ) -> anyhow::Result<Application> {
+    pub async fn build_with_limits(settings: Settings, limits: Limits) -> anyhow::Result<Application> {
         let db = open_database(&settings).await?;
         ensure_dir(&settings.objects_dir())?;
         ensure_dir(&settings.index_dir())?;
@@ -75,15 +72,8 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(1 << 20)
-                        .error_handler(|e, _| json_error(e).into()),
-                )
-                .app_data(
-                    web::PathConfig::default()
-                        .error_handler(|_, _| ApiError::new(ErrorCode::NotFound).into()),
-                )
+                .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|e, _| json_error(e).into()))
+                .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::new(ErrorCode::NotFound).into()))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::new(ErrorCode::InvalidField)
                         .with_details(serde_json::json!({ "reason": e.to_string() }))
@@ -115,14 +105,7 @@ impl Application {
         .listen(admin_listener)?
         .run();
 
-        Ok(Application {
-            address,
-            admin_address,
-            server,
-            admin,
-            state,
-            worker,
-        })
+        Ok(Application { address, admin_address, server, admin, state, worker })
     }
 
     pub fn address(&self) -> SocketAddr {

@@ -13,28 +13,18 @@ const BIN: &str = env!("CARGO_BIN_EXE_tawasul");
 
 fn tawasul(args: &[&str], data_dir: &Path) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("TAWASUL_DATABASE_URL")
-        .env("RUST_LOG", "warn");
+    c.args(args).arg("--data-dir").arg(data_dir).env_remove("TAWASUL_DATABASE_URL").env("RUST_LOG", "warn");
     c
 }
 
 /// Starts `serve`, returns the child, the address it prints and everything printed before it.
 fn serve(data_dir: &Path, extra: &[&str]) -> (Child, String, String) {
-    let mut child = tawasul(&[&["serve"], extra].concat(), data_dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = tawasul(&[&["serve"], extra].concat(), data_dir).stdout(Stdio::piped()).spawn().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        assert!(
-            Instant::now() < deadline,
-            "no 'listening on' line: {printed}"
-        );
+        assert!(Instant::now() < deadline, "no 'listening on' line: {printed}");
         let mut line = String::new();
         if out.read_line(&mut line).unwrap() == 0 {
             panic!("serve exited: {printed}");
@@ -49,20 +39,14 @@ fn serve(data_dir: &Path, extra: &[&str]) -> (Child, String, String) {
 }
 
 fn terminate(mut child: Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "a graceful stop exits 0, not {status}");
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "did not stop within 30 s of SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "did not stop within 30 s of SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -84,58 +68,30 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
     let data = dir.path();
 
     let out = tawasul(&["migrate"], data).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied"));
 
     for password in ["first password", "second password"] {
-        let mut child = tawasul(
-            &[
-                "admin",
-                "create-platform-admin",
-                "--login",
-                "root@tawasul.test",
-                "--password-stdin",
-            ],
-            data,
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+        let mut child =
+            tawasul(&["admin", "create-platform-admin", "--login", "root@tawasul.test", "--password-stdin"], data)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
         writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success());
     }
-    let bad = tawasul(
-        &[
-            "admin",
-            "create-platform-admin",
-            "--login",
-            "not-an-email",
-            "--password-stdin",
-        ],
-        data,
-    )
-    .stdin(Stdio::null())
-    .output()
-    .unwrap();
+    let bad = tawasul(&["admin", "create-platform-admin", "--login", "not-an-email", "--password-stdin"], data)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
 
     // Addresses from tawasul.toml, the demo flag from the command line.
-    std::fs::write(
-        data.join("tawasul.toml"),
-        "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n",
-    )
-    .unwrap();
+    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
     let (child, addr, printed) = serve(data, &["--demo"]);
-    assert!(
-        printed.contains("admin@hrsd.demo.sa"),
-        "prints the demo log-ins: {printed}"
-    );
+    assert!(printed.contains("admin@hrsd.demo.sa"), "prints the demo log-ins: {printed}");
     assert!(addr.starts_with("http://127.0.0.1:"));
     login(&addr, "root@tawasul.test", "second password").await;
     let beneficiary = login(&addr, "mohammed@example.sa", "Tawasul@1448").await;
@@ -157,10 +113,7 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
 
     // Again: the demo data is already there and nothing is duplicated.
     let (child, addr, _) = serve(data, &["--demo"]);
-    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
     assert_eq!(entities(addr, token).await, 3);
     terminate(child);
 }

@@ -2,9 +2,7 @@
 //! log-in, and loading a caller as the policy sees them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use tawasul_core::api::{AllMarker, EntityIds, Registration, UserView};
 use tawasul_core::identity::{Email, IdType, LoginIdentifier, Mobile, Name, NationalId};
 use tawasul_core::ids::{DepartmentId, EntityId, UserId};
@@ -25,27 +23,17 @@ pub struct Credentials {
 }
 
 pub(crate) fn permissions_to_json(set: PermissionSet) -> serde_json::Value {
-    serde_json::Value::Array(
-        set.iter()
-            .map(|p| serde_json::Value::String(p.as_str().to_owned()))
-            .collect(),
-    )
+    serde_json::Value::Array(set.iter().map(|p| serde_json::Value::String(p.as_str().to_owned())).collect())
 }
 
 /// Reads a stored permission list; a name no longer known is dropped rather than
 /// failing the whole account.
 pub(crate) fn permissions_from_json(v: &serde_json::Value) -> PermissionSet {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str().and_then(|s| Permission::parse(s).ok()))
-        .collect()
+    v.as_array().into_iter().flatten().filter_map(|p| p.as_str().and_then(|s| Permission::parse(s).ok())).collect()
 }
 
 pub(crate) fn corrupt(what: &str) -> StorageError {
-    StorageError::Db(sea_orm::DbErr::Custom(format!(
-        "stored {what} is not valid"
-    )))
+    StorageError::Db(sea_orm::DbErr::Custom(format!("stored {what} is not valid")))
 }
 
 /// A new account row with the fields every kind of account has.
@@ -66,11 +54,7 @@ pub(crate) struct NewAccount<'a> {
     pub remit_all: bool,
 }
 
-pub(crate) async fn insert_account(
-    c: &impl ConnectionTrait,
-    a: NewAccount<'_>,
-    now: DateTime<Utc>,
-) -> Result<UserId> {
+pub(crate) async fn insert_account(c: &impl ConnectionTrait, a: NewAccount<'_>, now: DateTime<Utc>) -> Result<UserId> {
     let id = UserId::new();
     users::Entity::insert(users::ActiveModel {
         id: Set(id.0),
@@ -140,10 +124,7 @@ pub async fn upsert_platform_admin(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<UserId> {
-    let existing = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(c)
-        .await?;
+    let existing = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(c).await?;
     match existing {
         Some(u) if u.role == Role::PlatformAdmin.as_str() => {
             users::Entity::update(users::ActiveModel {
@@ -187,10 +168,7 @@ pub async fn upsert_platform_admin(
 }
 
 /// Finds the account a log-in box value refers to.
-pub async fn find_credentials(
-    c: &impl ConnectionTrait,
-    login: &LoginIdentifier,
-) -> Result<Option<Credentials>> {
+pub async fn find_credentials(c: &impl ConnectionTrait, login: &LoginIdentifier) -> Result<Option<Credentials>> {
     let q = users::Entity::find().select_only().columns([
         users::Column::Id,
         users::Column::PasswordHash,
@@ -202,20 +180,12 @@ pub async fn find_credentials(
         LoginIdentifier::IdNumber(n) => q.filter(users::Column::IdNumber.eq(n.as_str())),
     };
     let row: Option<(uuid::Uuid, String, bool)> = q.into_tuple().one(c).await?;
-    Ok(row.map(|(id, password_hash, active)| Credentials {
-        user_id: UserId(id),
-        password_hash,
-        active,
-    }))
+    Ok(row.map(|(id, password_hash, active)| Credentials { user_id: UserId(id), password_hash, active }))
 }
 
 pub async fn password_hash(c: &impl ConnectionTrait, user: UserId) -> Result<String> {
-    let row: Option<String> = users::Entity::find_by_id(user.0)
-        .select_only()
-        .column(users::Column::PasswordHash)
-        .into_tuple()
-        .one(c)
-        .await?;
+    let row: Option<String> =
+        users::Entity::find_by_id(user.0).select_only().column(users::Column::PasswordHash).into_tuple().one(c).await?;
     row.ok_or(StorageError::NotFound)
 }
 
@@ -275,37 +245,18 @@ pub async fn load(c: &impl ConnectionTrait, user: UserId) -> Result<Option<Accou
             let staff_role = role.staff().ok_or_else(|| corrupt("role"))?;
             let entity_id = EntityId(u.entity_id.ok_or_else(|| corrupt("employee entity"))?);
             let department_ids = department_ids_of(c, user).await?;
-            let permissions = effective_permissions(
-                staff_role,
-                permissions_from_json(&u.grants),
-                permissions_from_json(&u.revokes),
-            );
+            let permissions =
+                effective_permissions(staff_role, permissions_from_json(&u.grants), permissions_from_json(&u.revokes));
             view.entity_id = Some(entity_id);
             view.department_ids = Some(department_ids.clone());
             view.permissions = Some(permissions.to_vec());
-            Standing::Staff(Staff {
-                entity_id,
-                role: staff_role,
-                department_ids,
-                permissions,
-                active: u.active,
-            })
+            Standing::Staff(Staff { entity_id, role: staff_role, department_ids, permissions, active: u.active })
         }
     };
-    Ok(Some(Account {
-        actor: Actor {
-            user_id: user,
-            standing,
-        },
-        view,
-        active: u.active,
-    }))
+    Ok(Some(Account { actor: Actor { user_id: user, standing }, view, active: u.active }))
 }
 
-pub(crate) async fn department_ids_of(
-    c: &impl ConnectionTrait,
-    user: UserId,
-) -> Result<Vec<DepartmentId>> {
+pub(crate) async fn department_ids_of(c: &impl ConnectionTrait, user: UserId) -> Result<Vec<DepartmentId>> {
     let ids: Vec<uuid::Uuid> = user_departments::Entity::find()
         .select_only()
         .column(user_departments::Column::DepartmentId)
@@ -319,17 +270,8 @@ pub(crate) async fn department_ids_of(
 }
 
 /// Marks an e-mail or mobile as verified.
-pub async fn mark_verified(
-    c: &impl ConnectionTrait,
-    user: UserId,
-    email: bool,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let mut am = users::ActiveModel {
-        id: Set(user.0),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+pub async fn mark_verified(c: &impl ConnectionTrait, user: UserId, email: bool, now: DateTime<Utc>) -> Result<()> {
+    let mut am = users::ActiveModel { id: Set(user.0), updated_at: Set(now), ..Default::default() };
     if email {
         am.email_verified = Set(true);
     } else {
@@ -340,14 +282,8 @@ pub async fn mark_verified(
 }
 
 /// The e-mail or mobile on record for an account, to send a one-time code to.
-pub async fn contact(
-    c: &impl ConnectionTrait,
-    user: UserId,
-) -> Result<(Option<Email>, Option<Mobile>, Lang)> {
-    let u = users::Entity::find_by_id(user.0)
-        .one(c)
-        .await?
-        .ok_or(StorageError::NotFound)?;
+pub async fn contact(c: &impl ConnectionTrait, user: UserId) -> Result<(Option<Email>, Option<Mobile>, Lang)> {
+    let u = users::Entity::find_by_id(user.0).one(c).await?.ok_or(StorageError::NotFound)?;
     Ok((
         u.email.as_deref().and_then(|e| Email::parse(e).ok()),
         u.mobile.as_deref().and_then(|m| Mobile::parse(m).ok()),
@@ -357,9 +293,5 @@ pub async fn contact(
 
 /// Whether any account already uses this national ID (for demo seeding).
 pub async fn exists_by_national_id(c: &impl ConnectionTrait, id: &NationalId) -> Result<bool> {
-    Ok(users::Entity::find()
-        .filter(users::Column::IdNumber.eq(id.as_str()))
-        .one(c)
-        .await?
-        .is_some())
+    Ok(users::Entity::find().filter(users::Column::IdNumber.eq(id.as_str())).one(c).await?.is_some())
 }

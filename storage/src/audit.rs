@@ -46,27 +46,14 @@ fn entry_hash(prev: &str, seq: i64, at: &DateTime<Utc>, e: &AuditEntry<'_>) -> S
 }
 
 /// Appends one entry after the current head of the chain.
-pub async fn append(
-    c: &impl ConnectionTrait,
-    entry: AuditEntry<'_>,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
     if c.get_database_backend() == DbBackend::Postgres {
         // Serialises appenders for the rest of this transaction, so two concurrent
         // actions cannot both extend the same head. (SQLite has one writer anyway.)
-        c.execute(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7261001)",
-        ))
-        .await?;
+        c.execute(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(7261001)")).await?;
     }
-    let head = audit_log::Entity::find()
-        .order_by_desc(audit_log::Column::Seq)
-        .one(c)
-        .await?;
-    let (seq, prev) = head
-        .map(|h| (h.seq + 1, h.hash))
-        .unwrap_or((1, GENESIS.to_owned()));
+    let head = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(c).await?;
+    let (seq, prev) = head.map(|h| (h.seq + 1, h.hash)).unwrap_or((1, GENESIS.to_owned()));
     // Stored at microsecond precision, which both backends keep exactly.
     let at = DateTime::<Utc>::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
     let hash = entry_hash(&prev, seq, &at, &entry);
@@ -98,10 +85,7 @@ pub struct Verification {
 /// Recomputes every hash from the genesis and reports the first entry that does
 /// not match its content or its predecessor.
 pub async fn verify(c: &impl ConnectionTrait) -> Result<Verification> {
-    let rows = audit_log::Entity::find()
-        .order_by_asc(audit_log::Column::Seq)
-        .all(c)
-        .await?;
+    let rows = audit_log::Entity::find().order_by_asc(audit_log::Column::Seq).all(c).await?;
     let mut prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut first_bad_seq = None;
@@ -114,18 +98,12 @@ pub async fn verify(c: &impl ConnectionTrait) -> Result<Verification> {
             before: r.before.clone(),
             after: r.after.clone(),
         };
-        let ok = r.seq == expected_seq
-            && r.prev_hash == prev
-            && entry_hash(&prev, r.seq, &r.at, &e) == r.hash;
+        let ok = r.seq == expected_seq && r.prev_hash == prev && entry_hash(&prev, r.seq, &r.at, &e) == r.hash;
         if !ok && first_bad_seq.is_none() {
             first_bad_seq = Some(r.seq);
         }
         prev = r.hash.clone();
         expected_seq = r.seq + 1;
     }
-    Ok(Verification {
-        entries: rows.len() as u64,
-        head_hash: prev,
-        first_bad_seq,
-    })
+    Ok(Verification { entries: rows.len() as u64, head_hash: prev, first_bad_seq })
 }

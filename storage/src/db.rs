@@ -9,12 +9,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector,
-};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
 use tawasul_migrations::Migrator;
 use tawasul_migrations::MigratorTrait;
 
@@ -36,16 +32,9 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbErr> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut opts = ConnectOptions::new(url);
-            opts.max_connections(32)
-                .min_connections(1)
-                .sqlx_logging(false)
-                .acquire_timeout(Duration::from_secs(10));
+            opts.max_connections(32).min_connections(1).sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
             let conn = Database::connect(opts).await?;
-            Ok(Db {
-                write: conn.clone(),
-                read: conn,
-                backend: Backend::Postgres,
-            })
+            Ok(Db { write: conn.clone(), read: conn, backend: Backend::Postgres })
         } else if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)
                 .map_err(|e| DbErr::Custom(format!("bad SQLite URL: {e}")))?
@@ -74,9 +63,7 @@ impl Db {
                 backend: Backend::Sqlite,
             })
         } else {
-            Err(DbErr::Custom(
-                "the database URL must start with sqlite:// or postgres://".into(),
-            ))
+            Err(DbErr::Custom("the database URL must start with sqlite:// or postgres://".into()))
         }
     }
 

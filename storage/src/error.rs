@@ -25,10 +25,7 @@ impl From<DbErr> for StorageError {
 
 impl StorageError {
     pub fn invalid(field: &str, code: ErrorCode) -> StorageError {
-        StorageError::Invalid {
-            field: field.to_owned(),
-            code,
-        }
+        StorageError::Invalid { field: field.to_owned(), code }
     }
 }
 

@@ -15,11 +15,7 @@ pub enum Begin {
     /// First use: run the request, then `complete` (or `abandon` on failure).
     Fresh,
     /// Seen before with the same request: return this response.
-    Replay {
-        status: u16,
-        content_type: Option<String>,
-        body: Vec<u8>,
-    },
+    Replay { status: u16, content_type: Option<String>, body: Vec<u8> },
     /// Seen before and still running.
     InProgress,
     /// Seen before with a different request body or target.
@@ -42,18 +38,12 @@ pub async fn begin(
         body: Set(None),
         created_at: Set(now),
     };
-    match idempotency_keys::Entity::insert(row)
-        .exec_without_returning(c)
-        .await
-    {
+    match idempotency_keys::Entity::insert(row).exec_without_returning(c).await {
         Ok(_) => return Ok(Begin::Fresh),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
         Err(e) => return Err(e.into()),
     }
-    let Some(existing) = idempotency_keys::Entity::find_by_id((scope.to_owned(), key.to_owned()))
-        .one(c)
-        .await?
-    else {
+    let Some(existing) = idempotency_keys::Entity::find_by_id((scope.to_owned(), key.to_owned())).one(c).await? else {
         return Ok(Begin::InProgress);
     };
     if existing.created_at + RETENTION < now {
@@ -97,8 +87,6 @@ pub async fn complete(
 
 /// Forgets a key whose request failed unexpectedly, so that a retry can run.
 pub async fn abandon(c: &impl ConnectionTrait, scope: &str, key: &str) -> Result<()> {
-    idempotency_keys::Entity::delete_by_id((scope.to_owned(), key.to_owned()))
-        .exec(c)
-        .await?;
+    idempotency_keys::Entity::delete_by_id((scope.to_owned(), key.to_owned())).exec(c).await?;
     Ok(())
 }

@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use tawasul_core::ErrorCode;
 use tawasul_core::Lang;
 use tawasul_core::api::{
-    DepartmentView, EmployeeChanges, EmployeeView, EntityIds, EntitySummary, EntityView, FieldSpec,
-    NewDepartment, NewEmployee, NewEntity, NewPerson, NewRegulator, NewTransactionType, Page,
-    PageRequest, RegulatorView, RoutingPolicy, TransactionTypeView,
+    DepartmentView, EmployeeChanges, EmployeeView, EntityIds, EntitySummary, EntityView, FieldSpec, NewDepartment,
+    NewEmployee, NewEntity, NewPerson, NewRegulator, NewTransactionType, Page, PageRequest, RegulatorView,
+    RoutingPolicy, TransactionTypeView,
 };
 use tawasul_core::identity::IdType;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
@@ -19,13 +19,10 @@ use tawasul_core::org::{EntityKind, Remit, Role};
 use tawasul_core::permissions::{PermissionSet, StaffRole, effective_permissions};
 
 use crate::accounts::{
-    NewAccount, corrupt, department_ids_of, insert_account, permissions_from_json,
-    permissions_to_json,
+    NewAccount, corrupt, department_ids_of, insert_account, permissions_from_json, permissions_to_json,
 };
 use crate::error::on_unique;
-use crate::model::{
-    departments, entities, regulator_entities, transaction_types, user_departments, users,
-};
+use crate::model::{departments, entities, regulator_entities, transaction_types, user_departments, users};
 use crate::{Result, StorageError};
 
 fn entity_view(m: entities::Model) -> Result<EntityView> {
@@ -71,17 +68,10 @@ pub async fn create_entity(
 }
 
 pub async fn entity(c: &impl ConnectionTrait, id: EntityId) -> Result<Option<EntityView>> {
-    entities::Entity::find_by_id(id.0)
-        .one(c)
-        .await?
-        .map(entity_view)
-        .transpose()
+    entities::Entity::find_by_id(id.0).one(c).await?.map(entity_view).transpose()
 }
 
-pub async fn find_entity_by_unified_number(
-    c: &impl ConnectionTrait,
-    number: &str,
-) -> Result<Option<EntityView>> {
+pub async fn find_entity_by_unified_number(c: &impl ConnectionTrait, number: &str) -> Result<Option<EntityView>> {
     entities::Entity::find()
         .filter(entities::Column::UnifiedNumber.eq(number))
         .one(c)
@@ -91,13 +81,8 @@ pub async fn find_entity_by_unified_number(
 }
 
 /// The public directory, in creation order.
-pub async fn list_entities(
-    c: &impl ConnectionTrait,
-    page: &PageRequest,
-) -> Result<Page<EntitySummary>> {
-    let mut q = entities::Entity::find()
-        .order_by_asc(entities::Column::Id)
-        .limit(page.limit + 1);
+pub async fn list_entities(c: &impl ConnectionTrait, page: &PageRequest) -> Result<Page<EntitySummary>> {
+    let mut q = entities::Entity::find().order_by_asc(entities::Column::Id).limit(page.limit + 1);
     if let Some(after) = page.after {
         q = q.filter(entities::Column::Id.gt(after));
     }
@@ -142,11 +127,7 @@ async fn ensure_departments_of(
         .filter(departments::Column::Id.is_in(ids.iter().map(|d| d.0)))
         .count(c)
         .await?;
-    if found as usize == ids.len() {
-        Ok(())
-    } else {
-        Err(StorageError::invalid(field, ErrorCode::UnknownDepartment))
-    }
+    if found as usize == ids.len() { Ok(()) } else { Err(StorageError::invalid(field, ErrorCode::UnknownDepartment)) }
 }
 
 pub async fn create_department(
@@ -166,9 +147,7 @@ pub async fn create_department(
         parent_id: d.parent_id.map(|p| p.0),
         created_at: now,
     };
-    departments::Entity::insert(departments::ActiveModel::from(model.clone()))
-        .exec_without_returning(c)
-        .await?;
+    departments::Entity::insert(departments::ActiveModel::from(model.clone())).exec_without_returning(c).await?;
     Ok(department_view(model))
 }
 
@@ -215,20 +194,12 @@ fn person_account<'a>(
     }
 }
 
-async fn set_departments(
-    c: &impl ConnectionTrait,
-    user: UserId,
-    ids: &[DepartmentId],
-) -> Result<()> {
-    user_departments::Entity::delete_many()
-        .filter(user_departments::Column::UserId.eq(user.0))
-        .exec(c)
-        .await?;
+async fn set_departments(c: &impl ConnectionTrait, user: UserId, ids: &[DepartmentId]) -> Result<()> {
+    user_departments::Entity::delete_many().filter(user_departments::Column::UserId.eq(user.0)).exec(c).await?;
     if !ids.is_empty() {
-        user_departments::Entity::insert_many(ids.iter().map(|d| user_departments::ActiveModel {
-            user_id: Set(user.0),
-            department_id: Set(d.0),
-        }))
+        user_departments::Entity::insert_many(
+            ids.iter().map(|d| user_departments::ActiveModel { user_id: Set(user.0), department_id: Set(d.0) }),
+        )
         .exec_without_returning(c)
         .await?;
     }
@@ -244,15 +215,7 @@ pub async fn create_employee(
     now: DateTime<Utc>,
 ) -> Result<EmployeeView> {
     ensure_departments_of(c, entity, &e.department_ids, "department_ids").await?;
-    let account = person_account(
-        &e.person,
-        e.role.into(),
-        password_hash,
-        Some(entity),
-        e.grants,
-        e.revokes,
-        false,
-    );
+    let account = person_account(&e.person, e.role.into(), password_hash, Some(entity), e.grants, e.revokes, false);
     let id = insert_account(c, account, now).await?;
     set_departments(c, id, &e.department_ids).await?;
     employee(c, id).await?.ok_or(StorageError::NotFound)
@@ -298,11 +261,7 @@ pub async fn update_employee(
         ensure_departments_of(c, entity, ids, "department_ids").await?;
         set_departments(c, id, ids).await?;
     }
-    let mut am = users::ActiveModel {
-        id: Set(id.0),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut am = users::ActiveModel { id: Set(id.0), updated_at: Set(now), ..Default::default() };
     if let Some(role) = ch.role {
         am.role = Set(Role::from(role).as_str().to_owned());
     }
@@ -332,8 +291,7 @@ fn transaction_type_view(m: transaction_types::Model) -> Result<TransactionTypeV
         department_id: DepartmentId(m.department_id),
         sla_hours: u32::try_from(m.sla_hours).map_err(|_| corrupt("sla_hours"))?,
         routing: RoutingPolicy::parse(&m.routing).map_err(|_| corrupt("routing"))?,
-        fields: serde_json::from_value::<Vec<FieldSpec>>(m.fields)
-            .map_err(|_| corrupt("fields"))?,
+        fields: serde_json::from_value::<Vec<FieldSpec>>(m.fields).map_err(|_| corrupt("fields"))?,
     })
 }
 
@@ -351,8 +309,7 @@ pub async fn create_transaction_type(
         name_ar: t.name_ar.as_str().to_owned(),
         name_en: t.name_en.as_str().to_owned(),
         department_id: t.department_id.0,
-        sla_hours: i32::try_from(t.sla_hours)
-            .map_err(|_| StorageError::invalid("sla_hours", ErrorCode::InvalidSla))?,
+        sla_hours: i32::try_from(t.sla_hours).map_err(|_| StorageError::invalid("sla_hours", ErrorCode::InvalidSla))?,
         routing: t.routing.as_str().to_owned(),
         fields: serde_json::to_value(&t.fields).map_err(|_| corrupt("fields"))?,
         created_at: now,
@@ -376,12 +333,7 @@ pub async fn list_transaction_types(
     if let Some(after) = page.after {
         q = q.filter(transaction_types::Column::Id.gt(after));
     }
-    let rows = q
-        .all(c)
-        .await?
-        .into_iter()
-        .map(transaction_type_view)
-        .collect::<Result<Vec<_>>>()?;
+    let rows = q.all(c).await?.into_iter().map(transaction_type_view).collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(rows, page.limit, |t| t.id.0))
 }
 
@@ -403,10 +355,7 @@ pub async fn create_regulator(
                 .count(c)
                 .await?;
             if found as usize != ids.len() {
-                return Err(StorageError::invalid(
-                    "entity_ids",
-                    ErrorCode::UnknownEntity,
-                ));
+                return Err(StorageError::invalid("entity_ids", ErrorCode::UnknownEntity));
             }
             (false, ids)
         }
@@ -422,12 +371,9 @@ pub async fn create_regulator(
     );
     let id = insert_account(c, account, now).await?;
     if !ids.is_empty() {
-        regulator_entities::Entity::insert_many(ids.iter().map(|e| {
-            regulator_entities::ActiveModel {
-                user_id: Set(id.0),
-                entity_id: Set(e.0),
-            }
-        }))
+        regulator_entities::Entity::insert_many(
+            ids.iter().map(|e| regulator_entities::ActiveModel { user_id: Set(id.0), entity_id: Set(e.0) }),
+        )
         .exec_without_returning(c)
         .await?;
     }
@@ -438,10 +384,6 @@ pub async fn create_regulator(
         name_en: r.person.name_en.to_string(),
         email: r.person.email.to_string(),
         mobile: r.person.mobile.to_string(),
-        entity_ids: if remit_all {
-            EntityIds::All(tawasul_core::api::AllMarker::All)
-        } else {
-            EntityIds::List(ids)
-        },
+        entity_ids: if remit_all { EntityIds::All(tawasul_core::api::AllMarker::All) } else { EntityIds::List(ids) },
     })
 }

@@ -19,9 +19,7 @@ pub async fn put(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    otp_codes::Entity::delete_by_id((user.0, channel.to_owned()))
-        .exec(c)
-        .await?;
+    otp_codes::Entity::delete_by_id((user.0, channel.to_owned())).exec(c).await?;
     otp_codes::Entity::insert(otp_codes::ActiveModel {
         user_id: Set(user.0),
         channel: Set(channel.to_owned()),

@@ -3,10 +3,7 @@
 //! a worker that retries with back-off until the far side accepts it.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -17,15 +14,8 @@ use crate::model::outbox;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
-    Email {
-        to: String,
-        subject: String,
-        body: String,
-    },
-    Sms {
-        to: String,
-        text: String,
-    },
+    Email { to: String, subject: String, body: String },
+    Sms { to: String, text: String },
 }
 
 impl Message {
@@ -74,11 +64,7 @@ pub async fn due(c: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Re
         .into_iter()
         .filter_map(|r| {
             let message = serde_json::from_value(r.payload).ok()?;
-            Some(Pending {
-                id: r.id,
-                message,
-                attempts: r.attempts,
-            })
+            Some(Pending { id: r.id, message, attempts: r.attempts })
         })
         .collect())
 }

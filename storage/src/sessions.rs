@@ -44,15 +44,9 @@ pub enum Rotation {
 }
 
 /// Consumes a refresh token. Run it inside a transaction with the issue of the next.
-pub async fn consume(
-    c: &impl ConnectionTrait,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Rotation> {
-    let Some(t) = refresh_tokens::Entity::find()
-        .filter(refresh_tokens::Column::TokenHash.eq(token_hash))
-        .one(c)
-        .await?
+pub async fn consume(c: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<Rotation> {
+    let Some(t) =
+        refresh_tokens::Entity::find().filter(refresh_tokens::Column::TokenHash.eq(token_hash)).one(c).await?
     else {
         return Ok(Rotation::Refused);
     };
@@ -73,18 +67,11 @@ pub async fn consume(
         revoke_session(c, t.session_id, now).await?;
         return Ok(Rotation::Refused);
     }
-    Ok(Rotation::Rotated {
-        user: UserId(t.user_id),
-        session: t.session_id,
-    })
+    Ok(Rotation::Rotated { user: UserId(t.user_id), session: t.session_id })
 }
 
 /// The session a refresh token belongs to, if it belongs to `user`.
-pub async fn session_of(
-    c: &impl ConnectionTrait,
-    token_hash: &str,
-    user: UserId,
-) -> Result<Option<Uuid>> {
+pub async fn session_of(c: &impl ConnectionTrait, token_hash: &str, user: UserId) -> Result<Option<Uuid>> {
     Ok(refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(token_hash))
         .filter(refresh_tokens::Column::UserId.eq(user.0))
@@ -93,11 +80,7 @@ pub async fn session_of(
         .map(|t| t.session_id))
 }
 
-pub async fn revoke_session(
-    c: &impl ConnectionTrait,
-    session: Uuid,
-    now: DateTime<Utc>,
-) -> Result<u64> {
+pub async fn revoke_session(c: &impl ConnectionTrait, session: Uuid, now: DateTime<Utc>) -> Result<u64> {
     Ok(refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
         .filter(refresh_tokens::Column::SessionId.eq(session))
@@ -109,11 +92,7 @@ pub async fn revoke_session(
 
 /// Whether a session still has a live refresh token; an access token of a
 /// logged-out session is refused from then on, not only when it expires.
-pub async fn session_active(
-    c: &impl ConnectionTrait,
-    session: Uuid,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+pub async fn session_active(c: &impl ConnectionTrait, session: Uuid, now: DateTime<Utc>) -> Result<bool> {
     Ok(refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::SessionId.eq(session))
         .filter(refresh_tokens::Column::RevokedAt.is_null())

@@ -62,28 +62,11 @@ on_both_backends!(
 
 async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
     let r = registration(1).parse().unwrap();
-    let id = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now())
-        .await
-        .unwrap();
-    let again = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            again,
-            StorageError::Conflict(tawasul_core::ErrorCode::AccountExists)
-        ),
-        "{again:?}"
-    );
-    for login in [
-        r.email.to_string(),
-        r.mobile.to_string(),
-        r.id.number().to_owned(),
-    ] {
-        let creds = accounts::find_credentials(db.read(), &LoginIdentifier::parse(&login))
-            .await
-            .unwrap()
-            .unwrap();
+    let id = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now()).await.unwrap();
+    let again = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now()).await.unwrap_err();
+    assert!(matches!(again, StorageError::Conflict(tawasul_core::ErrorCode::AccountExists)), "{again:?}");
+    for login in [r.email.to_string(), r.mobile.to_string(), r.id.number().to_owned()] {
+        let creds = accounts::find_credentials(db.read(), &LoginIdentifier::parse(&login)).await.unwrap().unwrap();
         assert_eq!(creds.user_id, id);
     }
     let account = accounts::load(db.read(), id).await.unwrap().unwrap();
@@ -92,21 +75,10 @@ async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
 
 async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
     let r = registration(2).parse().unwrap();
-    let user = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now())
-        .await
-        .unwrap();
+    let user = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now()).await.unwrap();
     let session = uuid::Uuid::now_v7();
     let now = Utc::now();
-    sessions::issue(
-        db.write(),
-        user,
-        session,
-        "h1",
-        now + chrono::Duration::days(1),
-        now,
-    )
-    .await
-    .unwrap();
+    sessions::issue(db.write(), user, session, "h1", now + chrono::Duration::days(1), now).await.unwrap();
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let db = db.clone();
@@ -126,11 +98,7 @@ async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
     }
     assert_eq!(rotated, 1, "exactly one refresh wins");
     // The losers presented a spent token: the session is revoked.
-    assert!(
-        !sessions::session_active(db.read(), session, Utc::now())
-            .await
-            .unwrap()
-    );
+    assert!(!sessions::session_active(db.read(), session, Utc::now()).await.unwrap());
 }
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
@@ -162,85 +130,41 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
     assert_ne!(v.head_hash, audit::GENESIS);
 
     let backend = db.write().get_database_backend();
-    db.write()
-        .execute(Statement::from_string(
-            backend,
-            "UPDATE audit_log SET target = 'thing:forged' WHERE seq = 7",
-        ))
+    let original: String = db
+        .read()
+        .query_one(Statement::from_string(backend, "SELECT target FROM audit_log WHERE seq = 7"))
         .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "target")
         .unwrap();
+    let set_target =
+        |t: &str| Statement::from_string(backend, format!("UPDATE audit_log SET target = '{t}' WHERE seq = 7"));
+    db.write().execute(set_target("thing:forged")).await.unwrap();
+    assert_eq!(audit::verify(db.read()).await.unwrap().first_bad_seq, Some(7));
+    db.write().execute(set_target(&original)).await.unwrap();
+    assert_eq!(audit::verify(db.read()).await.unwrap().first_bad_seq, None, "restored");
+    db.write().execute(Statement::from_string(backend, "DELETE FROM audit_log WHERE seq = 12")).await.unwrap();
     assert_eq!(
         audit::verify(db.read()).await.unwrap().first_bad_seq,
-        Some(7)
-    );
-    db.write()
-        .execute(Statement::from_string(
-            backend,
-            "UPDATE audit_log SET target = 'thing:6' WHERE seq = 7",
-        ))
-        .await
-        .unwrap();
-    db.write()
-        .execute(Statement::from_string(
-            backend,
-            "DELETE FROM audit_log WHERE seq = 12",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(
-        audit::verify(db.read()).await.unwrap().first_bad_seq,
-        Some(7),
-        "the first bad entry stays 7"
+        Some(13),
+        "a removed entry breaks the link of the next"
     );
 }
 
 async fn idempotency_records_replay_and_refuse_mismatches(db: Db) {
     let now = Utc::now();
     let c = db.write();
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(), Begin::Fresh);
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(), Begin::InProgress);
+    idempotency::complete(c, "u POST /x", "k", 201, Some("application/json"), b"{}").await.unwrap();
     assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "h", now)
-            .await
-            .unwrap(),
-        Begin::Fresh
+        idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(),
+        Begin::Replay { status: 201, content_type: Some("application/json".into()), body: b"{}".to_vec() }
     );
-    assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "h", now)
-            .await
-            .unwrap(),
-        Begin::InProgress
-    );
-    idempotency::complete(c, "u POST /x", "k", 201, Some("application/json"), b"{}")
-        .await
-        .unwrap();
-    assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "h", now)
-            .await
-            .unwrap(),
-        Begin::Replay {
-            status: 201,
-            content_type: Some("application/json".into()),
-            body: b"{}".to_vec()
-        }
-    );
-    assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "other", now)
-            .await
-            .unwrap(),
-        Begin::Mismatch
-    );
-    assert_eq!(
-        idempotency::begin(c, "v POST /x", "k", "other", now)
-            .await
-            .unwrap(),
-        Begin::Fresh,
-        "per caller"
-    );
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "other", now).await.unwrap(), Begin::Mismatch);
+    assert_eq!(idempotency::begin(c, "v POST /x", "k", "other", now).await.unwrap(), Begin::Fresh, "per caller");
     // After the retention period the key is free again.
     let later = now + idempotency::RETENTION + chrono::Duration::seconds(1);
-    assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "new", later)
-            .await
-            .unwrap(),
-        Begin::Fresh
-    );
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "new", later).await.unwrap(), Begin::Fresh);
 }

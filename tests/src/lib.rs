@@ -23,11 +23,7 @@ impl TestDatabase {
     pub fn sqlite() -> anyhow::Result<TestDatabase> {
         let dir = tempfile::tempdir()?;
         let url = sqlite_url(&dir.path().join("test.db"));
-        Ok(TestDatabase {
-            url,
-            backend: "sqlite",
-            _keep: Keep::Dir(dir),
-        })
+        Ok(TestDatabase { url, backend: "sqlite", _keep: Keep::Dir(dir) })
     }
 
     /// A new database with a UUID name in a throw-away PostgreSQL cluster that
@@ -35,11 +31,7 @@ impl TestDatabase {
     pub fn postgres() -> anyhow::Result<TestDatabase> {
         let cluster = postgres::PgCluster::start()?;
         let url = cluster.create_database(&format!("t_{}", uuid::Uuid::new_v4().simple()))?;
-        Ok(TestDatabase {
-            url,
-            backend: "postgres",
-            _keep: Keep::Cluster(cluster),
-        })
+        Ok(TestDatabase { url, backend: "postgres", _keep: Keep::Cluster(cluster) })
     }
 
     pub fn by_name(backend: &str) -> anyhow::Result<TestDatabase> {

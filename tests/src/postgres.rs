@@ -19,11 +19,7 @@ pub struct PgCluster {
 
 fn is_root() -> bool {
     // SAFETY-free check: root's home is /root and `id -u` says 0.
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0"))
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
 }
 
 /// Runs a PostgreSQL tool, as the `postgres` user when we are root.
@@ -39,15 +35,9 @@ fn pg_command(bin: &Path, tool: &str) -> Command {
 }
 
 fn run(mut c: Command, what: &str) -> anyhow::Result<()> {
-    let out = c
-        .output()
-        .with_context(|| format!("{what}: could not start"))?;
+    let out = c.output().with_context(|| format!("{what}: could not start"))?;
     if !out.status.success() {
-        bail!(
-            "{what} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("{what} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     }
     Ok(())
 }
@@ -77,9 +67,10 @@ pub fn find_bindir() -> anyhow::Result<PathBuf> {
         })
         .collect();
     versions.sort();
-    versions.pop().map(|(_, b)| b).context(
-        "PostgreSQL is not installed: the test command installs Debian's `postgresql` package (see README.md)",
-    )
+    versions
+        .pop()
+        .map(|(_, b)| b)
+        .context("PostgreSQL is not installed: the test command installs Debian's `postgresql` package (see README.md)")
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -92,26 +83,15 @@ fn template(bin: &Path) -> anyhow::Result<PathBuf> {
     fs::create_dir_all(&root)?;
     let lock = File::create(root.join("lock"))?;
     lock.lock()?;
-    let version = bin
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let version =
+        bin.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let data = root.join(format!("data-{version}"));
     if !data.join("PG_VERSION").exists() {
         let _ = fs::remove_dir_all(&data);
         fs::create_dir_all(&data)?;
         chown_to_postgres(&root)?;
         let mut c = pg_command(bin, "initdb");
-        c.arg("-D").arg(&data).args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        ]);
+        c.arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
         run(c, "initdb")?;
     }
     lock.unlock()?;
@@ -156,29 +136,16 @@ impl PgCluster {
     /// Creates a database and returns its URL.
     pub fn create_database(&self, name: &str) -> anyhow::Result<String> {
         let mut c = pg_command(&self.bin, "createdb");
-        c.args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &self.port.to_string(),
-            "-U",
-            "postgres",
-            name,
-        ]);
+        c.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", name]);
         run(c, "createdb")?;
-        Ok(format!(
-            "postgres://postgres@127.0.0.1:{}/{name}",
-            self.port
-        ))
+        Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
     }
 }
 
 impl Drop for PgCluster {
     fn drop(&mut self) {
         let mut c = pg_command(&self.bin, "pg_ctl");
-        c.arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "-w", "stop"]);
+        c.arg("-D").arg(self.dir.path().join("data")).args(["-m", "immediate", "-w", "stop"]);
         let _ = c.output();
     }
 }

@@ -19,30 +19,15 @@ impl SmtpServer {
     pub fn start() -> anyhow::Result<SmtpServer> {
         let dir = tempfile::tempdir()?;
         let maildir = dir.path().join("Maildir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .context("starting aiosmtpd (pip install aiosmtpd; the README's test command does)")?;
-        let mut server = SmtpServer {
-            child,
-            port,
-            maildir,
-            _dir: dir,
-        };
+        let mut server = SmtpServer { child, port, maildir, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = server.child.try_wait()? {
@@ -68,12 +53,7 @@ impl SmtpServer {
     pub fn messages(&self) -> Vec<Vec<u8>> {
         ["new", "cur"]
             .iter()
-            .flat_map(|sub| {
-                std::fs::read_dir(self.maildir.join(sub))
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-            })
+            .flat_map(|sub| std::fs::read_dir(self.maildir.join(sub)).into_iter().flatten().flatten())
             .filter_map(|e| std::fs::read(e.path()).ok())
             .collect()
     }

@@ -12,12 +12,7 @@ use tawasul_core::ids::{EntityId, UserId};
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("{status}: {code}: {message}")]
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-        details: Option<serde_json::Value>,
-    },
+    Api { status: u16, code: String, message: String, details: Option<serde_json::Value> },
     #[error("transport: {0}")]
     Transport(#[from] reqwest::Error),
     #[error("unexpected response {status}: {body}")]
@@ -27,9 +22,7 @@ pub enum ClientError {
 impl ClientError {
     pub fn status(&self) -> Option<u16> {
         match self {
-            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
-                Some(*status)
-            }
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => Some(*status),
             ClientError::Transport(e) => e.status().map(|s| s.as_u16()),
         }
     }
@@ -65,18 +58,12 @@ impl Client {
 
     /// The same client acting with an access token.
     pub fn with_token(&self, token: impl Into<String>) -> Client {
-        Client {
-            token: Some(token.into()),
-            ..self.clone()
-        }
+        Client { token: Some(token.into()), ..self.clone() }
     }
 
     /// The same client asking for messages in `lang`.
     pub fn with_lang(&self, lang: Lang) -> Client {
-        Client {
-            lang: Some(lang),
-            ..self.clone()
-        }
+        Client { lang: Some(lang), ..self.clone() }
     }
 
     pub fn base(&self) -> &str {
@@ -116,10 +103,7 @@ impl Client {
                 message: e["message"].as_str().unwrap_or_default().to_owned(),
                 details: e.get("details").cloned(),
             },
-            None => ClientError::Unexpected {
-                status: status.as_u16(),
-                body: String::from_utf8_lossy(bytes).into(),
-            },
+            None => ClientError::Unexpected { status: status.as_u16(), body: String::from_utf8_lossy(bytes).into() },
         }
     }
 
@@ -136,12 +120,7 @@ impl Client {
         Self::decode(rb.send().await?).await
     }
 
-    async fn send_empty<B: Serialize + ?Sized>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<()> {
+    async fn send_empty<B: Serialize + ?Sized>(&self, method: Method, path: &str, body: Option<&B>) -> Result<()> {
         let mut rb = self.request(method, path);
         if let Some(b) = body {
             rb = rb.json(b);
@@ -162,11 +141,7 @@ impl Client {
         if let Some(c) = &page.cursor {
             q.push(format!("cursor={c}"));
         }
-        if q.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", q.join("&"))
-        }
+        if q.is_empty() { String::new() } else { format!("?{}", q.join("&")) }
     }
 
     // Health
@@ -180,63 +155,38 @@ impl Client {
     }
 
     pub async fn openapi(&self) -> Result<serde_json::Value> {
-        self.send::<(), _>(Method::GET, "/api/v1/openapi.json", None)
-            .await
+        self.send::<(), _>(Method::GET, "/api/v1/openapi.json", None).await
     }
 
     // Identity
 
     pub async fn register(&self, r: &RegisterRequest) -> Result<AuthResponse> {
-        self.send(Method::POST, "/api/v1/auth/register", Some(r))
-            .await
+        self.send(Method::POST, "/api/v1/auth/register", Some(r)).await
     }
 
     pub async fn login(&self, login: &str, password: &str) -> Result<AuthResponse> {
-        let body = LoginRequest {
-            login: login.into(),
-            password: password.into(),
-        };
-        self.send(Method::POST, "/api/v1/auth/login", Some(&body))
-            .await
+        let body = LoginRequest { login: login.into(), password: password.into() };
+        self.send(Method::POST, "/api/v1/auth/login", Some(&body)).await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
-        self.send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            Some(&RefreshRequest {
-                refresh_token: refresh_token.into(),
-            }),
-        )
-        .await
+        self.send(Method::POST, "/api/v1/auth/refresh", Some(&RefreshRequest { refresh_token: refresh_token.into() }))
+            .await
     }
 
     pub async fn logout(&self, refresh_token: Option<&str>) -> Result<()> {
-        let body = LogoutRequest {
-            refresh_token: refresh_token.map(str::to_owned),
-        };
-        self.send_empty(Method::POST, "/api/v1/auth/logout", Some(&body))
-            .await
+        let body = LogoutRequest { refresh_token: refresh_token.map(str::to_owned) };
+        self.send_empty(Method::POST, "/api/v1/auth/logout", Some(&body)).await
     }
 
     pub async fn otp_send(&self, channel: OtpChannel) -> Result<serde_json::Value> {
-        self.send(
-            Method::POST,
-            "/api/v1/auth/otp/send",
-            Some(&OtpSendRequest {
-                channel: channel.as_str().into(),
-            }),
-        )
-        .await
+        self.send(Method::POST, "/api/v1/auth/otp/send", Some(&OtpSendRequest { channel: channel.as_str().into() }))
+            .await
     }
 
     pub async fn otp_verify(&self, channel: OtpChannel, code: &str) -> Result<UserView> {
-        let body = OtpVerifyRequest {
-            channel: channel.as_str().into(),
-            code: code.into(),
-        };
-        self.send(Method::POST, "/api/v1/auth/otp/verify", Some(&body))
-            .await
+        let body = OtpVerifyRequest { channel: channel.as_str().into(), code: code.into() };
+        self.send(Method::POST, "/api/v1/auth/otp/verify", Some(&body)).await
     }
 
     pub async fn me(&self) -> Result<UserView> {
@@ -250,63 +200,24 @@ impl Client {
     }
 
     pub async fn list_entities(&self, page: &PageQuery) -> Result<Page<EntitySummary>> {
-        self.send::<(), _>(
-            Method::GET,
-            &format!("/api/v1/entities{}", Self::page_query(page)),
-            None,
-        )
-        .await
+        self.send::<(), _>(Method::GET, &format!("/api/v1/entities{}", Self::page_query(page)), None).await
     }
 
-    pub async fn create_department(
-        &self,
-        entity: EntityId,
-        r: &CreateDepartmentRequest,
-    ) -> Result<DepartmentView> {
-        self.send(
-            Method::POST,
-            &format!("/api/v1/entities/{entity}/departments"),
-            Some(r),
-        )
-        .await
+    pub async fn create_department(&self, entity: EntityId, r: &CreateDepartmentRequest) -> Result<DepartmentView> {
+        self.send(Method::POST, &format!("/api/v1/entities/{entity}/departments"), Some(r)).await
     }
 
-    pub async fn list_departments(
-        &self,
-        entity: EntityId,
-        page: &PageQuery,
-    ) -> Result<Page<DepartmentView>> {
-        let path = format!(
-            "/api/v1/entities/{entity}/departments{}",
-            Self::page_query(page)
-        );
+    pub async fn list_departments(&self, entity: EntityId, page: &PageQuery) -> Result<Page<DepartmentView>> {
+        let path = format!("/api/v1/entities/{entity}/departments{}", Self::page_query(page));
         self.send::<(), _>(Method::GET, &path, None).await
     }
 
-    pub async fn create_employee(
-        &self,
-        entity: EntityId,
-        r: &CreateEmployeeRequest,
-    ) -> Result<EmployeeView> {
-        self.send(
-            Method::POST,
-            &format!("/api/v1/entities/{entity}/employees"),
-            Some(r),
-        )
-        .await
+    pub async fn create_employee(&self, entity: EntityId, r: &CreateEmployeeRequest) -> Result<EmployeeView> {
+        self.send(Method::POST, &format!("/api/v1/entities/{entity}/employees"), Some(r)).await
     }
 
-    pub async fn update_employee(
-        &self,
-        employee: UserId,
-        r: &UpdateEmployeeRequest,
-    ) -> Result<EmployeeView> {
-        self.send(
-            Method::PATCH,
-            &format!("/api/v1/employees/{employee}"),
-            Some(r),
-        )
-        .await
+    pub async fn update_employee(&self, employee: UserId, r: &UpdateEmployeeRequest) -> Result<EmployeeView> {
+        self.send(Method::PATCH, &format!("/api/v1/employees/{employee}"), Some(r)).await
     }
 
     pub async fn create_transaction_type(
@@ -314,12 +225,7 @@ impl Client {
         entity: EntityId,
         r: &CreateTransactionTypeRequest,
     ) -> Result<TransactionTypeView> {
-        self.send(
-            Method::POST,
-            &format!("/api/v1/entities/{entity}/transaction-types"),
-            Some(r),
-        )
-        .await
+        self.send(Method::POST, &format!("/api/v1/entities/{entity}/transaction-types"), Some(r)).await
     }
 
     pub async fn list_transaction_types(
@@ -327,10 +233,7 @@ impl Client {
         entity: EntityId,
         page: &PageQuery,
     ) -> Result<Page<TransactionTypeView>> {
-        let path = format!(
-            "/api/v1/entities/{entity}/transaction-types{}",
-            Self::page_query(page)
-        );
+        let path = format!("/api/v1/entities/{entity}/transaction-types{}", Self::page_query(page));
         self.send::<(), _>(Method::GET, &path, None).await
     }
 

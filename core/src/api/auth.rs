@@ -276,8 +276,7 @@ mod tests {
     fn entity_ids_all_or_list() {
         let all: EntityIds = serde_json::from_str("\"all\"").unwrap();
         assert_eq!(all, EntityIds::All(AllMarker::All));
-        let list: EntityIds =
-            serde_json::from_str("[\"0190a0a0-0000-7000-8000-000000000000\"]").unwrap();
+        let list: EntityIds = serde_json::from_str("[\"0190a0a0-0000-7000-8000-000000000000\"]").unwrap();
         assert!(matches!(list, EntityIds::List(v) if v.len() == 1));
         assert!(serde_json::from_str::<EntityIds>("\"some\"").is_err());
     }

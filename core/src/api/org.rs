@@ -31,11 +31,7 @@ impl UnifiedNumber {
     }
 }
 
-fn parse_permissions(
-    e: &mut FieldErrors,
-    field: &str,
-    raw: &Option<Vec<String>>,
-) -> Option<PermissionSet> {
+fn parse_permissions(e: &mut FieldErrors, field: &str, raw: &Option<Vec<String>>) -> Option<PermissionSet> {
     let mut set = PermissionSet::EMPTY;
     let mut ok = true;
     for (i, p) in raw.iter().flatten().enumerate() {
@@ -47,18 +43,11 @@ fn parse_permissions(
     ok.then_some(set)
 }
 
-fn parse_uuid_list<T: From<uuid::Uuid>>(
-    e: &mut FieldErrors,
-    field: &str,
-    raw: &[String],
-) -> Option<Vec<T>> {
+fn parse_uuid_list<T: From<uuid::Uuid>>(e: &mut FieldErrors, field: &str, raw: &[String]) -> Option<Vec<T>> {
     let mut out = Vec::with_capacity(raw.len());
     let mut ok = true;
     for (i, s) in raw.iter().enumerate() {
-        match e.check(
-            &format!("{field}[{i}]"),
-            uuid::Uuid::parse_str(s).map_err(|_| ErrorCode::InvalidField),
-        ) {
+        match e.check(&format!("{field}[{i}]"), uuid::Uuid::parse_str(s).map_err(|_| ErrorCode::InvalidField)) {
             Some(u) if !out.contains(&u) => out.push(u),
             Some(_) => {}
             None => ok = false,
@@ -95,16 +84,8 @@ fn parse_person(
     let name_en = e.check(&format!("{prefix}name_en"), Name::parse(name_en));
     let email = e.check(&format!("{prefix}email"), Email::parse(email));
     let mobile = e.check(&format!("{prefix}mobile"), Mobile::parse(mobile));
-    let national_id = e.check(
-        &format!("{prefix}national_id"),
-        NationalId::parse(national_id),
-    );
-    let initial_password = optional(
-        e,
-        &format!("{prefix}initial_password"),
-        initial_password,
-        Password::parse,
-    );
+    let national_id = e.check(&format!("{prefix}national_id"), NationalId::parse(national_id));
+    let initial_password = optional(e, &format!("{prefix}initial_password"), initial_password, Password::parse);
     Some(NewPerson {
         name_ar: name_ar?,
         name_en: name_en?,
@@ -224,16 +205,9 @@ impl CreateDepartmentRequest {
         let name_ar = e.check("name_ar", Name::parse(&self.name_ar));
         let name_en = e.check("name_en", Name::parse(&self.name_en));
         let parent_id = optional(&mut e, "parent_id", self.parent_id.as_deref(), |s| {
-            s.parse::<DepartmentId>()
-                .map_err(|_| ErrorCode::UnknownDepartment)
+            s.parse::<DepartmentId>().map_err(|_| ErrorCode::UnknownDepartment)
         });
-        let all = (|| {
-            Some(NewDepartment {
-                name_ar: name_ar?,
-                name_en: name_en?,
-                parent_id: parent_id?,
-            })
-        })();
+        let all = (|| Some(NewDepartment { name_ar: name_ar?, name_en: name_en?, parent_id: parent_id? }))();
         e.finish(all)
     }
 }
@@ -331,9 +305,7 @@ pub struct UpdateEmployeeRequest {
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<String>>, D::Error> {
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
 }
 
@@ -369,9 +341,7 @@ impl UpdateEmployeeRequest {
             Some(Some(s)) => e
                 .check(
                     "on_leave_until",
-                    DateTime::parse_from_rfc3339(s)
-                        .map(|d| d.with_timezone(&Utc))
-                        .map_err(|_| ErrorCode::InvalidField),
+                    DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).map_err(|_| ErrorCode::InvalidField),
                 )
                 .map(|d| Some(Some(d))),
         };
@@ -506,55 +476,27 @@ pub struct NewTransactionType {
 
 fn parse_type_code(s: &str) -> Result<String, ErrorCode> {
     let ok = (2..=40).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(ErrorCode::InvalidTypeCode)
-    }
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if ok { Ok(s.to_owned()) } else { Err(ErrorCode::InvalidTypeCode) }
 }
 
 fn parse_field_spec(e: &mut FieldErrors, i: usize, f: &FieldSpecRequest) -> Option<FieldSpec> {
     let p = format!("fields[{i}].");
     let key_ok = (1..=40).contains(&f.key.len())
         && f.key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && f.key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    let key = e.check(
-        &format!("{p}key"),
-        if key_ok {
-            Ok(f.key.clone())
-        } else {
-            Err(ErrorCode::InvalidFieldSpec)
-        },
-    );
+        && f.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let key = e.check(&format!("{p}key"), if key_ok { Ok(f.key.clone()) } else { Err(ErrorCode::InvalidFieldSpec) });
     let label_ar = e.check(&format!("{p}label_ar"), Name::parse(&f.label_ar));
     let label_en = e.check(&format!("{p}label_en"), Name::parse(&f.label_en));
     let kind = e.check(&format!("{p}kind"), FieldKind::parse(&f.kind));
     let choices = match (kind, &f.choices) {
         (Some(FieldKind::Choice), Some(c)) => {
             let cleaned: Vec<String> = c.iter().map(|s| s.trim().to_owned()).collect();
-            let distinct = cleaned
-                .iter()
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-                == cleaned.len();
-            let ok =
-                !cleaned.is_empty() && distinct && cleaned.iter().all(|s| Name::parse(s).is_ok());
-            e.check(
-                &format!("{p}choices"),
-                if ok {
-                    Ok(Some(cleaned))
-                } else {
-                    Err(ErrorCode::InvalidFieldSpec)
-                },
-            )
+            let distinct = cleaned.iter().collect::<std::collections::HashSet<_>>().len() == cleaned.len();
+            let ok = !cleaned.is_empty() && distinct && cleaned.iter().all(|s| Name::parse(s).is_ok());
+            e.check(&format!("{p}choices"), if ok { Ok(Some(cleaned)) } else { Err(ErrorCode::InvalidFieldSpec) })
         }
-        (Some(FieldKind::Choice), None) => {
-            e.check(&format!("{p}choices"), Err(ErrorCode::InvalidFieldSpec))
-        }
+        (Some(FieldKind::Choice), None) => e.check(&format!("{p}choices"), Err(ErrorCode::InvalidFieldSpec)),
         (Some(_), Some(_)) => e.check(&format!("{p}choices"), Err(ErrorCode::InvalidFieldSpec)),
         (_, None) => Some(None),
         (None, Some(_)) => None,
@@ -577,16 +519,11 @@ impl CreateTransactionTypeRequest {
         let name_en = e.check("name_en", Name::parse(&self.name_en));
         let department_id = e.check(
             "department_id",
-            self.department_id
-                .parse::<DepartmentId>()
-                .map_err(|_| ErrorCode::UnknownDepartment),
+            self.department_id.parse::<DepartmentId>().map_err(|_| ErrorCode::UnknownDepartment),
         );
         let sla_hours = e.check(
             "sla_hours",
-            u32::try_from(self.sla_hours)
-                .ok()
-                .filter(|h| (1..=8760).contains(h))
-                .ok_or(ErrorCode::InvalidSla),
+            u32::try_from(self.sla_hours).ok().filter(|h| (1..=8760).contains(h)).ok_or(ErrorCode::InvalidSla),
         );
         let routing = e.check("routing", RoutingPolicy::parse(&self.routing));
         let mut fields = Some(Vec::new());
@@ -664,17 +601,10 @@ impl CreateRegulatorRequest {
         );
         let remit = match &self.entity_ids {
             EntityIds::All(_) => Some(Remit::All),
-            EntityIds::List(ids) if ids.is_empty() => {
-                e.check("entity_ids", Err(ErrorCode::MissingField))
-            }
+            EntityIds::List(ids) if ids.is_empty() => e.check("entity_ids", Err(ErrorCode::MissingField)),
             EntityIds::List(ids) => Some(Remit::Entities(ids.clone())),
         };
-        let all = (|| {
-            Some(NewRegulator {
-                person: person?,
-                remit: remit?,
-            })
-        })();
+        let all = (|| Some(NewRegulator { person: person?, remit: remit? }))();
         e.finish(all)
     }
 }
@@ -733,13 +663,7 @@ mod tests {
         let mut r = type_request();
         r.sla_hours = 0;
         r.code = "Bad Code".into();
-        let fields: Vec<_> = r
-            .parse()
-            .unwrap_err()
-            .0
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields: Vec<_> = r.parse().unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["code", "sla_hours"]);
     }
 
@@ -749,8 +673,7 @@ mod tests {
         assert_eq!(p.parse().unwrap().on_leave_until, Some(None));
         let p: UpdateEmployeeRequest = serde_json::from_str(r#"{}"#).unwrap();
         assert_eq!(p.parse().unwrap(), EmployeeChanges::default());
-        let p: UpdateEmployeeRequest =
-            serde_json::from_str(r#"{"grant": ["stats.view", "nope"]}"#).unwrap();
+        let p: UpdateEmployeeRequest = serde_json::from_str(r#"{"grant": ["stats.view", "nope"]}"#).unwrap();
         assert_eq!(p.parse().unwrap_err().0[0].field, "grant[1]");
     }
 

@@ -34,17 +34,9 @@ impl PageQuery {
         };
         let after = match &self.cursor {
             None => Some(None),
-            Some(c) => errors.check(
-                "cursor",
-                uuid::Uuid::parse_str(c)
-                    .map(Some)
-                    .map_err(|_| ErrorCode::InvalidField),
-            ),
+            Some(c) => errors.check("cursor", uuid::Uuid::parse_str(c).map(Some).map_err(|_| ErrorCode::InvalidField)),
         };
-        errors.finish(limit.zip(after).map(|(limit, after)| PageRequest {
-            limit: u64::from(limit),
-            after,
-        }))
+        errors.finish(limit.zip(after).map(|(limit, after)| PageRequest { limit: u64::from(limit), after }))
     }
 }
 
@@ -60,14 +52,7 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, limit: u64, id_of: impl Fn(&T) -> uuid::Uuid) -> Page<T> {
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|r| id_of(r).to_string())
-        } else {
-            None
-        };
-        Page {
-            items: rows,
-            next_cursor,
-        }
+        let next_cursor = if more { rows.last().map(|r| id_of(r).to_string()) } else { None };
+        Page { items: rows, next_cursor }
     }
 }

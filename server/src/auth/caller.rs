@@ -28,12 +28,7 @@ impl Caller {
 }
 
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 impl FromRequest for Caller {
@@ -46,24 +41,16 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
             let token = token.ok_or(ApiError::new(ErrorCode::Unauthenticated))?;
-            let claims = state
-                .tokens
-                .decode(&token)
-                .ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            let claims = state.tokens.decode(&token).ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
             let db = state.db.read();
             if !sessions::session_active(db, claims.sid, Utc::now()).await? {
                 return Err(ApiError::new(ErrorCode::TokenInvalid));
             }
-            let account = accounts::load(db, claims.sub.into())
-                .await?
-                .ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            let account = accounts::load(db, claims.sub.into()).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
             if !account.active {
                 return Err(ApiError::new(ErrorCode::AccountDisabled));
             }
-            Ok(Caller {
-                account,
-                session: claims.sid,
-            })
+            Ok(Caller { account, session: claims.sid })
         })
     }
 }

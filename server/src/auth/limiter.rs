@@ -16,11 +16,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            per_login: 5,
-            per_address: 20,
-            window: Duration::from_secs(15 * 60),
-        }
+        Limits { per_login: 5, per_address: 20, window: Duration::from_secs(15 * 60) }
     }
 }
 
@@ -31,17 +27,11 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(limits: Limits) -> LoginLimiter {
-        LoginLimiter {
-            limits,
-            failures: Mutex::new(HashMap::new()),
-        }
+        LoginLimiter { limits, failures: Mutex::new(HashMap::new()) }
     }
 
     fn keys(login: &str, address: &str) -> [(String, bool); 2] {
-        [
-            (format!("l:{login}"), true),
-            (format!("a:{address}"), false),
-        ]
+        [(format!("l:{login}"), true), (format!("a:{address}"), false)]
     }
 
     /// `Some(seconds to wait)` when either the login or the address is locked out.
@@ -51,14 +41,9 @@ impl LoginLimiter {
             .into_iter()
             .filter_map(|(k, is_login)| {
                 let (start, n) = map.get(&k)?;
-                let limit = if is_login {
-                    self.limits.per_login
-                } else {
-                    self.limits.per_address
-                };
+                let limit = if is_login { self.limits.per_login } else { self.limits.per_address };
                 let elapsed = now.duration_since(*start);
-                (elapsed < self.limits.window && *n >= limit)
-                    .then(|| (self.limits.window - elapsed).as_secs().max(1))
+                (elapsed < self.limits.window && *n >= limit).then(|| (self.limits.window - elapsed).as_secs().max(1))
             })
             .max()
     }
@@ -91,31 +76,18 @@ mod tests {
 
     #[test]
     fn locks_after_the_limit_and_unlocks_after_the_window() {
-        let l = LoginLimiter::new(Limits {
-            per_login: 3,
-            per_address: 5,
-            window: Duration::from_secs(60),
-        });
+        let l = LoginLimiter::new(Limits { per_login: 3, per_address: 5, window: Duration::from_secs(60) });
         let t0 = Instant::now();
         for _ in 0..3 {
             assert!(l.blocked("a", "1.1.1.1", t0).is_none());
             l.record_failure("a", "1.1.1.1", t0);
         }
         assert!(l.blocked("a", "1.1.1.1", t0).is_some());
-        assert!(
-            l.blocked("b", "1.1.1.1", t0).is_none(),
-            "another login from the same address"
-        );
+        assert!(l.blocked("b", "1.1.1.1", t0).is_none(), "another login from the same address");
         l.record_failure("b", "1.1.1.1", t0);
         l.record_failure("c", "1.1.1.1", t0);
-        assert!(
-            l.blocked("d", "1.1.1.1", t0).is_some(),
-            "the address is now locked"
-        );
+        assert!(l.blocked("d", "1.1.1.1", t0).is_some(), "the address is now locked");
         assert!(l.blocked("d", "2.2.2.2", t0).is_none());
-        assert!(
-            l.blocked("a", "2.2.2.2", t0 + Duration::from_secs(61))
-                .is_none()
-        );
+        assert!(l.blocked("a", "2.2.2.2", t0 + Duration::from_secs(61)).is_none());
     }
 }

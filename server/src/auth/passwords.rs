@@ -12,9 +12,7 @@ use crate::error::ApiError;
 pub async fn hash(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(ApiError::internal)?
@@ -25,10 +23,7 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 /// exist, so that a wrong login and a wrong password take the same time.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(b"no such account", &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Argon2::default().hash_password(b"no such account", &salt).map(|h| h.to_string()).unwrap_or_default()
 });
 
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
@@ -36,11 +31,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&stored)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false);
         exists && ok
     })
@@ -50,9 +41,5 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 
 /// A password for a new staff account, e-mailed to its owner.
 pub fn generate() -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(16)
-        .map(char::from)
-        .collect()
+    rand::thread_rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
 }

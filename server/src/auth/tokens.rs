@@ -50,10 +50,7 @@ impl TokenKeys {
 
     /// The configured secret, or the one kept in `<data-dir>/token.key`, created
     /// with 256 random bits on first run.
-    pub fn load_or_create(
-        configured: Option<SecretString>,
-        data_dir: &Path,
-    ) -> std::io::Result<TokenKeys> {
+    pub fn load_or_create(configured: Option<SecretString>, data_dir: &Path) -> std::io::Result<TokenKeys> {
         if let Some(s) = configured {
             return Ok(TokenKeys::new(s));
         }
@@ -77,19 +74,12 @@ impl TokenKeys {
         session: Uuid,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
-        let claims = Claims {
-            sub: user.0,
-            sid: session,
-            iat: now.timestamp(),
-            exp: (now + ACCESS_TTL).timestamp(),
-        };
+        let claims = Claims { sub: user.0, sid: session, iat: now.timestamp(), exp: (now + ACCESS_TTL).timestamp() };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
     pub fn decode(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|d| d.claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
     }
 
     /// A keyed hash, for secrets we only compare (one-time codes).

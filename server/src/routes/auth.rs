@@ -6,8 +6,8 @@ use rand::Rng;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tawasul_core::api::{
-    AuthResponse, LoginRequest, LogoutRequest, OtpChannel, OtpSendRequest, OtpVerifyRequest,
-    RefreshRequest, RegisterRequest, TokenPair, UserView,
+    AuthResponse, LoginRequest, LogoutRequest, OtpChannel, OtpSendRequest, OtpVerifyRequest, RefreshRequest,
+    RegisterRequest, TokenPair, UserView,
 };
 use tawasul_core::identity::LoginIdentifier;
 use tawasul_core::ids::UserId;
@@ -26,38 +26,16 @@ use crate::state::AppState;
 
 /// Starts a session (or continues one, on refresh): a new refresh token stored as
 /// a hash, and an access token naming the session.
-async fn issue_tokens(
-    state: &AppState,
-    c: &impl ConnectionTrait,
-    user: UserId,
-    session: Uuid,
-) -> ApiResult<TokenPair> {
+async fn issue_tokens(state: &AppState, c: &impl ConnectionTrait, user: UserId, session: Uuid) -> ApiResult<TokenPair> {
     let now = Utc::now();
     let refresh_token = tokens::new_refresh_token();
-    sessions::issue(
-        c,
-        user,
-        session,
-        &tokens::refresh_token_hash(&refresh_token),
-        now + REFRESH_TTL,
-        now,
-    )
-    .await?;
-    let access = state
-        .tokens
-        .access_token(user, session, now)
-        .map_err(ApiError::internal)?;
-    Ok(TokenPair {
-        access_token: access,
-        refresh_token,
-        expires_in: ACCESS_TTL.num_seconds() as u64,
-    })
+    sessions::issue(c, user, session, &tokens::refresh_token_hash(&refresh_token), now + REFRESH_TTL, now).await?;
+    let access = state.tokens.access_token(user, session, now).map_err(ApiError::internal)?;
+    Ok(TokenPair { access_token: access, refresh_token, expires_in: ACCESS_TTL.num_seconds() as u64 })
 }
 
 async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
-    let account = accounts::load(state.db.write(), user)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let account = accounts::load(state.db.write(), user).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     Ok(account.view)
 }
 
@@ -66,10 +44,7 @@ async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
     (status = 201, body = AuthResponse), (status = 409, description = "An account with these details exists"),
     (status = 422, description = "A field is invalid; `details.field` names it")))]
 #[post("/auth/register")]
-pub async fn register(
-    state: web::Data<AppState>,
-    body: web::Json<RegisterRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> ApiResult<HttpResponse> {
     let r = body.parse()?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
     let now = Utc::now();
@@ -123,20 +98,13 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let identifier = LoginIdentifier::parse(&body.login);
     let key = login_key(&identifier);
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     let started = std::time::Instant::now();
     if let Some(wait) = state.limiter.blocked(&key, &address, started) {
         return Err(ApiError::new(ErrorCode::TooManyAttempts).retry_after(wait));
     }
     let creds = accounts::find_credentials(state.db.read(), &identifier).await?;
-    let ok = passwords::verify(
-        body.password.clone(),
-        creds.as_ref().map(|c| c.password_hash.clone()),
-    )
-    .await?;
+    let ok = passwords::verify(body.password.clone(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
     let now = Utc::now();
     let Some(creds) = creds.filter(|_| ok) else {
         state.limiter.record_failure(&key, &address, started);
@@ -188,22 +156,16 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity", request_body = RefreshRequest, responses(
     (status = 200, body = TokenPair), (status = 401, description = "Unknown, expired, revoked or already used")))]
 #[post("/auth/refresh")]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
-    let rotation =
-        sessions::consume(&tx, &tokens::refresh_token_hash(&body.refresh_token), now).await?;
+    let rotation = sessions::consume(&tx, &tokens::refresh_token_hash(&body.refresh_token), now).await?;
     let Rotation::Rotated { user, session } = rotation else {
         // Commit: a reused token has just revoked its session, and that must stick.
         tx.commit().await?;
         return Err(ApiError::new(ErrorCode::RefreshTokenInvalid));
     };
-    let account = accounts::load(&tx, user)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::RefreshTokenInvalid))?;
+    let account = accounts::load(&tx, user).await?.ok_or(ApiError::new(ErrorCode::RefreshTokenInvalid))?;
     if !account.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
@@ -229,19 +191,14 @@ fn logout_request(body: &[u8]) -> ApiResult<LogoutRequest> {
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "identity", request_body(content = LogoutRequest, description = "Optional"),
     security(("bearer" = [])), responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in")))]
 #[post("/auth/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: web::Bytes,
-) -> ApiResult<HttpResponse> {
+pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes) -> ApiResult<HttpResponse> {
     let req = logout_request(&body)?;
     let now = Utc::now();
     let user = caller.actor().user_id;
     let tx = state.db.write().begin().await?;
     let mut revoked = sessions::revoke_session(&tx, caller.session, now).await?;
     if let Some(token) = &req.refresh_token
-        && let Some(other) =
-            sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
+        && let Some(other) = sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
     {
         revoked += sessions::revoke_session(&tx, other, now).await?;
     }
@@ -266,15 +223,11 @@ fn otp_text(lang: Lang, code: &str) -> (String, String) {
     match lang {
         Lang::Ar => (
             "رمز التحقق من تواصل".into(),
-            format!(
-                "رمز التحقق الخاص بك في تواصل هو {code}، وهو صالح لمدة 10 دقائق. لا تشاركه مع أحد."
-            ),
+            format!("رمز التحقق الخاص بك في تواصل هو {code}، وهو صالح لمدة 10 دقائق. لا تشاركه مع أحد."),
         ),
         Lang::En => (
             "Your Tawasul verification code".into(),
-            format!(
-                "Your Tawasul verification code is {code}. It is valid for 10 minutes. Do not share it."
-            ),
+            format!("Your Tawasul verification code is {code}. It is valid for 10 minutes. Do not share it."),
         ),
     }
 }
@@ -294,31 +247,14 @@ pub async fn otp_send(
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
     let message = match channel {
-        OtpChannel::Email => email.map(|to| Message::Email {
-            to: to.to_string(),
-            subject,
-            body: text,
-        }),
-        OtpChannel::Sms => mobile.map(|to| Message::Sms {
-            to: to.to_string(),
-            text,
-        }),
+        OtpChannel::Email => email.map(|to| Message::Email { to: to.to_string(), subject, body: text }),
+        OtpChannel::Sms => mobile.map(|to| Message::Sms { to: to.to_string(), text }),
     }
     .ok_or(ApiError::field("channel", ErrorCode::OtpChannelUnavailable))?;
     let now = Utc::now();
-    let hash = state
-        .tokens
-        .keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
+    let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
     let tx = state.db.write().begin().await?;
-    otp::put(
-        &tx,
-        user,
-        channel.as_str(),
-        &hash,
-        now + Duration::minutes(10),
-        now,
-    )
-    .await?;
+    otp::put(&tx, user, channel.as_str(), &hash, now + Duration::minutes(10), now).await?;
     outbox::enqueue(&tx, &message, now).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
@@ -337,9 +273,7 @@ pub async fn otp_verify(
     let (channel, code) = body.parse()?;
     let user = caller.actor().user_id;
     let now = Utc::now();
-    let hash = state
-        .tokens
-        .keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
+    let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
     let tx = state.db.write().begin().await?;
     let ok = otp::check(&tx, user, channel.as_str(), &hash, now).await?;
     if ok {

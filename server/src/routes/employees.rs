@@ -29,9 +29,7 @@ pub async fn update_employee(
     let changes = body.parse()?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
-    let before = organisation::employee(&tx, id)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let before = organisation::employee(&tx, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     authorize(caller.actor(), Action::ManageEmployees(before.entity_id))
         .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
     let after = organisation::update_employee(&tx, id, before.entity_id, &changes, now).await?;

@@ -6,9 +6,8 @@ use chrono::Utc;
 use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{
-    CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest,
-    CreateTransactionTypeRequest, DepartmentView, EmployeeView, EntityCreated, EntitySummary, Page,
-    PageQuery, TransactionTypeView,
+    CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest, CreateTransactionTypeRequest, DepartmentView,
+    EmployeeView, EntityCreated, EntitySummary, Page, PageQuery, TransactionTypeView,
 };
 use tawasul_core::ids::EntityId;
 use tawasul_core::policy::{Action, authorize};
@@ -23,10 +22,7 @@ use crate::state::AppState;
 /// 404 unless the entity exists. Entities are a public directory, so checking
 /// after authorization reveals nothing.
 async fn ensure_entity(state: &AppState, id: EntityId) -> ApiResult<()> {
-    organisation::entity(state.db.read(), id)
-        .await?
-        .map(|_| ())
-        .ok_or(ApiError::new(ErrorCode::NotFound))
+    organisation::entity(state.db.read(), id).await?.map(|_| ()).ok_or(ApiError::new(ErrorCode::NotFound))
 }
 
 /// Registers an entity with its first admin.
@@ -53,19 +49,17 @@ pub async fn create_entity(
             action: "entity.create",
             target: format!("entity:{}", entity.id),
             before: None,
-            after: Some(json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id })),
+            after: Some(
+                json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id }),
+            ),
         },
         now,
     )
     .await?;
     if let Some(p) = &password.generated {
         let url = state.settings.public_url(state.settings.listen);
-        outbox::enqueue(
-            &tx,
-            &credentials_email(&e.admin.email, &e.admin.name_ar, &e.admin.name_en, p, &url),
-            now,
-        )
-        .await?;
+        outbox::enqueue(&tx, &credentials_email(&e.admin.email, &e.admin.name_ar, &e.admin.name_en, p, &url), now)
+            .await?;
     }
     tx.commit().await?;
     state.outbox_wake.notify_one();
@@ -136,8 +130,7 @@ pub async fn list_departments(
     authorize(caller.actor(), Action::ViewOrganisation(entity))?;
     ensure_entity(&state, entity).await?;
     let page = page.parse()?;
-    Ok(HttpResponse::Ok()
-        .json(organisation::list_departments(state.db.read(), entity, &page).await?))
+    Ok(HttpResponse::Ok().json(organisation::list_departments(state.db.read(), entity, &page).await?))
 }
 
 /// Adds an employee; without `initial_password` a generated one is e-mailed.
@@ -168,10 +161,8 @@ pub async fn create_employee(
             action: "employee.create",
             target: format!("user:{}", employee.id),
             before: None,
-            after: Some(
-                json!({ "role": employee.role, "department_ids": employee.department_ids,
-                                "grant": employee.grant, "revoke": employee.revoke }),
-            ),
+            after: Some(json!({ "role": employee.role, "department_ids": employee.department_ids,
+                                "grant": employee.grant, "revoke": employee.revoke })),
         },
         now,
     )
@@ -179,12 +170,7 @@ pub async fn create_employee(
     if let Some(generated) = &password.generated {
         let url = state.settings.public_url(state.settings.listen);
         let p = &e.person;
-        outbox::enqueue(
-            &tx,
-            &credentials_email(&p.email, &p.name_ar, &p.name_en, generated, &url),
-            now,
-        )
-        .await?;
+        outbox::enqueue(&tx, &credentials_email(&p.email, &p.name_ar, &p.name_en, generated, &url), now).await?;
     }
     tx.commit().await?;
     state.outbox_wake.notify_one();
@@ -242,6 +228,5 @@ pub async fn list_transaction_types(
     authorize(caller.actor(), Action::ReadDirectory)?;
     ensure_entity(&state, entity).await?;
     let page = page.parse()?;
-    Ok(HttpResponse::Ok()
-        .json(organisation::list_transaction_types(state.db.read(), entity, &page).await?))
+    Ok(HttpResponse::Ok().json(organisation::list_transaction_types(state.db.read(), entity, &page).await?))
 }

@@ -12,28 +12,26 @@ use tawasul_core::ErrorCode;
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(
-            web::scope("/api/v1")
-                .service(crate::openapi::openapi_json)
-                .service(auth::register)
-                .service(auth::login)
-                .service(auth::refresh)
-                .service(auth::logout)
-                .service(auth::otp_send)
-                .service(auth::otp_verify)
-                .service(auth::me)
-                .service(entities::create_entity)
-                .service(entities::list_entities)
-                .service(entities::create_department)
-                .service(entities::list_departments)
-                .service(entities::create_employee)
-                .service(entities::create_transaction_type)
-                .service(entities::list_transaction_types)
-                .service(employees::update_employee)
-                .service(regulators::create_regulator),
-        );
+    cfg.service(health::healthz).service(health::readyz).service(
+        web::scope("/api/v1")
+            .service(crate::openapi::openapi_json)
+            .service(auth::register)
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::otp_send)
+            .service(auth::otp_verify)
+            .service(auth::me)
+            .service(entities::create_entity)
+            .service(entities::list_entities)
+            .service(entities::create_department)
+            .service(entities::list_departments)
+            .service(entities::create_employee)
+            .service(entities::create_transaction_type)
+            .service(entities::list_transaction_types)
+            .service(employees::update_employee)
+            .service(regulators::create_regulator),
+    );
 }
 
 /// Any path we do not serve.

@@ -43,13 +43,7 @@ pub async fn create_regulator(
     .await?;
     if let Some(p) = &password.generated {
         let url = state.settings.public_url(state.settings.listen);
-        let msg = credentials_email(
-            &r.person.email,
-            &r.person.name_ar,
-            &r.person.name_en,
-            p,
-            &url,
-        );
+        let msg = credentials_email(&r.person.email, &r.person.name_ar, &r.person.name_en, p, &url);
         outbox::enqueue(&tx, &msg, now).await?;
     }
     tx.commit().await?;

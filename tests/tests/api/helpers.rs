@@ -63,9 +63,7 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
     let address = format!("http://{}", app.address());
     let admin_address = format!("http://{}", app.admin_address());
     let state = app.state();
-    let hash = tawasul_server::auth::passwords::hash(PASSWORD.into())
-        .await
-        .unwrap();
+    let hash = tawasul_server::auth::passwords::hash(PASSWORD.into()).await.unwrap();
     tawasul_storage::accounts::upsert_platform_admin(
         state.db.write(),
         &Email::parse("platform@tawasul.test").unwrap(),
@@ -76,19 +74,9 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
     .unwrap();
     tokio::spawn(app.run_until_stopped());
     let client = Client::new(address);
-    let auth = client
-        .login("platform@tawasul.test", PASSWORD)
-        .await
-        .expect("platform admin log-in");
+    let auth = client.login("platform@tawasul.test", PASSWORD).await.expect("platform admin log-in");
     let platform = client.with_token(auth.access_token);
-    TestApp {
-        client,
-        admin_address,
-        data_dir: dir.path().to_path_buf(),
-        platform,
-        _db: db,
-        _dir: dir,
-    }
+    TestApp { client, admin_address, data_dir: dir.path().to_path_buf(), platform, _db: db, _dir: dir }
 }
 
 /// A valid national ID (prefix 1) or iqama (prefix 2) from a number.
@@ -141,28 +129,13 @@ pub struct TestEntity {
 
 impl TestApp {
     pub async fn entity(&self, n: u32) -> TestEntity {
-        let created = self
-            .platform
-            .create_entity(&entity_request(n))
-            .await
-            .expect("create entity");
-        let auth = self
-            .client
-            .login(&format!("admin{n}@entity.sa"), PASSWORD)
-            .await
-            .expect("entity admin log-in");
-        TestEntity {
-            id: created.entity.id,
-            admin: self.client.with_token(auth.access_token),
-        }
+        let created = self.platform.create_entity(&entity_request(n)).await.expect("create entity");
+        let auth = self.client.login(&format!("admin{n}@entity.sa"), PASSWORD).await.expect("entity admin log-in");
+        TestEntity { id: created.entity.id, admin: self.client.with_token(auth.access_token) }
     }
 
     pub async fn beneficiary(&self, n: u32) -> (Client, AuthResponse) {
-        let auth = self
-            .client
-            .register(&registration(n))
-            .await
-            .expect("register");
+        let auth = self.client.register(&registration(n)).await.expect("register");
         (self.client.with_token(auth.access_token.clone()), auth)
     }
 
@@ -192,17 +165,8 @@ impl TestApp {
 /// Decodes a raw e-mail into "To/Subject/body" text.
 pub fn decode_mail(raw: &[u8]) -> Option<String> {
     let m = mail_parser::MessageParser::default().parse(raw)?;
-    let to = m
-        .to()
-        .and_then(|a| a.first())
-        .and_then(|a| a.address())
-        .unwrap_or_default()
-        .to_owned();
-    Some(format!(
-        "To: {to}\nSubject: {}\n\n{}",
-        m.subject().unwrap_or_default(),
-        m.body_text(0)?
-    ))
+    let to = m.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or_default().to_owned();
+    Some(format!("To: {to}\nSubject: {}\n\n{}", m.subject().unwrap_or_default(), m.body_text(0)?))
 }
 
 pub fn employee_request(n: u32, role: &str, departments: Vec<String>) -> CreateEmployeeRequest {

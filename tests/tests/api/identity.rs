@@ -30,18 +30,10 @@ async fn register_then_log_in_by_id_number_email_and_mobile(app: TestApp) {
     assert_eq!(auth.user.mobile.as_deref(), Some("+966500000001"));
     assert_eq!(auth.expires_in, 900);
 
-    for login in [
-        r.id_number.clone(),
-        r.email.to_uppercase(),
-        r.mobile.clone(),
-        "+966500000001".into(),
-        "٠٥٠٠٠٠٠٠٠١".into(),
-    ] {
-        let a = app
-            .client
-            .login(&login, PASSWORD)
-            .await
-            .unwrap_or_else(|e| panic!("log-in by {login}: {e}"));
+    for login in
+        [r.id_number.clone(), r.email.to_uppercase(), r.mobile.clone(), "+966500000001".into(), "٠٥٠٠٠٠٠٠٠١".into()]
+    {
+        let a = app.client.login(&login, PASSWORD).await.unwrap_or_else(|e| panic!("log-in by {login}: {e}"));
         assert_eq!(a.user.id, auth.user.id);
         let me = app.client.with_token(a.access_token).me().await.unwrap();
         assert_eq!(me.id, auth.user.id);
@@ -74,19 +66,12 @@ async fn wrong_password_and_unknown_login_get_the_same_401(app: TestApp) {
 async fn bad_id_number_is_422_naming_the_field_in_arabic_and_english(app: TestApp) {
     let mut r = registration(3);
     r.id_number = "1000000009".into(); // wrong check digit
-    let en = app
-        .client
-        .with_lang(Lang::En)
-        .register(&r)
-        .await
-        .unwrap_err();
+    let en = app.client.with_lang(Lang::En).register(&r).await.unwrap_err();
     let ar = app.client.register(&r).await.unwrap_err();
     for e in [&en, &ar] {
         assert_eq!(e.status(), Some(422));
         assert_eq!(e.code(), Some("identity.invalid_id_number"));
-        let tawasul_client::ClientError::Api { details, .. } = e else {
-            panic!()
-        };
+        let tawasul_client::ClientError::Api { details, .. } = e else { panic!() };
         assert_eq!(details.as_ref().unwrap()["field"], "id_number");
     }
     let (
@@ -110,28 +95,18 @@ async fn duplicate_registration_is_409(app: TestApp) {
     // Same e-mail, different ID number and mobile: still a conflict.
     let mut other = registration(5);
     other.email = registration(4).email;
-    assert_eq!(
-        app.client.register(&other).await.unwrap_err().status(),
-        Some(409)
-    );
+    assert_eq!(app.client.register(&other).await.unwrap_err().status(), Some(409));
 }
 
 async fn refresh_rotates_and_an_old_refresh_token_is_refused(app: TestApp) {
     let (_, auth) = app.beneficiary(6).await;
     let first = app.client.refresh(&auth.refresh_token).await.unwrap();
     assert_ne!(first.refresh_token, auth.refresh_token);
-    app.client
-        .with_token(&first.access_token)
-        .me()
-        .await
-        .unwrap();
+    app.client.with_token(&first.access_token).me().await.unwrap();
     let old = app.client.refresh(&auth.refresh_token).await.unwrap_err();
     assert_eq!(old.status(), Some(401));
     assert_eq!(old.code(), Some("auth.refresh_token_invalid"));
-    assert_eq!(
-        app.client.refresh("garbage").await.unwrap_err().status(),
-        Some(401)
-    );
+    assert_eq!(app.client.refresh("garbage").await.unwrap_err().status(), Some(401));
 }
 
 async fn reusing_a_spent_refresh_token_ends_the_session(app: TestApp) {
@@ -140,93 +115,38 @@ async fn reusing_a_spent_refresh_token_ends_the_session(app: TestApp) {
     // Someone replays the spent token: the whole session is revoked, including
     // the token that was legitimately issued after it.
     app.client.refresh(&auth.refresh_token).await.unwrap_err();
-    assert_eq!(
-        app.client
-            .refresh(&next.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
-    assert_eq!(
-        app.client
-            .with_token(&next.access_token)
-            .me()
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
+    assert_eq!(app.client.refresh(&next.refresh_token).await.unwrap_err().status(), Some(401));
+    assert_eq!(app.client.with_token(&next.access_token).me().await.unwrap_err().status(), Some(401));
 }
 
 async fn log_out_revokes_the_refresh_token_and_the_session(app: TestApp) {
     let (client, auth) = app.beneficiary(8).await;
     // A second session on another device stays signed in.
-    let other = app
-        .client
-        .login(&registration(8).email, PASSWORD)
-        .await
-        .unwrap();
+    let other = app.client.login(&registration(8).email, PASSWORD).await.unwrap();
     client.logout(Some(&auth.refresh_token)).await.unwrap();
-    assert_eq!(
-        app.client
-            .refresh(&auth.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
+    assert_eq!(app.client.refresh(&auth.refresh_token).await.unwrap_err().status(), Some(401));
     assert_eq!(client.me().await.unwrap_err().status(), Some(401));
-    app.client
-        .with_token(&other.access_token)
-        .me()
-        .await
-        .unwrap();
+    app.client.with_token(&other.access_token).me().await.unwrap();
     // Log-out without a body works too, and needs a signed-in caller.
-    let res = app
-        .client
-        .with_token(&other.access_token)
-        .request(Method::POST, "/api/v1/auth/logout")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.client.with_token(&other.access_token).request(Method::POST, "/api/v1/auth/logout").send().await.unwrap();
     assert_eq!(res.status(), 204);
-    assert_eq!(
-        app.client
-            .refresh(&other.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
-    assert_eq!(
-        app.client.logout(None).await.unwrap_err().status(),
-        Some(401)
-    );
+    assert_eq!(app.client.refresh(&other.refresh_token).await.unwrap_err().status(), Some(401));
+    assert_eq!(app.client.logout(None).await.unwrap_err().status(), Some(401));
 }
 
 async fn repeated_failures_are_rate_limited(app: TestApp) {
     let r = registration(9);
     app.client.register(&r).await.unwrap();
     for _ in 0..5 {
-        assert_eq!(
-            app.client
-                .login(&r.email, "wrong password")
-                .await
-                .unwrap_err()
-                .status(),
-            Some(401)
-        );
+        assert_eq!(app.client.login(&r.email, "wrong password").await.unwrap_err().status(), Some(401));
     }
     let limited = app.client.login(&r.email, PASSWORD).await.unwrap_err();
     assert_eq!(limited.status(), Some(429));
     assert_eq!(limited.code(), Some("auth.too_many_attempts"));
     // Another account from the same address is not yet locked.
     app.client.register(&registration(10)).await.unwrap();
-    app.client
-        .login(&registration(10).email, PASSWORD)
-        .await
-        .unwrap();
+    app.client.login(&registration(10).email, PASSWORD).await.unwrap();
 }
 
 async fn otp_by_email_verifies_the_address(app: TestApp) {
@@ -236,36 +156,18 @@ async fn otp_by_email_verifies_the_address(app: TestApp) {
     let code: String = mails[0]
         .lines()
         .find_map(|l| {
-            l.split_whitespace().find(|w| {
-                w.len() >= 6
-                    && w.trim_end_matches(['.', '،'])
-                        .chars()
-                        .all(|c| c.is_ascii_digit())
-            })
+            l.split_whitespace()
+                .find(|w| w.len() >= 6 && w.trim_end_matches(['.', '،']).chars().all(|c| c.is_ascii_digit()))
         })
         .map(|w| w.trim_end_matches(['.', '،']).to_owned())
         .expect("a code in the e-mail");
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(
-        client
-            .otp_verify(OtpChannel::Email, wrong)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(422)
-    );
+    assert_eq!(client.otp_verify(OtpChannel::Email, wrong).await.unwrap_err().status(), Some(422));
     let me = client.otp_verify(OtpChannel::Email, &code).await.unwrap();
     assert!(me.email_verified);
     assert!(!me.mobile_verified);
     // A code works once.
-    assert_eq!(
-        client
-            .otp_verify(OtpChannel::Email, &code)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(422)
-    );
+    assert_eq!(client.otp_verify(OtpChannel::Email, &code).await.unwrap_err().status(), Some(422));
 }
 
 async fn malformed_json_is_400_and_a_missing_field_422(app: TestApp) {
@@ -282,30 +184,16 @@ async fn malformed_json_is_400_and_a_missing_field_422(app: TestApp) {
     assert_eq!(res.headers().get("content-language").unwrap(), "en");
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"]["code"], "request.malformed");
-    assert!(
-        v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("could not be understood")
-    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("could not be understood"));
 
     let mut body = serde_json::to_value(registration(12)).unwrap();
     body.as_object_mut().unwrap().remove("mobile");
-    let res = app
-        .client
-        .request(Method::POST, "/api/v1/auth/register")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.request(Method::POST, "/api/v1/auth/register").json(&body).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"]["code"], "request.missing_field");
     assert_eq!(v["error"]["details"]["field"], "mobile");
-    assert_eq!(
-        v["error"]["message"], "هذا الحقل مطلوب.",
-        "Arabic by default"
-    );
+    assert_eq!(v["error"]["message"], "هذا الحقل مطلوب.", "Arabic by default");
     // Nothing half-written: the same person registers fine afterwards.
     app.client.register(&registration(12)).await.unwrap();
 }

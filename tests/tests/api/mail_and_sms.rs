@@ -21,11 +21,7 @@ async fn staff_credentials_go_out_over_smtp() {
     e.admin.create_employee(e.id, &req).await.unwrap();
     let mut mail = None;
     for _ in 0..100 {
-        mail = smtp
-            .messages()
-            .iter()
-            .filter_map(|m| decode_mail(m))
-            .find(|m| m.contains("employee1@entity.sa"));
+        mail = smtp.messages().iter().filter_map(|m| decode_mail(m)).find(|m| m.contains("employee1@entity.sa"));
         if mail.is_some() {
             break;
         }
@@ -33,31 +29,15 @@ async fn staff_credentials_go_out_over_smtp() {
     }
     let mail = mail.expect("the SMTP server received the credentials");
     assert!(mail.contains("Subject: بيانات الدخول إلى تواصل"), "{mail}");
-    let password = mail
-        .lines()
-        .find_map(|l| l.strip_prefix("Temporary password: "))
-        .unwrap()
-        .trim()
-        .to_owned();
-    app.client
-        .login("employee1@entity.sa", &password)
-        .await
-        .unwrap();
+    let password = mail.lines().find_map(|l| l.strip_prefix("Temporary password: ")).unwrap().trim().to_owned();
+    app.client.login("employee1@entity.sa", &password).await.unwrap();
     // Nothing was written as a file when SMTP is configured.
-    assert!(
-        std::fs::read_dir(app.data_dir.join("outbox-mail"))
-            .map(|d| d.count() == 0)
-            .unwrap_or(true)
-    );
+    assert!(std::fs::read_dir(app.data_dir.join("outbox-mail")).map(|d| d.count() == 0).unwrap_or(true));
 }
 
 /// A stand-in for the SMS operator: refuses the first request with 503, then
 /// accepts and records.
-async fn fake_gateway() -> (
-    String,
-    Arc<Mutex<Vec<serde_json::Value>>>,
-    actix_web::dev::ServerHandle,
-) {
+async fn fake_gateway() -> (String, Arc<Mutex<Vec<serde_json::Value>>>, actix_web::dev::ServerHandle) {
     let received = Arc::new(Mutex::new(Vec::new()));
     let calls = Arc::new(Mutex::new(0u32));
     let r = received.clone();

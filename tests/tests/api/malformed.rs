@@ -22,13 +22,7 @@ const BODIES: &[&[u8]] = &[
 fn concrete(path: &str) -> String {
     // Path parameters become ids that exist nowhere.
     path.split('/')
-        .map(|seg| {
-            if seg.starts_with('{') {
-                uuid::Uuid::now_v7().to_string()
-            } else {
-                seg.to_owned()
-            }
-        })
+        .map(|seg| if seg.starts_with('{') { uuid::Uuid::now_v7().to_string() } else { seg.to_owned() })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -49,10 +43,7 @@ async fn every_write_answers_malformed_bodies_with_4xx(app: TestApp) {
                     // Log-out's body is optional and any object will do: those are
                     // not malformed for it.
                     let optional_object = body.is_empty()
-                        || serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
-                            body,
-                        )
-                        .is_ok();
+                        || serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body).is_ok();
                     if path.ends_with("/auth/logout") && optional_object {
                         continue;
                     }
@@ -72,10 +63,8 @@ async fn every_write_answers_malformed_bodies_with_4xx(app: TestApp) {
                             String::from_utf8_lossy(body)
                         );
                         {
-                            let v: serde_json::Value =
-                                serde_json::from_str(&text).unwrap_or_else(|_| {
-                                    panic!("{method} {path}: not the envelope: {text}")
-                                });
+                            let v: serde_json::Value = serde_json::from_str(&text)
+                                .unwrap_or_else(|_| panic!("{method} {path}: not the envelope: {text}"));
                             assert!(v["error"]["code"].is_string(), "{method} {path}: {text}");
                         }
                         checked += 1;
@@ -84,10 +73,7 @@ async fn every_write_answers_malformed_bodies_with_4xx(app: TestApp) {
             }
         }
     }
-    assert!(
-        checked > 500,
-        "only {checked} requests: the document lists too few writes"
-    );
+    assert!(checked > 500, "only {checked} requests: the document lists too few writes");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

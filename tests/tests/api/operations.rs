@@ -11,24 +11,11 @@ async fn health_readiness_and_metrics(app: TestApp) {
     assert_eq!(app.client.healthz().await.unwrap()["status"], "ok");
     let ready = app.client.readyz().await.unwrap();
     assert_eq!(ready["checks"]["database"], true);
-    let metrics = reqwest::get(format!("{}/metrics", app.admin_address))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = reqwest::get(format!("{}/metrics", app.admin_address)).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("tawasul_http_requests_total"), "{metrics}");
-    assert!(
-        metrics.contains("route=\"/api/v1/auth/login\""),
-        "labels by route pattern: {metrics}"
-    );
+    assert!(metrics.contains("route=\"/api/v1/auth/login\""), "labels by route pattern: {metrics}");
     // Metrics are not on the public listener.
-    let res = app
-        .client
-        .request(Method::GET, "/metrics")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.request(Method::GET, "/metrics").send().await.unwrap();
     assert_eq!(res.status(), 404);
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"]["code"], "resource.not_found");
@@ -61,10 +48,7 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
         ("/api/v1/entities/{id}/transaction-types", "get"),
         ("/api/v1/regulators", "post"),
     ] {
-        assert!(
-            paths.get(path).and_then(|p| p.get(method)).is_some(),
-            "{method} {path} missing from the document"
-        );
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from the document");
     }
     // And every documented operation is served: none answers the unmatched-route 404
     // with an empty body or 405.

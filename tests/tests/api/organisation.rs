@@ -25,84 +25,37 @@ async fn an_entity_admin_builds_the_organisation(app: TestApp) {
     let me = e.admin.me().await.unwrap();
     assert_eq!(me.role, Role::Admin);
     assert_eq!(me.entity_id, Some(e.id));
-    assert_eq!(
-        me.permissions.as_ref().unwrap().len(),
-        Permission::ALL.len()
-    );
+    assert_eq!(me.permissions.as_ref().unwrap().len(), Permission::ALL.len());
 
-    let root = e
-        .admin
-        .create_department(e.id, &department_request("Services", None))
-        .await
-        .unwrap();
-    let child = e
-        .admin
-        .create_department(
-            e.id,
-            &department_request("Appointments", Some(root.id.to_string())),
-        )
-        .await
-        .unwrap();
+    let root = e.admin.create_department(e.id, &department_request("Services", None)).await.unwrap();
+    let child =
+        e.admin.create_department(e.id, &department_request("Appointments", Some(root.id.to_string()))).await.unwrap();
     assert_eq!(child.parent_id, Some(root.id));
-    let list = e
-        .admin
-        .list_departments(e.id, &PageQuery::default())
-        .await
-        .unwrap();
+    let list = e.admin.list_departments(e.id, &PageQuery::default()).await.unwrap();
     assert_eq!(list.items.len(), 2);
 
-    let emp = e
-        .admin
-        .create_employee(
-            e.id,
-            &employee_request(1, "supervisor", vec![child.id.to_string()]),
-        )
-        .await
-        .unwrap();
+    let emp =
+        e.admin.create_employee(e.id, &employee_request(1, "supervisor", vec![child.id.to_string()])).await.unwrap();
     assert_eq!(emp.role, StaffRole::Supervisor);
     assert_eq!(emp.department_ids, vec![child.id]);
     assert!(emp.permissions.contains(&Permission::TransactionAssign));
     assert!(!emp.permissions.contains(&Permission::EmployeeManage));
 
     // The employee signs in and sees their own standing.
-    let auth = app
-        .client
-        .login("employee1@entity.sa", PASSWORD)
-        .await
-        .unwrap();
+    let auth = app.client.login("employee1@entity.sa", PASSWORD).await.unwrap();
     assert_eq!(auth.user.role, Role::Supervisor);
     assert_eq!(auth.user.department_ids, Some(vec![child.id]));
     let staff = app.client.with_token(auth.access_token);
     // Staff can read the organisation, but not change it.
-    staff
-        .list_departments(e.id, &PageQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(
-        staff
-            .create_department(e.id, &department_request("X", None))
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
+    staff.list_departments(e.id, &PageQuery::default()).await.unwrap();
+    assert_eq!(staff.create_department(e.id, &department_request("X", None)).await.unwrap_err().status(), Some(403));
     // A beneficiary cannot read it either.
     let (beneficiary, _) = app.beneficiary(100).await;
-    assert_eq!(
-        beneficiary
-            .list_departments(e.id, &PageQuery::default())
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
+    assert_eq!(beneficiary.list_departments(e.id, &PageQuery::default()).await.unwrap_err().status(), Some(403));
     // An unknown parent is a 422 naming the field.
     let bad = e
         .admin
-        .create_department(
-            e.id,
-            &department_request("Y", Some(uuid::Uuid::now_v7().to_string())),
-        )
+        .create_department(e.id, &department_request("Y", Some(uuid::Uuid::now_v7().to_string())))
         .await
         .unwrap_err();
     assert_eq!(bad.status(), Some(422));
@@ -115,22 +68,11 @@ async fn a_generated_password_is_emailed_and_works(app: TestApp) {
     req.initial_password = None;
     e.admin.create_employee(e.id, &req).await.unwrap();
     let mails = app.mails(1).await;
-    let mail = mails
-        .iter()
-        .find(|m| m.contains("employee2@entity.sa"))
-        .expect("credentials e-mail");
-    let password = mail
-        .lines()
-        .find_map(|l| l.strip_prefix("Temporary password: "))
-        .expect("the password line")
-        .trim()
-        .to_owned();
+    let mail = mails.iter().find(|m| m.contains("employee2@entity.sa")).expect("credentials e-mail");
+    let password =
+        mail.lines().find_map(|l| l.strip_prefix("Temporary password: ")).expect("the password line").trim().to_owned();
     assert!(mail.contains("كلمة المرور المؤقتة"), "Arabic part present");
-    let auth = app
-        .client
-        .login("employee2@entity.sa", &password)
-        .await
-        .unwrap();
+    let auth = app.client.login("employee2@entity.sa", &password).await.unwrap();
     assert_eq!(auth.user.role, Role::Employee);
 }
 
@@ -141,40 +83,13 @@ fn forbidden<T: std::fmt::Debug>(r: Result<T, tawasul_client::ClientError>) -> O
 async fn an_admin_of_one_entity_cannot_touch_another(app: TestApp) {
     let a = app.entity(3).await;
     let b = app.entity(4).await;
-    let b_dept = b
-        .admin
-        .create_department(b.id, &department_request("B", None))
-        .await
-        .unwrap();
-    let b_emp = b
-        .admin
-        .create_employee(
-            b.id,
-            &employee_request(4, "employee", vec![b_dept.id.to_string()]),
-        )
-        .await
-        .unwrap();
+    let b_dept = b.admin.create_department(b.id, &department_request("B", None)).await.unwrap();
+    let b_emp =
+        b.admin.create_employee(b.id, &employee_request(4, "employee", vec![b_dept.id.to_string()])).await.unwrap();
 
-    assert_eq!(
-        forbidden(
-            a.admin
-                .create_department(b.id, &department_request("Z", None))
-                .await
-        ),
-        Some(403)
-    );
-    assert_eq!(
-        forbidden(a.admin.list_departments(b.id, &PageQuery::default()).await),
-        Some(403)
-    );
-    assert_eq!(
-        forbidden(
-            a.admin
-                .create_employee(b.id, &employee_request(5, "admin", vec![]))
-                .await
-        ),
-        Some(403)
-    );
+    assert_eq!(forbidden(a.admin.create_department(b.id, &department_request("Z", None)).await), Some(403));
+    assert_eq!(forbidden(a.admin.list_departments(b.id, &PageQuery::default()).await), Some(403));
+    assert_eq!(forbidden(a.admin.create_employee(b.id, &employee_request(5, "admin", vec![])).await), Some(403));
     let tt = CreateTransactionTypeRequest {
         code: "x1".into(),
         name_ar: "نوع".into(),
@@ -184,38 +99,17 @@ async fn an_admin_of_one_entity_cannot_touch_another(app: TestApp) {
         routing: "round_robin".into(),
         fields: None,
     };
-    assert_eq!(
-        forbidden(a.admin.create_transaction_type(b.id, &tt).await),
-        Some(403)
-    );
+    assert_eq!(forbidden(a.admin.create_transaction_type(b.id, &tt).await), Some(403));
     // Another entity's employee is invisible: 404, and nothing changed.
-    let patch = UpdateEmployeeRequest {
-        active: Some(false),
-        ..Default::default()
-    };
-    assert_eq!(
-        forbidden(a.admin.update_employee(b_emp.id, &patch).await),
-        Some(404)
-    );
-    app.client
-        .login("employee4@entity.sa", PASSWORD)
-        .await
-        .unwrap();
+    let patch = UpdateEmployeeRequest { active: Some(false), ..Default::default() };
+    assert_eq!(forbidden(a.admin.update_employee(b_emp.id, &patch).await), Some(404));
+    app.client.login("employee4@entity.sa", PASSWORD).await.unwrap();
     // Putting one's own employee into another entity's department is refused.
-    let bad = a
-        .admin
-        .create_employee(
-            a.id,
-            &employee_request(6, "employee", vec![b_dept.id.to_string()]),
-        )
-        .await
-        .unwrap_err();
+    let bad =
+        a.admin.create_employee(a.id, &employee_request(6, "employee", vec![b_dept.id.to_string()])).await.unwrap_err();
     assert_eq!(bad.status(), Some(422));
     // Entity admins cannot create entities or regulators.
-    assert_eq!(
-        forbidden(a.admin.create_entity(&entity_request(7)).await),
-        Some(403)
-    );
+    assert_eq!(forbidden(a.admin.create_entity(&entity_request(7)).await), Some(403));
 }
 
 async fn grants_and_revokes_change_what_an_employee_may_do(app: TestApp) {
@@ -226,17 +120,8 @@ async fn grants_and_revokes_change_what_an_employee_may_do(app: TestApp) {
     let emp = e.admin.create_employee(e.id, &req).await.unwrap();
     assert!(emp.permissions.contains(&Permission::DepartmentManage));
     assert!(!emp.permissions.contains(&Permission::CommentInternal));
-    let staff = app.client.with_token(
-        app.client
-            .login("employee8@entity.sa", PASSWORD)
-            .await
-            .unwrap()
-            .access_token,
-    );
-    staff
-        .create_department(e.id, &department_request("Granted", None))
-        .await
-        .unwrap();
+    let staff = app.client.with_token(app.client.login("employee8@entity.sa", PASSWORD).await.unwrap().access_token);
+    staff.create_department(e.id, &department_request("Granted", None)).await.unwrap();
 
     // Revoking takes effect on the next request, without signing in again.
     let patch = UpdateEmployeeRequest {
@@ -247,11 +132,7 @@ async fn grants_and_revokes_change_what_an_employee_may_do(app: TestApp) {
     let after = e.admin.update_employee(emp.id, &patch).await.unwrap();
     assert!(!after.permissions.contains(&Permission::DepartmentManage));
     assert_eq!(
-        staff
-            .create_department(e.id, &department_request("Revoked", None))
-            .await
-            .unwrap_err()
-            .status(),
+        staff.create_department(e.id, &department_request("Revoked", None)).await.unwrap_err().status(),
         Some(403)
     );
 
@@ -265,28 +146,16 @@ async fn grants_and_revokes_change_what_an_employee_may_do(app: TestApp) {
     let after = e.admin.update_employee(emp.id, &patch).await.unwrap();
     assert!(after.on_leave_until.is_none() && !after.active);
     assert_eq!(staff.me().await.unwrap_err().status(), Some(403));
-    assert_eq!(
-        app.client
-            .login("employee8@entity.sa", PASSWORD)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
+    assert_eq!(app.client.login("employee8@entity.sa", PASSWORD).await.unwrap_err().status(), Some(403));
     // An unknown permission is named.
-    let bad: UpdateEmployeeRequest =
-        serde_json::from_value(json!({"grant": ["transaction.fly"]})).unwrap();
+    let bad: UpdateEmployeeRequest = serde_json::from_value(json!({"grant": ["transaction.fly"]})).unwrap();
     let err = e.admin.update_employee(emp.id, &bad).await.unwrap_err();
     assert_eq!(err.status(), Some(422));
 }
 
 async fn transaction_types_are_validated_and_listed(app: TestApp) {
     let e = app.entity(9).await;
-    let d = e
-        .admin
-        .create_department(e.id, &department_request("Appointments", None))
-        .await
-        .unwrap();
+    let d = e.admin.create_department(e.id, &department_request("Appointments", None)).await.unwrap();
     let mut req = CreateTransactionTypeRequest {
         code: "appointment".into(),
         name_ar: "طلب موعد".into(),
@@ -305,38 +174,18 @@ async fn transaction_types_are_validated_and_listed(app: TestApp) {
     };
     let t = e.admin.create_transaction_type(e.id, &req).await.unwrap();
     assert_eq!(t.fields[0].choices.as_ref().unwrap().len(), 2);
-    assert_eq!(
-        e.admin
-            .create_transaction_type(e.id, &req)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(409)
-    );
+    assert_eq!(e.admin.create_transaction_type(e.id, &req).await.unwrap_err().status(), Some(409));
     // Anyone signed in can list them, to open a transaction.
     let (beneficiary, _) = app.beneficiary(101).await;
-    let list = beneficiary
-        .list_transaction_types(e.id, &PageQuery::default())
-        .await
-        .unwrap();
+    let list = beneficiary.list_transaction_types(e.id, &PageQuery::default()).await.unwrap();
     assert_eq!(list.items, vec![t]);
     req.code = "Bad Code".into();
     req.sla_hours = 0;
-    let err = e
-        .admin
-        .create_transaction_type(e.id, &req)
-        .await
-        .unwrap_err();
+    let err = e.admin.create_transaction_type(e.id, &req).await.unwrap_err();
     assert_eq!(err.status(), Some(422));
-    let tawasul_client::ClientError::Api { details, .. } = err else {
-        panic!()
-    };
-    let fields: Vec<&str> = details.as_ref().unwrap()["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let tawasul_client::ClientError::Api { details, .. } = err else { panic!() };
+    let fields: Vec<&str> =
+        details.as_ref().unwrap()["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["code", "sla_hours"]);
 }
 
@@ -354,36 +203,15 @@ async fn regulators_see_only_their_remit(app: TestApp) {
     };
     let r = app.platform.create_regulator(&req).await.unwrap();
     assert_eq!(r.entity_ids, EntityIds::List(vec![a.id]));
-    assert_eq!(
-        a.admin.create_regulator(&req).await.unwrap_err().status(),
-        Some(403)
-    );
-    let auth = app
-        .client
-        .login("regulator@oversight.sa", PASSWORD)
-        .await
-        .unwrap();
+    assert_eq!(a.admin.create_regulator(&req).await.unwrap_err().status(), Some(403));
+    let auth = app.client.login("regulator@oversight.sa", PASSWORD).await.unwrap();
     assert_eq!(auth.user.role, Role::Regulator);
     let regulator = app.client.with_token(auth.access_token);
-    regulator
-        .list_departments(a.id, &PageQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(
-        regulator
-            .list_departments(b.id, &PageQuery::default())
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
+    regulator.list_departments(a.id, &PageQuery::default()).await.unwrap();
+    assert_eq!(regulator.list_departments(b.id, &PageQuery::default()).await.unwrap_err().status(), Some(403));
     // Read-only.
     assert_eq!(
-        regulator
-            .create_department(a.id, &department_request("R", None))
-            .await
-            .unwrap_err()
-            .status(),
+        regulator.create_department(a.id, &department_request("R", None)).await.unwrap_err().status(),
         Some(403)
     );
     // A remit naming an unknown entity is refused.
@@ -392,57 +220,33 @@ async fn regulators_see_only_their_remit(app: TestApp) {
     bad.mobile = "0590000002".into();
     bad.national_id = valid_id(1, 70_000_002);
     bad.entity_ids = EntityIds::List(vec![tawasul_core::ids::EntityId::new()]);
-    assert_eq!(
-        app.platform
-            .create_regulator(&bad)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(422)
-    );
-    let res = app.platform.request(Method::POST, "/api/v1/regulators").json(&json!({
-        "name_ar": "رقيب", "name_en": "All", "email": "all@oversight.sa", "mobile": "0590000003",
-        "national_id": valid_id(1, 70_000_003), "entity_ids": "all", "initial_password": PASSWORD
-    })).send().await.unwrap();
-    assert_eq!(res.status(), 201);
-    let all = app.client.with_token(
-        app.client
-            .login("all@oversight.sa", PASSWORD)
-            .await
-            .unwrap()
-            .access_token,
-    );
-    all.list_departments(b.id, &PageQuery::default())
+    assert_eq!(app.platform.create_regulator(&bad).await.unwrap_err().status(), Some(422));
+    let res = app
+        .platform
+        .request(Method::POST, "/api/v1/regulators")
+        .json(&json!({
+            "name_ar": "رقيب", "name_en": "All", "email": "all@oversight.sa", "mobile": "0590000003",
+            "national_id": valid_id(1, 70_000_003), "entity_ids": "all", "initial_password": PASSWORD
+        }))
+        .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), 201);
+    let all = app.client.with_token(app.client.login("all@oversight.sa", PASSWORD).await.unwrap().access_token);
+    all.list_departments(b.id, &PageQuery::default()).await.unwrap();
 }
 
 async fn the_directory_pages_with_a_cursor(app: TestApp) {
     for n in 20..25 {
-        app.platform
-            .create_entity(&entity_request(n))
-            .await
-            .unwrap();
+        app.platform.create_entity(&entity_request(n)).await.unwrap();
     }
     let (beneficiary, _) = app.beneficiary(102).await;
-    let first = beneficiary
-        .list_entities(&PageQuery {
-            limit: Some(2),
-            cursor: None,
-        })
-        .await
-        .unwrap();
+    let first = beneficiary.list_entities(&PageQuery { limit: Some(2), cursor: None }).await.unwrap();
     assert_eq!(first.items.len(), 2);
     let mut seen: Vec<_> = first.items.iter().map(|e| e.id).collect();
     let mut cursor = first.next_cursor;
     while let Some(c) = cursor {
-        let page = beneficiary
-            .list_entities(&PageQuery {
-                limit: Some(2),
-                cursor: Some(c),
-            })
-            .await
-            .unwrap();
+        let page = beneficiary.list_entities(&PageQuery { limit: Some(2), cursor: Some(c) }).await.unwrap();
         seen.extend(page.items.iter().map(|e| e.id));
         cursor = page.next_cursor;
     }
@@ -450,22 +254,7 @@ async fn the_directory_pages_with_a_cursor(app: TestApp) {
     let mut dedup = seen.clone();
     dedup.dedup();
     assert_eq!(dedup, seen);
-    assert_eq!(
-        beneficiary
-            .list_entities(&PageQuery {
-                limit: Some(500),
-                cursor: None
-            })
-            .await
-            .unwrap()
-            .items
-            .len(),
-        5
-    );
-    let bad = beneficiary
-        .request(Method::GET, "/api/v1/entities?cursor=nope")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(beneficiary.list_entities(&PageQuery { limit: Some(500), cursor: None }).await.unwrap().items.len(), 5);
+    let bad = beneficiary.request(Method::GET, "/api/v1/entities?cursor=nope").send().await.unwrap();
     assert_eq!(bad.status(), 422);
 }
