@@ -87,6 +87,9 @@ error_codes! {
     TooManyAttempts => "auth.too_many_attempts", RateLimited,
         "محاولات كثيرة فاشلة، حاول لاحقاً.",
         "Too many failed attempts; try again later.";
+    WrongPassword => "auth.wrong_password", Invalid,
+        "كلمة المرور الحالية غير صحيحة.",
+        "The current password is not correct.";
     OtpInvalid => "auth.otp_invalid", Invalid,
         "رمز التحقق غير صحيح أو منتهي الصلاحية.",
         "The verification code is wrong or has expired.";

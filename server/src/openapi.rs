@@ -34,6 +34,7 @@ impl Modify for BearerAuth {
         routes::auth::logout,
         routes::auth::otp_send,
         routes::auth::otp_verify,
+        routes::auth::change_password,
         routes::auth::me,
         routes::entities::create_entity,
         routes::entities::list_entities,

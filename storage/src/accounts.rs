@@ -295,3 +295,15 @@ pub async fn contact(c: &impl ConnectionTrait, user: UserId) -> Result<(Option<E
 pub async fn exists_by_national_id(c: &impl ConnectionTrait, id: &NationalId) -> Result<bool> {
     Ok(users::Entity::find().filter(users::Column::IdNumber.eq(id.as_str())).one(c).await?.is_some())
 }
+
+pub async fn set_password_hash(c: &impl ConnectionTrait, user: UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
+    users::Entity::update(users::ActiveModel {
+        id: Set(user.0),
+        password_hash: Set(hash.to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(c)
+    .await?;
+    Ok(())
+}

@@ -90,6 +90,23 @@ pub async fn revoke_session(c: &impl ConnectionTrait, session: Uuid, now: DateTi
         .rows_affected)
 }
 
+/// Revokes every session of `user` but `keep` (after a password change).
+pub async fn revoke_other_sessions(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    keep: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_tokens::Column::UserId.eq(user.0))
+        .filter(refresh_tokens::Column::SessionId.ne(keep))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(c)
+        .await?
+        .rows_affected)
+}
+
 /// Whether a session still has a live refresh token; an access token of a
 /// logged-out session is refused from then on, not only when it expires.
 pub async fn session_active(c: &impl ConnectionTrait, session: Uuid, now: DateTime<Utc>) -> Result<bool> {

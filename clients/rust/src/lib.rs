@@ -189,6 +189,11 @@ impl Client {
         self.send(Method::POST, "/api/v1/auth/otp/verify", Some(&body)).await
     }
 
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<()> {
+        let body = ChangePasswordRequest { current_password: current.into(), new_password: new.into() };
+        self.send_empty(Method::POST, "/api/v1/auth/password", Some(&body)).await
+    }
+
     pub async fn me(&self) -> Result<UserView> {
         self.send::<(), _>(Method::GET, "/api/v1/me", None).await
     }

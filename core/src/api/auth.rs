@@ -102,6 +102,21 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl ChangePasswordRequest {
+    /// The new password, if it meets the policy.
+    pub fn parse(&self) -> Result<Password, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let p = e.check("new_password", Password::parse(&self.new_password));
+        e.finish(p)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }

@@ -6,8 +6,8 @@ use rand::Rng;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tawasul_core::api::{
-    AuthResponse, LoginRequest, LogoutRequest, OtpChannel, OtpSendRequest, OtpVerifyRequest, RefreshRequest,
-    RegisterRequest, TokenPair, UserView,
+    AuthResponse, ChangePasswordRequest, LoginRequest, LogoutRequest, OtpChannel, OtpSendRequest, OtpVerifyRequest,
+    RefreshRequest, RegisterRequest, TokenPair, UserView,
 };
 use tawasul_core::identity::LoginIdentifier;
 use tawasul_core::ids::UserId;
@@ -284,6 +284,44 @@ pub async fn otp_verify(
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     Ok(HttpResponse::Ok().json(user_view(&state, user).await?))
+}
+
+/// Changes the caller's password; every other session is signed out.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "identity", request_body = ChangePasswordRequest,
+    security(("bearer" = [])), responses((status = 204, description = "Changed"),
+    (status = 422, description = "Wrong current password, or the new one is too weak")))]
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let new = body.parse()?;
+    let user = caller.actor().user_id;
+    let stored = accounts::password_hash(state.db.read(), user).await?;
+    if !passwords::verify(body.current_password.clone(), Some(stored)).await? {
+        return Err(ApiError::field("current_password", ErrorCode::WrongPassword));
+    }
+    let hash = passwords::hash(new.expose().to_owned()).await?;
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    accounts::set_password_hash(&tx, user, &hash, now).await?;
+    let revoked = sessions::revoke_other_sessions(&tx, user, caller.session, now).await?;
+    audit::append(
+        &tx,
+        AuditEntry {
+            actor: Some(user),
+            entity: caller.actor().staff().map(|s| s.entity_id),
+            action: "auth.password_change",
+            target: format!("user:{user}"),
+            before: None,
+            after: Some(json!({ "revoked_tokens": revoked })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in caller.

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::logout)
             .service(auth::otp_send)
             .service(auth::otp_verify)
+            .service(auth::change_password)
             .service(auth::me)
             .service(entities::create_entity)
             .service(entities::list_entities)

@@ -20,6 +20,7 @@ on_both_backends!(
     log_out_revokes_the_refresh_token_and_the_session,
     repeated_failures_are_rate_limited,
     otp_by_email_verifies_the_address,
+    changing_the_password_signs_out_other_sessions,
 );
 
 async fn register_then_log_in_by_id_number_email_and_mobile(app: TestApp) {
@@ -196,4 +197,19 @@ async fn malformed_json_is_400_and_a_missing_field_422(app: TestApp) {
     assert_eq!(v["error"]["message"], "هذا الحقل مطلوب.", "Arabic by default");
     // Nothing half-written: the same person registers fine afterwards.
     app.client.register(&registration(12)).await.unwrap();
+}
+
+async fn changing_the_password_signs_out_other_sessions(app: TestApp) {
+    let (client, auth) = app.beneficiary(13).await;
+    let other = app.client.login(&registration(13).email, PASSWORD).await.unwrap();
+    let wrong = client.change_password("not it", "a brand new password").await.unwrap_err();
+    assert_eq!((wrong.status(), wrong.code()), (Some(422), Some("auth.wrong_password")));
+    let weak = client.change_password(PASSWORD, "short").await.unwrap_err();
+    assert_eq!((weak.status(), weak.code()), (Some(422), Some("identity.weak_password")));
+    client.change_password(PASSWORD, "a brand new password").await.unwrap();
+    client.me().await.unwrap();
+    app.client.refresh(&auth.refresh_token).await.unwrap();
+    assert_eq!(app.client.with_token(&other.access_token).me().await.unwrap_err().status(), Some(401));
+    assert_eq!(app.client.login(&registration(13).email, PASSWORD).await.unwrap_err().status(), Some(401));
+    app.client.login(&registration(13).email, "a brand new password").await.unwrap();
 }

@@ -37,6 +37,7 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
         ("/api/v1/auth/logout", "post"),
         ("/api/v1/auth/otp/send", "post"),
         ("/api/v1/auth/otp/verify", "post"),
+        ("/api/v1/auth/password", "post"),
         ("/api/v1/me", "get"),
         ("/api/v1/entities", "post"),
         ("/api/v1/entities", "get"),
