@@ -10,6 +10,9 @@ pub mod lang;
 pub mod org;
 pub mod permissions;
 pub mod policy;
+pub mod reference;
+pub mod routing;
+pub mod workflow;
 
 pub use error::{ErrorCode, ErrorKind, FieldError, FieldErrors};
 pub use lang::Lang;
