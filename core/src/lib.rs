@@ -12,6 +12,7 @@ pub mod permissions;
 pub mod policy;
 pub mod reference;
 pub mod routing;
+pub mod visibility;
 pub mod workflow;
 
 pub use error::{ErrorCode, ErrorKind, FieldError, FieldErrors};
