@@ -150,6 +150,18 @@ error_codes! {
     InvalidFieldSpec => "transaction_type.invalid_field", Invalid,
         "تعريف الحقل غير صحيح: مفتاح فريد بحروف لاتينية صغيرة، وخيارات لحقول الاختيار فقط.",
         "The field definition is not valid: a unique lowercase key, and choices only for choice fields.";
+    InvalidText => "request.invalid_text", Invalid,
+        "النص مطلوب ويجب ألا يتجاوز الحد المسموح.",
+        "The text is required and must not exceed the allowed length.";
+    UnknownTransactionType => "transaction_type.unknown", Invalid,
+        "نوع المعاملة غير موجود في هذه الجهة.",
+        "The transaction type does not exist in this entity.";
+    UnknownCustomField => "transaction.unknown_field", Invalid,
+        "هذا الحقل غير معرّف في نوع المعاملة.",
+        "This field is not defined for the transaction type.";
+    IllegalTransition => "transaction.illegal_transition", Conflict,
+        "لا يمكن تنفيذ هذا الإجراء في الحالة الحالية للمعاملة.",
+        "This action is not possible in the transaction's current status.";
     IdempotencyInProgress => "idempotency.in_progress", Conflict,
         "طلب بنفس مفتاح عدم التكرار قيد التنفيذ.",
         "A request with the same idempotency key is still being processed.";

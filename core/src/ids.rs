@@ -51,4 +51,5 @@ typed_id!(
     EntityId,
     DepartmentId,
     TransactionTypeId,
+    TransactionId,
 );

@@ -140,6 +140,7 @@ impl From<StorageError> for ApiError {
             StorageError::NotFound => ApiError::new(ErrorCode::NotFound),
             StorageError::Conflict(code) => ApiError::new(code),
             StorageError::Invalid { field, code } => ApiError::field(&field, code),
+            StorageError::Fields(f) => f.into(),
             StorageError::Db(e) => ApiError::internal(e),
         }
     }

@@ -13,6 +13,9 @@ pub enum StorageError {
     /// A field refers to something that does not exist or does not belong here.
     #[error("invalid field {field}: {code}")]
     Invalid { field: String, code: ErrorCode },
+    /// Several fields are invalid against stored data (custom fields of a type).
+    #[error("invalid fields")]
+    Fields(tawasul_core::FieldErrors),
     #[error("database error")]
     Db(#[source] DbErr),
 }

@@ -11,6 +11,7 @@ pub mod organisation;
 pub mod otp;
 pub mod outbox;
 pub mod sessions;
+pub mod transactions;
 
 pub use db::{Backend, Db};
 pub use error::StorageError;

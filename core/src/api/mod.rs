@@ -5,10 +5,12 @@
 pub mod auth;
 pub mod org;
 pub mod page;
+pub mod transactions;
 
 pub use auth::*;
 pub use org::*;
 pub use page::*;
+pub use transactions::*;
 
 use crate::error::{ErrorCode, FieldErrors};
 

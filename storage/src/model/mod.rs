@@ -12,3 +12,7 @@ pub mod regulator_entities;
 pub mod transaction_types;
 pub mod user_departments;
 pub mod users;
+pub mod reference_counters;
+pub mod routing_cursors;
+pub mod transaction_events;
+pub mod transactions;

@@ -1,0 +1,465 @@
+//! Transactions and their event log. Every change appends an event with the next
+//! per-transaction `seq` in the same database transaction as the change: this log
+//! is what real time, search indexing and notifications consume.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::{Value, json};
+use tawasul_core::ErrorCode;
+use tawasul_core::api::{
+    ActorRef, EventView, FieldSpec, NewTransaction, Page, PageRequest, PersonRef, Priority, TransactionFilter,
+    TransactionView, validate_fields,
+};
+use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
+use tawasul_core::org::Role;
+use tawasul_core::permissions::effective_permissions;
+use tawasul_core::reference::{Reference, hijri_year};
+use tawasul_core::routing::{Candidate, Decision, route};
+use tawasul_core::visibility::{ListScope, TransactionFacts, Visibility};
+use tawasul_core::workflow::Status;
+
+use crate::accounts::{corrupt, permissions_from_json};
+use crate::model::{
+    reference_counters, routing_cursors, transaction_events, transaction_types, transactions, user_departments, users,
+};
+use crate::{Result, StorageError};
+
+const CLOSED: [&str; 2] = ["completed", "rejected"];
+
+/// A stored transaction with what reads need.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub facts: TransactionFacts,
+    pub status: Status,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub rated: bool,
+    row: transactions::Model,
+}
+
+impl Stored {
+    pub fn id(&self) -> TransactionId {
+        TransactionId(self.row.id)
+    }
+}
+
+fn stored(row: transactions::Model) -> Result<Stored> {
+    Ok(Stored {
+        facts: TransactionFacts {
+            entity_id: EntityId(row.entity_id),
+            department_id: DepartmentId(row.department_id),
+            beneficiary_id: UserId(row.beneficiary_id),
+            assignee_id: row.assignee_id.map(UserId),
+        },
+        status: Status::parse(&row.status).map_err(|_| corrupt("status"))?,
+        closed_at: row.closed_at,
+        rated: row.rating.is_some(),
+        row,
+    })
+}
+
+pub async fn find(c: &impl ConnectionTrait, id: TransactionId) -> Result<Option<Stored>> {
+    transactions::Entity::find_by_id(id.0).one(c).await?.map(stored).transpose()
+}
+
+/// Transactions with this reference (one per entity at most).
+pub async fn find_by_reference(c: &impl ConnectionTrait, r: Reference) -> Result<Vec<Stored>> {
+    transactions::Entity::find()
+        .filter(transactions::Column::ReferenceYear.eq(r.hijri_year))
+        .filter(transactions::Column::ReferenceNumber.eq(r.number))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(stored)
+        .collect()
+}
+
+/// Whether a transaction is late: past due, not closed, and not postponed (the
+/// clock is paused). The list filter `late=true` is the same rule in SQL.
+pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    !status.is_closed() && status != Status::Postponed && due_at < now
+}
+
+async fn people(c: &impl ConnectionTrait, ids: Vec<uuid::Uuid>) -> Result<HashMap<uuid::Uuid, (String, String, String)>> {
+    let rows: Vec<(uuid::Uuid, String, String, String)> = users::Entity::find()
+        .select_only()
+        .columns([users::Column::Id, users::Column::NameAr, users::Column::NameEn, users::Column::Role])
+        .filter(users::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|(id, ar, en, role)| (id, (ar, en, role))).collect())
+}
+
+fn person(map: &HashMap<uuid::Uuid, (String, String, String)>, id: uuid::Uuid) -> PersonRef {
+    let (ar, en) = map.get(&id).map(|(a, e, _)| (a.clone(), e.clone())).unwrap_or_default();
+    PersonRef { id: UserId(id), name_ar: ar, name_en: en }
+}
+
+/// The views of several rows, with names looked up in one query.
+async fn views(c: &impl ConnectionTrait, rows: Vec<transactions::Model>, now: DateTime<Utc>) -> Result<Vec<TransactionView>> {
+    let mut ids: Vec<uuid::Uuid> = rows.iter().flat_map(|r| [Some(r.beneficiary_id), r.assignee_id]).flatten().collect();
+    ids.sort();
+    ids.dedup();
+    let names = people(c, ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let status = Status::parse(&r.status).map_err(|_| corrupt("status"))?;
+            Ok(TransactionView {
+                id: TransactionId(r.id),
+                reference: Reference { hijri_year: r.reference_year, number: r.reference_number }.to_string(),
+                hijri_year: r.reference_year,
+                entity_id: EntityId(r.entity_id),
+                type_id: TransactionTypeId(r.type_id),
+                department_id: DepartmentId(r.department_id),
+                subject: r.subject,
+                body: r.body,
+                priority: Priority::parse(&r.priority).map_err(|_| corrupt("priority"))?,
+                status,
+                assignee: r.assignee_id.map(|a| person(&names, a)),
+                beneficiary: person(&names, r.beneficiary_id),
+                fields: serde_json::from_value(r.fields).unwrap_or_default(),
+                late: is_late(status, r.due_at, now),
+                due_at: r.due_at,
+                postponed_until: r.postponed_until,
+                closed_at: r.closed_at,
+                rating: r.rating.and_then(|s| u8::try_from(s).ok()),
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+pub async fn view(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<TransactionView> {
+    views(c, vec![s.row.clone()], now).await?.pop().ok_or(StorageError::NotFound)
+}
+
+/// The employees of a department as routing candidates, with their open load.
+async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
+    let members: Vec<uuid::Uuid> = user_departments::Entity::find()
+        .select_only()
+        .column(user_departments::Column::UserId)
+        .filter(user_departments::Column::DepartmentId.eq(department.0))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let staff = users::Entity::find().filter(users::Column::Id.is_in(members.clone())).all(c).await?;
+    let loads: Vec<(Option<uuid::Uuid>, i64)> = transactions::Entity::find()
+        .select_only()
+        .column(transactions::Column::AssigneeId)
+        .column_as(transactions::Column::Id.count(), "n")
+        .filter(transactions::Column::AssigneeId.is_in(members))
+        .filter(transactions::Column::Status.is_not_in(CLOSED))
+        .group_by(transactions::Column::AssigneeId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let loads: HashMap<uuid::Uuid, i64> = loads.into_iter().filter_map(|(a, n)| a.map(|a| (a, n))).collect();
+    Ok(staff
+        .into_iter()
+        .filter_map(|u| {
+            let role = Role::parse(&u.role).ok()?.staff()?;
+            Some(Candidate {
+                id: UserId(u.id),
+                active: u.active,
+                on_leave_until: u.on_leave_until,
+                permissions: effective_permissions(role, permissions_from_json(&u.grants), permissions_from_json(&u.revokes)),
+                open_load: loads.get(&u.id).copied().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+            })
+        })
+        .collect())
+}
+
+/// Routes under a per-type lock: the cursor row is updated first, which on
+/// PostgreSQL holds its row lock to the end of the transaction, so concurrent
+/// creations of one type decide one after another (SQLite has one writer).
+async fn route_for_type(
+    c: &impl ConnectionTrait,
+    type_row: &transaction_types::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<Decision>> {
+    routing_cursors::Entity::insert(routing_cursors::ActiveModel {
+        type_id: Set(type_row.id),
+        last_assignee: Set(None),
+        turns: Set(0),
+    })
+    .on_conflict(OnConflict::column(routing_cursors::Column::TypeId).do_nothing().to_owned())
+    .exec_without_returning(c)
+    .await?;
+    routing_cursors::Entity::update_many()
+        .col_expr(routing_cursors::Column::Turns, Expr::col(routing_cursors::Column::Turns).add(1))
+        .filter(routing_cursors::Column::TypeId.eq(type_row.id))
+        .exec(c)
+        .await?;
+    let cursor = routing_cursors::Entity::find_by_id(type_row.id).one(c).await?;
+    let policy = tawasul_core::api::RoutingPolicy::parse(&type_row.routing).map_err(|_| corrupt("routing"))?;
+    let decision = route(
+        policy,
+        &candidates(c, DepartmentId(type_row.department_id)).await?,
+        cursor.and_then(|c| c.last_assignee).map(UserId),
+        now,
+    );
+    if let Some(d) = &decision {
+        routing_cursors::Entity::update_many()
+            .col_expr(routing_cursors::Column::LastAssignee, Expr::value(d.assignee.0))
+            .filter(routing_cursors::Column::TypeId.eq(type_row.id))
+            .exec(c)
+            .await?;
+    }
+    Ok(decision)
+}
+
+/// The next reference number of an entity in a Hijri year. Numbers taken by a
+/// transaction that then rolls back leave a gap, which is allowed.
+async fn next_reference(c: &impl ConnectionTrait, entity: EntityId, year: i32) -> Result<Reference> {
+    reference_counters::Entity::insert(reference_counters::ActiveModel {
+        entity_id: Set(entity.0),
+        hijri_year: Set(year),
+        last: Set(0),
+    })
+    .on_conflict(
+        OnConflict::columns([reference_counters::Column::EntityId, reference_counters::Column::HijriYear])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    reference_counters::Entity::update_many()
+        .col_expr(reference_counters::Column::Last, Expr::col(reference_counters::Column::Last).add(1))
+        .filter(reference_counters::Column::EntityId.eq(entity.0))
+        .filter(reference_counters::Column::HijriYear.eq(year))
+        .exec(c)
+        .await?;
+    let row = reference_counters::Entity::find_by_id((entity.0, year)).one(c).await?.ok_or(StorageError::NotFound)?;
+    Ok(Reference { hijri_year: year, number: row.last })
+}
+
+/// Appends an event with the transaction's next `seq`. Run it inside the
+/// database transaction of the change it records.
+pub async fn append_event(
+    c: &impl ConnectionTrait,
+    id: TransactionId,
+    kind: &str,
+    visibility: Visibility,
+    actor: Option<UserId>,
+    data: Value,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    // The increment takes the row's lock (PostgreSQL), so seqs never collide.
+    transactions::Entity::update_many()
+        .col_expr(transactions::Column::LastSeq, Expr::col(transactions::Column::LastSeq).add(1))
+        .col_expr(transactions::Column::UpdatedAt, Expr::value(now))
+        .filter(transactions::Column::Id.eq(id.0))
+        .exec(c)
+        .await?;
+    let seq: i32 = transactions::Entity::find_by_id(id.0)
+        .select_only()
+        .column(transactions::Column::LastSeq)
+        .into_tuple()
+        .one(c)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    transaction_events::Entity::insert(transaction_events::ActiveModel {
+        transaction_id: Set(id.0),
+        seq: Set(seq),
+        kind: Set(kind.to_owned()),
+        visibility: Set(visibility.as_str().to_owned()),
+        actor_id: Set(actor.map(|a| a.0)),
+        at: Set(now),
+        data: Set(data),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await?;
+    u32::try_from(seq).map_err(|_| corrupt("seq"))
+}
+
+/// Creates a routed transaction with its `created` and `assigned` events. Run it
+/// inside a database transaction.
+pub async fn create(
+    c: &impl ConnectionTrait,
+    beneficiary: UserId,
+    t: &NewTransaction,
+    now: DateTime<Utc>,
+) -> Result<Stored> {
+    let type_row = transaction_types::Entity::find_by_id(t.type_id.0)
+        .filter(transaction_types::Column::EntityId.eq(t.entity_id.0))
+        .one(c)
+        .await?
+        .ok_or_else(|| StorageError::invalid("type_id", ErrorCode::UnknownTransactionType))?;
+    let specs: Vec<FieldSpec> = serde_json::from_value(type_row.fields.clone()).map_err(|_| corrupt("fields"))?;
+    let fields: BTreeMap<String, Value> = validate_fields(&specs, &t.fields).map_err(StorageError::Fields)?;
+    let decision = route_for_type(c, &type_row, now).await?;
+    let reference = next_reference(c, t.entity_id, hijri_year(now)).await?;
+    let id = TransactionId::new();
+    let status = if decision.is_some() { Status::Assigned } else { Status::New };
+    transactions::Entity::insert(transactions::ActiveModel {
+        id: Set(id.0),
+        entity_id: Set(t.entity_id.0),
+        type_id: Set(t.type_id.0),
+        department_id: Set(type_row.department_id),
+        beneficiary_id: Set(beneficiary.0),
+        assignee_id: Set(decision.as_ref().map(|d| d.assignee.0)),
+        reference_year: Set(reference.hijri_year),
+        reference_number: Set(reference.number),
+        subject: Set(t.subject.clone()),
+        body: Set(t.body.clone()),
+        priority: Set(t.priority.as_str().to_owned()),
+        status: Set(status.as_str().to_owned()),
+        fields: Set(json!(fields)),
+        due_at: Set(now + Duration::hours(i64::from(type_row.sla_hours))),
+        paused_at: Set(None),
+        postponed_until: Set(None),
+        closed_at: Set(None),
+        rating: Set(None),
+        rating_comment: Set(None),
+        last_seq: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(c)
+    .await?;
+    let created = json!({ "subject": t.subject, "body": t.body, "reference": reference.to_string() });
+    append_event(c, id, "created", Visibility::External, Some(beneficiary), created, now).await?;
+    match &decision {
+        Some(d) => {
+            let data = json!({ "assignee": d.assignee, "reason": d });
+            append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
+        }
+        None => {
+            let data = json!({ "assignee": null, "reason": "no eligible employee: waiting in the department's queue" });
+            append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
+        }
+    }
+    find(c, id).await?.ok_or(StorageError::NotFound)
+}
+
+/// Changes the status (and what goes with it), appending a `status_changed` event.
+pub async fn set_status(
+    c: &impl ConnectionTrait,
+    s: &Stored,
+    to: Status,
+    actor: Option<UserId>,
+    extra: Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut am = transactions::ActiveModel { id: Set(s.row.id), status: Set(to.as_str().to_owned()), ..Default::default() };
+    if to.is_closed() {
+        am.closed_at = Set(Some(now));
+    } else if s.status.is_closed() {
+        am.closed_at = Set(None);
+    }
+    transactions::Entity::update(am).exec(c).await?;
+    let mut data = json!({ "from": s.status, "to": to });
+    if let (Some(d), Value::Object(e)) = (data.as_object_mut(), extra) {
+        d.extend(e);
+    }
+    append_event(c, s.id(), "status_changed", Visibility::External, actor, data, now).await?;
+    Ok(())
+}
+
+/// Events oldest first; `internal: false` leaves out every internal one.
+pub async fn events(c: &impl ConnectionTrait, id: TransactionId, internal: bool) -> Result<Vec<EventView>> {
+    let mut q = transaction_events::Entity::find()
+        .filter(transaction_events::Column::TransactionId.eq(id.0))
+        .order_by_asc(transaction_events::Column::Seq);
+    if !internal {
+        q = q.filter(transaction_events::Column::Visibility.eq(Visibility::External.as_str()));
+    }
+    let rows = q.all(c).await?;
+    let mut actors: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+    actors.sort();
+    actors.dedup();
+    let names = people(c, actors).await?;
+    rows.into_iter()
+        .map(|r| {
+            let actor = r.actor_id.map(|a| {
+                let (ar, en, role) = names.get(&a).cloned().unwrap_or_default();
+                ActorRef { id: UserId(a), role: Role::parse(&role).unwrap_or(Role::Beneficiary), name_ar: ar, name_en: en }
+            });
+            Ok(EventView {
+                seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,
+                kind: r.kind,
+                at: r.at,
+                visibility: Visibility::parse(&r.visibility).map_err(|_| corrupt("visibility"))?,
+                actor,
+                data: match r.data {
+                    Value::Object(m) => m,
+                    _ => Default::default(),
+                },
+            })
+        })
+        .collect()
+}
+
+/// One page of the transactions in `scope` that match `filter`, newest first.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    scope: &ListScope,
+    caller: UserId,
+    f: &TransactionFilter,
+    page: &PageRequest,
+    now: DateTime<Utc>,
+) -> Result<Page<TransactionView>> {
+    use transactions::Column as T;
+    let scope_condition = match scope {
+        ListScope::Everything => Condition::all(),
+        ListScope::Nothing => return Ok(Page { items: vec![], next_cursor: None }),
+        ListScope::OwnAsBeneficiary(u) => Condition::all().add(T::BeneficiaryId.eq(u.0)),
+        ListScope::Entities(ids) => Condition::all().add(T::EntityId.is_in(ids.iter().map(|e| e.0))),
+        ListScope::Staff { entity_id, whole_entity, departments, assigned_to } => {
+            let mut any = Condition::any();
+            if *whole_entity {
+                any = any.add(Expr::value(true));
+            }
+            if !departments.is_empty() {
+                any = any.add(T::DepartmentId.is_in(departments.iter().map(|d| d.0)));
+            }
+            if let Some(a) = assigned_to {
+                any = any.add(T::AssigneeId.eq(a.0));
+            }
+            if !*whole_entity && departments.is_empty() && assigned_to.is_none() {
+                return Ok(Page { items: vec![], next_cursor: None });
+            }
+            Condition::all().add(T::EntityId.eq(entity_id.0)).add(any)
+        }
+    };
+    let mut q = transactions::Entity::find().filter(scope_condition).order_by_desc(T::Id).limit(page.limit + 1);
+    if let Some(after) = page.after {
+        q = q.filter(T::Id.lt(after));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(T::Status.eq(s.as_str()));
+    }
+    if let Some(e) = f.entity_id {
+        q = q.filter(T::EntityId.eq(e.0));
+    }
+    if let Some(t) = f.type_id {
+        q = q.filter(T::TypeId.eq(t.0));
+    }
+    if f.assigned_to_me {
+        q = q.filter(T::AssigneeId.eq(caller.0));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(T::CreatedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(T::CreatedAt.lt(to));
+    }
+    let late = Condition::all().add(T::Status.is_not_in(["completed", "rejected", "postponed"])).add(T::DueAt.lt(now));
+    match f.late {
+        Some(true) => q = q.filter(late),
+        Some(false) => q = q.filter(late.not()),
+        None => {}
+    }
+    let rows = q.all(c).await?;
+    let more = rows.len() as u64 > page.limit;
+    let mut items = views(c, rows, now).await?;
+    items.truncate(page.limit as usize);
+    let next_cursor = if more { items.last().map(|t| t.id.to_string()) } else { None };
+    Ok(Page { items, next_cursor })
+}
