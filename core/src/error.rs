@@ -162,6 +162,9 @@ error_codes! {
     IllegalTransition => "transaction.illegal_transition", Conflict,
         "لا يمكن تنفيذ هذا الإجراء في الحالة الحالية للمعاملة.",
         "This action is not possible in the transaction's current status.";
+    AlreadyRated => "transaction.already_rated", Conflict,
+        "سبق تقييم هذه المعاملة.",
+        "This transaction has already been rated.";
     IdempotencyInProgress => "idempotency.in_progress", Conflict,
         "طلب بنفس مفتاح عدم التكرار قيد التنفيذ.",
         "A request with the same idempotency key is still being processed.";

@@ -20,6 +20,8 @@ pub enum Action {
     ManageDepartments(EntityId),
     /// Create or change an entity's employees, roles and permissions.
     ManageEmployees(EntityId),
+    /// Open a transaction with an entity: beneficiaries only.
+    CreateTransaction,
     /// Define an entity's transaction types. Types belong to a department and say
     /// how its work is distributed, so this is part of `department.manage`.
     ManageTransactionTypes(EntityId),
@@ -36,6 +38,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (Standing::Staff(s), _) if !s.active => false,
         (Standing::PlatformAdmin, _) => true,
         (_, Action::ReadDirectory) => true,
+        (Standing::Beneficiary, Action::CreateTransaction) => true,
+        (_, Action::CreateTransaction) => false,
         (_, Action::CreateEntity | Action::CreateRegulator) => false,
         (Standing::Beneficiary, _) => false,
         (Standing::Regulator(remit), Action::ViewOrganisation(e)) => remit.covers(e),
@@ -152,5 +156,115 @@ mod tests {
         }
         assert!(authorize(&revoked, Action::ManageEmployees(a)).is_err());
         assert!(authorize(&revoked, Action::ManageDepartments(a)).is_ok());
+    }
+}
+
+/// Something a caller wants to do to a transaction they can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionAction {
+    Comment(crate::visibility::Visibility),
+    Assign,
+    Postpone,
+    AwaitBeneficiary,
+    Complete,
+    Reject,
+    /// `closed_at` of the transaction and the time now: a beneficiary may reopen
+    /// within `REOPEN_WINDOW`.
+    Reopen {
+        closed_at: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
+    Rate,
+}
+
+/// How long after closing a beneficiary may reopen their transaction.
+pub const REOPEN_WINDOW: chrono::Duration = chrono::Duration::days(14);
+
+/// Who may act on a transaction. The caller must first be able to see it
+/// (`visibility::can_view`); an invisible transaction is 404, not 403.
+pub fn authorize_on_transaction(
+    actor: &Actor,
+    t: &crate::visibility::TransactionFacts,
+    action: TransactionAction,
+) -> Result<(), Denied> {
+    use crate::visibility::Visibility;
+    use TransactionAction::*;
+    if !crate::visibility::can_view(actor, t) {
+        return Err(Denied);
+    }
+    let allowed = match &actor.standing {
+        Standing::PlatformAdmin => !matches!(action, Rate),
+        Standing::Regulator(_) => false,
+        Standing::Beneficiary => match action {
+            Comment(Visibility::External) | Rate => true,
+            Reopen { closed_at: Some(closed), now } => now - closed <= REOPEN_WINDOW,
+            _ => false,
+        },
+        Standing::Staff(s) => {
+            let has = |p| s.permissions.contains(p);
+            match action {
+                Comment(Visibility::External) => has(Permission::CommentExternal),
+                Comment(Visibility::Internal) => has(Permission::CommentInternal),
+                Assign => has(Permission::TransactionAssign),
+                Postpone => has(Permission::TransactionPostpone),
+                AwaitBeneficiary => t.assignee_id == Some(actor.user_id) && has(Permission::CommentExternal),
+                Complete => has(Permission::TransactionComplete),
+                Reject => has(Permission::TransactionReject),
+                // A supervisor (one who may reassign) reopens at any time.
+                Reopen { .. } => has(Permission::TransactionAssign),
+                Rate => false,
+            }
+        }
+    };
+    if allowed { Ok(()) } else { Err(Denied) }
+}
+
+#[cfg(test)]
+mod transaction_tests {
+    use super::*;
+    use crate::ids::{DepartmentId, UserId};
+    use crate::org::Staff;
+    use crate::permissions::StaffRole;
+    use crate::visibility::{TransactionFacts, Visibility};
+
+    #[test]
+    fn who_may_act() {
+        let entity = EntityId::new();
+        let dept = DepartmentId::new();
+        let beneficiary = Actor { user_id: UserId::new(), standing: Standing::Beneficiary };
+        let staff = |role: StaffRole| Actor {
+            user_id: UserId::new(),
+            standing: Standing::Staff(Staff {
+                entity_id: entity,
+                role,
+                department_ids: vec![dept],
+                permissions: role.default_permissions(),
+                active: true,
+            }),
+        };
+        let employee = staff(StaffRole::Employee);
+        let supervisor = staff(StaffRole::Supervisor);
+        let t = TransactionFacts {
+            entity_id: entity,
+            department_id: dept,
+            beneficiary_id: beneficiary.user_id,
+            assignee_id: Some(employee.user_id),
+        };
+        let now = chrono::Utc::now();
+        use TransactionAction::*;
+        assert!(authorize_on_transaction(&beneficiary, &t, Comment(Visibility::External)).is_ok());
+        assert!(authorize_on_transaction(&beneficiary, &t, Comment(Visibility::Internal)).is_err());
+        assert!(authorize_on_transaction(&employee, &t, Comment(Visibility::Internal)).is_ok());
+        assert!(authorize_on_transaction(&employee, &t, Postpone).is_err(), "a plain employee cannot postpone");
+        assert!(authorize_on_transaction(&supervisor, &t, Postpone).is_ok());
+        assert!(authorize_on_transaction(&employee, &t, AwaitBeneficiary).is_ok());
+        assert!(authorize_on_transaction(&supervisor, &t, AwaitBeneficiary).is_err(), "only the assignee");
+        let closed = Some(now - chrono::Duration::days(3));
+        assert!(authorize_on_transaction(&beneficiary, &t, Reopen { closed_at: closed, now }).is_ok());
+        let long_ago = Some(now - chrono::Duration::days(15));
+        assert!(authorize_on_transaction(&beneficiary, &t, Reopen { closed_at: long_ago, now }).is_err());
+        assert!(authorize_on_transaction(&supervisor, &t, Reopen { closed_at: long_ago, now }).is_ok());
+        assert!(authorize_on_transaction(&employee, &t, Rate).is_err());
+        assert!(authorize_on_transaction(&beneficiary, &t, Rate).is_ok());
     }
 }

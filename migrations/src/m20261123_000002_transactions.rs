@@ -91,17 +91,38 @@ impl MigrationTrait for Migration {
                 .col(integer(Transactions::LastSeq).default(0))
                 .col(timestamp_with_time_zone(Transactions::CreatedAt))
                 .col(timestamp_with_time_zone(Transactions::UpdatedAt))
-                .foreign_key(ForeignKey::create().from(Transactions::Table, Transactions::EntityId).to(Alias::new("entities"), Alias::new("id")))
-                .foreign_key(ForeignKey::create().from(Transactions::Table, Transactions::TypeId).to(Alias::new("transaction_types"), Alias::new("id")))
-                .foreign_key(ForeignKey::create().from(Transactions::Table, Transactions::DepartmentId).to(Alias::new("departments"), Alias::new("id")))
-                .foreign_key(ForeignKey::create().from(Transactions::Table, Transactions::BeneficiaryId).to(Alias::new("users"), Alias::new("id")))
-                .foreign_key(ForeignKey::create().from(Transactions::Table, Transactions::AssigneeId).to(Alias::new("users"), Alias::new("id")))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Transactions::Table, Transactions::EntityId)
+                        .to(Alias::new("entities"), Alias::new("id")),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Transactions::Table, Transactions::TypeId)
+                        .to(Alias::new("transaction_types"), Alias::new("id")),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Transactions::Table, Transactions::DepartmentId)
+                        .to(Alias::new("departments"), Alias::new("id")),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Transactions::Table, Transactions::BeneficiaryId)
+                        .to(Alias::new("users"), Alias::new("id")),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Transactions::Table, Transactions::AssigneeId)
+                        .to(Alias::new("users"), Alias::new("id")),
+                )
                 .to_owned(),
         )
         .await?;
-        for (name, cols) in [
-            ("transactions_reference", vec![Transactions::EntityId, Transactions::ReferenceYear, Transactions::ReferenceNumber]),
-        ] {
+        for (name, cols) in [(
+            "transactions_reference",
+            vec![Transactions::EntityId, Transactions::ReferenceYear, Transactions::ReferenceNumber],
+        )] {
             let mut idx = Index::create().name(name).table(Transactions::Table).unique().to_owned();
             for c in cols {
                 idx.col(c);

@@ -45,12 +45,26 @@ impl Modify for BearerAuth {
         routes::entities::list_transaction_types,
         routes::employees::update_employee,
         routes::regulators::create_regulator,
+        routes::transactions::create_transaction,
+        routes::transactions::list_transactions,
+        routes::transactions::lookup_transaction,
+        routes::transactions::get_transaction,
+        routes::transactions::timeline,
+        routes::transactions::add_comment,
+        routes::transactions::assign,
+        routes::transactions::postpone,
+        routes::transactions::await_beneficiary,
+        routes::transactions::complete,
+        routes::transactions::reject,
+        routes::transactions::reopen,
+        routes::transactions::rate,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "identity", description = "Registration, sign-in, tokens"),
         (name = "organisation", description = "Entities, departments, employees, transaction types, regulators"),
+        (name = "transactions", description = "Transactions, their timeline, comments and lifecycle"),
     )
 )]
 pub struct ApiDoc;

@@ -84,7 +84,10 @@ pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> boo
     !status.is_closed() && status != Status::Postponed && due_at < now
 }
 
-async fn people(c: &impl ConnectionTrait, ids: Vec<uuid::Uuid>) -> Result<HashMap<uuid::Uuid, (String, String, String)>> {
+async fn people(
+    c: &impl ConnectionTrait,
+    ids: Vec<uuid::Uuid>,
+) -> Result<HashMap<uuid::Uuid, (String, String, String)>> {
     let rows: Vec<(uuid::Uuid, String, String, String)> = users::Entity::find()
         .select_only()
         .columns([users::Column::Id, users::Column::NameAr, users::Column::NameEn, users::Column::Role])
@@ -101,8 +104,13 @@ fn person(map: &HashMap<uuid::Uuid, (String, String, String)>, id: uuid::Uuid) -
 }
 
 /// The views of several rows, with names looked up in one query.
-async fn views(c: &impl ConnectionTrait, rows: Vec<transactions::Model>, now: DateTime<Utc>) -> Result<Vec<TransactionView>> {
-    let mut ids: Vec<uuid::Uuid> = rows.iter().flat_map(|r| [Some(r.beneficiary_id), r.assignee_id]).flatten().collect();
+async fn views(
+    c: &impl ConnectionTrait,
+    rows: Vec<transactions::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<TransactionView>> {
+    let mut ids: Vec<uuid::Uuid> =
+        rows.iter().flat_map(|r| [Some(r.beneficiary_id), r.assignee_id]).flatten().collect();
     ids.sort();
     ids.dedup();
     let names = people(c, ids).await?;
@@ -167,7 +175,11 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Resul
                 id: UserId(u.id),
                 active: u.active,
                 on_leave_until: u.on_leave_until,
-                permissions: effective_permissions(role, permissions_from_json(&u.grants), permissions_from_json(&u.revokes)),
+                permissions: effective_permissions(
+                    role,
+                    permissions_from_json(&u.grants),
+                    permissions_from_json(&u.revokes),
+                ),
                 open_load: loads.get(&u.id).copied().unwrap_or(0).try_into().unwrap_or(u32::MAX),
             })
         })
@@ -347,7 +359,8 @@ pub async fn set_status(
     extra: Value,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut am = transactions::ActiveModel { id: Set(s.row.id), status: Set(to.as_str().to_owned()), ..Default::default() };
+    let mut am =
+        transactions::ActiveModel { id: Set(s.row.id), status: Set(to.as_str().to_owned()), ..Default::default() };
     if to.is_closed() {
         am.closed_at = Set(Some(now));
     } else if s.status.is_closed() {
@@ -379,7 +392,12 @@ pub async fn events(c: &impl ConnectionTrait, id: TransactionId, internal: bool)
         .map(|r| {
             let actor = r.actor_id.map(|a| {
                 let (ar, en, role) = names.get(&a).cloned().unwrap_or_default();
-                ActorRef { id: UserId(a), role: Role::parse(&role).unwrap_or(Role::Beneficiary), name_ar: ar, name_en: en }
+                ActorRef {
+                    id: UserId(a),
+                    role: Role::parse(&role).unwrap_or(Role::Beneficiary),
+                    name_ar: ar,
+                    name_en: en,
+                }
             });
             Ok(EventView {
                 seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,
@@ -462,4 +480,54 @@ pub async fn list(
     items.truncate(page.limit as usize);
     let next_cursor = if more { items.last().map(|t| t.id.to_string()) } else { None };
     Ok(Page { items, next_cursor })
+}
+
+/// Column changes that go with a lifecycle step.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub assignee: Option<UserId>,
+    pub postponed_until: Option<Option<DateTime<Utc>>>,
+    pub paused_at: Option<Option<DateTime<Utc>>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub rating: Option<(u8, Option<String>)>,
+}
+
+pub async fn apply(c: &impl ConnectionTrait, s: &Stored, ch: Changes) -> Result<()> {
+    let mut am = transactions::ActiveModel { id: Set(s.row.id), ..Default::default() };
+    if let Some(a) = ch.assignee {
+        am.assignee_id = Set(Some(a.0));
+    }
+    if let Some(p) = ch.postponed_until {
+        am.postponed_until = Set(p);
+    }
+    if let Some(p) = ch.paused_at {
+        am.paused_at = Set(p);
+    }
+    if let Some(d) = ch.due_at {
+        am.due_at = Set(d);
+    }
+    if let Some((stars, comment)) = ch.rating {
+        am.rating = Set(Some(i32::from(stars)));
+        am.rating_comment = Set(comment);
+    }
+    transactions::Entity::update(am).exec(c).await?;
+    Ok(())
+}
+
+impl Stored {
+    /// When the SLA clock was paused (by a postponement), if it is.
+    pub fn paused_at(&self) -> Option<DateTime<Utc>> {
+        self.row.paused_at
+    }
+
+    pub fn due_at(&self) -> DateTime<Utc> {
+        self.row.due_at
+    }
+}
+
+/// Whether `employee` can be given transactions of `entity`: staff of it, active.
+pub async fn assignable(c: &impl ConnectionTrait, employee: UserId, entity: EntityId) -> Result<bool> {
+    Ok(users::Entity::find_by_id(employee.0).one(c).await?.is_some_and(|u| {
+        u.active && u.entity_id == Some(entity.0) && Role::parse(&u.role).ok().and_then(Role::staff).is_some()
+    }))
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tawasul_core::Lang;
 use tawasul_core::api::*;
-use tawasul_core::ids::{EntityId, UserId};
+use tawasul_core::ids::{EntityId, TransactionId, UserId};
 
 /// An error answer from the server, or a failure to reach or read it.
 #[derive(Debug, thiserror::Error)]
@@ -244,5 +244,44 @@ impl Client {
 
     pub async fn create_regulator(&self, r: &CreateRegulatorRequest) -> Result<RegulatorView> {
         self.send(Method::POST, "/api/v1/regulators", Some(r)).await
+    }
+
+    // Transactions
+
+    pub async fn create_transaction(&self, r: &CreateTransactionRequest) -> Result<TransactionView> {
+        self.send(Method::POST, "/api/v1/transactions", Some(r)).await
+    }
+
+    /// `query` is the query string without `?`, e.g. `assignee=me&late=true`.
+    pub async fn list_transactions(&self, query: &str) -> Result<Page<TransactionView>> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/transactions?{query}"), None).await
+    }
+
+    pub async fn get_transaction(&self, id: TransactionId) -> Result<TransactionView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/{id}"), None).await
+    }
+
+    pub async fn lookup_transaction(&self, reference: &str) -> Result<TransactionView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/lookup?reference={reference}"), None).await
+    }
+
+    pub async fn timeline(&self, id: TransactionId) -> Result<Vec<EventView>> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/{id}/timeline"), None).await
+    }
+
+    pub async fn comment(&self, id: TransactionId, visibility: &str, body: &str) -> Result<EventView> {
+        let r = CommentRequest { visibility: Some(visibility.into()), body: body.into() };
+        self.send(Method::POST, &format!("/api/v1/transactions/{id}/comments"), Some(&r)).await
+    }
+
+    /// A lifecycle step: `assign`, `postpone`, `await-beneficiary`, `complete`,
+    /// `reject`, `reopen`, with its JSON body.
+    pub async fn step(&self, id: TransactionId, step: &str, body: &serde_json::Value) -> Result<TransactionView> {
+        self.send(Method::POST, &format!("/api/v1/transactions/{id}/{step}"), Some(body)).await
+    }
+
+    pub async fn rate(&self, id: TransactionId, stars: i64, comment: Option<&str>) -> Result<EventView> {
+        let r = RateRequest { stars, comment: comment.map(str::to_owned) };
+        self.send(Method::POST, &format!("/api/v1/transactions/{id}/rate"), Some(&r)).await
     }
 }

@@ -85,8 +85,8 @@ impl CreateTransactionRequest {
     pub fn parse(&self) -> Result<NewTransaction, FieldErrors> {
         let mut e = FieldErrors::default();
         let entity_id = e.check("entity_id", self.entity_id.parse::<EntityId>().map_err(|_| ErrorCode::UnknownEntity));
-        let type_id =
-            e.check("type_id", self.type_id.parse::<TransactionTypeId>().map_err(|_| ErrorCode::UnknownTransactionType));
+        let type_id = e
+            .check("type_id", self.type_id.parse::<TransactionTypeId>().map_err(|_| ErrorCode::UnknownTransactionType));
         let subject = e.check("subject", parse_text(&self.subject, SUBJECT_MAX));
         let body = e.check("body", parse_text(&self.body, BODY_MAX));
         let priority = match &self.priority {
@@ -324,8 +324,22 @@ mod tests {
 
     fn specs() -> Vec<FieldSpec> {
         vec![
-            FieldSpec { key: "date".into(), label_ar: "ت".into(), label_en: "d".into(), kind: FieldKind::Date, required: true, choices: None },
-            FieldSpec { key: "n".into(), label_ar: "ع".into(), label_en: "n".into(), kind: FieldKind::Number, required: false, choices: None },
+            FieldSpec {
+                key: "date".into(),
+                label_ar: "ت".into(),
+                label_en: "d".into(),
+                kind: FieldKind::Date,
+                required: true,
+                choices: None,
+            },
+            FieldSpec {
+                key: "n".into(),
+                label_ar: "ع".into(),
+                label_en: "n".into(),
+                kind: FieldKind::Number,
+                required: false,
+                choices: None,
+            },
             FieldSpec {
                 key: "period".into(),
                 label_ar: "ف".into(),
@@ -358,4 +372,75 @@ mod tests {
         );
         assert!(validate_fields(&specs(), &map(json!({"date": "2026-12-01", "period": "ليلية"}))).is_err());
     }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AssignRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub employee_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PostponeRequest {
+    /// RFC 3339, in the future.
+    pub until: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MessageRequest {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CompleteRequest {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RateRequest {
+    pub stars: i64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+impl PostponeRequest {
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, String), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let until = e.check(
+            "until",
+            parse_time(&self.until).and_then(|t| if t > now { Ok(t) } else { Err(ErrorCode::InvalidField) }),
+        );
+        let reason = e.check("reason", parse_text(&self.reason, 2000));
+        e.finish(until.zip(reason))
+    }
+}
+
+impl RateRequest {
+    pub fn parse(&self) -> Result<(u8, Option<String>), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let stars = e.check(
+            "stars",
+            u8::try_from(self.stars).ok().filter(|s| (1..=5).contains(s)).ok_or(ErrorCode::InvalidField),
+        );
+        let comment = super::optional(&mut e, "comment", self.comment.as_deref(), |c| parse_text(c, 2000));
+        e.finish(stars.zip(comment))
+    }
+}
+
+/// A required reason or message: the field is named in the error.
+pub fn parse_reason(field: &str, raw: &str) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let r = e.check(
+        field,
+        parse_text(raw, BODY_MAX)
+            .map_err(|_| if raw.trim().is_empty() { ErrorCode::MissingField } else { ErrorCode::InvalidText }),
+    );
+    e.finish(r)
 }

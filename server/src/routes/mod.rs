@@ -5,6 +5,7 @@ pub mod employees;
 pub mod entities;
 pub mod health;
 pub mod regulators;
+pub mod transactions;
 
 use actix_web::web;
 use tawasul_core::ErrorCode;
@@ -31,7 +32,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(entities::create_transaction_type)
             .service(entities::list_transaction_types)
             .service(employees::update_employee)
-            .service(regulators::create_regulator),
+            .service(regulators::create_regulator)
+            .service(transactions::create_transaction)
+            .service(transactions::list_transactions)
+            .service(transactions::lookup_transaction)
+            .service(transactions::get_transaction)
+            .service(transactions::timeline)
+            .service(transactions::add_comment)
+            .service(transactions::assign)
+            .service(transactions::postpone)
+            .service(transactions::await_beneficiary)
+            .service(transactions::complete)
+            .service(transactions::reject)
+            .service(transactions::reopen)
+            .service(transactions::rate),
     );
 }
 

@@ -7,3 +7,4 @@ mod mail_and_sms;
 mod malformed;
 mod operations;
 mod organisation;
+mod transactions;

@@ -1,0 +1,450 @@
+//! Transactions: open, list, read, look up, timeline, comments, and the
+//! lifecycle steps. Every read goes through `visibility`; every step through the
+//! one transition function and the policy.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use tawasul_core::ErrorCode;
+use tawasul_core::api::*;
+use tawasul_core::ids::{TransactionId, UserId};
+use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
+use tawasul_core::reference::Reference;
+use tawasul_core::visibility::{Visibility, can_view, list_scope, sees_internal};
+use tawasul_core::workflow::{Status, Step, transition};
+use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::transactions::{self as store, Changes, Stored};
+use tawasul_storage::{ConnectionTrait, TransactionTrait};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The transaction if the caller may see it; otherwise 404, as if it did not exist.
+async fn visible(c: &impl ConnectionTrait, caller: &Caller, id: TransactionId) -> ApiResult<Stored> {
+    let s = store::find(c, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if can_view(caller.actor(), &s.facts) { Ok(s) } else { Err(ApiError::new(ErrorCode::NotFound)) }
+}
+
+fn next_status(from: Status, step: Step) -> ApiResult<Status> {
+    transition(from, step).map_err(|e| {
+        ApiError::new(ErrorCode::IllegalTransition)
+            .with_details(json!({ "status": e.from, "action": format!("{:?}", e.step) }))
+    })
+}
+
+/// Un-pauses the SLA clock when leaving `postponed`: the due time moves by the
+/// time spent postponed.
+fn resume_changes(s: &Stored, to: Status, now: DateTime<Utc>) -> Changes {
+    match (s.status, to, s.paused_at()) {
+        (Status::Postponed, to, Some(paused)) if to != Status::Postponed => Changes {
+            paused_at: Some(None),
+            postponed_until: Some(None),
+            due_at: Some(s.due_at() + (now - paused)),
+            ..Changes::default()
+        },
+        _ => Changes::default(),
+    }
+}
+
+async fn respond_view(state: &AppState, id: TransactionId, status: u16) -> ApiResult<HttpResponse> {
+    let s = store::find(state.db.write(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let view = store::view(state.db.write(), &s, Utc::now()).await?;
+    Ok(if status == 201 { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
+}
+
+/// Opens a transaction; it is routed at once.
+#[utoipa::path(post, path = "/api/v1/transactions", tag = "transactions", request_body = CreateTransactionRequest,
+    security(("bearer" = [])), responses((status = 201, body = TransactionView), (status = 403, description = "Beneficiaries only"),
+    (status = 422, description = "A field is invalid")))]
+#[post("/transactions")]
+pub async fn create_transaction(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateTransactionRequest>,
+) -> ApiResult<HttpResponse> {
+    authorize(caller.actor(), Action::CreateTransaction)?;
+    let t = body.parse()?;
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let s = store::create(&tx, caller.actor().user_id, &t, now).await?;
+    audit::append(
+        &tx,
+        AuditEntry {
+            actor: Some(caller.actor().user_id),
+            entity: Some(t.entity_id),
+            action: "transaction.create",
+            target: format!("transaction:{}", s.id()),
+            before: None,
+            after: Some(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    respond_view(&state, s.id(), 201).await
+}
+
+/// Transactions the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/transactions", tag = "transactions", params(TransactionListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<TransactionView>)))]
+#[get("/transactions")]
+pub async fn list_transactions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<TransactionListQuery>,
+) -> ApiResult<HttpResponse> {
+    let (filter, page) = query.parse()?;
+    let scope = list_scope(caller.actor());
+    let page = store::list(state.db.read(), &scope, caller.actor().user_id, &filter, &page, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Finds a transaction by its reference number.
+#[utoipa::path(get, path = "/api/v1/transactions/lookup", tag = "transactions", params(LookupQuery), security(("bearer" = [])),
+    responses((status = 200, body = TransactionView), (status = 404, description = "No such transaction visible to you")))]
+#[get("/transactions/lookup")]
+pub async fn lookup_transaction(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LookupQuery>,
+) -> ApiResult<HttpResponse> {
+    let r = Reference::parse(&query.reference, query.hijri_year).map_err(|c| ApiError::field("reference", c))?;
+    let found = store::find_by_reference(state.db.read(), r).await?;
+    let s = found.into_iter().find(|s| can_view(caller.actor(), &s.facts)).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    Ok(HttpResponse::Ok().json(store::view(state.db.read(), &s, Utc::now()).await?))
+}
+
+/// One transaction.
+#[utoipa::path(get, path = "/api/v1/transactions/{id}", tag = "transactions", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = TransactionView), (status = 404, description = "Not visible to you")))]
+#[get("/transactions/{id}")]
+pub async fn get_transaction(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(state.db.read(), &caller, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(store::view(state.db.read(), &s, Utc::now()).await?))
+}
+
+/// Events oldest first; a beneficiary's timeline has no internal event at all.
+#[utoipa::path(get, path = "/api/v1/transactions/{id}/timeline", tag = "transactions", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Vec<EventView>), (status = 404, description = "Not visible to you")))]
+#[get("/transactions/{id}/timeline")]
+pub async fn timeline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(state.db.read(), &caller, path.into_inner()).await?;
+    let events = store::events(state.db.read(), s.id(), sees_internal(caller.actor())).await?;
+    Ok(HttpResponse::Ok().json(events))
+}
+
+/// Loads a visible transaction inside `tx` and checks that the caller may act.
+async fn for_action(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    id: TransactionId,
+    action: impl FnOnce(&Stored) -> TransactionAction,
+) -> ApiResult<Stored> {
+    let s = visible(tx, caller, id).await?;
+    authorize_on_transaction(caller.actor(), &s.facts, action(&s))?;
+    Ok(s)
+}
+
+/// The status a comment moves the transaction to, if any: the assignee's first
+/// external word starts the work; the beneficiary's answer ends the wait.
+fn comment_step(caller: &Caller, s: &Stored, v: Visibility) -> Option<Step> {
+    let me = caller.actor().user_id;
+    match (s.status, v) {
+        (Status::AwaitingBeneficiary, Visibility::External) if s.facts.beneficiary_id == me => {
+            Some(Step::BeneficiaryReplied)
+        }
+        (Status::Assigned | Status::Reopened, Visibility::External) if s.facts.assignee_id == Some(me) => {
+            Some(Step::Start)
+        }
+        (Status::Postponed, Visibility::External) if s.facts.assignee_id == Some(me) => Some(Step::Resume),
+        _ => None,
+    }
+}
+
+/// Writes a comment and the status change it causes, in the caller's transaction.
+async fn write_comment(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    s: &Stored,
+    v: Visibility,
+    body: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<u32> {
+    let me = caller.actor().user_id;
+    let seq = store::append_event(tx, s.id(), "comment", v, Some(me), json!({ "body": body }), now).await?;
+    if let Some(step) = comment_step(caller, s, v) {
+        let to = next_status(s.status, step)?;
+        store::apply(tx, s, resume_changes(s, to, now)).await?;
+        store::set_status(tx, s, to, Some(me), json!({}), now).await?;
+    }
+    Ok(seq)
+}
+
+async fn event_at(tx: &impl ConnectionTrait, id: TransactionId, seq: u32) -> ApiResult<EventView> {
+    store::events(tx, id, true).await?.into_iter().find(|e| e.seq == seq).ok_or(ApiError::new(ErrorCode::NotFound))
+}
+
+/// Comments on a transaction: `external` (the beneficiary sees it) or `internal`
+/// (staff only; needs `comment.internal`).
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/comments", tag = "transactions", params(("id" = String, Path)),
+    request_body = CommentRequest, security(("bearer" = [])),
+    responses((status = 201, body = EventView), (status = 403, description = "Not allowed"), (status = 404, description = "Not visible")))]
+#[post("/transactions/{id}/comments")]
+pub async fn add_comment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<CommentRequest>,
+) -> ApiResult<HttpResponse> {
+    let (v, text) = body.parse()?;
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let s = for_action(&tx, &caller, path.into_inner(), |_| TransactionAction::Comment(v)).await?;
+    if s.status.is_closed() {
+        return Err(ApiError::new(ErrorCode::IllegalTransition));
+    }
+    let seq = write_comment(&tx, &caller, &s, v, &text, now).await?;
+    let event = event_at(&tx, s.id(), seq).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Created().json(event))
+}
+
+/// Runs one lifecycle step: authorize, transition, apply, record, audit.
+#[allow(clippy::too_many_arguments)]
+async fn step(
+    state: &AppState,
+    caller: &Caller,
+    id: TransactionId,
+    action: impl FnOnce(&Stored) -> TransactionAction,
+    step: Step,
+    changes: impl FnOnce(&Stored, Status, DateTime<Utc>) -> Changes,
+    event: Value,
+    extra_event: Option<(&str, Visibility, Value)>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let s = for_action(&tx, caller, id, action).await?;
+    let to = next_status(s.status, step)?;
+    let me = caller.actor().user_id;
+    if let Some((kind, visibility, data)) = extra_event {
+        store::append_event(&tx, s.id(), kind, visibility, Some(me), data, now).await?;
+    }
+    store::apply(&tx, &s, changes(&s, to, now)).await?;
+    if to != s.status {
+        store::set_status(&tx, &s, to, Some(me), event.clone(), now).await?;
+    }
+    audit::append(
+        &tx,
+        AuditEntry {
+            actor: Some(me),
+            entity: Some(s.facts.entity_id),
+            action: "transaction.step",
+            target: format!("transaction:{}", s.id()),
+            before: Some(json!({ "status": s.status, "assignee": s.facts.assignee_id })),
+            after: Some(json!({ "status": to, "step": format!("{step:?}"), "data": event })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    respond_view(state, id, 200).await
+}
+
+fn external_comment(text: &str) -> (&'static str, Visibility, Value) {
+    ("comment", Visibility::External, json!({ "body": text }))
+}
+
+/// Gives the transaction to an employee of its entity (`transaction.assign`).
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/assign", tag = "transactions", params(("id" = String, Path)),
+    request_body = AssignRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/assign")]
+pub async fn assign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<AssignRequest>,
+) -> ApiResult<HttpResponse> {
+    let employee: UserId =
+        body.employee_id.parse().map_err(|_| ApiError::field("employee_id", ErrorCode::InvalidField))?;
+    let id = path.into_inner();
+    let entity = visible(state.db.read(), &caller, id).await?.facts.entity_id;
+    if !store::assignable(state.db.read(), employee, entity).await? {
+        return Err(ApiError::field("employee_id", ErrorCode::InvalidField));
+    }
+    let changes =
+        move |_: &Stored, _: Status, _: DateTime<Utc>| Changes { assignee: Some(employee), ..Changes::default() };
+    let assigned = ("assigned", Visibility::Internal, json!({ "assignee": employee, "reason": "manual" }));
+    step(
+        &state,
+        &caller,
+        id,
+        |_| TransactionAction::Assign,
+        Step::Assign,
+        changes,
+        json!({ "assignee": employee }),
+        Some(assigned),
+    )
+    .await
+}
+
+/// Puts the transaction off until a date, with a reason; the SLA clock pauses.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/postpone", tag = "transactions", params(("id" = String, Path)),
+    request_body = PostponeRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/postpone")]
+pub async fn postpone(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<PostponeRequest>,
+) -> ApiResult<HttpResponse> {
+    let (until, reason) = body.parse(Utc::now())?;
+    let changes = move |_: &Stored, _: Status, now: DateTime<Utc>| Changes {
+        postponed_until: Some(Some(until)),
+        paused_at: Some(Some(now)),
+        ..Changes::default()
+    };
+    let event = json!({ "until": until, "reason": reason });
+    step(&state, &caller, path.into_inner(), |_| TransactionAction::Postpone, Step::Postpone, changes, event, None)
+        .await
+}
+
+/// The assignee asks the beneficiary for something (also an external comment).
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/await-beneficiary", tag = "transactions", params(("id" = String, Path)),
+    request_body = MessageRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/await-beneficiary")]
+pub async fn await_beneficiary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<MessageRequest>,
+) -> ApiResult<HttpResponse> {
+    let message = parse_reason("message", &body.message)?;
+    let id = path.into_inner();
+    step(
+        &state,
+        &caller,
+        id,
+        |_| TransactionAction::AwaitBeneficiary,
+        Step::AwaitBeneficiary,
+        resume_changes,
+        json!({}),
+        Some(external_comment(&message)),
+    )
+    .await
+}
+
+/// Completes the transaction, with an optional closing note to the beneficiary.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/complete", tag = "transactions", params(("id" = String, Path)),
+    request_body = CompleteRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/complete")]
+pub async fn complete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<CompleteRequest>,
+) -> ApiResult<HttpResponse> {
+    let note = match body.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => Some(parse_reason("note", n)?),
+        None => None,
+    };
+    let id = path.into_inner();
+    step(
+        &state,
+        &caller,
+        id,
+        |_| TransactionAction::Complete,
+        Step::Complete,
+        resume_changes,
+        json!({}),
+        note.as_deref().map(external_comment),
+    )
+    .await
+}
+
+/// Rejects the transaction; the reason is required and shown to the beneficiary.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/reject", tag = "transactions", params(("id" = String, Path)),
+    request_body = ReasonRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<ReasonRequest>,
+) -> ApiResult<HttpResponse> {
+    let reason = parse_reason("reason", &body.reason)?;
+    let id = path.into_inner();
+    step(
+        &state,
+        &caller,
+        id,
+        |_| TransactionAction::Reject,
+        Step::Reject,
+        resume_changes,
+        json!({ "reason": reason }),
+        None,
+    )
+    .await
+}
+
+/// Reopens a closed transaction: its beneficiary within 14 days, or a supervisor.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/reopen", tag = "transactions", params(("id" = String, Path)),
+    request_body = ReasonRequest, security(("bearer" = [])), responses((status = 200, body = TransactionView)))]
+#[post("/transactions/{id}/reopen")]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<ReasonRequest>,
+) -> ApiResult<HttpResponse> {
+    let reason = parse_reason("reason", &body.reason)?;
+    let now = Utc::now();
+    let action = move |s: &Stored| TransactionAction::Reopen { closed_at: s.closed_at, now };
+    step(
+        &state,
+        &caller,
+        path.into_inner(),
+        action,
+        Step::Reopen,
+        |_, _, _| Changes::default(),
+        json!({ "reason": reason }),
+        None,
+    )
+    .await
+}
+
+/// The beneficiary rates a closed transaction, once, 1 to 5 stars.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/rate", tag = "transactions", params(("id" = String, Path)),
+    request_body = RateRequest, security(("bearer" = [])), responses((status = 201, body = EventView),
+    (status = 409, description = "Not closed, or already rated")))]
+#[post("/transactions/{id}/rate")]
+pub async fn rate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    body: web::Json<RateRequest>,
+) -> ApiResult<HttpResponse> {
+    let (stars, remark) = body.parse()?;
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let s = for_action(&tx, &caller, path.into_inner(), |_| TransactionAction::Rate).await?;
+    next_status(s.status, Step::Rate)?;
+    if s.rated {
+        return Err(ApiError::new(ErrorCode::AlreadyRated));
+    }
+    store::apply(&tx, &s, Changes { rating: Some((stars, remark.clone())), ..Changes::default() }).await?;
+    let data = json!({ "stars": stars, "comment": remark });
+    let seq = store::append_event(&tx, s.id(), "rated", Visibility::External, Some(caller.actor().user_id), data, now)
+        .await?;
+    let event = event_at(&tx, s.id(), seq).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Created().json(event))
+}
