@@ -289,6 +289,7 @@ fn entities() -> Vec<EntitySpec> {
             departments: &[
                 Dept { ar: "خدمة العملاء", en: "Customer Care", parent: None },
                 Dept { ar: "الدعم الفني", en: "Technical Support", parent: Some(0) },
+                Dept { ar: "الفوترة", en: "Billing", parent: Some(0) },
             ],
             staff: vec![
                 Staff {
@@ -332,6 +333,15 @@ fn entities() -> Vec<EntitySpec> {
                     sla_hours: 72,
                     routing: "round_robin",
                     fields: complaint_fields,
+                },
+                TypeSpec {
+                    code: "billing",
+                    ar: "اعتراض على فاتورة",
+                    en: "Billing dispute",
+                    department: 2,
+                    sla_hours: 96,
+                    routing: "least_loaded",
+                    fields: no_fields,
                 },
             ],
         },
@@ -506,5 +516,262 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
         }
         logins.push(("beneficiary / مستفيد".into(), b.email.clone()));
     }
+    transactions::seed(db, now).await?;
     Ok(logins)
+}
+
+/// Transactions in every state, with external and internal comments.
+mod transactions {
+    use chrono::{DateTime, Duration, Utc};
+    use serde_json::{Value, json};
+    use tawasul_core::api::{NewTransaction, Page, PageQuery, Priority, TransactionView};
+    use tawasul_core::identity::LoginIdentifier;
+    use tawasul_core::ids::{TransactionTypeId, UserId};
+    use tawasul_core::visibility::{ListScope, Visibility};
+    use tawasul_core::workflow::Status;
+    use tawasul_storage::transactions::{self as store, Changes, Stored};
+    use tawasul_storage::{Db, TransactionTrait, accounts, organisation};
+
+    async fn user(db: &Db, email: &str) -> anyhow::Result<UserId> {
+        let creds = accounts::find_credentials(db.read(), &LoginIdentifier::parse(email)).await?;
+        Ok(creds.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))?.user_id)
+    }
+
+    async fn type_id(
+        db: &Db,
+        unified: &str,
+        code: &str,
+    ) -> anyhow::Result<(tawasul_core::ids::EntityId, TransactionTypeId)> {
+        let entity = organisation::find_entity_by_unified_number(db.read(), unified)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo entity {unified} missing"))?;
+        let types = organisation::list_transaction_types(
+            db.read(),
+            entity.id,
+            &PageQuery::default().parse().map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        )
+        .await?;
+        let t = types
+            .items
+            .into_iter()
+            .find(|t| t.code == code)
+            .ok_or_else(|| anyhow::anyhow!("demo type {code} missing"))?;
+        Ok((entity.id, t.id))
+    }
+
+    struct Script<'a> {
+        db: &'a Db,
+        now: DateTime<Utc>,
+    }
+
+    impl Script<'_> {
+        async fn open(
+            &self,
+            who: UserId,
+            unified: &str,
+            code: &str,
+            subject: &str,
+            body: &str,
+            fields: Value,
+        ) -> anyhow::Result<Stored> {
+            let (entity_id, type_id) = type_id(self.db, unified, code).await?;
+            let t = NewTransaction {
+                entity_id,
+                type_id,
+                subject: subject.into(),
+                body: body.into(),
+                priority: Priority::Normal,
+                fields: serde_json::from_value(fields)?,
+            };
+            let tx = self.db.write().begin().await?;
+            let s = store::create(&tx, who, &t, self.now).await?;
+            tx.commit().await?;
+            Ok(s)
+        }
+
+        async fn comment(&self, s: &Stored, who: UserId, v: Visibility, body: &str) -> anyhow::Result<()> {
+            store::append_event(self.db.write(), s.id(), "comment", v, Some(who), json!({ "body": body }), self.now)
+                .await?;
+            Ok(())
+        }
+
+        async fn status(
+            &self,
+            s: &Stored,
+            to: Status,
+            who: UserId,
+            extra: Value,
+            changes: Changes,
+        ) -> anyhow::Result<Stored> {
+            let current = store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))?;
+            let tx = self.db.write().begin().await?;
+            store::apply(&tx, &current, changes).await?;
+            store::set_status(&tx, &current, to, Some(who), extra, self.now).await?;
+            tx.commit().await?;
+            Ok(store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))?)
+        }
+    }
+
+    fn assignee(s: &Stored) -> anyhow::Result<UserId> {
+        s.facts.assignee_id.ok_or_else(|| anyhow::anyhow!("demo transaction was not routed"))
+    }
+
+    pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let page = PageQuery::default().parse().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let existing: Page<TransactionView> =
+            store::list(db.read(), &ListScope::Everything, UserId::new(), &Default::default(), &page, now).await?;
+        if !existing.items.is_empty() {
+            return Ok(());
+        }
+        let x = Script { db, now };
+        let mohammed = user(db, "mohammed@example.sa").await?;
+        let latifa = user(db, "latifa@example.sa").await?;
+        let ahmed = user(db, "ahmed@example.com").await?;
+        let priya = user(db, "priya@example.com").await?;
+        let (hrsd, water) = ("7000000101", "7000000303");
+
+        // Assigned, untouched.
+        x.open(
+            mohammed,
+            hrsd,
+            "appointment",
+            "طلب موعد لمراجعة ملف الضمان الاجتماعي",
+            "أرغب في حجز موعد لمراجعة ملفي في الضمان الاجتماعي وتحديث بيانات الأسرة.",
+            json!({"preferred_date": "2026-12-06", "period": "صباحية", "visitors": 1}),
+        )
+        .await?;
+
+        // In progress, with both kinds of comments.
+        let s = x
+            .open(
+                latifa,
+                hrsd,
+                "complaint",
+                "تأخر صرف مستحقات الضمان لشهرين",
+                "لم تُصرف مستحقات الضمان لشهري ربيع الأول وربيع الآخر رغم اكتمال الملف.",
+                json!({"incident_date": "2026-10-15", "channel": "موقع إلكتروني"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        x.comment(
+            &s,
+            e,
+            Visibility::Internal,
+            "راجعت النظام: الملف معلّق بسبب عدم تحديث الحساب البنكي. أحتاج تأكيد الإدارة المالية.",
+        )
+        .await?;
+        x.comment(&s, e, Visibility::External, "شكراً لتواصلك. نراجع ملفك الآن وسنفيدك خلال يومي عمل.").await?;
+        x.status(&s, Status::InProgress, e, json!({}), Changes::default()).await?;
+
+        // Awaiting the beneficiary.
+        let s = x
+            .open(
+                ahmed,
+                hrsd,
+                "appointment",
+                "موعد لتجديد رخصة العمل",
+                "أحتاج موعداً لتجديد رخصة العمل قبل انتهائها.",
+                json!({"preferred_date": "2026-12-10", "period": "مسائية"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        x.comment(&s, e, Visibility::External, "يرجى إرفاق صورة الإقامة سارية المفعول لإكمال الطلب.").await?;
+        x.status(&s, Status::AwaitingBeneficiary, e, json!({}), Changes::default()).await?;
+
+        // Postponed, in English.
+        let s = x
+            .open(
+                priya,
+                water,
+                "support",
+                "Water outage in Al-Malqa district",
+                "No water supply at my address since yesterday evening.",
+                json!({"account_number": "10045822", "category": "انقطاع"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        x.comment(&s, e, Visibility::Internal, "Field team scheduled; main valve replacement needs a permit.").await?;
+        let until = now + Duration::days(3);
+        let changes = Changes { postponed_until: Some(Some(until)), paused_at: Some(Some(now)), ..Changes::default() };
+        x.status(
+            &s,
+            Status::Postponed,
+            e,
+            json!({"until": until, "reason": "Awaiting the municipality's excavation permit"}),
+            changes,
+        )
+        .await?;
+
+        // Completed and rated.
+        let s = x
+            .open(
+                mohammed,
+                water,
+                "complaint",
+                "فاتورة مياه مرتفعة بشكل غير معتاد",
+                "وصلتني فاتورة تعادل ثلاثة أضعاف المعتاد دون تغيير في الاستهلاك.",
+                json!({"incident_date": "2026-11-01", "channel": "فرع"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        x.comment(&s, e, Visibility::External, "تم فحص العداد وتبيّن وجود تسرّب، وعُدّلت الفاتورة.").await?;
+        let s = x.status(&s, Status::Completed, e, json!({}), Changes::default()).await?;
+        let tx = db.write().begin().await?;
+        store::apply(&tx, &s, Changes { rating: Some((4, Some("حل سريع، شكراً".into()))), ..Changes::default() })
+            .await?;
+        store::append_event(
+            &tx,
+            s.id(),
+            "rated",
+            Visibility::External,
+            Some(mohammed),
+            json!({"stars": 4, "comment": "حل سريع، شكراً"}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+
+        // Rejected with a reason.
+        let s = x
+            .open(
+                latifa,
+                hrsd,
+                "appointment",
+                "حجز موعد مكرر",
+                "أرغب في موعد لمراجعة الملف.",
+                json!({"preferred_date": "2026-12-06", "period": "صباحية"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        x.status(&s, Status::Rejected, e, json!({"reason": "يوجد طلب موعد قائم بنفس الموضوع"}), Changes::default())
+            .await?;
+
+        // Completed, then reopened by the beneficiary.
+        let s = x
+            .open(
+                ahmed,
+                hrsd,
+                "complaint",
+                "عدم الرد على طلب نقل الكفالة",
+                "قدّمت طلب نقل كفالة منذ شهر ولم أتلقّ رداً.",
+                json!({"incident_date": "2026-10-20", "channel": "هاتف"}),
+            )
+            .await?;
+        let e = assignee(&s)?;
+        let s = x.status(&s, Status::Completed, e, json!({}), Changes::default()).await?;
+        x.status(&s, Status::Reopened, ahmed, json!({"reason": "لم يتغير شيء في حالة الطلب"}), Changes::default())
+            .await?;
+
+        // New: the billing department has nobody yet, so it waits in the queue.
+        x.open(
+            priya,
+            water,
+            "billing",
+            "Disputed connection fee",
+            "I was charged a new-connection fee for an existing connection.",
+            json!({}),
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -93,12 +93,26 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
     let (child, addr, printed) = serve(data, &["--demo"]);
     assert!(printed.contains("admin@hrsd.demo.sa"), "prints the demo log-ins: {printed}");
     assert!(addr.starts_with("http://127.0.0.1:"));
-    login(&addr, "root@tawasul.test", "second password").await;
+    let root = login(&addr, "root@tawasul.test", "second password").await;
+    let all: serde_json::Value = reqwest::Client::new()
+        .get(format!("{addr}/api/v1/transactions"))
+        .bearer_auth(root["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut statuses: Vec<&str> =
+        all["items"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
+    statuses.sort();
+    statuses.dedup();
+    assert_eq!(statuses.len(), 8, "the demo has a transaction in every state: {statuses:?}");
     let beneficiary = login(&addr, "mohammed@example.sa", "Tawasul@1448").await;
     let token = beneficiary["access_token"].as_str().unwrap().to_owned();
-    let entities = |addr: String, token: String| async move {
+    let count = |addr: String, token: String, path: &'static str| async move {
         let v: serde_json::Value = reqwest::Client::new()
-            .get(format!("{addr}/api/v1/entities"))
+            .get(format!("{addr}{path}"))
             .bearer_auth(token)
             .send()
             .await
@@ -108,12 +122,14 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
             .unwrap();
         v["items"].as_array().unwrap().len()
     };
-    assert_eq!(entities(addr.clone(), token).await, 3);
+    assert_eq!(count(addr.clone(), token.clone(), "/api/v1/entities").await, 3);
+    assert_eq!(count(addr.clone(), token.clone(), "/api/v1/transactions").await, 2, "the demo's transactions");
     terminate(child);
 
     // Again: the demo data is already there and nothing is duplicated.
     let (child, addr, _) = serve(data, &["--demo"]);
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(entities(addr, token).await, 3);
+    assert_eq!(count(addr.clone(), token.clone(), "/api/v1/entities").await, 3);
+    assert_eq!(count(addr, token, "/api/v1/transactions").await, 2, "not duplicated on restart");
     terminate(child);
 }
