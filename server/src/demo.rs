@@ -608,7 +608,7 @@ mod transactions {
             store::apply(&tx, &current, changes).await?;
             store::set_status(&tx, &current, to, Some(who), extra, self.now).await?;
             tx.commit().await?;
-            Ok(store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))?)
+            store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))
         }
     }
 
