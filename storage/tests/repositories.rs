@@ -58,6 +58,7 @@ on_both_backends!(
     a_refresh_token_is_spent_exactly_once_under_concurrency,
     the_audit_chain_verifies_and_detects_tampering,
     idempotency_records_replay_and_refuse_mismatches,
+    late_is_the_same_rule_in_lists_and_views,
 );
 
 async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
@@ -167,4 +168,84 @@ async fn idempotency_records_replay_and_refuse_mismatches(db: Db) {
     // After the retention period the key is free again.
     let later = now + idempotency::RETENTION + chrono::Duration::seconds(1);
     assert_eq!(idempotency::begin(c, "u POST /x", "k", "new", later).await.unwrap(), Begin::Fresh);
+}
+
+async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
+    use tawasul_core::api::*;
+    use tawasul_core::visibility::ListScope;
+    use tawasul_core::workflow::Status;
+    use tawasul_storage::organisation;
+    use tawasul_storage::transactions::{self as store, Changes};
+
+    let t0 = Utc::now();
+    let entity = CreateEntityRequest {
+        name_ar: "جهة".into(),
+        name_en: "Entity".into(),
+        kind: "private".into(),
+        unified_number: "7000000001".into(),
+        admin: NewEntityAdminRequest {
+            name_ar: "مسؤول".into(),
+            name_en: "Admin".into(),
+            email: "admin@e.sa".into(),
+            mobile: "0561111111".into(),
+            national_id: registration(90).id_number,
+            initial_password: None,
+        },
+    }
+    .parse()
+    .unwrap();
+    let (entity, _) = organisation::create_entity(db.write(), &entity, "hash", t0).await.unwrap();
+    let dept =
+        CreateDepartmentRequest { name_ar: "قسم".into(), name_en: "Dept".into(), parent_id: None }.parse().unwrap();
+    let dept = organisation::create_department(db.write(), entity.id, &dept, t0).await.unwrap();
+    let tt = CreateTransactionTypeRequest {
+        code: "fast".into(),
+        name_ar: "سريع".into(),
+        name_en: "Fast".into(),
+        department_id: dept.id.to_string(),
+        sla_hours: 1,
+        routing: "round_robin".into(),
+        fields: None,
+    }
+    .parse()
+    .unwrap();
+    let tt = organisation::create_transaction_type(db.write(), entity.id, &tt, t0).await.unwrap();
+    let who = accounts::register_beneficiary(db.write(), &registration(91).parse().unwrap(), "hash", t0).await.unwrap();
+    let nt = NewTransaction {
+        entity_id: entity.id,
+        type_id: tt.id,
+        subject: "s".into(),
+        body: "b".into(),
+        priority: Priority::Normal,
+        fields: Default::default(),
+    };
+    let tx = db.write().begin().await.unwrap();
+    let s = store::create(&tx, who, &nt, t0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.status, Status::New, "nobody in the department");
+
+    let page = PageQuery::default().parse().unwrap();
+    let late_filter = TransactionFilter { late: Some(true), ..Default::default() };
+    let on_time_filter = TransactionFilter { late: Some(false), ..Default::default() };
+    let later = t0 + chrono::Duration::hours(2);
+    let list = |f: TransactionFilter, now| {
+        let db = db.clone();
+        let page = page.clone();
+        async move { store::list(db.read(), &ListScope::Everything, who, &f, &page, now).await.unwrap().items }
+    };
+    assert!(list(late_filter.clone(), t0).await.is_empty());
+    let late = list(late_filter.clone(), later).await;
+    assert_eq!(late.len(), 1);
+    assert!(late[0].late, "the view says late where the filter does");
+    assert!(list(on_time_filter.clone(), later).await.is_empty());
+
+    // Postponed: the clock is paused, so it is not late.
+    let tx = db.write().begin().await.unwrap();
+    store::apply(&tx, &s, Changes { paused_at: Some(Some(t0)), ..Changes::default() }).await.unwrap();
+    store::set_status(&tx, &s, Status::Postponed, None, serde_json::json!({}), t0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(list(late_filter, later).await.is_empty());
+    let on_time = list(on_time_filter, later).await;
+    assert_eq!(on_time.len(), 1);
+    assert!(!on_time[0].late);
 }
