@@ -98,8 +98,21 @@ fn template(bin: &Path) -> anyhow::Result<PathBuf> {
     Ok(data)
 }
 
+/// Settings for tests: durability off, since the cluster is thrown away.
+const FAST: &str = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+
 impl PgCluster {
+    /// A cluster for tests (no fsync).
     pub fn start() -> anyhow::Result<PgCluster> {
+        Self::start_with(FAST)
+    }
+
+    /// A cluster with PostgreSQL's durable defaults, for benchmarks.
+    pub fn start_durable() -> anyhow::Result<PgCluster> {
+        Self::start_with("")
+    }
+
+    fn start_with(options: &str) -> anyhow::Result<PgCluster> {
         let bin = find_bindir()?;
         let template = template(&bin)?;
         let mut last_error = None;
@@ -113,8 +126,7 @@ impl PgCluster {
             let port = free_port()?;
             let mut c = pg_command(&bin, "pg_ctl");
             c.arg("-D").arg(&data).arg("-l").arg(dir.path().join("log")).args(["-w", "-t", "30", "-o"]).arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-                 -c full_page_writes=off -c max_connections=200",
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 {options} -c max_connections=200",
                 dir.path().display()
             ));
             c.arg("start");

@@ -1,0 +1,456 @@
+//! `tawasul-load`: the load generator of PERFORMANCE.md. It starts the real
+//! server (the `tawasul` binary) on SQLite or on a throw-away PostgreSQL cluster
+//! with durable settings, sets up an entity through the API, drives it with
+//! concurrent clients, and measures the baseline in the same invocation:
+//!
+//! - `comment` (P4): concurrent writers posting comments, each write durable with
+//!   its event; baseline `pgbench` running a one-row insert of the same shape on
+//!   the same cluster, or a bare one-row-insert loop on the same SQLite file.
+//! - `create` (P10): concurrent beneficiaries opening transactions, each routed;
+//!   compared with the comment rate on the same backend.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, ValueEnum};
+use hdrhistogram::Histogram;
+use serde_json::json;
+use tawasul_client::Client;
+use tawasul_core::api::*;
+use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId};
+use tawasul_tests::postgres::PgCluster;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    Comment,
+    Create,
+    /// Both, which also gives the P10/P4 ratio.
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Backend {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+#[derive(Parser)]
+#[command(about = "Tawasul load generator (P4, P10)")]
+struct Args {
+    #[arg(value_enum, default_value = "all")]
+    mode: Mode,
+    #[arg(long, value_enum, default_value = "both")]
+    backend: Backend,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Seconds each measurement runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// The server binary; default: `tawasul` next to this program.
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
+}
+
+const ADMIN: &str = "bench@tawasul.test";
+const PASSWORD: &str = "bench password 1448";
+
+/// The server under test, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(bin: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let with_db = |c: &mut Command| {
+            c.arg("--data-dir").arg(dir.path());
+            if let Some(u) = database_url {
+                c.args(["--database-url", u]);
+            }
+        };
+        let mut admin = Command::new(bin);
+        admin.args(["admin", "create-platform-admin", "--login", ADMIN, "--password-stdin"]);
+        with_db(&mut admin);
+        let mut admin = admin.stdin(Stdio::piped()).stdout(Stdio::null()).spawn()?;
+        writeln!(admin.stdin.take().context("stdin")?, "{PASSWORD}")?;
+        if !admin.wait()?.success() {
+            bail!("create-platform-admin failed");
+        }
+        let mut serve = Command::new(bin);
+        serve.args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"]);
+        with_db(&mut serve);
+        let mut child = serve.env("RUST_LOG", "warn").stdout(Stdio::piped()).spawn()?;
+        let mut out = BufReader::new(child.stdout.take().context("stdout")?);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if out.read_line(&mut line)? == 0 {
+                bail!("the server exited before listening");
+            }
+            if let Some(url) = line.trim().strip_prefix("listening on ") {
+                let url = url.to_owned();
+                std::thread::spawn(move || for _ in out.lines() {});
+                return Ok(Server { child, url, _dir: dir });
+            }
+        }
+    }
+
+    fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// An entity with a department of eight employees, a round-robin type, and one
+/// signed-in beneficiary per client.
+struct Fixture {
+    entity: EntityId,
+    type_id: TransactionTypeId,
+    beneficiaries: Vec<Client>,
+}
+
+fn valid_id(prefix: u8, n: u32) -> String {
+    let body = format!("{prefix}{n:08}");
+    let mut nine = [0u8; 9];
+    for (d, b) in nine.iter_mut().zip(body.bytes()) {
+        *d = b - b'0';
+    }
+    format!("{body}{}", tawasul_core::identity::id_check_digit(&nine))
+}
+
+async fn fixture(url: &str, clients: usize) -> anyhow::Result<Fixture> {
+    let anon = Client::new(url);
+    let platform = anon.with_token(anon.login(ADMIN, PASSWORD).await?.access_token);
+    let created = platform
+        .create_entity(&CreateEntityRequest {
+            name_ar: "جهة القياس".into(),
+            name_en: "Benchmark entity".into(),
+            kind: "government".into(),
+            unified_number: "7999999999".into(),
+            admin: NewEntityAdminRequest {
+                name_ar: "مسؤول".into(),
+                name_en: "Admin".into(),
+                email: "admin@bench.sa".into(),
+                mobile: "0569999999".into(),
+                national_id: valid_id(1, 99_999_999),
+                initial_password: Some(PASSWORD.into()),
+            },
+        })
+        .await?;
+    let admin = anon.with_token(anon.login("admin@bench.sa", PASSWORD).await?.access_token);
+    let entity = created.entity.id;
+    let dept = admin
+        .create_department(
+            entity,
+            &CreateDepartmentRequest {
+                name_ar: "خدمة المستفيدين".into(), name_en: "Service".into(), parent_id: None
+            },
+        )
+        .await?;
+    for i in 0..8u32 {
+        admin
+            .create_employee(
+                entity,
+                &CreateEmployeeRequest {
+                    name_ar: format!("موظف {i}"),
+                    name_en: format!("Employee {i}"),
+                    email: format!("e{i}@bench.sa"),
+                    mobile: format!("0570000{i:03}"),
+                    national_id: valid_id(1, 70_000_000 + i),
+                    department_ids: vec![dept.id.to_string()],
+                    role: "employee".into(),
+                    grant: None,
+                    revoke: None,
+                    initial_password: Some(PASSWORD.into()),
+                },
+            )
+            .await?;
+    }
+    let t = admin
+        .create_transaction_type(
+            entity,
+            &CreateTransactionTypeRequest {
+                code: "request".into(),
+                name_ar: "طلب".into(),
+                name_en: "Request".into(),
+                department_id: dept.id.to_string(),
+                sla_hours: 72,
+                routing: "least_loaded".into(),
+                fields: None,
+            },
+        )
+        .await?;
+    let mut beneficiaries = Vec::with_capacity(clients);
+    for n in 0..clients as u32 {
+        let auth = anon
+            .register(&RegisterRequest {
+                name_ar: "مستفيد القياس".into(),
+                name_en: "Bench beneficiary".into(),
+                id_type: "national_id".into(),
+                id_number: valid_id(1, 10_000_000 + n),
+                password: PASSWORD.into(),
+                mobile: format!("050{n:07}"),
+                email: format!("b{n}@bench.sa"),
+                residence: "inside".into(),
+                language: None,
+            })
+            .await?;
+        beneficiaries.push(anon.with_token(auth.access_token));
+    }
+    Ok(Fixture { entity, type_id: t.id, beneficiaries })
+}
+
+fn new_transaction(f: &Fixture, n: u64) -> CreateTransactionRequest {
+    CreateTransactionRequest {
+        entity_id: f.entity.to_string(),
+        type_id: f.type_id.to_string(),
+        subject: format!("طلب خدمة رقم {n}"),
+        body: "أرجو التكرم بالنظر في طلبي وإفادتي بما يلزم. Please advise on the next steps.".into(),
+        priority: Some("normal".into()),
+        fields: None,
+    }
+}
+
+struct Measured {
+    ops: u64,
+    errors: u64,
+    elapsed: Duration,
+    latency_us: Histogram<u64>,
+}
+
+impl Measured {
+    fn rate(&self) -> f64 {
+        self.ops as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn line(&self, what: &str) -> String {
+        format!(
+            "{what}: {:.0}/s ({} ok, {} errors in {:.1} s), p50 {:.1} ms, p99 {:.1} ms",
+            self.rate(),
+            self.ops,
+            self.errors,
+            self.elapsed.as_secs_f64(),
+            self.latency_us.value_at_quantile(0.5) as f64 / 1000.0,
+            self.latency_us.value_at_quantile(0.99) as f64 / 1000.0
+        )
+    }
+}
+
+/// Runs `op` from every client until the time is up; each client is one task
+/// issuing one request at a time (closed loop).
+async fn drive<F, Fut>(clients: usize, seconds: u64, op: F) -> anyhow::Result<Measured>
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let op = Arc::new(op);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|i| {
+            let op = op.clone();
+            tokio::spawn(async move {
+                let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+                let (mut ok, mut err, mut n) = (0u64, 0u64, 0u64);
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    if op(i, n).await {
+                        ok += 1;
+                        let _ = h.record(t.elapsed().as_micros() as u64);
+                    } else {
+                        err += 1;
+                    }
+                    n += 1;
+                }
+                anyhow::Ok((ok, err, h))
+            })
+        })
+        .collect();
+    let mut latency_us = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    let (mut ops, mut errors) = (0, 0);
+    for t in tasks {
+        let (ok, err, h) = t.await??;
+        ops += ok;
+        errors += err;
+        latency_us.add(h)?;
+    }
+    Ok(Measured { ops, errors, elapsed: started.elapsed(), latency_us })
+}
+
+async fn measure_comments(f: &Arc<Fixture>, clients: usize, seconds: u64) -> anyhow::Result<Measured> {
+    let mut targets: Vec<TransactionId> = Vec::with_capacity(clients);
+    for (i, b) in f.beneficiaries.iter().enumerate() {
+        targets.push(b.create_transaction(&new_transaction(f, i as u64)).await?.id);
+    }
+    let targets = Arc::new(targets);
+    let f = f.clone();
+    drive(clients, seconds, move |i, n| {
+        let client = f.beneficiaries[i].clone();
+        let id = targets[i];
+        async move {
+            client.comment(id, "external", &format!("رد رقم {n}: تم إرفاق المستند المطلوب.")).await.is_ok()
+        }
+    })
+    .await
+}
+
+async fn measure_creates(f: &Arc<Fixture>, clients: usize, seconds: u64) -> anyhow::Result<Measured> {
+    let f = f.clone();
+    drive(clients, seconds, move |i, n| {
+        let client = f.beneficiaries[i].clone();
+        let req = new_transaction(&f, n);
+        async move { client.create_transaction(&req).await.is_ok() }
+    })
+    .await
+}
+
+/// `pgbench` inserting one event-shaped row per transaction on the same cluster.
+fn pgbench(cluster: &PgCluster, database: &str, clients: usize, seconds: u64) -> anyhow::Result<f64> {
+    let bin = tawasul_tests::postgres::find_bindir()?;
+    let port = cluster.port().to_string();
+    let psql = Command::new(bin.join("psql"))
+        .args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d", database, "-q", "-c"])
+        .arg(
+            "CREATE TABLE IF NOT EXISTS bench_events (position bigserial PRIMARY KEY, transaction_id uuid NOT NULL, \
+             seq int NOT NULL, kind text NOT NULL, visibility text NOT NULL, actor_id uuid, at timestamptz NOT NULL, data jsonb NOT NULL)",
+        )
+        .status()?;
+    if !psql.success() {
+        bail!("psql could not create the baseline table");
+    }
+    let script = tempfile::NamedTempFile::new()?;
+    std::fs::write(
+        script.path(),
+        "\\set n random(1, 1000000000)\nINSERT INTO bench_events (transaction_id, seq, kind, visibility, actor_id, at, data) \
+         VALUES (gen_random_uuid(), :n, 'comment', 'external', gen_random_uuid(), now(), '{\"body\": \"رد: تم إرفاق المستند المطلوب.\"}');\n",
+    )?;
+    let out = Command::new(bin.join("pgbench"))
+        .args(["-n", "-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-c", &clients.to_string(), "-j", "2"])
+        .args(["-T", &seconds.to_string(), "-f"])
+        .arg(script.path())
+        .arg(database)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| {
+            l.trim().strip_prefix("tps = ").and_then(|r| r.split_whitespace().next()).and_then(|n| n.parse().ok())
+        })
+        .with_context(|| format!("no tps in pgbench's output: {text}{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// A bare one-row-insert loop on a SQLite file with the server's pragmas (WAL,
+/// synchronous=FULL), one autocommit per row.
+async fn sqlite_bare(seconds: u64) -> anyhow::Result<f64> {
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+    use sea_orm::sqlx::{ConnectOptions, Connection, Executor};
+    let dir = tempfile::tempdir()?;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.path().join("bare.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .connect()
+        .await?;
+    conn.execute(
+        "CREATE TABLE bench_events (position INTEGER PRIMARY KEY AUTOINCREMENT, transaction_id BLOB NOT NULL, seq INTEGER NOT NULL, \
+         kind TEXT NOT NULL, visibility TEXT NOT NULL, actor_id BLOB, at TEXT NOT NULL, data TEXT NOT NULL)",
+    )
+    .await?;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut n = 0u64;
+    while Instant::now() < deadline {
+        sea_orm::sqlx::query("INSERT INTO bench_events (transaction_id, seq, kind, visibility, actor_id, at, data) VALUES (?, ?, 'comment', 'external', ?, datetime('now'), ?)")
+            .bind(uuid::Uuid::new_v4().as_bytes().to_vec())
+            .bind(n as i64)
+            .bind(uuid::Uuid::new_v4().as_bytes().to_vec())
+            .bind(json!({"body": "رد: تم إرفاق المستند المطلوب."}).to_string())
+            .execute(&mut conn)
+            .await?;
+        n += 1;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    conn.close().await?;
+    Ok(rate)
+}
+
+async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
+    let name = if backend == Backend::Sqlite { "sqlite" } else { "postgres" };
+    let (cluster, url) = match backend {
+        Backend::Postgres => {
+            let c = PgCluster::start_durable()?;
+            let url = c.create_database("tawasul")?;
+            (Some(c), Some(url))
+        }
+        _ => (None, None),
+    };
+    let server = Server::start(bin, url.as_deref())?;
+    let f = Arc::new(fixture(&server.url, args.clients).await?);
+    println!("[{name}] server at {}, {} clients, {} s per figure", server.url, args.clients, args.seconds);
+    let mut comment_rate = None;
+    if matches!(args.mode, Mode::Comment | Mode::All) {
+        let m = measure_comments(&f, args.clients, args.seconds).await?;
+        println!("P4 comment writes [{name}] {}", m.line("ours"));
+        let baseline = match &cluster {
+            Some(c) => pgbench(c, "tawasul", args.clients, args.seconds)?,
+            None => sqlite_bare(args.seconds).await?,
+        };
+        let what = if cluster.is_some() { "pgbench one-row insert" } else { "bare one-row insert loop" };
+        println!("P4 baseline [{name}] {what}: {baseline:.0}/s");
+        println!("P4 ratio [{name}] ours/baseline = {:.2} (target >= 0.5)", m.rate() / baseline);
+        comment_rate = Some(m.rate());
+    }
+    if matches!(args.mode, Mode::Create | Mode::All) {
+        let m = measure_creates(&f, args.clients, args.seconds).await?;
+        println!("P10 routed creations [{name}] {}", m.line("ours"));
+        if let Some(c) = comment_rate {
+            println!(
+                "P10 ratio [{name}] creations/comment writes = {:.2} (target >= 0.5; p99 target <= 50 ms)",
+                m.rate() / c
+            );
+        }
+    }
+    if let Some(rss) = server.rss_kib() {
+        println!("[{name}] server RSS after the run: {:.1} MiB", rss as f64 / 1024.0);
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let bin = match &args.server_bin {
+        Some(b) => b.clone(),
+        None => std::env::current_exe()?.with_file_name("tawasul"),
+    };
+    if !bin.exists() {
+        bail!("no server binary at {} (build it: cargo build --release --bin tawasul)", bin.display());
+    }
+    let backends = match args.backend {
+        Backend::Both => vec![Backend::Sqlite, Backend::Postgres],
+        b => vec![b],
+    };
+    for b in backends {
+        run(&args, &bin, b).await?;
+    }
+    Ok(())
+}
