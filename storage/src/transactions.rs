@@ -261,20 +261,17 @@ pub async fn append_event(
     data: Value,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    // The increment takes the row's lock (PostgreSQL), so seqs never collide.
-    transactions::Entity::update_many()
-        .col_expr(transactions::Column::LastSeq, Expr::col(transactions::Column::LastSeq).add(1))
-        .col_expr(transactions::Column::UpdatedAt, Expr::value(now))
-        .filter(transactions::Column::Id.eq(id.0))
-        .exec(c)
-        .await?;
-    let seq: i32 = transactions::Entity::find_by_id(id.0)
-        .select_only()
-        .column(transactions::Column::LastSeq)
-        .into_tuple()
-        .one(c)
-        .await?
-        .ok_or(StorageError::NotFound)?;
+    // One round trip: the increment takes the row's lock (PostgreSQL), so seqs
+    // never collide, and RETURNING hands back the new value.
+    let bump = sea_orm::sea_query::Query::update()
+        .table(transactions::Entity)
+        .value(transactions::Column::LastSeq, Expr::col(transactions::Column::LastSeq).add(1))
+        .value(transactions::Column::UpdatedAt, now)
+        .and_where(transactions::Column::Id.eq(id.0))
+        .returning_col(transactions::Column::LastSeq)
+        .to_owned();
+    let row = c.query_one(c.get_database_backend().build(&bump)).await?.ok_or(StorageError::NotFound)?;
+    let seq: i32 = row.try_get("", "last_seq")?;
     transaction_events::Entity::insert(transaction_events::ActiveModel {
         transaction_id: Set(id.0),
         seq: Set(seq),
@@ -383,7 +380,20 @@ pub async fn events(c: &impl ConnectionTrait, id: TransactionId, internal: bool)
     if !internal {
         q = q.filter(transaction_events::Column::Visibility.eq(Visibility::External.as_str()));
     }
-    let rows = q.all(c).await?;
+    event_views(c, q.all(c).await?).await
+}
+
+/// One event, by its seq.
+pub async fn event(c: &impl ConnectionTrait, id: TransactionId, seq: u32) -> Result<EventView> {
+    let rows = transaction_events::Entity::find()
+        .filter(transaction_events::Column::TransactionId.eq(id.0))
+        .filter(transaction_events::Column::Seq.eq(i64::from(seq)))
+        .all(c)
+        .await?;
+    event_views(c, rows).await?.pop().ok_or(StorageError::NotFound)
+}
+
+async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<EventView>> {
     let mut actors: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
     actors.sort();
     actors.dedup();

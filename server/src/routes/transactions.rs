@@ -170,7 +170,8 @@ fn comment_step(caller: &Caller, s: &Stored, v: Visibility) -> Option<Step> {
     }
 }
 
-/// Writes a comment and the status change it causes, in the caller's transaction.
+/// Writes a comment and the status change it causes, in the caller's
+/// transaction, and returns the comment as its timeline event.
 async fn write_comment(
     tx: &impl ConnectionTrait,
     caller: &Caller,
@@ -178,19 +179,28 @@ async fn write_comment(
     v: Visibility,
     body: &str,
     now: DateTime<Utc>,
-) -> ApiResult<u32> {
+) -> ApiResult<EventView> {
     let me = caller.actor().user_id;
-    let seq = store::append_event(tx, s.id(), "comment", v, Some(me), json!({ "body": body }), now).await?;
+    let data = json!({ "body": body });
+    let seq = store::append_event(tx, s.id(), "comment", v, Some(me), data.clone(), now).await?;
+    let who = &caller.account.view;
+    let event = EventView {
+        seq,
+        kind: "comment".into(),
+        at: now,
+        visibility: v,
+        actor: Some(ActorRef { id: me, role: who.role, name_ar: who.name_ar.clone(), name_en: who.name_en.clone() }),
+        data: match data {
+            Value::Object(m) => m,
+            _ => Default::default(),
+        },
+    };
     if let Some(step) = comment_step(caller, s, v) {
         let to = next_status(s.status, step)?;
         store::apply(tx, s, resume_changes(s, to, now)).await?;
         store::set_status(tx, s, to, Some(me), json!({}), now).await?;
     }
-    Ok(seq)
-}
-
-async fn event_at(tx: &impl ConnectionTrait, id: TransactionId, seq: u32) -> ApiResult<EventView> {
-    store::events(tx, id, true).await?.into_iter().find(|e| e.seq == seq).ok_or(ApiError::new(ErrorCode::NotFound))
+    Ok(event)
 }
 
 /// Comments on a transaction: `external` (the beneficiary sees it) or `internal`
@@ -212,8 +222,7 @@ pub async fn add_comment(
     if s.status.is_closed() {
         return Err(ApiError::new(ErrorCode::IllegalTransition));
     }
-    let seq = write_comment(&tx, &caller, &s, v, &text, now).await?;
-    let event = event_at(&tx, s.id(), seq).await?;
+    let event = write_comment(&tx, &caller, &s, v, &text, now).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created().json(event))
 }
@@ -444,7 +453,7 @@ pub async fn rate(
     let data = json!({ "stars": stars, "comment": remark });
     let seq = store::append_event(&tx, s.id(), "rated", Visibility::External, Some(caller.actor().user_id), data, now)
         .await?;
-    let event = event_at(&tx, s.id(), seq).await?;
+    let event = store::event(&tx, s.id(), seq).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created().json(event))
 }
