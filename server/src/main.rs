@@ -122,14 +122,7 @@ async fn main() -> anyhow::Result<()> {
             let now = Utc::now();
             let tx = db.write().begin().await?;
             let id = accounts::upsert_platform_admin(&tx, &email, &hash, now).await?;
-            let entry = AuditEntry {
-                actor: None,
-                entity: None,
-                action: "platform_admin.create_or_reset",
-                target: format!("user:{id}"),
-                before: None,
-                after: None,
-            };
+            let entry = AuditEntry::new(None, None, "platform_admin.create_or_reset", format!("user:{id}"));
             audit::append(&tx, entry, now).await?;
             tx.commit().await?;
             db.close().await;

@@ -25,6 +25,22 @@ pub struct AuditEntry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> AuditEntry<'a> {
+    pub fn new(actor: Option<UserId>, entity: Option<EntityId>, action: &'a str, target: impl Into<String>) -> Self {
+        AuditEntry { actor, entity, action, target: target.into(), before: None, after: None }
+    }
+
+    pub fn before(mut self, state: serde_json::Value) -> Self {
+        self.before = Some(state);
+        self
+    }
+
+    pub fn after(mut self, state: serde_json::Value) -> Self {
+        self.after = Some(state);
+        self
+    }
+}
+
 fn entry_hash(prev: &str, seq: i64, at: &DateTime<Utc>, e: &AuditEntry<'_>) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());

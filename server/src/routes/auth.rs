@@ -52,14 +52,8 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
     let user = accounts::register_beneficiary(&tx, &r, &hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(user),
-            entity: None,
-            action: "auth.register",
-            target: format!("user:{user}"),
-            before: None,
-            after: Some(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
-        },
+        AuditEntry::new(Some(user), None, "auth.register", format!("user:{user}"))
+            .after(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
         now,
     )
     .await?;
@@ -108,19 +102,8 @@ pub async fn login(
     let now = Utc::now();
     let Some(creds) = creds.filter(|_| ok) else {
         state.limiter.record_failure(&key, &address, started);
-        audit::append(
-            state.db.write(),
-            AuditEntry {
-                actor: None,
-                entity: None,
-                action: "auth.login_failed",
-                target: format!("login:{key}"),
-                before: None,
-                after: None,
-            },
-            now,
-        )
-        .await?;
+        audit::append(state.db.write(), AuditEntry::new(None, None, "auth.login_failed", format!("login:{key}")), now)
+            .await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     };
     if !creds.active {
@@ -131,14 +114,7 @@ pub async fn login(
     let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(creds.user_id),
-            entity: None,
-            action: "auth.login",
-            target: format!("user:{}", creds.user_id),
-            before: None,
-            after: None,
-        },
+        AuditEntry::new(Some(creds.user_id), None, "auth.login", format!("user:{}", creds.user_id)),
         now,
     )
     .await?;
@@ -204,14 +180,8 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     }
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(user),
-            entity: caller.actor().staff().map(|s| s.entity_id),
-            action: "auth.logout",
-            target: format!("user:{user}"),
-            before: None,
-            after: Some(json!({ "revoked_tokens": revoked })),
-        },
+        AuditEntry::new(Some(user), caller.actor().staff().map(|s| s.entity_id), "auth.logout", format!("user:{user}"))
+            .after(json!({ "revoked_tokens": revoked })),
         now,
     )
     .await?;
@@ -309,14 +279,13 @@ pub async fn change_password(
     let revoked = sessions::revoke_other_sessions(&tx, user, caller.session, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(user),
-            entity: caller.actor().staff().map(|s| s.entity_id),
-            action: "auth.password_change",
-            target: format!("user:{user}"),
-            before: None,
-            after: Some(json!({ "revoked_tokens": revoked })),
-        },
+        AuditEntry::new(
+            Some(user),
+            caller.actor().staff().map(|s| s.entity_id),
+            "auth.password_change",
+            format!("user:{user}"),
+        )
+        .after(json!({ "revoked_tokens": revoked })),
         now,
     )
     .await?;

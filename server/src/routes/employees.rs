@@ -35,14 +35,9 @@ pub async fn update_employee(
     let after = organisation::update_employee(&tx, id, before.entity_id, &changes, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(before.entity_id),
-            action: "employee.update",
-            target: format!("user:{id}"),
-            before: Some(json!(before)),
-            after: Some(json!(after)),
-        },
+        AuditEntry::new(Some(caller.actor().user_id), Some(before.entity_id), "employee.update", format!("user:{id}"))
+            .before(json!(before))
+            .after(json!(after)),
         now,
     )
     .await?;

@@ -43,16 +43,13 @@ pub async fn create_entity(
     let (entity, admin) = organisation::create_entity(&tx, &e, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(entity.id),
-            action: "entity.create",
-            target: format!("entity:{}", entity.id),
-            before: None,
-            after: Some(
-                json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id }),
-            ),
-        },
+        AuditEntry::new(
+            Some(caller.actor().user_id),
+            Some(entity.id),
+            "entity.create",
+            format!("entity:{}", entity.id),
+        )
+        .after(json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id })),
         now,
     )
     .await?;
@@ -100,14 +97,13 @@ pub async fn create_department(
     let dept = organisation::create_department(&tx, entity, &d, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(entity),
-            action: "department.create",
-            target: format!("department:{}", dept.id),
-            before: None,
-            after: Some(json!(dept)),
-        },
+        AuditEntry::new(
+            Some(caller.actor().user_id),
+            Some(entity),
+            "department.create",
+            format!("department:{}", dept.id),
+        )
+        .after(json!(dept)),
         now,
     )
     .await?;
@@ -155,15 +151,9 @@ pub async fn create_employee(
     let employee = organisation::create_employee(&tx, entity, &e, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(entity),
-            action: "employee.create",
-            target: format!("user:{}", employee.id),
-            before: None,
-            after: Some(json!({ "role": employee.role, "department_ids": employee.department_ids,
+        AuditEntry::new(Some(caller.actor().user_id), Some(entity), "employee.create", format!("user:{}", employee.id))
+            .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
                                 "grant": employee.grant, "revoke": employee.revoke })),
-        },
         now,
     )
     .await?;
@@ -198,14 +188,13 @@ pub async fn create_transaction_type(
     let view = organisation::create_transaction_type(&tx, entity, &t, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(entity),
-            action: "transaction_type.create",
-            target: format!("transaction_type:{}", view.id),
-            before: None,
-            after: Some(json!(view)),
-        },
+        AuditEntry::new(
+            Some(caller.actor().user_id),
+            Some(entity),
+            "transaction_type.create",
+            format!("transaction_type:{}", view.id),
+        )
+        .after(json!(view)),
         now,
     )
     .await?;

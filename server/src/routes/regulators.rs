@@ -30,14 +30,8 @@ pub async fn create_regulator(
     let view = organisation::create_regulator(&tx, &r, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: None,
-            action: "regulator.create",
-            target: format!("user:{}", view.id),
-            before: None,
-            after: Some(json!({ "entity_ids": view.entity_ids })),
-        },
+        AuditEntry::new(Some(caller.actor().user_id), None, "regulator.create", format!("user:{}", view.id))
+            .after(json!({ "entity_ids": view.entity_ids })),
         now,
     )
     .await?;

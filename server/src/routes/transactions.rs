@@ -70,14 +70,13 @@ pub async fn create_transaction(
     let s = store::create(&tx, caller.actor().user_id, &t, now).await?;
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(caller.actor().user_id),
-            entity: Some(t.entity_id),
-            action: "transaction.create",
-            target: format!("transaction:{}", s.id()),
-            before: None,
-            after: Some(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id })),
-        },
+        AuditEntry::new(
+            Some(caller.actor().user_id),
+            Some(t.entity_id),
+            "transaction.create",
+            format!("transaction:{}", s.id()),
+        )
+        .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id })),
         now,
     )
     .await?;
@@ -253,14 +252,9 @@ async fn step(
     }
     audit::append(
         &tx,
-        AuditEntry {
-            actor: Some(me),
-            entity: Some(s.facts.entity_id),
-            action: "transaction.step",
-            target: format!("transaction:{}", s.id()),
-            before: Some(json!({ "status": s.status, "assignee": s.facts.assignee_id })),
-            after: Some(json!({ "status": to, "step": format!("{step:?}"), "data": event })),
-        },
+        AuditEntry::new(Some(me), Some(s.facts.entity_id), "transaction.step", format!("transaction:{}", s.id()))
+            .before(json!({ "status": s.status, "assignee": s.facts.assignee_id }))
+            .after(json!({ "status": to, "step": format!("{step:?}"), "data": event })),
         now,
     )
     .await?;
