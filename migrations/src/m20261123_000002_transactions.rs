@@ -119,16 +119,17 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        for (name, cols) in [(
-            "transactions_reference",
-            vec![Transactions::EntityId, Transactions::ReferenceYear, Transactions::ReferenceNumber],
-        )] {
-            let mut idx = Index::create().name(name).table(Transactions::Table).unique().to_owned();
-            for c in cols {
-                idx.col(c);
-            }
-            m.create_index(idx).await?;
-        }
+        m.create_index(
+            Index::create()
+                .name("transactions_reference")
+                .table(Transactions::Table)
+                .col(Transactions::EntityId)
+                .col(Transactions::ReferenceYear)
+                .col(Transactions::ReferenceNumber)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         for (name, cols) in [
             ("transactions_entity_status", vec![Transactions::EntityId, Transactions::Status]),
             ("transactions_department_status", vec![Transactions::DepartmentId, Transactions::Status]),
