@@ -10,6 +10,7 @@ pub mod lang;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox_worker;
+pub mod postponement_worker;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -124,6 +124,7 @@ impl Application {
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run());
+        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone()));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.
@@ -134,6 +135,7 @@ impl Application {
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
         worker.abort();
+        resumer.abort();
         self.state.db.close().await;
         result?;
         Ok(())

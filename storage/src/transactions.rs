@@ -541,3 +541,17 @@ pub async fn assignable(c: &impl ConnectionTrait, employee: UserId, entity: Enti
         u.active && u.entity_id == Some(entity.0) && Role::parse(&u.role).ok().and_then(Role::staff).is_some()
     }))
 }
+
+/// Postponed transactions whose date has come, oldest first.
+pub async fn due_postponements(c: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<Stored>> {
+    transactions::Entity::find()
+        .filter(transactions::Column::Status.eq(Status::Postponed.as_str()))
+        .filter(transactions::Column::PostponedUntil.lte(now))
+        .order_by_asc(transactions::Column::PostponedUntil)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(stored)
+        .collect()
+}

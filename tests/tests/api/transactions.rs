@@ -16,6 +16,7 @@ on_both_backends!(
     an_empty_department_keeps_the_transaction_in_its_queue,
     sixty_four_concurrent_creations_are_shared_fairly,
     creation_is_idempotent_and_references_are_looked_up,
+    a_postponement_ends_by_itself_and_the_clock_restarts,
 );
 
 struct Setup {
@@ -309,4 +310,28 @@ async fn creation_is_idempotent_and_references_are_looked_up(app: TestApp) {
     let (stranger, _) = app.beneficiary(9).await;
     assert_eq!(stranger.lookup_transaction(&first.reference).await.unwrap_err().status(), Some(404));
     assert_eq!(beneficiary.lookup_transaction("nonsense").await.unwrap_err().status(), Some(422));
+}
+
+async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 10).await;
+    let (beneficiary, _) = app.beneficiary(10).await;
+    let t = beneficiary.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let until = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let p =
+        s.supervisor.step(t.id, "postpone", &json!({"until": until, "reason": "بانتظار رد جهة أخرى"})).await.unwrap();
+    assert_eq!(p.status, Status::Postponed);
+    let mut now = p.clone();
+    for _ in 0..100 {
+        now = beneficiary.get_transaction(t.id).await.unwrap();
+        if now.status != Status::Postponed {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(now.status, Status::InProgress, "resumed when the date came");
+    assert!(now.postponed_until.is_none());
+    assert!(now.due_at > t.due_at, "the time spent postponed is added to the due time");
+    let last = beneficiary.timeline(t.id).await.unwrap().pop().unwrap();
+    assert_eq!(last.kind, "status_changed");
+    assert!(last.actor.is_none(), "the platform resumed it");
 }

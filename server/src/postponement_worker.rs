@@ -1,0 +1,48 @@
+//! Resumes postponed transactions when their date comes: the status goes back to
+//! in progress and the SLA clock restarts, with the time spent postponed added to
+//! the due time. Runs every second; each resumption is its own database
+//! transaction, re-checked inside it, so two nodes never resume one twice.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+use tawasul_core::workflow::{Status, Step, transition};
+use tawasul_storage::transactions::{self as store, Changes};
+use tawasul_storage::{Db, TransactionTrait};
+
+pub async fn run(db: Db) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if let Err(e) = resume_due(&db).await {
+            tracing::warn!(error = ?e, "could not resume postponed transactions");
+        }
+    }
+}
+
+pub async fn resume_due(db: &Db) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let due = store::due_postponements(db.read(), now, 100).await?;
+    let mut resumed = 0;
+    for candidate in due {
+        let tx = db.write().begin().await?;
+        // Re-read inside the transaction: someone may have acted meanwhile.
+        let Some(s) = store::find(&tx, candidate.id()).await? else { continue };
+        if s.status != Status::Postponed {
+            continue;
+        }
+        let to = transition(s.status, Step::Resume)?;
+        let paused = s.paused_at().unwrap_or(now);
+        let changes = Changes {
+            paused_at: Some(None),
+            postponed_until: Some(None),
+            due_at: Some(s.due_at() + (now - paused)),
+            ..Changes::default()
+        };
+        store::apply(&tx, &s, changes).await?;
+        store::set_status(&tx, &s, to, None, json!({ "reason": "postponement ended" }), now).await?;
+        tx.commit().await?;
+        resumed += 1;
+    }
+    Ok(resumed)
+}
