@@ -555,3 +555,25 @@ pub async fn due_postponements(c: &impl ConnectionTrait, now: DateTime<Utc>, lim
         .map(stored)
         .collect()
 }
+
+/// Routes a transaction that has no assignee (reopened after a rejection while
+/// new): the same routing as at creation, recorded as an `assigned` event. Run it
+/// inside a database transaction; `None` when nobody is eligible.
+pub async fn route_unassigned(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<Option<Decision>> {
+    let type_row = transaction_types::Entity::find_by_id(s.row.type_id).one(c).await?.ok_or(StorageError::NotFound)?;
+    let decision = route_for_type(c, &type_row, now).await?;
+    if let Some(d) = &decision {
+        apply(c, s, Changes { assignee: Some(d.assignee), ..Changes::default() }).await?;
+        append_event(
+            c,
+            s.id(),
+            "assigned",
+            Visibility::Internal,
+            None,
+            json!({ "assignee": d.assignee, "reason": d }),
+            now,
+        )
+        .await?;
+    }
+    Ok(decision)
+}

@@ -410,18 +410,27 @@ pub async fn reopen(
 ) -> ApiResult<HttpResponse> {
     let reason = parse_reason("reason", &body.reason)?;
     let now = Utc::now();
+    let id = path.into_inner();
     let action = move |s: &Stored| TransactionAction::Reopen { closed_at: s.closed_at, now };
-    step(
-        &state,
-        &caller,
-        path.into_inner(),
-        action,
-        Step::Reopen,
-        |_, _, _| Changes::default(),
-        json!({ "reason": reason }),
-        None,
-    )
-    .await
+    let reason = json!({ "reason": reason });
+    step(&state, &caller, id, action, Step::Reopen, |_, _, _| Changes::default(), reason, None).await?;
+    route_if_unassigned(&state, id).await?;
+    respond_view(&state, id, 200).await
+}
+
+/// A transaction reopened without an assignee (it was rejected while new) goes
+/// through routing again, like a new one.
+async fn route_if_unassigned(state: &AppState, id: TransactionId) -> ApiResult<()> {
+    let tx = state.db.write().begin().await?;
+    let Some(s) = store::find(&tx, id).await? else { return Ok(()) };
+    if s.facts.assignee_id.is_none() && s.status == Status::Reopened {
+        let now = Utc::now();
+        if store::route_unassigned(&tx, &s, now).await?.is_some() {
+            store::set_status(&tx, &s, next_status(s.status, Step::Assign)?, None, json!({}), now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The beneficiary rates a closed transaction, once, 1 to 5 stars.

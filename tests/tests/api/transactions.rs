@@ -251,6 +251,19 @@ async fn an_empty_department_keeps_the_transaction_in_its_queue(app: TestApp) {
     assert!(t.assignee.is_none());
     let queue = s.supervisor.list_transactions("status=new").await.unwrap();
     assert_eq!(queue.items.len(), 1, "the supervisor sees the department's queue");
+
+    // Rejected while new, then reopened once someone has joined: it is routed.
+    s.supervisor.step(t.id, "reject", &json!({"reason": "بيانات ناقصة"})).await.unwrap();
+    let dept = s.entity.admin.list_departments(s.entity.id, &Default::default()).await.unwrap().items[0].id;
+    let joined = s
+        .entity
+        .admin
+        .create_employee(s.entity.id, &employee_request(555, "employee", vec![dept.to_string()]))
+        .await
+        .unwrap();
+    let t = beneficiary.step(t.id, "reopen", &json!({"reason": "أرفقت البيانات"})).await.unwrap();
+    assert_eq!(t.status, Status::Assigned);
+    assert_eq!(t.assignee.unwrap().id, joined.id);
 }
 
 async fn sixty_four_concurrent_creations_are_shared_fairly(app: TestApp) {
