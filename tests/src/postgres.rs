@@ -17,9 +17,10 @@ pub struct PgCluster {
     port: u16,
 }
 
+/// Whether we run as root (asked once): PostgreSQL's tools then run as `postgres`.
 fn is_root() -> bool {
-    // SAFETY-free check: root's home is /root and `id -u` says 0.
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ROOT.get_or_init(|| Command::new("id").arg("-u").output().map(|o| o.stdout.trim_ascii() == b"0").unwrap_or(false))
 }
 
 /// Runs a PostgreSQL tool, as the `postgres` user when we are root.
