@@ -32,14 +32,7 @@ pub async fn resume_due(db: &Db) -> anyhow::Result<usize> {
             continue;
         }
         let to = transition(s.status, Step::Resume)?;
-        let paused = s.paused_at().unwrap_or(now);
-        let changes = Changes {
-            paused_at: Some(None),
-            postponed_until: Some(None),
-            due_at: Some(s.due_at() + (now - paused)),
-            ..Changes::default()
-        };
-        store::apply(&tx, &s, changes).await?;
+        store::apply(&tx, &s, Changes::resuming(&s, to, now)).await?;
         store::set_status(&tx, &s, to, None, json!({ "reason": "postponement ended" }), now).await?;
         tx.commit().await?;
         resumed += 1;

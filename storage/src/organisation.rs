@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use tawasul_core::ErrorCode;
 use tawasul_core::Lang;
@@ -350,10 +349,8 @@ pub async fn create_regulator(
             let mut ids = ids.clone();
             ids.sort();
             ids.dedup();
-            let found = entities::Entity::find()
-                .filter(Condition::all().add(entities::Column::Id.is_in(ids.iter().map(|e| e.0))))
-                .count(c)
-                .await?;
+            let found =
+                entities::Entity::find().filter(entities::Column::Id.is_in(ids.iter().map(|e| e.0))).count(c).await?;
             if found as usize != ids.len() {
                 return Err(StorageError::invalid("entity_ids", ErrorCode::UnknownEntity));
             }

@@ -502,6 +502,23 @@ pub struct Changes {
     pub rating: Option<(u8, Option<String>)>,
 }
 
+impl Changes {
+    /// What leaving `postponed` for `to` changes: the postponement is cleared and
+    /// the SLA clock restarts, the time spent postponed added to the due time.
+    /// Nothing when the transaction was not postponed or stays so.
+    pub fn resuming(s: &Stored, to: Status, now: DateTime<Utc>) -> Changes {
+        if s.status != Status::Postponed || to == Status::Postponed {
+            return Changes::default();
+        }
+        Changes {
+            paused_at: Some(None),
+            postponed_until: Some(None),
+            due_at: s.row.paused_at.map(|paused| s.row.due_at + (now - paused)),
+            ..Changes::default()
+        }
+    }
+}
+
 pub async fn apply(c: &impl ConnectionTrait, s: &Stored, ch: Changes) -> Result<()> {
     let mut am = transactions::ActiveModel { id: Set(s.row.id), ..Default::default() };
     if let Some(a) = ch.assignee {
@@ -522,17 +539,6 @@ pub async fn apply(c: &impl ConnectionTrait, s: &Stored, ch: Changes) -> Result<
     }
     transactions::Entity::update(am).exec(c).await?;
     Ok(())
-}
-
-impl Stored {
-    /// When the SLA clock was paused (by a postponement), if it is.
-    pub fn paused_at(&self) -> Option<DateTime<Utc>> {
-        self.row.paused_at
-    }
-
-    pub fn due_at(&self) -> DateTime<Utc> {
-        self.row.due_at
-    }
 }
 
 /// Whether `employee` can be given transactions of `entity`: staff of it, active.

@@ -33,20 +33,6 @@ fn next_status(from: Status, step: Step) -> ApiResult<Status> {
     })
 }
 
-/// Un-pauses the SLA clock when leaving `postponed`: the due time moves by the
-/// time spent postponed.
-fn resume_changes(s: &Stored, to: Status, now: DateTime<Utc>) -> Changes {
-    match (s.status, to, s.paused_at()) {
-        (Status::Postponed, to, Some(paused)) if to != Status::Postponed => Changes {
-            paused_at: Some(None),
-            postponed_until: Some(None),
-            due_at: Some(s.due_at() + (now - paused)),
-            ..Changes::default()
-        },
-        _ => Changes::default(),
-    }
-}
-
 async fn respond_view(state: &AppState, id: TransactionId, status: u16) -> ApiResult<HttpResponse> {
     let s = store::find(state.db.write(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     let view = store::view(state.db.write(), &s, Utc::now()).await?;
@@ -196,7 +182,7 @@ async fn write_comment(
     };
     if let Some(step) = comment_step(caller, s, v) {
         let to = next_status(s.status, step)?;
-        store::apply(tx, s, resume_changes(s, to, now)).await?;
+        store::apply(tx, s, Changes::resuming(s, to, now)).await?;
         store::set_status(tx, s, to, Some(me), json!({}), now).await?;
     }
     Ok(event)
@@ -338,7 +324,7 @@ pub async fn await_beneficiary(
         id,
         |_| TransactionAction::AwaitBeneficiary,
         Step::AwaitBeneficiary,
-        resume_changes,
+        Changes::resuming,
         json!({}),
         Some(external_comment(&message)),
     )
@@ -366,7 +352,7 @@ pub async fn complete(
         id,
         |_| TransactionAction::Complete,
         Step::Complete,
-        resume_changes,
+        Changes::resuming,
         json!({}),
         note.as_deref().map(external_comment),
     )
@@ -391,7 +377,7 @@ pub async fn reject(
         id,
         |_| TransactionAction::Reject,
         Step::Reject,
-        resume_changes,
+        Changes::resuming,
         json!({ "reason": reason }),
         None,
     )
