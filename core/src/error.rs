@@ -171,6 +171,15 @@ error_codes! {
     IdempotencyKeyReused => "idempotency.key_reused", Invalid,
         "مفتاح عدم التكرار استُخدم لطلب مختلف.",
         "The idempotency key was already used for a different request.";
+    TopicForbidden => "realtime.topic_forbidden", Forbidden,
+        "لا يمكنك متابعة هذا الموضوع، أو أنه غير موجود.",
+        "You may not follow this topic, or it does not exist.";
+    ConsumerTooSlow => "realtime.too_slow", Unavailable,
+        "انقطع الاتصال لأن الرسائل تتراكم أسرع مما تُستقبل؛ أعد الاتصال لاستئناف المتابعة.",
+        "The connection was closed because messages piled up faster than they were read; reconnect to resume.";
+    AuthTimeout => "realtime.auth_timeout", Unauthenticated,
+        "لم تصل بيانات الدخول في الوقت المحدد.",
+        "No credentials arrived in time.";
     Unavailable => "service.unavailable", Unavailable,
         "الخدمة غير متاحة مؤقتاً.",
         "The service is temporarily unavailable.";

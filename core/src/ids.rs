@@ -52,4 +52,6 @@ typed_id!(
     DepartmentId,
     TransactionTypeId,
     TransactionId,
+    /// A meeting (the meetings work fills its real-time topic).
+    MeetingId,
 );

@@ -10,6 +10,7 @@ pub mod lang;
 pub mod org;
 pub mod permissions;
 pub mod policy;
+pub mod realtime;
 pub mod reference;
 pub mod routing;
 pub mod visibility;

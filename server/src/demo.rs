@@ -584,7 +584,7 @@ mod transactions {
                 fields: serde_json::from_value(fields)?,
             };
             let tx = self.db.write().begin().await?;
-            let s = store::create(&tx, who, &t, self.now).await?;
+            let (s, _) = store::create(&tx, who, &t, self.now).await?;
             tx.commit().await?;
             Ok(s)
         }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod outbox_worker;
 pub mod postponement_worker;
+pub mod realtime;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -6,7 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 use crate::state::AppState;
 
@@ -16,6 +16,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pub outbox_delivered: IntCounterVec,
+    pub ws_connections: IntGauge,
 }
 
 impl Metrics {
@@ -36,8 +37,10 @@ impl Metrics {
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        let ws_connections = IntGauge::new("ws_connections", "Open, authenticated real-time connections")?;
         registry.register(Box::new(outbox_delivered.clone()))?;
-        Ok(Metrics { registry, requests, latency, outbox_delivered })
+        registry.register(Box::new(ws_connections.clone()))?;
+        Ok(Metrics { registry, requests, latency, outbox_delivered, ws_connections })
     }
 
     pub fn render(&self) -> String {

@@ -58,6 +58,7 @@ impl Modify for BearerAuth {
         routes::transactions::reject,
         routes::transactions::reopen,
         routes::transactions::rate,
+        crate::realtime::gateway::connect,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -11,16 +11,18 @@ use tawasul_core::workflow::{Status, Step, transition};
 use tawasul_storage::transactions::{self as store, Changes};
 use tawasul_storage::{Db, TransactionTrait};
 
-pub async fn run(db: Db) {
+use crate::realtime::Realtime;
+
+pub async fn run(db: Db, realtime: Realtime) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        if let Err(e) = resume_due(&db).await {
+        if let Err(e) = resume_due(&db, &realtime).await {
             tracing::warn!(error = ?e, "could not resume postponed transactions");
         }
     }
 }
 
-pub async fn resume_due(db: &Db) -> anyhow::Result<usize> {
+pub async fn resume_due(db: &Db, realtime: &Realtime) -> anyhow::Result<usize> {
     let now = Utc::now();
     let due = store::due_postponements(db.read(), now, 100).await?;
     let mut resumed = 0;
@@ -33,8 +35,9 @@ pub async fn resume_due(db: &Db) -> anyhow::Result<usize> {
         }
         let to = transition(s.status, Step::Resume)?;
         store::apply(&tx, &s, Changes::resuming(&s, to, now)).await?;
-        store::set_status(&tx, &s, to, None, json!({ "reason": "postponement ended" }), now).await?;
+        let event = store::set_status(&tx, &s, to, None, json!({ "reason": "postponement ended" }), now).await?;
         tx.commit().await?;
+        realtime.publish(&s.facts, &[event], None);
         resumed += 1;
     }
     Ok(resumed)

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -30,6 +31,21 @@ pub struct Settings {
     pub mail_from: String,
     /// Workers serving HTTP; default one per core.
     pub workers: Option<usize>,
+    /// Events a real-time connection may have waiting before it counts as too
+    /// slow and is closed with 4408.
+    pub ws_queue: usize,
+    /// How often the server pings a real-time connection.
+    pub ws_heartbeat_ms: u64,
+    /// A connection that sends nothing (not even a pong) for this long is closed.
+    pub ws_idle_timeout_ms: u64,
+    /// How long a connection without an `Authorization` header has to send its `auth` frame.
+    pub ws_auth_timeout_ms: u64,
+    /// Open connections each HTTP worker accepts (WebSockets included).
+    pub max_connections_per_worker: usize,
+    /// The kernel's send buffer per connection, in bytes; unset leaves Linux's
+    /// autotuning (up to `net.ipv4.tcp_wmem`). Setting it bounds what a reader
+    /// that stopped reading can hold, so a slow consumer is recognised sooner.
+    pub socket_send_buffer: Option<usize>,
 }
 
 fn ser_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -53,6 +69,12 @@ impl Default for Settings {
             public_url: None,
             mail_from: "Tawasul <no-reply@tawasul.local>".into(),
             workers: None,
+            ws_queue: 256,
+            ws_heartbeat_ms: 20_000,
+            ws_idle_timeout_ms: 60_000,
+            ws_auth_timeout_ms: 5_000,
+            max_connections_per_worker: 100_000,
+            socket_send_buffer: None,
         }
     }
 }
@@ -109,6 +131,18 @@ impl Settings {
 
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
+    }
+
+    pub fn ws_heartbeat(&self) -> Duration {
+        Duration::from_millis(self.ws_heartbeat_ms.max(10))
+    }
+
+    pub fn ws_idle_timeout(&self) -> Duration {
+        Duration::from_millis(self.ws_idle_timeout_ms)
+    }
+
+    pub fn ws_auth_timeout(&self) -> Duration {
+        Duration::from_millis(self.ws_auth_timeout_ms)
     }
 }
 

@@ -16,6 +16,8 @@ use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, json_error};
 use crate::metrics::{self, Metrics};
 use crate::outbox_worker::OutboxWorker;
+use crate::realtime::Realtime;
+use crate::realtime::bus::InProcessBus;
 use crate::settings::{Settings, ensure_dir};
 use crate::state::AppState;
 use crate::{idempotency, lang, routes};
@@ -50,6 +52,10 @@ impl Application {
         let tokens = TokenKeys::load_or_create(settings.token_secret.clone(), &settings.data_dir)?;
         let metrics = Metrics::new()?;
         let listener = TcpListener::bind(settings.listen)?;
+        // Accepted connections inherit the listener's buffer sizes.
+        if let Some(bytes) = settings.socket_send_buffer {
+            socket2::SockRef::from(&listener).set_send_buffer_size(bytes)?;
+        }
         let admin_listener = TcpListener::bind(settings.admin_listen)?;
         let address = listener.local_addr()?;
         let admin_address = admin_listener.local_addr()?;
@@ -59,6 +65,7 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let worker = OutboxWorker::new(db.clone(), &settings, wake.clone(), metrics.clone())?;
         let workers = settings.workers;
+        let max_connections = settings.max_connections_per_worker;
         let state = web::Data::new(AppState {
             db,
             tokens,
@@ -66,6 +73,7 @@ impl Application {
             settings: Arc::new(settings),
             outbox_wake: wake,
             metrics,
+            realtime: Realtime::new(Arc::new(InProcessBus::default())),
         });
 
         let app_state = state.clone();
@@ -86,7 +94,9 @@ impl Application {
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
         })
-        .shutdown_timeout(30);
+        .shutdown_timeout(30)
+        .max_connections(max_connections)
+        .backlog(4096);
         if let Some(w) = workers {
             server = server.workers(w);
         }
@@ -124,7 +134,7 @@ impl Application {
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run());
-        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone()));
+        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.

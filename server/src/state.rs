@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::metrics::Metrics;
+use crate::realtime::Realtime;
 use crate::settings::Settings;
 
 pub struct AppState {
@@ -18,4 +19,6 @@ pub struct AppState {
     /// Wakes the outbox worker when a message was queued.
     pub outbox_wake: Arc<Notify>,
     pub metrics: Metrics,
+    /// Publishes committed events to real-time followers.
+    pub realtime: Realtime,
 }

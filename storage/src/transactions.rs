@@ -250,6 +250,35 @@ async fn next_reference(c: &impl ConnectionTrait, entity: EntityId, year: i32) -
     Ok(Reference { hijri_year: year, number: row.last })
 }
 
+/// An event as it was just written: what the real-time gateway publishes and
+/// what later consumers of the log read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedEvent {
+    pub transaction_id: TransactionId,
+    /// The event's place in the platform-wide log.
+    pub position: i64,
+    pub seq: u32,
+    pub kind: String,
+    pub visibility: Visibility,
+    pub actor_id: Option<UserId>,
+    pub at: DateTime<Utc>,
+    pub data: serde_json::Map<String, Value>,
+}
+
+impl LoggedEvent {
+    /// The event as a timeline shows it; `actor` is the named actor of `actor_id`.
+    pub fn view(&self, actor: Option<ActorRef>) -> EventView {
+        EventView {
+            seq: self.seq,
+            kind: self.kind.clone(),
+            at: self.at,
+            visibility: self.visibility,
+            actor,
+            data: self.data.clone(),
+        }
+    }
+}
+
 /// Appends an event with the transaction's next `seq`. Run it inside the
 /// database transaction of the change it records.
 pub async fn append_event(
@@ -260,7 +289,7 @@ pub async fn append_event(
     actor: Option<UserId>,
     data: Value,
     now: DateTime<Utc>,
-) -> Result<u32> {
+) -> Result<LoggedEvent> {
     // One round trip: the increment takes the row's lock (PostgreSQL), so seqs
     // never collide, and RETURNING hands back the new value.
     let bump = sea_orm::sea_query::Query::update()
@@ -272,19 +301,32 @@ pub async fn append_event(
         .to_owned();
     let row = c.query_one(c.get_database_backend().build(&bump)).await?.ok_or(StorageError::NotFound)?;
     let seq: i32 = row.try_get("", "last_seq")?;
-    transaction_events::Entity::insert(transaction_events::ActiveModel {
+    let data = match data {
+        Value::Object(m) => m,
+        _ => Default::default(),
+    };
+    let inserted = transaction_events::Entity::insert(transaction_events::ActiveModel {
         transaction_id: Set(id.0),
         seq: Set(seq),
         kind: Set(kind.to_owned()),
         visibility: Set(visibility.as_str().to_owned()),
         actor_id: Set(actor.map(|a| a.0)),
         at: Set(now),
-        data: Set(data),
+        data: Set(Value::Object(data.clone())),
         ..Default::default()
     })
-    .exec_without_returning(c)
+    .exec(c)
     .await?;
-    u32::try_from(seq).map_err(|_| corrupt("seq"))
+    Ok(LoggedEvent {
+        transaction_id: id,
+        position: inserted.last_insert_id,
+        seq: u32::try_from(seq).map_err(|_| corrupt("seq"))?,
+        kind: kind.to_owned(),
+        visibility,
+        actor_id: actor,
+        at: now,
+        data,
+    })
 }
 
 /// Creates a routed transaction with its `created` and `assigned` events. Run it
@@ -294,7 +336,7 @@ pub async fn create(
     beneficiary: UserId,
     t: &NewTransaction,
     now: DateTime<Utc>,
-) -> Result<Stored> {
+) -> Result<(Stored, Vec<LoggedEvent>)> {
     let type_row = transaction_types::Entity::find_by_id(t.type_id.0)
         .filter(transaction_types::Column::EntityId.eq(t.entity_id.0))
         .one(c)
@@ -333,18 +375,13 @@ pub async fn create(
     .exec_without_returning(c)
     .await?;
     let created = json!({ "subject": t.subject, "body": t.body, "reference": reference.to_string() });
-    append_event(c, id, "created", Visibility::External, Some(beneficiary), created, now).await?;
-    match &decision {
-        Some(d) => {
-            let data = json!({ "assignee": d.assignee, "reason": d });
-            append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
-        }
-        None => {
-            let data = json!({ "assignee": null, "reason": "no eligible employee: waiting in the department's queue" });
-            append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
-        }
-    }
-    find(c, id).await?.ok_or(StorageError::NotFound)
+    let created = append_event(c, id, "created", Visibility::External, Some(beneficiary), created, now).await?;
+    let data = match &decision {
+        Some(d) => json!({ "assignee": d.assignee, "reason": d }),
+        None => json!({ "assignee": null, "reason": "no eligible employee: waiting in the department's queue" }),
+    };
+    let assigned = append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
+    Ok((find(c, id).await?.ok_or(StorageError::NotFound)?, vec![created, assigned]))
 }
 
 /// Changes the status (and what goes with it), appending a `status_changed` event.
@@ -355,7 +392,7 @@ pub async fn set_status(
     actor: Option<UserId>,
     extra: Value,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<LoggedEvent> {
     let mut am =
         transactions::ActiveModel { id: Set(s.row.id), status: Set(to.as_str().to_owned()), ..Default::default() };
     if to.is_closed() {
@@ -368,29 +405,105 @@ pub async fn set_status(
     if let (Some(d), Value::Object(e)) = (data.as_object_mut(), extra) {
         d.extend(e);
     }
-    append_event(c, s.id(), "status_changed", Visibility::External, actor, data, now).await?;
-    Ok(())
+    append_event(c, s.id(), "status_changed", Visibility::External, actor, data, now).await
 }
 
 /// Events oldest first; `internal: false` leaves out every internal one.
 pub async fn events(c: &impl ConnectionTrait, id: TransactionId, internal: bool) -> Result<Vec<EventView>> {
+    events_after(c, id, 0, internal, None).await
+}
+
+/// Events with a seq above `after` (at most `limit`), oldest first; `internal:
+/// false` leaves out every internal one. Real time replays from here on resume.
+pub async fn events_after(
+    c: &impl ConnectionTrait,
+    id: TransactionId,
+    after: u32,
+    internal: bool,
+    limit: Option<u64>,
+) -> Result<Vec<EventView>> {
     let mut q = transaction_events::Entity::find()
         .filter(transaction_events::Column::TransactionId.eq(id.0))
-        .order_by_asc(transaction_events::Column::Seq);
+        .filter(transaction_events::Column::Seq.gt(i64::from(after)))
+        .order_by_asc(transaction_events::Column::Seq)
+        .limit(limit);
     if !internal {
         q = q.filter(transaction_events::Column::Visibility.eq(Visibility::External.as_str()));
     }
     event_views(c, q.all(c).await?).await
 }
 
-/// One event, by its seq.
-pub async fn event(c: &impl ConnectionTrait, id: TransactionId, seq: u32) -> Result<EventView> {
+/// The transaction's latest seq (0 before its first event).
+pub async fn last_seq(c: &impl ConnectionTrait, id: TransactionId) -> Result<u32> {
+    let s = find(c, id).await?.ok_or(StorageError::NotFound)?;
+    u32::try_from(s.row.last_seq).map_err(|_| corrupt("last_seq"))
+}
+
+/// One event of the log with what the inbox rule needs about its transaction.
+#[derive(Debug, Clone)]
+pub struct PositionedEvent {
+    pub position: i64,
+    pub transaction_id: TransactionId,
+    /// The transaction's facts as they are now (the log does not keep them per event).
+    pub facts: TransactionFacts,
+    pub event: EventView,
+}
+
+/// At most `limit` events after `after` (a log position), oldest first, on the
+/// transactions where `user` is the beneficiary or the assignee: where an inbox
+/// resumes from. The caller applies the inbox rule and the visibility rule.
+pub async fn events_of_user_after(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<PositionedEvent>> {
+    let theirs = sea_orm::sea_query::Query::select()
+        .column(transactions::Column::Id)
+        .from(transactions::Entity)
+        .cond_where(
+            Condition::any()
+                .add(transactions::Column::BeneficiaryId.eq(user.0))
+                .add(transactions::Column::AssigneeId.eq(user.0)),
+        )
+        .to_owned();
     let rows = transaction_events::Entity::find()
-        .filter(transaction_events::Column::TransactionId.eq(id.0))
-        .filter(transaction_events::Column::Seq.eq(i64::from(seq)))
+        .filter(transaction_events::Column::Position.gt(after))
+        .filter(transaction_events::Column::TransactionId.in_subquery(theirs))
+        .order_by_asc(transaction_events::Column::Position)
+        .limit(limit)
         .all(c)
         .await?;
-    event_views(c, rows).await?.pop().ok_or(StorageError::NotFound)
+    let mut ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.transaction_id).collect();
+    ids.sort();
+    ids.dedup();
+    let facts: HashMap<uuid::Uuid, TransactionFacts> = transactions::Entity::find()
+        .filter(transactions::Column::Id.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|row| stored(row).map(|s| (s.row.id, s.facts)))
+        .collect::<Result<_>>()?;
+    let keys: Vec<(i64, uuid::Uuid)> = rows.iter().map(|r| (r.position, r.transaction_id)).collect();
+    let views = event_views(c, rows).await?;
+    keys.into_iter()
+        .zip(views)
+        .map(|((position, tid), event)| {
+            let facts = facts.get(&tid).cloned().ok_or(StorageError::NotFound)?;
+            Ok(PositionedEvent { position, transaction_id: TransactionId(tid), facts, event })
+        })
+        .collect()
+}
+
+/// The latest position of the platform's event log (0 when empty).
+pub async fn last_position(c: &impl ConnectionTrait) -> Result<i64> {
+    let max: Option<Option<i64>> = transaction_events::Entity::find()
+        .select_only()
+        .column_as(transaction_events::Column::Position.max(), "m")
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
 }
 
 async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<EventView>> {
@@ -503,6 +616,11 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// The facts of the transaction once these changes are applied.
+    pub fn facts_after(&self, before: &TransactionFacts) -> TransactionFacts {
+        TransactionFacts { assignee_id: self.assignee.or(before.assignee_id), ..before.clone() }
+    }
+
     /// What leaving `postponed` for `to` changes: the postponement is cleared and
     /// the SLA clock restarts, the time spent postponed added to the due time.
     /// Nothing when the transaction was not postponed or stays so.
@@ -565,21 +683,15 @@ pub async fn due_postponements(c: &impl ConnectionTrait, now: DateTime<Utc>, lim
 /// Routes a transaction that has no assignee (reopened after a rejection while
 /// new): the same routing as at creation, recorded as an `assigned` event. Run it
 /// inside a database transaction; `None` when nobody is eligible.
-pub async fn route_unassigned(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<Option<Decision>> {
+pub async fn route_unassigned(
+    c: &impl ConnectionTrait,
+    s: &Stored,
+    now: DateTime<Utc>,
+) -> Result<Option<(Decision, LoggedEvent)>> {
     let type_row = transaction_types::Entity::find_by_id(s.row.type_id).one(c).await?.ok_or(StorageError::NotFound)?;
-    let decision = route_for_type(c, &type_row, now).await?;
-    if let Some(d) = &decision {
-        apply(c, s, Changes { assignee: Some(d.assignee), ..Changes::default() }).await?;
-        append_event(
-            c,
-            s.id(),
-            "assigned",
-            Visibility::Internal,
-            None,
-            json!({ "assignee": d.assignee, "reason": d }),
-            now,
-        )
-        .await?;
-    }
-    Ok(decision)
+    let Some(d) = route_for_type(c, &type_row, now).await? else { return Ok(None) };
+    apply(c, s, Changes { assignee: Some(d.assignee), ..Changes::default() }).await?;
+    let data = json!({ "assignee": d.assignee, "reason": d });
+    let event = append_event(c, s.id(), "assigned", Visibility::Internal, None, data, now).await?;
+    Ok(Some((d, event)))
 }

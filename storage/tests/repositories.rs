@@ -8,6 +8,8 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, Statement};
 use tawasul_core::api::RegisterRequest;
 use tawasul_core::identity::{LoginIdentifier, id_check_digit};
+use tawasul_core::ids::UserId;
+use tawasul_core::visibility::Visibility;
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::idempotency::{self, Begin};
 use tawasul_storage::sessions::{self, Rotation};
@@ -220,9 +222,19 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
         fields: Default::default(),
     };
     let tx = db.write().begin().await.unwrap();
-    let s = store::create(&tx, who, &nt, t0).await.unwrap();
+    let (s, logged) = store::create(&tx, who, &nt, t0).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(s.status, Status::New, "nobody in the department");
+    // What creation logged is what the log holds, with increasing positions.
+    let kinds: Vec<(&str, u32, Visibility)> = logged.iter().map(|e| (e.kind.as_str(), e.seq, e.visibility)).collect();
+    assert_eq!(kinds, vec![("created", 1, Visibility::External), ("assigned", 2, Visibility::Internal)]);
+    assert!(logged[0].position < logged[1].position);
+    assert_eq!(store::last_position(db.read()).await.unwrap(), logged[1].position);
+    let mine = store::events_of_user_after(db.read(), who, logged[0].position - 1, 10).await.unwrap();
+    assert_eq!(mine.iter().map(|e| e.position).collect::<Vec<_>>(), vec![logged[0].position, logged[1].position]);
+    assert!(store::events_of_user_after(db.read(), UserId::new(), 0, 10).await.unwrap().is_empty());
+    let external = store::events_after(db.read(), s.id(), 0, false, Some(10)).await.unwrap();
+    assert_eq!(external.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
 
     let page = PageQuery::default().parse().unwrap();
     let late_filter = TransactionFilter { late: Some(true), ..Default::default() };

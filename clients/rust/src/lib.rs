@@ -1,6 +1,8 @@
 //! A typed client for the Tawasul HTTP API, built on the request and response
 //! types of `tawasul-core`, so that client and server cannot disagree on a field.
 
+pub mod realtime;
+
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -68,6 +70,17 @@ impl Client {
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// A real-time connection authenticated with this client's token.
+    pub async fn realtime(
+        &self,
+    ) -> std::result::Result<realtime::RealtimeConnection, tokio_tungstenite::tungstenite::Error> {
+        realtime::RealtimeConnection::connect(&self.base, self.token.as_deref()).await
     }
 
     /// A request builder with the client's token and language set.

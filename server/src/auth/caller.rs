@@ -6,8 +6,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tawasul_core::ErrorCode;
+use tawasul_core::api::ActorRef;
 use tawasul_core::org::Actor;
 use tawasul_storage::accounts::{self, Account};
 use tawasul_storage::sessions;
@@ -25,10 +26,38 @@ impl Caller {
     pub fn actor(&self) -> &Actor {
         &self.account.actor
     }
+
+    /// The caller as a timeline names them.
+    pub fn actor_ref(&self) -> ActorRef {
+        let who = &self.account.view;
+        ActorRef {
+            id: self.actor().user_id,
+            role: who.role,
+            name_ar: who.name_ar.clone(),
+            name_en: who.name_en.clone(),
+        }
+    }
 }
 
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
     req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Checks an access token: its signature and expiry, that its session is still
+/// live, and that the account is active. Used by HTTP requests and by the
+/// real-time gateway; returns the caller and when the token expires.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, DateTime<Utc>), ApiError> {
+    let claims = state.tokens.decode(token).ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+    let db = state.db.read();
+    if !sessions::session_active(db, claims.sid, Utc::now()).await? {
+        return Err(ApiError::new(ErrorCode::TokenInvalid));
+    }
+    let account = accounts::load(db, claims.sub.into()).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+    if !account.active {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
+    Ok((Caller { account, session: claims.sid }, expires))
 }
 
 impl FromRequest for Caller {
@@ -41,16 +70,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
             let token = token.ok_or(ApiError::new(ErrorCode::Unauthenticated))?;
-            let claims = state.tokens.decode(&token).ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
-            let db = state.db.read();
-            if !sessions::session_active(db, claims.sid, Utc::now()).await? {
-                return Err(ApiError::new(ErrorCode::TokenInvalid));
-            }
-            let account = accounts::load(db, claims.sub.into()).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
-            if !account.active {
-                return Err(ApiError::new(ErrorCode::AccountDisabled));
-            }
-            Ok(Caller { account, session: claims.sid })
+            authenticate(&state, &token).await.map(|(caller, _)| caller)
         })
     }
 }

@@ -45,7 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::complete)
             .service(transactions::reject)
             .service(transactions::reopen)
-            .service(transactions::rate),
+            .service(transactions::rate)
+            .service(crate::realtime::gateway::connect),
     );
 }
 

@@ -10,10 +10,10 @@ use tawasul_core::api::*;
 use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
 use tawasul_core::reference::Reference;
-use tawasul_core::visibility::{Visibility, can_view, list_scope, sees_internal};
+use tawasul_core::visibility::{TransactionFacts, Visibility, can_view, list_scope, sees_internal};
 use tawasul_core::workflow::{Status, Step, transition};
 use tawasul_storage::audit::{self, AuditEntry};
-use tawasul_storage::transactions::{self as store, Changes, Stored};
+use tawasul_storage::transactions::{self as store, Changes, LoggedEvent, Stored};
 use tawasul_storage::{ConnectionTrait, TransactionTrait};
 
 use crate::auth::Caller;
@@ -53,7 +53,7 @@ pub async fn create_transaction(
     let t = body.parse()?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
-    let s = store::create(&tx, caller.actor().user_id, &t, now).await?;
+    let (s, events) = store::create(&tx, caller.actor().user_id, &t, now).await?;
     audit::append(
         &tx,
         AuditEntry::new(
@@ -67,6 +67,7 @@ pub async fn create_transaction(
     )
     .await?;
     tx.commit().await?;
+    state.realtime.publish(&s.facts, &events, Some(&caller.actor_ref()));
     respond_view(&state, s.id(), 201).await
 }
 
@@ -156,7 +157,7 @@ fn comment_step(caller: &Caller, s: &Stored, v: Visibility) -> Option<Step> {
 }
 
 /// Writes a comment and the status change it causes, in the caller's
-/// transaction, and returns the comment as its timeline event.
+/// transaction; returns the events written, the comment first.
 async fn write_comment(
     tx: &impl ConnectionTrait,
     caller: &Caller,
@@ -164,28 +165,15 @@ async fn write_comment(
     v: Visibility,
     body: &str,
     now: DateTime<Utc>,
-) -> ApiResult<EventView> {
+) -> ApiResult<Vec<LoggedEvent>> {
     let me = caller.actor().user_id;
-    let data = json!({ "body": body });
-    let seq = store::append_event(tx, s.id(), "comment", v, Some(me), data.clone(), now).await?;
-    let who = &caller.account.view;
-    let event = EventView {
-        seq,
-        kind: "comment".into(),
-        at: now,
-        visibility: v,
-        actor: Some(ActorRef { id: me, role: who.role, name_ar: who.name_ar.clone(), name_en: who.name_en.clone() }),
-        data: match data {
-            Value::Object(m) => m,
-            _ => Default::default(),
-        },
-    };
+    let mut events = vec![store::append_event(tx, s.id(), "comment", v, Some(me), json!({ "body": body }), now).await?];
     if let Some(step) = comment_step(caller, s, v) {
         let to = next_status(s.status, step)?;
         store::apply(tx, s, Changes::resuming(s, to, now)).await?;
-        store::set_status(tx, s, to, Some(me), json!({}), now).await?;
+        events.push(store::set_status(tx, s, to, Some(me), json!({}), now).await?);
     }
-    Ok(event)
+    Ok(events)
 }
 
 /// Comments on a transaction: `external` (the beneficiary sees it) or `internal`
@@ -207,9 +195,11 @@ pub async fn add_comment(
     if s.status.is_closed() {
         return Err(ApiError::new(ErrorCode::IllegalTransition));
     }
-    let event = write_comment(&tx, &caller, &s, v, &text, now).await?;
+    let events = write_comment(&tx, &caller, &s, v, &text, now).await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(event))
+    let me = caller.actor_ref();
+    state.realtime.publish(&s.facts, &events, Some(&me));
+    Ok(HttpResponse::Created().json(events[0].view(Some(me))))
 }
 
 /// Runs one lifecycle step: authorize, transition, apply, record, audit.
@@ -229,12 +219,15 @@ async fn step(
     let s = for_action(&tx, caller, id, action).await?;
     let to = next_status(s.status, step)?;
     let me = caller.actor().user_id;
+    let mut events = Vec::with_capacity(2);
     if let Some((kind, visibility, data)) = extra_event {
-        store::append_event(&tx, s.id(), kind, visibility, Some(me), data, now).await?;
+        events.push(store::append_event(&tx, s.id(), kind, visibility, Some(me), data, now).await?);
     }
-    store::apply(&tx, &s, changes(&s, to, now)).await?;
+    let changes = changes(&s, to, now);
+    let facts = changes.facts_after(&s.facts);
+    store::apply(&tx, &s, changes).await?;
     if to != s.status {
-        store::set_status(&tx, &s, to, Some(me), event.clone(), now).await?;
+        events.push(store::set_status(&tx, &s, to, Some(me), event.clone(), now).await?);
     }
     audit::append(
         &tx,
@@ -245,6 +238,7 @@ async fn step(
     )
     .await?;
     tx.commit().await?;
+    state.realtime.publish(&facts, &events, Some(&caller.actor_ref()));
     respond_view(state, id, 200).await
 }
 
@@ -411,8 +405,12 @@ async fn route_if_unassigned(state: &AppState, id: TransactionId) -> ApiResult<(
     let Some(s) = store::find(&tx, id).await? else { return Ok(()) };
     if s.facts.assignee_id.is_none() && s.status == Status::Reopened {
         let now = Utc::now();
-        if store::route_unassigned(&tx, &s, now).await?.is_some() {
-            store::set_status(&tx, &s, next_status(s.status, Step::Assign)?, None, json!({}), now).await?;
+        if let Some((decision, assigned)) = store::route_unassigned(&tx, &s, now).await? {
+            let status = store::set_status(&tx, &s, next_status(s.status, Step::Assign)?, None, json!({}), now).await?;
+            tx.commit().await?;
+            let facts = TransactionFacts { assignee_id: Some(decision.assignee), ..s.facts };
+            state.realtime.publish(&facts, &[assigned, status], None);
+            return Ok(());
         }
     }
     tx.commit().await?;
@@ -440,9 +438,11 @@ pub async fn rate(
     }
     store::apply(&tx, &s, Changes { rating: Some((stars, remark.clone())), ..Changes::default() }).await?;
     let data = json!({ "stars": stars, "comment": remark });
-    let seq = store::append_event(&tx, s.id(), "rated", Visibility::External, Some(caller.actor().user_id), data, now)
-        .await?;
-    let event = store::event(&tx, s.id(), seq).await?;
+    let event =
+        store::append_event(&tx, s.id(), "rated", Visibility::External, Some(caller.actor().user_id), data, now)
+            .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Created().json(event))
+    let me = caller.actor_ref();
+    state.realtime.publish(&s.facts, std::slice::from_ref(&event), Some(&me));
+    Ok(HttpResponse::Created().json(event.view(Some(me))))
 }

@@ -42,6 +42,23 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// `on_both_backends!` with settings adjusted by a function `fn(&mut Settings)`.
+#[macro_export]
+macro_rules! on_both_backends_with {
+    ($adjust:ident; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::spawn_app_with("sqlite", super::$adjust).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::spawn_app_with("postgres", super::$adjust).await).await
+            }
+        }
+    )*};
+}
+
 pub async fn spawn_app(backend: &str) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }

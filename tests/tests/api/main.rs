@@ -7,4 +7,5 @@ mod mail_and_sms;
 mod malformed;
 mod operations;
 mod organisation;
+mod realtime;
 mod transactions;

@@ -19,16 +19,16 @@ on_both_backends!(
     a_postponement_ends_by_itself_and_the_clock_restarts,
 );
 
-struct Setup {
-    entity: TestEntity,
-    type_id: TransactionTypeId,
-    employees: Vec<(UserId, Client)>,
-    supervisor: Client,
+pub struct Setup {
+    pub entity: TestEntity,
+    pub type_id: TransactionTypeId,
+    pub employees: Vec<(UserId, Client)>,
+    pub supervisor: Client,
 }
 
 /// An entity with a department of `n` employees and a supervisor (in another
 /// department, supervising this one through `transaction.view_department`).
-async fn setup(app: &TestApp, n: u32, routing: &str, base: u32) -> Setup {
+pub async fn setup(app: &TestApp, n: u32, routing: &str, base: u32) -> Setup {
     let entity = app.entity(base).await;
     let dept = entity.admin.create_department(entity.id, &department_request("Appointments", None)).await.unwrap();
     let mut employees = vec![];
@@ -73,7 +73,7 @@ async fn setup(app: &TestApp, n: u32, routing: &str, base: u32) -> Setup {
     Setup { entity, type_id: t.id, employees, supervisor: app.client.with_token(auth.access_token) }
 }
 
-fn request(entity: EntityId, type_id: TransactionTypeId, n: u32) -> CreateTransactionRequest {
+pub fn request(entity: EntityId, type_id: TransactionTypeId, n: u32) -> CreateTransactionRequest {
     CreateTransactionRequest {
         entity_id: entity.to_string(),
         type_id: type_id.to_string(),

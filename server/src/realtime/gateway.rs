@@ -1,0 +1,406 @@
+//! `GET /api/v1/ws`: one task per connection. It authenticates (header, or an
+//! `auth` frame within the first seconds), answers subscriptions with a replay
+//! from the event log, and forwards what the bus puts in its mailbox after the
+//! visibility rule, the same one the HTTP timeline uses, has let it through.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use bytestring::ByteString;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use tawasul_core::api::EventView;
+use tawasul_core::ids::TransactionId;
+use tawasul_core::realtime::{ClientFrame, ServerFrame, Topic, close, notifies};
+use tawasul_core::visibility::{TransactionFacts, can_see_event, can_view, sees_internal};
+use tawasul_core::{ErrorCode, Lang};
+use tawasul_storage::StorageError;
+use tawasul_storage::transactions as store;
+use tokio::sync::mpsc;
+
+use super::bus::{Delivery, Key, Mailbox};
+use crate::auth::caller::{Caller, authenticate, bearer};
+use crate::lang::lang_of;
+use crate::state::AppState;
+
+/// Events read from the log per query while replaying.
+const REPLAY_CHUNK: u64 = 500;
+/// The largest frame a client may send.
+const MAX_CLIENT_FRAME: usize = 64 * 1024;
+
+/// Upgrades to a WebSocket and hands the connection to its own task.
+#[utoipa::path(get, path = "/api/v1/ws", tag = "real time",
+    responses((status = 101, description = "Switching to the WebSocket protocol of API.md \"Real time\"")))]
+#[get("/ws")]
+pub async fn connect(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let token = bearer(&req).map(str::to_owned);
+    let lang = lang_of(req.headers());
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream.max_frame_size(MAX_CLIENT_FRAME).aggregate_continuations();
+    // Boxed, so that an idle connection's task holds only the small loop state,
+    // not the largest of the database futures it may run.
+    actix_web::rt::spawn(Box::pin(serve(state.into_inner(), session, stream, token, lang)));
+    Ok(response)
+}
+
+/// Why a connection ends.
+enum End {
+    /// The client went away or closed.
+    Gone,
+    /// We close it, with an application close code and the error that explains it.
+    Close(u16, ErrorCode),
+    /// Nothing was heard from the client for the idle timeout.
+    Idle,
+}
+
+impl From<StorageError> for End {
+    fn from(e: StorageError) -> End {
+        tracing::error!(error = %e, "real-time connection closed on a storage error");
+        End::Close(1011, ErrorCode::Internal)
+    }
+}
+
+/// What a connection follows, and what it has already handled of it.
+enum Following {
+    /// The highest seq of the transaction handled so far (sent, or withheld as
+    /// not visible): later publications at or below it are duplicates.
+    Transaction { handled: u32 },
+    /// Log positions sent by the replay, so that their live publication, if it
+    /// comes after the replay, is not sent twice; forgotten a little later.
+    Inbox { replayed: HashSet<i64>, replayed_at: Instant },
+}
+
+struct Connection {
+    state: Arc<AppState>,
+    session: Session,
+    lang: Lang,
+    caller: Caller,
+    expires: DateTime<Utc>,
+    mailbox: Mailbox,
+    following: HashMap<Topic, Following>,
+}
+
+async fn serve(
+    state: Arc<AppState>,
+    mut session: Session,
+    mut stream: AggregatedMessageStream,
+    token: Option<String>,
+    lang: Lang,
+) {
+    let settings = state.settings.clone();
+    let signed_in = match token {
+        Some(token) => authenticate(&state, &token).await.map_err(|e| e.code),
+        None => first_auth_frame(&state, &mut session, &mut stream, settings.ws_auth_timeout()).await,
+    };
+    let (caller, expires) = match signed_in {
+        Ok(v) => v,
+        Err(code) => return finish(session, lang, End::Close(close::UNAUTHORIZED, code)).await,
+    };
+    let user_id = caller.actor().user_id;
+    if session.text(frame(&ServerFrame::Authenticated { user_id })).await.is_err() {
+        return;
+    }
+    let (mailbox, mut rx) = Mailbox::new(settings.ws_queue);
+    let mut conn = Connection { state, session, lang, caller, expires, mailbox, following: HashMap::new() };
+    conn.state.metrics.ws_connections.inc();
+    let end = conn.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await;
+    conn.state.metrics.ws_connections.dec();
+    for topic in conn.following.keys() {
+        conn.state.realtime.bus().unsubscribe(conn.key(*topic), &conn.mailbox);
+    }
+    finish(conn.session, conn.lang, end).await;
+}
+
+/// Waits for `{"type":"auth","token":…}`, answering pings meanwhile.
+async fn first_auth_frame(
+    state: &AppState,
+    session: &mut Session,
+    stream: &mut AggregatedMessageStream,
+    within: Duration,
+) -> Result<(Caller, DateTime<Utc>), ErrorCode> {
+    let wait = async {
+        while let Some(Ok(msg)) = stream.next().await {
+            match msg {
+                AggregatedMessage::Text(text) => {
+                    return match serde_json::from_str::<ClientFrame>(&text) {
+                        Ok(ClientFrame::Auth { token }) => authenticate(state, &token).await.map_err(|e| e.code),
+                        Ok(ClientFrame::Ping) => {
+                            let _ = session.text(frame(&ServerFrame::Pong)).await;
+                            continue;
+                        }
+                        _ => Err(ErrorCode::Unauthenticated),
+                    };
+                }
+                AggregatedMessage::Ping(p) => {
+                    let _ = session.pong(&p).await;
+                }
+                AggregatedMessage::Close(_) => break,
+                _ => return Err(ErrorCode::Unauthenticated),
+            }
+        }
+        Err(ErrorCode::Unauthenticated)
+    };
+    tokio::time::timeout(within, wait).await.unwrap_or(Err(ErrorCode::AuthTimeout))
+}
+
+/// Says why (an `error` frame, except to a consumer too slow to read it) and
+/// closes. A slow consumer's queue may be full: closing waits a little at most.
+async fn finish(mut session: Session, lang: Lang, end: End) {
+    let reason = match end {
+        End::Gone => None,
+        End::Idle => Some(CloseReason { code: CloseCode::Normal, description: Some("idle".into()) }),
+        End::Close(code, error) => {
+            if code != close::TOO_SLOW {
+                let _ = session.text(error_frame(error, lang)).await;
+            }
+            Some(CloseReason { code: CloseCode::Other(code), description: Some(error.as_str().into()) })
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), session.close(reason)).await;
+}
+
+fn frame(f: &ServerFrame) -> ByteString {
+    ByteString::from(serde_json::to_string(f).unwrap_or_default())
+}
+
+fn error_frame(code: ErrorCode, lang: Lang) -> ByteString {
+    frame(&ServerFrame::Error { code: code.as_str().into(), message: code.message(lang).into() })
+}
+
+impl Connection {
+    async fn run(
+        &mut self,
+        stream: &mut AggregatedMessageStream,
+        rx: &mut mpsc::Receiver<Delivery>,
+        heartbeat: Duration,
+        idle_timeout: Duration,
+    ) -> End {
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let mut last_heard = Instant::now();
+        let overflow = self.mailbox.clone();
+        loop {
+            let step = tokio::select! {
+                biased;
+                () = overflow.overflowed() => Err(End::Close(close::TOO_SLOW, ErrorCode::ConsumerTooSlow)),
+                msg = stream.next() => match msg {
+                    Some(Ok(msg)) => {
+                        last_heard = Instant::now();
+                        Box::pin(self.on_message(msg)).await
+                    }
+                    _ => Err(End::Gone),
+                },
+                Some(d) = rx.recv() => Box::pin(self.deliver(d)).await,
+                _ = beat.tick() => self.on_heartbeat(last_heard.elapsed() >= idle_timeout).await,
+            };
+            if let Err(end) = step {
+                return end;
+            }
+        }
+    }
+
+    fn key(&self, topic: Topic) -> Key {
+        match topic {
+            Topic::Transaction(id) => Key::Transaction(id),
+            Topic::Meeting(id) => Key::Meeting(id),
+            Topic::Inbox => Key::Inbox(self.caller.actor().user_id),
+        }
+    }
+
+    async fn send(&mut self, text: ByteString) -> Result<(), End> {
+        self.session.text(text).await.map_err(|_| End::Gone)
+    }
+
+    async fn on_heartbeat(&mut self, silent_too_long: bool) -> Result<(), End> {
+        if silent_too_long {
+            return Err(End::Idle);
+        }
+        if Utc::now() >= self.expires {
+            return Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid));
+        }
+        for f in self.following.values_mut() {
+            if let Following::Inbox { replayed, replayed_at } = f
+                && replayed_at.elapsed() > Duration::from_secs(5)
+            {
+                *replayed = HashSet::new();
+            }
+        }
+        self.session.ping(b"").await.map_err(|_| End::Gone)
+    }
+
+    async fn on_message(&mut self, msg: AggregatedMessage) -> Result<(), End> {
+        match msg {
+            AggregatedMessage::Text(text) => match serde_json::from_str::<ClientFrame>(&text) {
+                Ok(f) => self.on_frame(f).await,
+                Err(_) => self.send(error_frame(ErrorCode::Malformed, self.lang)).await,
+            },
+            AggregatedMessage::Binary(_) => self.send(error_frame(ErrorCode::Malformed, self.lang)).await,
+            AggregatedMessage::Ping(p) => self.session.pong(&p).await.map_err(|_| End::Gone),
+            AggregatedMessage::Pong(_) => Ok(()),
+            AggregatedMessage::Close(_) => Err(End::Gone),
+        }
+    }
+
+    async fn on_frame(&mut self, f: ClientFrame) -> Result<(), End> {
+        match f {
+            ClientFrame::Ping => self.send(frame(&ServerFrame::Pong)).await,
+            // A fresh token before the current one expires keeps the connection;
+            // it must be the same person's.
+            ClientFrame::Auth { token } => match authenticate(&self.state, &token).await {
+                Ok((caller, expires)) if caller.actor().user_id == self.caller.actor().user_id => {
+                    self.caller = caller;
+                    self.expires = expires;
+                    self.send(frame(&ServerFrame::Authenticated { user_id: self.caller.actor().user_id })).await
+                }
+                Ok(_) => Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid)),
+                Err(e) => Err(End::Close(close::UNAUTHORIZED, e.code)),
+            },
+            ClientFrame::Subscribe { topic, after_seq } => self.subscribe(topic, after_seq).await,
+            ClientFrame::Unsubscribe { topic } => {
+                if self.following.remove(&topic).is_some() {
+                    self.state.realtime.bus().unsubscribe(self.key(topic), &self.mailbox);
+                }
+                self.send(frame(&ServerFrame::Unsubscribed { topic })).await
+            }
+        }
+    }
+
+    /// Follows a topic, replaying what the caller missed after `after`.
+    ///
+    /// The race between the replay and live delivery is closed by order: the
+    /// mailbox joins the bus *before* the log is read, so an event committed
+    /// after the read is certainly published to us, and one committed before it
+    /// is in the read. What falls in both (committed before the read, published
+    /// after the join) is recognised and dropped when it arrives live: on a
+    /// transaction by its seq (at or below the seq read), on the inbox by the
+    /// set of positions the replay sent. A live event whose seq jumps past the
+    /// next one (a publication that overtook another) makes us read the gap
+    /// from the log first, so the client sees every seq in order.
+    async fn subscribe(&mut self, topic: Topic, after: Option<i64>) -> Result<(), End> {
+        let db = self.state.db.read();
+        let latest = match topic {
+            Topic::Transaction(id) => {
+                let facts = match store::find(db, id).await? {
+                    Some(s) if can_view(self.caller.actor(), &s.facts) => s.facts,
+                    _ => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
+                };
+                self.state.realtime.bus().subscribe(self.key(topic), &self.mailbox);
+                let latest = store::last_seq(db, id).await?;
+                if let Some(after) = after {
+                    let after = u32::try_from(after.max(0)).unwrap_or(u32::MAX);
+                    self.replay_transaction(id, &facts, after, latest).await?;
+                }
+                self.following.insert(topic, Following::Transaction { handled: latest });
+                i64::from(latest)
+            }
+            Topic::Inbox => {
+                self.state.realtime.bus().subscribe(self.key(topic), &self.mailbox);
+                let latest = store::last_position(db).await?;
+                let replayed = match after {
+                    Some(after) => self.replay_inbox(after, latest).await?,
+                    None => HashSet::new(),
+                };
+                self.following.insert(topic, Following::Inbox { replayed, replayed_at: Instant::now() });
+                latest
+            }
+            // Meetings have no events yet: there is nothing anyone may follow.
+            Topic::Meeting(_) => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
+        };
+        self.send(frame(&ServerFrame::Subscribed { topic, seq: latest })).await
+    }
+
+    /// Sends the visible events of a transaction with seq in `(after, upto]`.
+    async fn replay_transaction(
+        &mut self,
+        id: TransactionId,
+        facts: &TransactionFacts,
+        mut after: u32,
+        upto: u32,
+    ) -> Result<(), End> {
+        let internal = sees_internal(self.caller.actor());
+        while after < upto {
+            let chunk = store::events_after(self.state.db.read(), id, after, internal, Some(REPLAY_CHUNK)).await?;
+            let Some(last) = chunk.last().map(|e| e.seq) else { break };
+            for event in chunk.into_iter().filter(|e| e.seq <= upto) {
+                if can_see_event(self.caller.actor(), facts, event.visibility) {
+                    let seq = i64::from(event.seq);
+                    self.send(frame(&ServerFrame::Event {
+                        topic: Topic::Transaction(id),
+                        seq,
+                        transaction_id: None,
+                        event,
+                    }))
+                    .await?;
+                }
+            }
+            after = last;
+        }
+        Ok(())
+    }
+
+    /// Sends the events after position `after` (up to `upto`) that notify the
+    /// caller and that they may see; returns their positions.
+    async fn replay_inbox(&mut self, mut after: i64, upto: i64) -> Result<HashSet<i64>, End> {
+        let me = self.caller.actor().user_id;
+        let mut sent = HashSet::new();
+        while after < upto {
+            let chunk = store::events_of_user_after(self.state.db.read(), me, after, REPLAY_CHUNK).await?;
+            let Some(last) = chunk.last().map(|e| e.position) else { break };
+            for e in chunk.into_iter().filter(|e| e.position <= upto) {
+                if notified(&self.caller, &e.facts, &e.event) {
+                    sent.insert(e.position);
+                    self.send(frame(&ServerFrame::Event {
+                        topic: Topic::Inbox,
+                        seq: e.position,
+                        transaction_id: Some(e.transaction_id),
+                        event: e.event,
+                    }))
+                    .await?;
+                }
+            }
+            after = last;
+        }
+        Ok(sent)
+    }
+
+    /// Forwards one published event if this connection follows it, has not had
+    /// it yet, and may see it.
+    async fn deliver(&mut self, d: Delivery) -> Result<(), End> {
+        let e = &d.event;
+        let actor = self.caller.actor();
+        if d.inbox {
+            let Some(Following::Inbox { replayed, .. }) = self.following.get_mut(&Topic::Inbox) else { return Ok(()) };
+            if replayed.remove(&e.position) || !can_see_event(actor, &e.facts, e.visibility) {
+                return Ok(());
+            }
+            return self.send(e.inbox_frame.clone()).await;
+        }
+        let topic = Topic::Transaction(e.transaction_id);
+        let Some(Following::Transaction { handled }) = self.following.get(&topic) else { return Ok(()) };
+        let handled = *handled;
+        if e.seq <= handled {
+            return Ok(());
+        }
+        if e.seq > handled + 1 {
+            self.replay_transaction(e.transaction_id, &e.facts, handled, e.seq - 1).await?;
+        }
+        self.following.insert(topic, Following::Transaction { handled: e.seq });
+        if can_see_event(self.caller.actor(), &e.facts, e.visibility) {
+            self.send(e.topic_frame.clone()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The inbox rule and the visibility rule together, for a replayed event.
+fn notified(caller: &Caller, facts: &TransactionFacts, event: &EventView) -> bool {
+    let me = caller.actor().user_id;
+    notifies(facts, &event.kind, event.visibility, event.actor.as_ref().map(|a| a.id)).contains(&me)
+        && can_see_event(caller.actor(), facts, event.visibility)
+}
