@@ -90,15 +90,45 @@ impl ListScope {
     }
 }
 
-/// Whether the caller may see the transaction at all (invisible means 404).
-pub fn can_view(actor: &Actor, t: &TransactionFacts) -> bool {
-    list_scope(actor).covers(t)
+/// The visibility rule for one caller, worked out once. Long-lived readers (a
+/// real-time connection checks every event it is offered) keep one; the
+/// functions below build one per call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    scope: ListScope,
+    internal: bool,
 }
 
-/// Whether the caller may see one event of a visible transaction. Beneficiaries
-/// never see an internal event, whoever wrote it.
+impl Viewer {
+    pub fn new(actor: &Actor) -> Viewer {
+        Viewer { scope: list_scope(actor), internal: sees_internal(actor) }
+    }
+
+    /// Whether the transaction is visible at all (invisible means 404).
+    pub fn can_view(&self, t: &TransactionFacts) -> bool {
+        self.scope.covers(t)
+    }
+
+    /// Whether internal events of visible transactions are visible too.
+    pub fn sees_internal(&self) -> bool {
+        self.internal
+    }
+
+    /// Whether one event of the transaction is visible. Beneficiaries never see
+    /// an internal event, whoever wrote it.
+    pub fn can_see_event(&self, t: &TransactionFacts, v: Visibility) -> bool {
+        self.can_view(t) && (v == Visibility::External || self.internal)
+    }
+}
+
+/// Whether the caller may see the transaction at all (invisible means 404).
+pub fn can_view(actor: &Actor, t: &TransactionFacts) -> bool {
+    Viewer::new(actor).can_view(t)
+}
+
+/// Whether the caller may see one event of a visible transaction.
 pub fn can_see_event(actor: &Actor, t: &TransactionFacts, v: Visibility) -> bool {
-    can_view(actor, t) && (v == Visibility::External || !matches!(actor.standing, Standing::Beneficiary))
+    Viewer::new(actor).can_see_event(t, v)
 }
 
 /// Whether the caller sees internal events of transactions they can view.

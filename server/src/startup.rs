@@ -96,7 +96,11 @@ impl Application {
         })
         .shutdown_timeout(30)
         .max_connections(max_connections)
-        .backlog(4096);
+        .backlog(4096)
+        // Without it, Nagle's algorithm holds a small frame back until the
+        // previous one is acknowledged, which a client's delayed ACK can make
+        // tens of milliseconds: real-time events must leave at once.
+        .tcp_nodelay(true);
         if let Some(w) = workers {
             server = server.workers(w);
         }
@@ -135,6 +139,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
+        let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.
@@ -146,8 +151,19 @@ impl Application {
         let (result, _) = futures_util::future::join(main, self.admin).await;
         worker.abort();
         resumer.abort();
+        checkpointer.abort();
         self.state.db.close().await;
         result?;
         Ok(())
+    }
+}
+
+/// SQLite checkpoints, every second, beside the writer (see `Db::checkpoint`).
+async fn checkpoints(db: Db) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        if let Err(e) = db.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
     }
 }

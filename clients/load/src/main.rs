@@ -8,6 +8,10 @@
 //!   the same cluster, or a bare one-row-insert loop on the same SQLite file.
 //! - `create` (P10): concurrent beneficiaries opening transactions, each routed;
 //!   compared with the comment rate on the same backend.
+//! - `realtime` (P1, P2, P3): WebSocket fan-out, latency and idle connections,
+//!   against a plain Node.js `ws` broadcast server (see `realtime.rs`).
+
+mod realtime;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +34,8 @@ enum Mode {
     Create,
     /// Both, which also gives the P10/P4 ratio.
     All,
+    /// P1 fan-out, P2 latency, P3 idle connections (SQLite, the default backend).
+    Realtime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,7 +46,7 @@ enum Backend {
 }
 
 #[derive(Parser)]
-#[command(about = "Tawasul load generator (P4, P10)")]
+#[command(about = "Tawasul load generator (P1, P2, P3, P4, P10)")]
 struct Args {
     #[arg(value_enum, default_value = "all")]
     mode: Mode,
@@ -52,6 +58,15 @@ struct Args {
     /// Seconds each measurement runs.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Subscribers on one topic for P1 (also measured at half).
+    #[arg(long, default_value_t = 1000)]
+    subscribers: usize,
+    /// Idle connections for P3 (also measured at half).
+    #[arg(long, default_value_t = 50_000)]
+    connections: usize,
+    /// Which real-time figures to measure (p1, p2, p3); default all.
+    #[arg(long, value_delimiter = ',')]
+    figures: Vec<String>,
     /// The server binary; default: `tawasul` next to this program.
     #[arg(long)]
     server_bin: Option<PathBuf>,
@@ -404,6 +419,20 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         _ => (None, None),
     };
     let server = Server::start(bin, url.as_deref())?;
+    if args.mode == Mode::Realtime {
+        let f = fixture(&server.url, 1).await?;
+        println!("[{name}] server at {}, {} s per figure", server.url, args.seconds);
+        return realtime::run(
+            &server.url,
+            &f,
+            server.child.id(),
+            args.subscribers,
+            args.connections,
+            args.seconds,
+            &args.figures,
+        )
+        .await;
+    }
     let f = Arc::new(fixture(&server.url, args.clients).await?);
     println!("[{name}] server at {}, {} clients, {} s per figure", server.url, args.clients, args.seconds);
     let mut comment_rate = None;
@@ -445,10 +474,14 @@ async fn main() -> anyhow::Result<()> {
     if !bin.exists() {
         bail!("no server binary at {} (build it: cargo build --release --bin tawasul)", bin.display());
     }
-    let backends = match args.backend {
-        Backend::Both => vec![Backend::Sqlite, Backend::Postgres],
-        b => vec![b],
+    let backends = match (args.mode, args.backend) {
+        // Real time is measured on the default backend.
+        (Mode::Realtime, _) => vec![Backend::Sqlite],
+        (_, Backend::Both) => vec![Backend::Sqlite, Backend::Postgres],
+        (_, b) => vec![b],
     };
+    // Before any server starts, so that it inherits the limit.
+    realtime::raise_fd_limit(args.connections * 2 + 10_000);
     for b in backends {
         run(&args, &bin, b).await?;
     }

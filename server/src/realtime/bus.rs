@@ -76,11 +76,16 @@ impl Mailbox {
         self.id
     }
 
+    /// Whether a delivery was refused because the queue was full.
+    pub fn has_overflowed(&self) -> bool {
+        self.overflow.happened.load(Ordering::Acquire)
+    }
+
     /// Resolves once a delivery was refused because the queue was full.
     pub async fn overflowed(&self) {
         loop {
             let notified = self.overflow.notify.notified();
-            if self.overflow.happened.load(Ordering::Acquire) {
+            if self.has_overflowed() {
                 return;
             }
             notified.await;
@@ -94,7 +99,7 @@ impl Mailbox {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.overflow.happened.store(true, Ordering::Release);
-                self.overflow.notify.notify_one();
+                self.overflow.notify.notify_waiters();
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,

@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use tawasul_core::api::EventView;
 use tawasul_core::ids::TransactionId;
 use tawasul_core::realtime::{ClientFrame, ServerFrame, Topic, close, notifies};
-use tawasul_core::visibility::{TransactionFacts, can_see_event, can_view, sees_internal};
+use tawasul_core::visibility::{TransactionFacts, Viewer};
 use tawasul_core::{ErrorCode, Lang};
 use tawasul_storage::StorageError;
 use tawasul_storage::transactions as store;
@@ -82,6 +82,8 @@ struct Connection {
     session: Session,
     lang: Lang,
     caller: Caller,
+    /// The caller's visibility rule, worked out once per authentication.
+    viewer: Viewer,
     expires: DateTime<Utc>,
     mailbox: Mailbox,
     following: HashMap<Topic, Following>,
@@ -108,7 +110,8 @@ async fn serve(
         return;
     }
     let (mailbox, mut rx) = Mailbox::new(settings.ws_queue);
-    let mut conn = Connection { state, session, lang, caller, expires, mailbox, following: HashMap::new() };
+    let viewer = Viewer::new(caller.actor());
+    let mut conn = Connection { state, session, lang, caller, viewer, expires, mailbox, following: HashMap::new() };
     conn.state.metrics.ws_connections.inc();
     let end = conn.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await;
     conn.state.metrics.ws_connections.dec();
@@ -186,9 +189,11 @@ impl Connection {
         let mut last_heard = Instant::now();
         let overflow = self.mailbox.clone();
         loop {
+            if overflow.has_overflowed() {
+                return End::Close(close::TOO_SLOW, ErrorCode::ConsumerTooSlow);
+            }
             let step = tokio::select! {
                 biased;
-                () = overflow.overflowed() => Err(End::Close(close::TOO_SLOW, ErrorCode::ConsumerTooSlow)),
                 msg = stream.next() => match msg {
                     Some(Ok(msg)) => {
                         last_heard = Instant::now();
@@ -196,8 +201,21 @@ impl Connection {
                     }
                     _ => Err(End::Gone),
                 },
-                Some(d) = rx.recv() => Box::pin(self.deliver(d)).await,
+                Some(d) = rx.recv() => {
+                    // Forward what else is already waiting, up to a bound, before
+                    // looking at the other branches: the frames go out together.
+                    let mut step = self.deliver(d).await;
+                    for _ in 0..64 {
+                        match rx.try_recv() {
+                            Ok(d) if step.is_ok() => step = self.deliver(d).await,
+                            _ => break,
+                        }
+                    }
+                    step
+                }
                 _ = beat.tick() => self.on_heartbeat(last_heard.elapsed() >= idle_timeout).await,
+                // Last: only looked at when nothing else is ready.
+                () = overflow.overflowed() => Err(End::Close(close::TOO_SLOW, ErrorCode::ConsumerTooSlow)),
             };
             if let Err(end) = step {
                 return end;
@@ -213,8 +231,17 @@ impl Connection {
         }
     }
 
+    /// Queues a frame. A reader that stopped reading fills the socket and then
+    /// the session's queue, and this would wait forever: the wait gives way as
+    /// soon as the mailbox overflows, so that the connection is closed with 4408
+    /// instead of lingering.
     async fn send(&mut self, text: ByteString) -> Result<(), End> {
-        self.session.text(text).await.map_err(|_| End::Gone)
+        let overflow = self.mailbox.clone();
+        tokio::select! {
+            biased;
+            sent = self.session.text(text) => sent.map_err(|_| End::Gone),
+            () = overflow.overflowed() => Err(End::Close(close::TOO_SLOW, ErrorCode::ConsumerTooSlow)),
+        }
     }
 
     async fn on_heartbeat(&mut self, silent_too_long: bool) -> Result<(), End> {
@@ -254,6 +281,7 @@ impl Connection {
             // it must be the same person's.
             ClientFrame::Auth { token } => match authenticate(&self.state, &token).await {
                 Ok((caller, expires)) if caller.actor().user_id == self.caller.actor().user_id => {
+                    self.viewer = Viewer::new(caller.actor());
                     self.caller = caller;
                     self.expires = expires;
                     self.send(frame(&ServerFrame::Authenticated { user_id: self.caller.actor().user_id })).await
@@ -287,7 +315,7 @@ impl Connection {
         let latest = match topic {
             Topic::Transaction(id) => {
                 let facts = match store::find(db, id).await? {
-                    Some(s) if can_view(self.caller.actor(), &s.facts) => s.facts,
+                    Some(s) if self.viewer.can_view(&s.facts) => s.facts,
                     _ => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
                 };
                 self.state.realtime.bus().subscribe(self.key(topic), &self.mailbox);
@@ -323,12 +351,12 @@ impl Connection {
         mut after: u32,
         upto: u32,
     ) -> Result<(), End> {
-        let internal = sees_internal(self.caller.actor());
+        let internal = self.viewer.sees_internal();
         while after < upto {
             let chunk = store::events_after(self.state.db.read(), id, after, internal, Some(REPLAY_CHUNK)).await?;
             let Some(last) = chunk.last().map(|e| e.seq) else { break };
             for event in chunk.into_iter().filter(|e| e.seq <= upto) {
-                if can_see_event(self.caller.actor(), facts, event.visibility) {
+                if self.viewer.can_see_event(facts, event.visibility) {
                     let seq = i64::from(event.seq);
                     self.send(frame(&ServerFrame::Event {
                         topic: Topic::Transaction(id),
@@ -353,7 +381,7 @@ impl Connection {
             let chunk = store::events_of_user_after(self.state.db.read(), me, after, REPLAY_CHUNK).await?;
             let Some(last) = chunk.last().map(|e| e.position) else { break };
             for e in chunk.into_iter().filter(|e| e.position <= upto) {
-                if notified(&self.caller, &e.facts, &e.event) {
+                if self.notified(&e.facts, &e.event) {
                     sent.insert(e.position);
                     self.send(frame(&ServerFrame::Event {
                         topic: Topic::Inbox,
@@ -373,10 +401,9 @@ impl Connection {
     /// it yet, and may see it.
     async fn deliver(&mut self, d: Delivery) -> Result<(), End> {
         let e = &d.event;
-        let actor = self.caller.actor();
         if d.inbox {
             let Some(Following::Inbox { replayed, .. }) = self.following.get_mut(&Topic::Inbox) else { return Ok(()) };
-            if replayed.remove(&e.position) || !can_see_event(actor, &e.facts, e.visibility) {
+            if replayed.remove(&e.position) || !self.viewer.can_see_event(&e.facts, e.visibility) {
                 return Ok(());
             }
             return self.send(e.inbox_frame.clone()).await;
@@ -388,19 +415,21 @@ impl Connection {
             return Ok(());
         }
         if e.seq > handled + 1 {
-            self.replay_transaction(e.transaction_id, &e.facts, handled, e.seq - 1).await?;
+            // Boxed: rare, and it would otherwise make every connection's task
+            // as large as a database query.
+            Box::pin(self.replay_transaction(e.transaction_id, &e.facts, handled, e.seq - 1)).await?;
         }
         self.following.insert(topic, Following::Transaction { handled: e.seq });
-        if can_see_event(self.caller.actor(), &e.facts, e.visibility) {
+        if self.viewer.can_see_event(&e.facts, e.visibility) {
             self.send(e.topic_frame.clone()).await?;
         }
         Ok(())
     }
-}
 
-/// The inbox rule and the visibility rule together, for a replayed event.
-fn notified(caller: &Caller, facts: &TransactionFacts, event: &EventView) -> bool {
-    let me = caller.actor().user_id;
-    notifies(facts, &event.kind, event.visibility, event.actor.as_ref().map(|a| a.id)).contains(&me)
-        && can_see_event(caller.actor(), facts, event.visibility)
+    /// The inbox rule and the visibility rule together, for a replayed event.
+    fn notified(&self, facts: &TransactionFacts, event: &EventView) -> bool {
+        let me = self.caller.actor().user_id;
+        notifies(facts, &event.kind, event.visibility, event.actor.as_ref().map(|a| a.id)).contains(&me)
+            && self.viewer.can_see_event(facts, event.visibility)
+    }
 }

@@ -419,6 +419,20 @@ async fn a_slow_consumer_is_closed_while_a_hundred_others_keep_up(app: TestApp) 
         let got = r.await.unwrap();
         assert_eq!(got, (3..=EVENTS + 3).collect::<Vec<_>>(), "every event, in order");
     }
+    // The server lets go of the slow one while it still reads nothing (the
+    // fast ones have hung up by now: nobody is left)...
+    let metrics = format!("{}/metrics", app.admin_address);
+    let mut open = String::new();
+    for _ in 0..100 {
+        let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+        open = text.lines().find(|l| l.starts_with("tawasul_ws_connections ")).unwrap_or_default().to_owned();
+        if open == "tawasul_ws_connections 0" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(open, "tawasul_ws_connections 0", "the slow connection is still being served");
+    // ...and when it reads at last, it finds why.
     assert_eq!(closed_with(&mut slow).await, 4408, "the slow consumer is closed as too slow");
 }
 
