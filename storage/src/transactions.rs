@@ -194,27 +194,27 @@ async fn route_for_type(
     type_row: &transaction_types::Model,
     now: DateTime<Utc>,
 ) -> Result<Option<Decision>> {
-    routing_cursors::Entity::insert(routing_cursors::ActiveModel {
-        type_id: Set(type_row.id),
-        last_assignee: Set(None),
-        turns: Set(0),
-    })
-    .on_conflict(OnConflict::column(routing_cursors::Column::TypeId).do_nothing().to_owned())
-    .exec_without_returning(c)
-    .await?;
-    routing_cursors::Entity::update_many()
-        .col_expr(routing_cursors::Column::Turns, Expr::col(routing_cursors::Column::Turns).add(1))
-        .filter(routing_cursors::Column::TypeId.eq(type_row.id))
-        .exec(c)
-        .await?;
-    let cursor = routing_cursors::Entity::find_by_id(type_row.id).one(c).await?;
+    // One statement takes the cursor (creating it on the type's first
+    // transaction) and, on PostgreSQL, its row lock until commit.
+    let take = sea_orm::sea_query::Query::insert()
+        .into_table(routing_cursors::Entity)
+        .columns([routing_cursors::Column::TypeId, routing_cursors::Column::Turns])
+        .values([type_row.id.into(), 1.into()])
+        .map_err(|e| StorageError::Db(sea_orm::DbErr::Custom(e.to_string())))?
+        .on_conflict(
+            OnConflict::column(routing_cursors::Column::TypeId)
+                .value(
+                    routing_cursors::Column::Turns,
+                    Expr::col((routing_cursors::Entity, routing_cursors::Column::Turns)).add(1),
+                )
+                .to_owned(),
+        )
+        .returning_col(routing_cursors::Column::LastAssignee)
+        .to_owned();
+    let row = c.query_one(c.get_database_backend().build(&take)).await?.ok_or(StorageError::NotFound)?;
+    let last: Option<uuid::Uuid> = row.try_get("", "last_assignee")?;
     let policy = tawasul_core::api::RoutingPolicy::parse(&type_row.routing).map_err(|_| corrupt("routing"))?;
-    let decision = route(
-        policy,
-        &candidates(c, DepartmentId(type_row.department_id)).await?,
-        cursor.and_then(|c| c.last_assignee).map(UserId),
-        now,
-    );
+    let decision = route(policy, &candidates(c, DepartmentId(type_row.department_id)).await?, last.map(UserId), now);
     if let Some(d) = &decision {
         routing_cursors::Entity::update_many()
             .col_expr(routing_cursors::Column::LastAssignee, Expr::value(d.assignee.0))
@@ -228,26 +228,27 @@ async fn route_for_type(
 /// The next reference number of an entity in a Hijri year. Numbers taken by a
 /// transaction that then rolls back leave a gap, which is allowed.
 async fn next_reference(c: &impl ConnectionTrait, entity: EntityId, year: i32) -> Result<Reference> {
-    reference_counters::Entity::insert(reference_counters::ActiveModel {
-        entity_id: Set(entity.0),
-        hijri_year: Set(year),
-        last: Set(0),
-    })
-    .on_conflict(
-        OnConflict::columns([reference_counters::Column::EntityId, reference_counters::Column::HijriYear])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(c)
-    .await?;
-    reference_counters::Entity::update_many()
-        .col_expr(reference_counters::Column::Last, Expr::col(reference_counters::Column::Last).add(1))
-        .filter(reference_counters::Column::EntityId.eq(entity.0))
-        .filter(reference_counters::Column::HijriYear.eq(year))
-        .exec(c)
-        .await?;
-    let row = reference_counters::Entity::find_by_id((entity.0, year)).one(c).await?.ok_or(StorageError::NotFound)?;
-    Ok(Reference { hijri_year: year, number: row.last })
+    let take = sea_orm::sea_query::Query::insert()
+        .into_table(reference_counters::Entity)
+        .columns([
+            reference_counters::Column::EntityId,
+            reference_counters::Column::HijriYear,
+            reference_counters::Column::Last,
+        ])
+        .values([entity.0.into(), year.into(), 1.into()])
+        .map_err(|e| StorageError::Db(sea_orm::DbErr::Custom(e.to_string())))?
+        .on_conflict(
+            OnConflict::columns([reference_counters::Column::EntityId, reference_counters::Column::HijriYear])
+                .value(
+                    reference_counters::Column::Last,
+                    Expr::col((reference_counters::Entity, reference_counters::Column::Last)).add(1),
+                )
+                .to_owned(),
+        )
+        .returning_col(reference_counters::Column::Last)
+        .to_owned();
+    let row = c.query_one(c.get_database_backend().build(&take)).await?.ok_or(StorageError::NotFound)?;
+    Ok(Reference { hijri_year: year, number: row.try_get("", "last")? })
 }
 
 /// An event as it was just written: what the real-time gateway publishes and
@@ -348,32 +349,31 @@ pub async fn create(
     let reference = next_reference(c, t.entity_id, hijri_year(now)).await?;
     let id = TransactionId::new();
     let status = if decision.is_some() { Status::Assigned } else { Status::New };
-    transactions::Entity::insert(transactions::ActiveModel {
-        id: Set(id.0),
-        entity_id: Set(t.entity_id.0),
-        type_id: Set(t.type_id.0),
-        department_id: Set(type_row.department_id),
-        beneficiary_id: Set(beneficiary.0),
-        assignee_id: Set(decision.as_ref().map(|d| d.assignee.0)),
-        reference_year: Set(reference.hijri_year),
-        reference_number: Set(reference.number),
-        subject: Set(t.subject.clone()),
-        body: Set(t.body.clone()),
-        priority: Set(t.priority.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
-        fields: Set(json!(fields)),
-        due_at: Set(now + Duration::hours(i64::from(type_row.sla_hours))),
-        paused_at: Set(None),
-        postponed_until: Set(None),
-        closed_at: Set(None),
-        rating: Set(None),
-        rating_comment: Set(None),
-        last_seq: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(c)
-    .await?;
+    let mut row = transactions::Model {
+        id: id.0,
+        entity_id: t.entity_id.0,
+        type_id: t.type_id.0,
+        department_id: type_row.department_id,
+        beneficiary_id: beneficiary.0,
+        assignee_id: decision.as_ref().map(|d| d.assignee.0),
+        reference_year: reference.hijri_year,
+        reference_number: reference.number,
+        subject: t.subject.clone(),
+        body: t.body.clone(),
+        priority: t.priority.as_str().to_owned(),
+        status: status.as_str().to_owned(),
+        fields: json!(fields),
+        due_at: now + Duration::hours(i64::from(type_row.sla_hours)),
+        paused_at: None,
+        postponed_until: None,
+        closed_at: None,
+        rating: None,
+        rating_comment: None,
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
     let created = json!({ "subject": t.subject, "body": t.body, "reference": reference.to_string() });
     let created = append_event(c, id, "created", Visibility::External, Some(beneficiary), created, now).await?;
     let data = match &decision {
@@ -381,7 +381,9 @@ pub async fn create(
         None => json!({ "assignee": null, "reason": "no eligible employee: waiting in the department's queue" }),
     };
     let assigned = append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
-    Ok((find(c, id).await?.ok_or(StorageError::NotFound)?, vec![created, assigned]))
+    // The row as it now stands, without reading it back.
+    row.last_seq = i32::try_from(assigned.seq).map_err(|_| corrupt("seq"))?;
+    Ok((stored(row)?, vec![created, assigned]))
 }
 
 /// Changes the status (and what goes with it), appending a `status_changed` event.

@@ -33,9 +33,12 @@ fn next_status(from: Status, step: Step) -> ApiResult<Status> {
     })
 }
 
+/// The transaction as it stands after a committed change. Read through the
+/// reader pool: the commit is done, so a new read sees it, and the writer
+/// (SQLite's one connection) stays free for writes.
 async fn respond_view(state: &AppState, id: TransactionId, status: u16) -> ApiResult<HttpResponse> {
-    let s = store::find(state.db.write(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    let view = store::view(state.db.write(), &s, Utc::now()).await?;
+    let s = store::find(state.db.read(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let view = store::view(state.db.read(), &s, Utc::now()).await?;
     Ok(if status == 201 { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
 
@@ -68,7 +71,7 @@ pub async fn create_transaction(
     .await?;
     tx.commit().await?;
     state.realtime.publish(&s.facts, &events, Some(&caller.actor_ref()));
-    respond_view(&state, s.id(), 201).await
+    Ok(HttpResponse::Created().json(store::view(state.db.read(), &s, now).await?))
 }
 
 /// Transactions the caller may see, newest first.
