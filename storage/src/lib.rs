@@ -7,6 +7,7 @@ mod db;
 mod error;
 pub mod idempotency;
 mod model;
+pub mod objects;
 pub mod organisation;
 pub mod otp;
 pub mod outbox;
