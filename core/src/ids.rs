@@ -54,4 +54,6 @@ typed_id!(
     TransactionId,
     /// A meeting (the meetings work fills its real-time topic).
     MeetingId,
+    /// A file attached to a transaction.
+    AttachmentId,
 );

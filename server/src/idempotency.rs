@@ -43,9 +43,19 @@ pub async fn idempotent_writes(
         .map(|c| c.sub.to_string())
         .unwrap_or_else(|| "anonymous".into());
     let scope = format!("{who} {} {}", req.method(), req.path());
-    let body = req.extract::<web::Bytes>().await?;
-    let request_hash = hex::encode(Sha256::new().chain_update(req.query_string()).chain_update(&body).finalize());
-    req.set_payload(actix_web::dev::Payload::from(body));
+    let request_hash = if is_streamed(&req) {
+        // Uploads stream through (a document may be tens of megabytes): a key is
+        // tied to the request's query and declared length instead of its bytes.
+        let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).unwrap_or("");
+        hex::encode(
+            Sha256::new().chain_update(req.query_string()).chain_update(b"\0stream\0").chain_update(length).finalize(),
+        )
+    } else {
+        let body = req.extract::<web::Bytes>().await?;
+        let hash = hex::encode(Sha256::new().chain_update(req.query_string()).chain_update(&body).finalize());
+        req.set_payload(actix_web::dev::Payload::from(body));
+        hash
+    };
 
     let db = state.db.write();
     match idempotency::begin(db, &scope, &key, &request_hash, Utc::now()).await {
@@ -90,4 +100,10 @@ pub async fn idempotent_writes(
         tracing::warn!(error = ?e, "could not store an idempotent response");
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))
+}
+
+/// Whether the request body is an upload that must stream (documents, voice notes).
+fn is_streamed(req: &ServiceRequest) -> bool {
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    ct.starts_with("multipart/") || ct.starts_with("audio/")
 }

@@ -59,6 +59,8 @@ impl Modify for BearerAuth {
         routes::transactions::reopen,
         routes::transactions::rate,
         crate::realtime::gateway::connect,
+        routes::attachments::upload,
+        routes::attachments::download,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -40,6 +40,12 @@ pub struct Settings {
     pub ws_idle_timeout_ms: u64,
     /// How long a connection without an `Authorization` header has to send its `auth` frame.
     pub ws_auth_timeout_ms: u64,
+    /// The key that wraps the data key of every stored document and voice note
+    /// (32 bytes, base64); generated into `<data-dir>/master.key` when unset.
+    #[serde(serialize_with = "ser_secret", default)]
+    pub master_key: Option<SecretString>,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
     /// Open connections each HTTP worker accepts (WebSockets included).
     pub max_connections_per_worker: usize,
     /// The kernel's send buffer per connection, in bytes; unset leaves Linux's
@@ -73,6 +79,8 @@ impl Default for Settings {
             ws_heartbeat_ms: 20_000,
             ws_idle_timeout_ms: 60_000,
             ws_auth_timeout_ms: 5_000,
+            master_key: None,
+            attachment_max_bytes: 25 * 1024 * 1024,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,
         }
@@ -127,6 +135,12 @@ impl Settings {
 
     pub fn objects_dir(&self) -> PathBuf {
         self.data_dir.join("objects")
+    }
+
+    /// Where documents and voice notes go: the configured store, or the local
+    /// objects directory.
+    pub fn object_store_location(&self) -> String {
+        self.object_store.clone().unwrap_or_else(|| self.objects_dir().display().to_string())
     }
 
     pub fn index_dir(&self) -> PathBuf {

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use secrecy::ExposeSecret;
 use tawasul_storage::Db;
+use tawasul_storage::objects::{MasterKey, Objects};
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
@@ -50,6 +52,9 @@ impl Application {
         ensure_dir(&settings.objects_dir())?;
         ensure_dir(&settings.index_dir())?;
         let tokens = TokenKeys::load_or_create(settings.token_secret.clone(), &settings.data_dir)?;
+        let master =
+            MasterKey::load_or_create(settings.master_key.as_ref().map(|k| k.expose_secret()), &settings.data_dir)?;
+        let objects = Objects::open(&settings.object_store_location(), master)?;
         let metrics = Metrics::new()?;
         let listener = TcpListener::bind(settings.listen)?;
         // Accepted connections inherit the listener's buffer sizes.
@@ -73,6 +78,7 @@ impl Application {
             settings: Arc::new(settings),
             outbox_wake: wake,
             metrics,
+            objects,
             realtime: Realtime::new(Arc::new(InProcessBus::default())),
         });
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use tawasul_storage::Db;
+use tawasul_storage::objects::Objects;
 use tokio::sync::Notify;
 
 use crate::auth::limiter::LoginLimiter;
@@ -19,6 +20,8 @@ pub struct AppState {
     /// Wakes the outbox worker when a message was queued.
     pub outbox_wake: Arc<Notify>,
     pub metrics: Metrics,
+    /// Documents and voice notes, encrypted at rest.
+    pub objects: Objects,
     /// Publishes committed events to real-time followers.
     pub realtime: Realtime,
 }

@@ -2,6 +2,7 @@
 //! repositories that read and write it, returning domain types.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 mod db;
 mod error;

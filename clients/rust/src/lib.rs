@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tawasul_core::Lang;
 use tawasul_core::api::*;
-use tawasul_core::ids::{EntityId, TransactionId, UserId};
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId};
 
 /// An error answer from the server, or a failure to reach or read it.
 #[derive(Debug, thiserror::Error)]
@@ -296,5 +296,32 @@ impl Client {
     pub async fn rate(&self, id: TransactionId, stars: i64, comment: Option<&str>) -> Result<EventView> {
         let r = RateRequest { stars, comment: comment.map(str::to_owned) };
         self.send(Method::POST, &format!("/api/v1/transactions/{id}/rate"), Some(&r)).await
+    }
+
+    // Attachments
+
+    /// Uploads `bytes` as `name`; `claimed_type` is what the client says it is
+    /// (the server does not believe it).
+    pub async fn upload_attachment(
+        &self,
+        id: TransactionId,
+        visibility: &str,
+        name: &str,
+        claimed_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentView> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()).mime_str(claimed_type)?;
+        let form = reqwest::multipart::Form::new().text("visibility", visibility.to_owned()).part("file", part);
+        let rb = self.request(Method::POST, &format!("/api/v1/transactions/{id}/attachments")).multipart(form);
+        Self::decode(rb.send().await?).await
+    }
+
+    /// The bytes of an attachment, with the response's headers.
+    pub async fn download_attachment(&self, id: AttachmentId) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
+        let res = self.request(Method::GET, &format!("/api/v1/attachments/{id}")).send().await?;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await?;
+        if status.is_success() { Ok((headers, bytes.to_vec())) } else { Err(Self::error_of(status, &bytes)) }
     }
 }

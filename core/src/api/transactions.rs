@@ -320,6 +320,22 @@ pub struct LookupQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_keep_their_script_and_lose_their_path() {
+        for (raw, clean) in [
+            ("صورة الهوية الوطنية.pdf", "صورة الهوية الوطنية.pdf"),
+            ("C:\\Users\\me\\عقد.docx", "عقد.docx"),
+            ("../../etc/passwd", "passwd"),
+            ("  .hidden  ", "hidden"),
+            ("a\u{0}b\nc.txt", "abc.txt"),
+            ("", "file"),
+            ("/", "file"),
+        ] {
+            assert_eq!(clean_file_name(raw), clean, "{raw:?}");
+        }
+        assert_eq!(clean_file_name(&"ب".repeat(300)).chars().count(), 255);
+    }
     use serde_json::json;
 
     fn specs() -> Vec<FieldSpec> {
@@ -443,4 +459,26 @@ pub fn parse_reason(field: &str, raw: &str) -> Result<String, FieldErrors> {
             .map_err(|_| if raw.trim().is_empty() { ErrorCode::MissingField } else { ErrorCode::InvalidText }),
     );
     e.finish(r)
+}
+
+/// A file attached to a transaction. `content_type` is what the bytes are,
+/// recognised by the server, never what the uploader claimed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: crate::ids::AttachmentId,
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// A file name as given by an uploader, made safe to keep and to send back:
+/// the last path component only, control characters removed, at most 255
+/// characters; Arabic and every other script kept as written.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() { "file".to_owned() } else { cleaned.to_owned() }
 }

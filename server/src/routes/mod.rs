@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area of API.md.
 
+pub mod attachments;
 pub mod auth;
 pub mod employees;
 pub mod entities;
@@ -46,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::reject)
             .service(transactions::reopen)
             .service(transactions::rate)
+            .service(attachments::upload)
+            .service(attachments::download)
             .service(crate::realtime::gateway::connect),
     );
 }

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// The transaction if the caller may see it; otherwise 404, as if it did not exist.
-async fn visible(c: &impl ConnectionTrait, caller: &Caller, id: TransactionId) -> ApiResult<Stored> {
+pub(crate) async fn visible(c: &impl ConnectionTrait, caller: &Caller, id: TransactionId) -> ApiResult<Stored> {
     let s = store::find(c, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     if can_view(caller.actor(), &s.facts) { Ok(s) } else { Err(ApiError::new(ErrorCode::NotFound)) }
 }
@@ -132,7 +132,7 @@ pub async fn timeline(
 }
 
 /// Loads a visible transaction inside `tx` and checks that the caller may act.
-async fn for_action(
+pub(crate) async fn for_action(
     tx: &impl ConnectionTrait,
     caller: &Caller,
     id: TransactionId,

@@ -1,7 +1,9 @@
 //! sea-orm models of the tables; only the repositories use them, and they never
 //! leave this crate (rows are turned back into domain types).
 
+pub mod attachments;
 pub mod audit_log;
+pub mod blobs;
 pub mod departments;
 pub mod entities;
 pub mod idempotency_keys;

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real server on a random port, on SQLite and PostgreSQL.
 
+mod attachments;
 mod helpers;
 mod idempotency;
 mod identity;

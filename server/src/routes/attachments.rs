@@ -1,0 +1,225 @@
+//! Attachments: streamed, size-limited uploads encrypted as they arrive, and
+//! streamed downloads to whoever may see the attachment's event.
+
+use actix_multipart::{Field, Multipart};
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue, HeaderValue,
+};
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use futures_util::{StreamExt, TryStreamExt};
+use serde::Deserialize;
+use tawasul_core::ErrorCode;
+use tawasul_core::api::{AttachmentView, clean_file_name};
+use tawasul_core::ids::{AttachmentId, TransactionId};
+use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
+use tawasul_core::visibility::{Visibility, can_see_event};
+use tawasul_storage::TransactionTrait;
+use tawasul_storage::attachments;
+use tawasul_storage::objects::{ObjectError, Written, sniff};
+use tawasul_storage::transactions as store;
+
+use super::transactions::{for_action, visible};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UploadQuery {
+    /// `external` (default) or `internal`; may also come as a form field before `file`.
+    pub visibility: Option<String>,
+}
+
+pub fn object_error(e: ObjectError) -> ApiError {
+    match e {
+        ObjectError::TooLarge(limit) => {
+            ApiError::new(ErrorCode::PayloadTooLarge).with_details(serde_json::json!({ "limit_bytes": limit }))
+        }
+        ObjectError::Input(reason) => {
+            ApiError::new(ErrorCode::Malformed).with_details(serde_json::json!({ "reason": reason }))
+        }
+        other => ApiError::internal(other),
+    }
+}
+
+fn parse_visibility(raw: &str) -> ApiResult<Visibility> {
+    Visibility::parse(raw.trim()).map_err(|c| ApiError::field("visibility", c))
+}
+
+/// The uploader's file name: RFC 5987 `filename*` first, then `filename`.
+fn file_name(field: &Field) -> String {
+    let cd = field.content_disposition();
+    let ext = cd.and_then(|cd| {
+        cd.parameters.iter().find_map(|p| match p {
+            DispositionParam::FilenameExt(v) => String::from_utf8(v.value.clone()).ok(),
+            _ => None,
+        })
+    });
+    clean_file_name(&ext.or_else(|| cd.and_then(|cd| cd.get_filename()).map(str::to_owned)).unwrap_or_default())
+}
+
+/// A short text field (at most `max` bytes).
+async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
+    let mut buf = Vec::new();
+    while let Some(piece) = field.next().await {
+        let piece = piece.map_err(|e| object_error(ObjectError::Input(e.to_string())))?;
+        if buf.len() + piece.len() > max {
+            return Err(ApiError::field(field.name().unwrap_or("field"), ErrorCode::InvalidField));
+        }
+        buf.extend_from_slice(&piece);
+    }
+    String::from_utf8(buf).map_err(|_| ApiError::new(ErrorCode::Malformed))
+}
+
+/// Attaches a file (`multipart/form-data`, field `file`) to a transaction. The
+/// bytes are encrypted and hashed as they arrive; past the size limit the
+/// upload is refused with 413 and nothing is kept.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/attachments", tag = "transactions",
+    params(("id" = String, Path), UploadQuery), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file`, and optionally `visibility`"),
+    responses((status = 201, body = AttachmentView), (status = 404, description = "Not visible"),
+    (status = 413, description = "Larger than the limit")))]
+#[post("/transactions/{id}/attachments")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TransactionId>,
+    query: web::Query<UploadQuery>,
+    mut form: Multipart,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let mut visibility = match &query.visibility {
+        Some(v) => parse_visibility(v)?,
+        None => Visibility::External,
+    };
+    // Visible and allowed before a byte is stored.
+    let s = visible(state.db.read(), &caller, id).await?;
+    authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Comment(visibility))?;
+    if s.status.is_closed() {
+        return Err(ApiError::new(ErrorCode::IllegalTransition));
+    }
+    let mut written: Option<(String, Written)> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| object_error(ObjectError::Input(e.to_string())))?;
+        let outcome = match field.name() {
+            Some("visibility") => match small_field(&mut field, 16).await.and_then(|v| parse_visibility(&v)) {
+                Ok(v) => {
+                    visibility = v;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            Some("file") if written.is_none() => {
+                let name = file_name(&field);
+                let key = format!("{}/{}", s.facts.entity_id, uuid::Uuid::now_v7());
+                match state.objects.put(&key, &mut field, state.settings.attachment_max_bytes).await {
+                    Ok(w) => {
+                        written = Some((name, w));
+                        Ok(())
+                    }
+                    Err(e) => Err(object_error(e)),
+                }
+            }
+            // Anything else is read and ignored.
+            _ => field.try_for_each(|_| async { Ok(()) }).await.map_err(|_| ApiError::new(ErrorCode::Malformed)),
+        };
+        if let Err(e) = outcome {
+            discard(&state, written.as_ref()).await;
+            return Err(e);
+        }
+    }
+    let Some((name, w)) = written else { return Err(ApiError::field("file", ErrorCode::MissingField)) };
+    match record(&state, &caller, id, visibility, &name, &w).await {
+        Ok(view) => Ok(HttpResponse::Created().json(view)),
+        Err(e) => {
+            discard(&state, Some(&(name, w))).await;
+            Err(e)
+        }
+    }
+}
+
+/// Records the stored content and its event in one database transaction,
+/// re-checking inside it what was checked before the upload.
+async fn record(
+    state: &AppState,
+    caller: &Caller,
+    id: TransactionId,
+    visibility: Visibility,
+    name: &str,
+    w: &Written,
+) -> ApiResult<AttachmentView> {
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let s = for_action(&tx, caller, id, |_| TransactionAction::Comment(visibility)).await?;
+    if s.status.is_closed() {
+        return Err(ApiError::new(ErrorCode::IllegalTransition));
+    }
+    let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, sniff(&w.head), now).await?;
+    let (view, event) = attachments::attach(&tx, id, blob, name, visibility, caller.actor().user_id, now).await?;
+    tx.commit().await?;
+    // The same content was already stored for this entity: keep one copy.
+    if let Some(key) = duplicate
+        && let Err(e) = state.objects.delete(&key).await
+    {
+        tracing::warn!(error = %e, key, "could not delete a duplicate object");
+    }
+    state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
+    Ok(view)
+}
+
+async fn discard(state: &AppState, written: Option<&(String, Written)>) {
+    if let Some((_, w)) = written
+        && let Err(e) = state.objects.delete(&w.key).await
+    {
+        tracing::warn!(error = %e, key = w.key, "could not delete an unrecorded object");
+    }
+}
+
+/// The attachment's bytes, streamed, to whoever may see its event; 404 to
+/// everyone else (an internal attachment does not exist for a beneficiary).
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "transactions", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, description = "The bytes"), (status = 404, description = "Not visible")))]
+#[get("/attachments/{id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<AttachmentId>,
+) -> ApiResult<HttpResponse> {
+    let found =
+        attachments::find(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let s = store::find(state.db.read(), found.transaction_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if !can_see_event(caller.actor(), &s.facts, found.visibility) {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    let body = state.objects.get(&found.content.object_key, &found.content.wrapped_key).await.map_err(object_error)?;
+    let body = body.map_err(|e| {
+        tracing::error!(error = %e, "an attachment failed to decrypt while streaming");
+        actix_web::error::ErrorInternalServerError("attachment unreadable")
+    });
+    Ok(HttpResponse::Ok()
+        .content_type(found.content.content_type.as_str())
+        .insert_header(disposition(&found.view.name))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
+        .insert_header((header::ETAG, format!("\"{}\"", found.view.sha256)))
+        .no_chunking(found.content.size)
+        .streaming(body))
+}
+
+/// Always `attachment` (never rendered on our origin), with the name in UTF-8
+/// (RFC 5987 `filename*`) and an ASCII stand-in for old clients (RFC 6266).
+fn disposition(name: &str) -> ContentDisposition {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let ascii = ascii.replace(['"', '\\'], "_");
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}

@@ -1,0 +1,130 @@
+//! Files attached to transactions. The content (`blobs`) is kept once per entity
+//! and digest; each attachment is one event of its transaction, whose visibility
+//! it shares.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tawasul_core::api::AttachmentView;
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId};
+use tawasul_core::visibility::Visibility;
+use uuid::Uuid;
+
+use crate::accounts::corrupt;
+use crate::model::{attachments, blobs};
+use crate::objects::Written;
+use crate::transactions::{LoggedEvent, append_event};
+use crate::{Result, StorageError};
+
+/// Where an attachment's content is and how to open it.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub object_key: String,
+    pub wrapped_key: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// An attachment with what the visibility rule and a download need.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub view: AttachmentView,
+    pub transaction_id: TransactionId,
+    pub visibility: Visibility,
+    pub content: Content,
+}
+
+/// Records stored content for an entity. When the entity already holds the
+/// same content, that is used instead, and the key of the object just written
+/// is returned so that the caller deletes it (after committing).
+pub async fn record_blob(
+    c: &impl ConnectionTrait,
+    entity: EntityId,
+    w: &Written,
+    content_type: &str,
+    now: DateTime<Utc>,
+) -> Result<(Uuid, Option<String>)> {
+    let id = Uuid::now_v7();
+    // Doing nothing on a conflict (rather than failing) keeps a PostgreSQL
+    // transaction usable when the same content was recorded meanwhile.
+    let inserted = blobs::Entity::insert(blobs::ActiveModel {
+        id: Set(id),
+        entity_id: Set(entity.0),
+        sha256: Set(w.sha256.clone()),
+        size: Set(i64::try_from(w.size).map_err(|_| corrupt("size"))?),
+        content_type: Set(content_type.to_owned()),
+        object_key: Set(w.key.clone()),
+        wrapped_key: Set(w.wrapped_key.clone()),
+        created_at: Set(now),
+    })
+    .on_conflict(OnConflict::columns([blobs::Column::EntityId, blobs::Column::Sha256]).do_nothing().to_owned())
+    .exec_without_returning(c)
+    .await?;
+    if inserted == 1 {
+        return Ok((id, None));
+    }
+    let existing = blob_by_digest(c, entity, &w.sha256).await?.ok_or(StorageError::NotFound)?;
+    Ok((existing, Some(w.key.clone())))
+}
+
+async fn blob_by_digest(c: &impl ConnectionTrait, entity: EntityId, sha256: &str) -> Result<Option<Uuid>> {
+    Ok(blobs::Entity::find()
+        .filter(blobs::Column::EntityId.eq(entity.0))
+        .filter(blobs::Column::Sha256.eq(sha256))
+        .one(c)
+        .await?
+        .map(|b| b.id))
+}
+
+/// Attaches recorded content to a transaction, as an `attachment` event. Run
+/// it inside the database transaction that records the blob.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach(
+    c: &impl ConnectionTrait,
+    transaction: TransactionId,
+    blob: Uuid,
+    name: &str,
+    visibility: Visibility,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(AttachmentView, LoggedEvent)> {
+    let b = blobs::Entity::find_by_id(blob).one(c).await?.ok_or(StorageError::NotFound)?;
+    let view = AttachmentView {
+        id: AttachmentId::new(),
+        name: name.to_owned(),
+        size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
+        content_type: b.content_type,
+        sha256: b.sha256,
+    };
+    let data = json!({
+        "attachment_id": view.id, "name": view.name, "size": view.size,
+        "content_type": view.content_type, "sha256": view.sha256,
+    });
+    let event = append_event(c, transaction, "attachment", visibility, Some(by), data, now).await?;
+    attachments::Entity::insert(attachments::ActiveModel {
+        id: Set(view.id.0),
+        transaction_id: Set(transaction.0),
+        blob_id: Set(blob),
+        file_name: Set(view.name.clone()),
+        visibility: Set(visibility.as_str().to_owned()),
+        seq: Set(i32::try_from(event.seq).map_err(|_| corrupt("seq"))?),
+        uploaded_by: Set(by.0),
+        created_at: Set(now),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok((view, event))
+}
+
+pub async fn find(c: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<Found>> {
+    let Some(a) = attachments::Entity::find_by_id(id.0).one(c).await? else { return Ok(None) };
+    let b = blobs::Entity::find_by_id(a.blob_id).one(c).await?.ok_or(StorageError::NotFound)?;
+    let size = u64::try_from(b.size).map_err(|_| corrupt("size"))?;
+    Ok(Some(Found {
+        view: AttachmentView { id, name: a.file_name, size, content_type: b.content_type.clone(), sha256: b.sha256 },
+        transaction_id: TransactionId(a.transaction_id),
+        visibility: Visibility::parse(&a.visibility).map_err(|_| corrupt("visibility"))?,
+        content: Content { object_key: b.object_key, wrapped_key: b.wrapped_key, content_type: b.content_type, size },
+    }))
+}
