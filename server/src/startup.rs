@@ -56,11 +56,7 @@ impl Application {
             MasterKey::load_or_create(settings.master_key.as_ref().map(|k| k.expose_secret()), &settings.data_dir)?;
         let objects = Objects::open(&settings.object_store_location(), master)?;
         let metrics = Metrics::new()?;
-        let listener = TcpListener::bind(settings.listen)?;
-        // Accepted connections inherit the listener's buffer sizes.
-        if let Some(bytes) = settings.socket_send_buffer {
-            socket2::SockRef::from(&listener).set_send_buffer_size(bytes)?;
-        }
+        let listener = listen(settings.listen, settings.socket_send_buffer)?;
         let admin_listener = TcpListener::bind(settings.admin_listen)?;
         let address = listener.local_addr()?;
         let admin_address = admin_listener.local_addr()?;
@@ -172,4 +168,20 @@ async fn checkpoints(db: Db) {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
     }
+}
+
+/// The API's listening socket: a deep accept queue (after a restart, every
+/// real-time client reconnects at once; the standard library's 128 would drop
+/// most of them to SYN retries), and the send buffer accepted connections
+/// inherit, when one is configured.
+fn listen(address: SocketAddr, send_buffer: Option<usize>) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    if let Some(bytes) = send_buffer {
+        socket.set_send_buffer_size(bytes)?;
+    }
+    socket.bind(&address.into())?;
+    socket.listen(4096)?;
+    Ok(socket.into())
 }

@@ -31,6 +31,12 @@ const TAG: usize = 16;
 const NONCE_PREFIX: usize = 7;
 /// How much of the start of an upload is kept to recognise its type.
 const HEAD: usize = 8 * 1024;
+/// Parts of a multipart upload in flight at once: with the part size, what
+/// bounds the memory an upload takes when the store is slower than the uploader.
+const PARTS_IN_FLIGHT: usize = 2;
+/// S3 refuses parts smaller than 5 MiB (but the last); a local directory takes any.
+const S3_PART: usize = 5 * 1024 * 1024;
+const LOCAL_PART: usize = 512 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ObjectError {
@@ -152,6 +158,7 @@ pub struct Written {
 pub struct Objects {
     store: Arc<dyn ObjectStore>,
     master: MasterKey,
+    part_size: usize,
 }
 
 impl std::fmt::Debug for Objects {
@@ -161,19 +168,35 @@ impl std::fmt::Debug for Objects {
 }
 
 impl Objects {
-    /// `s3://bucket/prefix` (credentials and endpoint from the usual `AWS_*`
-    /// variables), `file:///abs/dir`, or a plain directory path.
+    /// `s3://bucket/prefix`, `file:///abs/dir`, or a plain directory path.
+    ///
+    /// S3 takes its credentials, region and endpoint from the usual `AWS_*`
+    /// variables; an S3-compatible server (MinIO, moto, …) can be named in the
+    /// address itself: `s3://bucket/prefix?endpoint=http://host:9000&region=…`
+    /// (and, for local set-ups, `access_key_id=` and `secret_access_key=`).
     pub fn open(location: &str, master: MasterKey) -> Result<Objects, ObjectError> {
+        let mut part_size = LOCAL_PART;
         let store: Arc<dyn ObjectStore> = if let Some(rest) = location.strip_prefix("s3://") {
+            let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
                 return Err(ObjectError::Config("s3:// needs a bucket".into()));
             }
             let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
-            if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
-                builder =
-                    builder.with_endpoint(endpoint).with_allow_http(true).with_virtual_hosted_style_request(false);
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                builder = match k {
+                    "endpoint" => builder
+                        .with_endpoint(v)
+                        .with_allow_http(v.starts_with("http://"))
+                        .with_virtual_hosted_style_request(false),
+                    "region" => builder.with_region(v),
+                    "access_key_id" => builder.with_access_key_id(v),
+                    "secret_access_key" => builder.with_secret_access_key(v),
+                    other => return Err(ObjectError::Config(format!("unknown S3 option `{other}`"))),
+                };
             }
+            part_size = S3_PART;
             let prefix = prefix.trim_matches('/');
             let s3 = builder.build()?;
             if prefix.is_empty() { Arc::new(s3) } else { Arc::new(object_store::prefix::PrefixStore::new(s3, prefix)) }
@@ -182,7 +205,7 @@ impl Objects {
             std::fs::create_dir_all(dir).map_err(|e| ObjectError::Config(format!("{dir}: {e}")))?;
             Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
         };
-        Ok(Objects { store, master })
+        Ok(Objects { store, master, part_size })
     }
 
     pub fn master(&self) -> &MasterKey {
@@ -199,7 +222,7 @@ impl Objects {
     {
         let path = ObjectPath::from(key);
         let upload = self.store.put_multipart(&path).await?;
-        let mut writer = WriteMultipart::new(upload);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part_size);
         match self.encrypt_into(&mut writer, input, limit).await {
             Ok(mut written) => {
                 writer.finish().await?;
@@ -244,6 +267,7 @@ impl Objects {
             while pending.len() > CHUNK {
                 let chunk = pending.split_to(CHUNK);
                 let sealed = enc.encrypt_next(chunk.as_ref()).map_err(|_| ObjectError::Tampered)?;
+                writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
                 writer.write(&sealed);
             }
         }
@@ -310,6 +334,11 @@ impl Objects {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// An object's bytes exactly as stored (ciphertext), for checks and tests.
+    pub async fn raw(&self, key: &str) -> Result<Bytes, ObjectError> {
+        Ok(self.store.get(&ObjectPath::from(key)).await?.bytes().await?)
     }
 
     /// Every key under `prefix` (for checks and tests).

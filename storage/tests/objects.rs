@@ -139,3 +139,22 @@ fn content_types_come_from_the_bytes() {
         assert_eq!(sniff(bytes), expected, "{bytes:?}");
     }
 }
+
+/// The same round trip and size limit on a real S3-compatible server (moto).
+#[tokio::test]
+async fn on_s3_round_trips_and_refuses_what_is_too_large() {
+    let s3 = tawasul_testkit::s3::S3Server::start().unwrap();
+    s3.create_bucket("objects-test").unwrap();
+    let o = Objects::open(&s3.url("objects-test", "tawasul"), MasterKey::generate()).unwrap();
+    let marker = "مستند على S3 ".as_bytes();
+    let data: Vec<u8> = marker.iter().copied().cycle().take(6 * 1024 * 1024 + 77).collect();
+    let w = o.put("e/big", chunks(&data, 100_000), 10 << 20).await.unwrap();
+    assert_eq!(w.sha256, hex::encode(Sha256::digest(&data)));
+    assert_eq!(read_all(&o, "e/big", &w.wrapped_key).await.unwrap(), data);
+    let raw = o.raw("e/big").await.unwrap();
+    assert!(!raw.windows(marker.len()).any(|w| w == marker), "plaintext at rest");
+    assert!(matches!(o.put("e/huge", chunks(&data, 100_000), 1 << 20).await, Err(ObjectError::TooLarge(_))));
+    assert_eq!(o.list("e").await.unwrap(), vec!["e/big".to_owned()], "the refused upload left nothing");
+    o.delete("e/big").await.unwrap();
+    assert!(o.list("").await.unwrap().is_empty());
+}

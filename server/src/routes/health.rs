@@ -18,7 +18,8 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let database = state.db.ping().await.is_ok();
-    let objects = tokio::fs::metadata(state.settings.objects_dir()).await.is_ok_and(|m| m.is_dir());
+    // A listing of a key that never exists: one cheap round trip to the store.
+    let objects = state.objects.list("readyz-probe").await.is_ok();
     let index = tokio::fs::metadata(state.settings.index_dir()).await.is_ok_and(|m| m.is_dir());
     let body = json!({
         "status": if database && objects && index { "ok" } else { "unavailable" },

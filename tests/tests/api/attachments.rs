@@ -33,13 +33,50 @@ fn pdf(marker: &str) -> Vec<u8> {
     v
 }
 
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+/// Every object kept at rest, as stored (on disk or on S3).
+async fn stored(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![];
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() { out.extend(files_under(&p)) } else { out.push(p) }
+    for key in app.objects.list("").await.unwrap() {
+        out.push((key.clone(), app.objects.raw(&key).await.unwrap().to_vec()));
     }
     out
+}
+
+/// The attachment suite again with the objects on a real S3-compatible server
+/// (moto), the database on SQLite.
+mod on_s3 {
+    use tawasul_server::settings::Settings;
+    use tawasul_tests::s3::S3Server;
+
+    async fn app(adjust: fn(&mut Settings)) -> (S3Server, crate::helpers::TestApp) {
+        let s3 = S3Server::start().unwrap();
+        s3.create_bucket("tawasul").unwrap();
+        let url = s3.url("tawasul", "objects");
+        let app = crate::helpers::spawn_app_with("sqlite", move |s| {
+            s.object_store = Some(url);
+            adjust(s);
+        })
+        .await;
+        (s3, app)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn attachments_round_trip_and_keep_to_their_audience() {
+        let (_s3, app) = app(|_| {}).await;
+        super::attachments_round_trip_and_keep_to_their_audience(app).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_type_comes_from_the_bytes_and_content_is_stored_once() {
+        let (_s3, app) = app(|_| {}).await;
+        super::the_type_comes_from_the_bytes_and_content_is_stored_once(app).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn too_large_is_refused_and_nothing_is_kept() {
+        let (_s3, app) = app(super::small_limit).await;
+        super::too_large_is_refused_and_nothing_is_kept(app).await
+    }
 }
 
 async fn attachments_round_trip_and_keep_to_their_audience(app: TestApp) {
@@ -109,10 +146,11 @@ async fn attachments_round_trip_and_keep_to_their_audience(app: TestApp) {
     assert_eq!(res.status(), 422);
 
     // Nothing readable at rest.
-    for f in files_under(&app.data_dir.join("objects")) {
-        let raw = std::fs::read(&f).unwrap();
+    let kept = stored(&app).await;
+    assert_eq!(kept.len(), 2);
+    for (key, raw) in kept {
         for marker in ["سجل تجاري سري ", "داخلي "] {
-            assert!(!raw.windows(marker.len()).any(|w| w == marker.as_bytes()), "plaintext in {}", f.display());
+            assert!(!raw.windows(marker.len()).any(|w| w == marker.as_bytes()), "plaintext in {key}");
         }
     }
 }
@@ -136,7 +174,7 @@ async fn the_type_comes_from_the_bytes_and_content_is_stored_once(app: TestApp) 
     assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
 
     // The same PDF twice, under two names: two attachments, one stored object.
-    let before = files_under(&app.data_dir.join("objects")).len();
+    let before = stored(&app).await.len();
     let bytes = pdf("نسخة ");
     let one =
         ben.upload_attachment(t.id, "external", "a.pdf", "application/octet-stream", bytes.clone()).await.unwrap();
@@ -144,7 +182,7 @@ async fn the_type_comes_from_the_bytes_and_content_is_stored_once(app: TestApp) 
     assert_ne!(one.id, two.id);
     assert_eq!((one.content_type.as_str(), two.content_type.as_str()), ("application/pdf", "application/pdf"));
     assert_eq!(one.sha256, two.sha256);
-    assert_eq!(files_under(&app.data_dir.join("objects")).len(), before + 1, "identical content is stored once");
+    assert_eq!(stored(&app).await.len(), before + 1, "identical content is stored once");
     assert_eq!(ben.download_attachment(two.id).await.unwrap().1, bytes);
 }
 
@@ -156,7 +194,7 @@ async fn too_large_is_refused_and_nothing_is_kept(app: TestApp) {
     let err = ben.upload_attachment(t.id, "external", "كبير.txt", "text/plain", big).await.unwrap_err();
     assert_eq!(err.status(), Some(413), "{err}");
     assert_eq!(err.code(), Some("request.too_large"));
-    assert!(files_under(&app.data_dir.join("objects")).is_empty(), "nothing stored");
+    assert!(stored(&app).await.is_empty(), "nothing stored");
     let timeline = ben.timeline(t.id).await.unwrap();
     assert!(timeline.iter().all(|e| e.kind != "attachment"));
     // Just under the limit is fine.

@@ -17,6 +17,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
     pub client: Client,
+    /// The server's object store, to look at what is kept at rest.
+    pub objects: tawasul_storage::objects::Objects,
     pub admin_address: String,
     pub data_dir: PathBuf,
     /// A client signed in as a platform administrator.
@@ -93,7 +95,15 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
     let client = Client::new(address);
     let auth = client.login("platform@tawasul.test", PASSWORD).await.expect("platform admin log-in");
     let platform = client.with_token(auth.access_token);
-    TestApp { client, admin_address, data_dir: dir.path().to_path_buf(), platform, _db: db, _dir: dir }
+    TestApp {
+        client,
+        objects: state.objects.clone(),
+        admin_address,
+        data_dir: dir.path().to_path_buf(),
+        platform,
+        _db: db,
+        _dir: dir,
+    }
 }
 
 /// A valid national ID (prefix 1) or iqama (prefix 2) from a number.

@@ -440,7 +440,7 @@ async fn a_thousand_subscribers_all_receive_every_event_in_order(app: TestApp) {
     let (s, ben, _, id) = one_transaction(&app, 46).await;
     let emp = s.employees[0].1.clone();
     let topic = Topic::Transaction(id);
-    let connections: Vec<(bool, RealtimeConnection)> = (0..1000)
+    let connections: Vec<(bool, RealtimeConnection)> = futures_util::stream::iter(0..1000)
         .map(|i| {
             let who = if i % 2 == 0 { ben.clone() } else { emp.clone() };
             async move {
@@ -449,7 +449,7 @@ async fn a_thousand_subscribers_all_receive_every_event_in_order(app: TestApp) {
                 (i % 2 == 0, ws)
             }
         })
-        .collect::<FuturesUnordered<_>>()
+        .buffer_unordered(100)
         .collect()
         .await;
     // 20 external replies and 5 internal notes; the first reply also moves the status.
