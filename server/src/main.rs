@@ -73,6 +73,13 @@ enum AdminCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Replace the master key that wraps every document's data key: the data
+    /// keys are re-wrapped in one database transaction, the documents are not
+    /// touched. Stop the server first.
+    RotateMasterKey {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 fn overrides(store: &StoreArgs) -> Overrides {
@@ -129,5 +136,55 @@ async fn main() -> anyhow::Result<()> {
             println!("platform administrator {email} ready ({id})");
             Ok(())
         }
+        Command::Admin(AdminCommand::RotateMasterKey { store }) => {
+            let settings = Settings::load(&overrides(&store))?;
+            rotate_master_key(&settings).await
+        }
     }
+}
+
+/// With the key in `<data-dir>/master.key`: the new key is written beside it as
+/// `master.key.next` before anything changes, the data keys are re-wrapped and
+/// committed, then the files are swapped (the old key kept as
+/// `master.key.previous`). Interrupted after the commit, renaming
+/// `master.key.next` to `master.key` finishes the job. With the key in the
+/// configuration, the new key is printed for the operator to put there.
+async fn rotate_master_key(settings: &Settings) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    use tawasul_storage::attachments;
+    use tawasul_storage::objects::MasterKey;
+    let configured = settings.master_key.as_ref().map(|k| k.expose_secret().to_owned());
+    let old = MasterKey::load_or_create(configured.as_deref(), &settings.data_dir)?;
+    let new = MasterKey::generate();
+    let file = settings.data_dir.join("master.key");
+    let next = settings.data_dir.join("master.key.next");
+    if configured.is_none() {
+        std::fs::write(&next, new.to_base64())?;
+        #[cfg(unix)]
+        std::fs::set_permissions(&next, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    }
+    let db = open_database(settings).await?;
+    let tx = db.write().begin().await?;
+    let keys = attachments::wrapped_keys(&tx).await?;
+    for (blob, wrapped) in &keys {
+        let rewrapped = old.rewrap(wrapped, &new).with_context(|| format!("stored content {blob}"))?;
+        attachments::set_wrapped_key(&tx, *blob, rewrapped).await?;
+    }
+    let entry = AuditEntry::new(None, None, "master_key.rotate", "objects".to_owned())
+        .after(serde_json::json!({ "data_keys": keys.len() }));
+    audit::append(&tx, entry, Utc::now()).await?;
+    tx.commit().await?;
+    db.close().await;
+    match configured {
+        None => {
+            std::fs::rename(&file, settings.data_dir.join("master.key.previous"))?;
+            std::fs::rename(&next, &file)?;
+            println!("master key rotated: {} data keys re-wrapped; the new key is in {}", keys.len(), file.display());
+        }
+        Some(_) => {
+            println!("{} data keys re-wrapped. Set TAWASUL_MASTER_KEY to the new key before starting:", keys.len());
+            println!("{}", new.to_base64());
+        }
+    }
+    Ok(())
 }

@@ -229,3 +229,51 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     }
     terminate(child);
 }
+
+#[tokio::test]
+async fn rotating_the_master_key_keeps_documents_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
+    let http = reqwest::Client::new();
+    let (child, addr, _) = serve(data, &["--demo"]);
+    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
+    let mine: serde_json::Value =
+        http.get(format!("{addr}/api/v1/transactions")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let open = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| !["completed", "rejected"].contains(&t["status"].as_str().unwrap()))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let doc = "عقد إيجار موثق".repeat(1_000).into_bytes();
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(doc.clone()).file_name("عقد.txt"));
+    let res = http
+        .post(format!("{addr}/api/v1/transactions/{open}/attachments"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    terminate(child);
+
+    let before = std::fs::read_to_string(data.join("master.key")).unwrap();
+    let out = tawasul(&["admin", "rotate-master-key"], data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 data keys re-wrapped"));
+    assert_ne!(std::fs::read_to_string(data.join("master.key")).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(data.join("master.key.previous")).unwrap(), before);
+
+    let (child, addr, _) = serve(data, &[]);
+    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
+    let res = http.get(format!("{addr}/api/v1/attachments/{id}")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), doc, "readable with the new key");
+    terminate(child);
+}

@@ -128,3 +128,15 @@ pub async fn find(c: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<F
         content: Content { object_key: b.object_key, wrapped_key: b.wrapped_key, content_type: b.content_type, size },
     }))
 }
+
+/// Every stored content's wrapped data key, for master-key rotation.
+pub async fn wrapped_keys(c: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>> {
+    Ok(blobs::Entity::find().all(c).await?.into_iter().map(|b| (b.id, b.wrapped_key)).collect())
+}
+
+pub async fn set_wrapped_key(c: &impl ConnectionTrait, blob: Uuid, wrapped: String) -> Result<()> {
+    blobs::Entity::update(blobs::ActiveModel { id: Set(blob), wrapped_key: Set(wrapped), ..Default::default() })
+        .exec(c)
+        .await?;
+    Ok(())
+}
