@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod audio;
 pub mod audit;
 mod db;
 mod error;
