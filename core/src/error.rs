@@ -180,6 +180,15 @@ error_codes! {
     AuthTimeout => "realtime.auth_timeout", Unauthenticated,
         "لم تصل بيانات الدخول في الوقت المحدد.",
         "No credentials arrived in time.";
+    VoiceUnsupported => "voice.unsupported_type", UnsupportedMedia,
+        "صيغة التسجيل غير مدعومة: أرسل Ogg Opus أو WebM Opus أو WAV.",
+        "This recording format is not supported: send Ogg Opus, WebM Opus or WAV.";
+    VoiceInvalid => "voice.invalid", Invalid,
+        "تعذّرت قراءة التسجيل الصوتي: الملف تالف أو ناقص أو ليس كما يُدّعى.",
+        "The recording could not be read: it is damaged, cut short, or not what it claims to be.";
+    VoiceTooLong => "voice.too_long", Invalid,
+        "التسجيل الصوتي أطول من خمس دقائق.",
+        "The recording is longer than five minutes.";
     Unavailable => "service.unavailable", Unavailable,
         "الخدمة غير متاحة مؤقتاً.",
         "The service is temporarily unavailable.";

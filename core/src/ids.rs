@@ -56,4 +56,6 @@ typed_id!(
     MeetingId,
     /// A file attached to a transaction.
     AttachmentId,
+    /// A voice note on a transaction.
+    VoiceId,
 );

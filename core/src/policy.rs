@@ -163,6 +163,8 @@ mod tests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionAction {
     Comment(crate::visibility::Visibility),
+    /// A voice comment: for staff, `comment.voice` as well as the comment permission.
+    Voice(crate::visibility::Visibility),
     Assign,
     Postpone,
     AwaitBeneficiary,
@@ -196,7 +198,7 @@ pub fn authorize_on_transaction(
         Standing::PlatformAdmin => !matches!(action, Rate),
         Standing::Regulator(_) => false,
         Standing::Beneficiary => match action {
-            Comment(Visibility::External) | Rate => true,
+            Comment(Visibility::External) | Voice(Visibility::External) | Rate => true,
             Reopen { closed_at: Some(closed), now } => now - closed <= REOPEN_WINDOW,
             _ => false,
         },
@@ -205,6 +207,8 @@ pub fn authorize_on_transaction(
             match action {
                 Comment(Visibility::External) => has(Permission::CommentExternal),
                 Comment(Visibility::Internal) => has(Permission::CommentInternal),
+                Voice(Visibility::External) => has(Permission::CommentVoice) && has(Permission::CommentExternal),
+                Voice(Visibility::Internal) => has(Permission::CommentVoice) && has(Permission::CommentInternal),
                 Assign => has(Permission::TransactionAssign),
                 Postpone => has(Permission::TransactionPostpone),
                 AwaitBeneficiary => t.assignee_id == Some(actor.user_id) && has(Permission::CommentExternal),
@@ -255,6 +259,9 @@ mod transaction_tests {
         assert!(authorize_on_transaction(&beneficiary, &t, Comment(Visibility::External)).is_ok());
         assert!(authorize_on_transaction(&beneficiary, &t, Comment(Visibility::Internal)).is_err());
         assert!(authorize_on_transaction(&employee, &t, Comment(Visibility::Internal)).is_ok());
+        assert!(authorize_on_transaction(&beneficiary, &t, Voice(Visibility::External)).is_ok());
+        assert!(authorize_on_transaction(&beneficiary, &t, Voice(Visibility::Internal)).is_err());
+        assert!(authorize_on_transaction(&employee, &t, Voice(Visibility::Internal)).is_ok());
         assert!(authorize_on_transaction(&employee, &t, Postpone).is_err(), "a plain employee cannot postpone");
         assert!(authorize_on_transaction(&supervisor, &t, Postpone).is_ok());
         assert!(authorize_on_transaction(&employee, &t, AwaitBeneficiary).is_ok());

@@ -1,5 +1,6 @@
-//! Attachments: the encrypted contents (`blobs`, stored once per entity and
-//! digest) and the files attached to transactions, each by one event.
+//! Attachments and voice notes: the encrypted contents (`blobs`, stored once
+//! per entity and digest), the files attached to transactions and the voice
+//! notes recorded on them, each by one event.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -29,6 +30,20 @@ enum Attachments {
     Visibility,
     Seq,
     UploadedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum VoiceNotes {
+    Table,
+    Id,
+    TransactionId,
+    BlobId,
+    DurationMs,
+    Waveform,
+    Visibility,
+    Seq,
+    RecordedBy,
     CreatedAt,
 }
 
@@ -96,10 +111,34 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(VoiceNotes::Table)
+                .col(uuid(VoiceNotes::Id).primary_key())
+                .col(uuid(VoiceNotes::TransactionId))
+                .col(uuid(VoiceNotes::BlobId))
+                .col(big_integer(VoiceNotes::DurationMs))
+                .col(json_binary(VoiceNotes::Waveform))
+                .col(string(VoiceNotes::Visibility))
+                .col(integer(VoiceNotes::Seq))
+                .col(uuid(VoiceNotes::RecordedBy))
+                .col(timestamp_with_time_zone(VoiceNotes::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(VoiceNotes::Table, VoiceNotes::TransactionId)
+                        .to(Transactions::Table, Transactions::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create().from(VoiceNotes::Table, VoiceNotes::BlobId).to(Blobs::Table, Blobs::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(VoiceNotes::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Attachments::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Blobs::Table).to_owned()).await
     }

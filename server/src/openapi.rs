@@ -61,6 +61,8 @@ impl Modify for BearerAuth {
         crate::realtime::gateway::connect,
         routes::attachments::upload,
         routes::attachments::download,
+        routes::voice::record,
+        routes::voice::play,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -46,6 +46,9 @@ pub struct Settings {
     pub master_key: Option<SecretString>,
     /// The largest attachment accepted, in bytes.
     pub attachment_max_bytes: u64,
+    /// The largest voice recording accepted as sent, in bytes (five minutes of
+    /// 48 kHz mono WAV fit; the stored Ogg Opus is far smaller).
+    pub voice_max_bytes: u64,
     /// Open connections each HTTP worker accepts (WebSockets included).
     pub max_connections_per_worker: usize,
     /// The kernel's send buffer per connection, in bytes; unset leaves Linux's
@@ -81,6 +84,7 @@ impl Default for Settings {
             ws_auth_timeout_ms: 5_000,
             master_key: None,
             attachment_max_bytes: 25 * 1024 * 1024,
+            voice_max_bytes: 32 * 1024 * 1024,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,
         }

@@ -1,18 +1,18 @@
-//! Files attached to transactions. The content (`blobs`) is kept once per entity
-//! and digest; each attachment is one event of its transaction, whose visibility
-//! it shares.
+//! Files and voice notes on transactions. The content (`blobs`) is kept once
+//! per entity and digest; each attachment or voice note is one event of its
+//! transaction, whose visibility it shares.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use tawasul_core::api::AttachmentView;
-use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId};
+use tawasul_core::api::{AttachmentView, VoiceView};
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
 use tawasul_core::visibility::Visibility;
 use uuid::Uuid;
 
 use crate::accounts::corrupt;
-use crate::model::{attachments, blobs};
+use crate::model::{attachments, blobs, voice_notes};
 use crate::objects::Written;
 use crate::transactions::{LoggedEvent, append_event};
 use crate::{Result, StorageError};
@@ -126,6 +126,73 @@ pub async fn find(c: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<F
         transaction_id: TransactionId(a.transaction_id),
         visibility: Visibility::parse(&a.visibility).map_err(|_| corrupt("visibility"))?,
         content: Content { object_key: b.object_key, wrapped_key: b.wrapped_key, content_type: b.content_type, size },
+    }))
+}
+
+/// Records a voice note whose Ogg Opus is stored as `blob`, as a `voice`
+/// event. Run it inside the database transaction that records the blob.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_voice(
+    c: &impl ConnectionTrait,
+    transaction: TransactionId,
+    blob: Uuid,
+    duration_ms: u64,
+    waveform: &[u8],
+    visibility: Visibility,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(VoiceView, LoggedEvent)> {
+    let view = VoiceView {
+        id: VoiceId::new(),
+        duration_ms,
+        waveform: waveform.to_vec(),
+        content_type: "audio/ogg".to_owned(),
+    };
+    let data = json!({ "voice_id": view.id, "duration_ms": duration_ms, "waveform": waveform, "content_type": view.content_type });
+    let event = append_event(c, transaction, "voice", visibility, Some(by), data, now).await?;
+    voice_notes::Entity::insert(voice_notes::ActiveModel {
+        id: Set(view.id.0),
+        transaction_id: Set(transaction.0),
+        blob_id: Set(blob),
+        duration_ms: Set(i64::try_from(duration_ms).map_err(|_| corrupt("duration"))?),
+        waveform: Set(json!(waveform)),
+        visibility: Set(visibility.as_str().to_owned()),
+        seq: Set(i32::try_from(event.seq).map_err(|_| corrupt("seq"))?),
+        recorded_by: Set(by.0),
+        created_at: Set(now),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok((view, event))
+}
+
+/// A voice note with what the visibility rule and playback need.
+#[derive(Debug, Clone)]
+pub struct FoundVoice {
+    pub view: VoiceView,
+    pub transaction_id: TransactionId,
+    pub visibility: Visibility,
+    pub content: Content,
+}
+
+pub async fn find_voice(c: &impl ConnectionTrait, id: VoiceId) -> Result<Option<FoundVoice>> {
+    let Some(v) = voice_notes::Entity::find_by_id(id.0).one(c).await? else { return Ok(None) };
+    let b = blobs::Entity::find_by_id(v.blob_id).one(c).await?.ok_or(StorageError::NotFound)?;
+    Ok(Some(FoundVoice {
+        view: VoiceView {
+            id,
+            duration_ms: u64::try_from(v.duration_ms).map_err(|_| corrupt("duration"))?,
+            waveform: serde_json::from_value(v.waveform).map_err(|_| corrupt("waveform"))?,
+            content_type: b.content_type.clone(),
+        },
+        transaction_id: TransactionId(v.transaction_id),
+        visibility: Visibility::parse(&v.visibility).map_err(|_| corrupt("visibility"))?,
+        content: Content {
+            object_key: b.object_key,
+            wrapped_key: b.wrapped_key,
+            content_type: b.content_type,
+            size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
+        },
     }))
 }
 

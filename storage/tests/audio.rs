@@ -4,70 +4,13 @@
 //! 20 ms; what is cut short, corrupted or not what it claims is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use tawasul_storage::audio::{AudioError, ingest};
-
-const SPEECH: &str = "السلام عليكم، أود الاستفسار عن حالة طلبي رقم ألف وأربعمئة وثمانية وأربعين، وشكراً لكم";
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (the README's test command installs it)"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-struct Recordings {
-    _dir: tempfile::TempDir,
-    wav: PathBuf,
-    ogg: PathBuf,
-    webm: PathBuf,
-    stereo_44k: PathBuf,
-    /// The spoken length, from the WAV's sample count.
-    duration_ms: u64,
-}
-
-fn record() -> Recordings {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |n: &str| dir.path().join(n);
-    run(Command::new("espeak-ng").args(["-v", "ar", "-w"]).arg(p("speech.wav")).arg(SPEECH));
-    run(Command::new("opusenc").arg("--quiet").arg(p("speech.wav")).arg(p("speech.opus")));
-    run(Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(p("speech.wav"))
-        .args(["-c:a", "libopus"])
-        .arg(p("speech.webm")));
-    run(Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(p("speech.wav"))
-        .args(["-ac", "2", "-ar", "44100"])
-        .arg(p("stereo.wav")));
-    let wav = hound::WavReader::open(p("speech.wav")).unwrap();
-    let duration_ms = u64::from(wav.duration()) * 1000 / u64::from(wav.spec().sample_rate);
-    Recordings {
-        wav: p("speech.wav"),
-        ogg: p("speech.opus"),
-        webm: p("speech.webm"),
-        stereo_44k: p("stereo.wav"),
-        duration_ms,
-        _dir: dir,
-    }
-}
-
-/// Plays the Ogg Opus with `opusdec` and returns its length in milliseconds.
-fn played_ms(ogg: &[u8], dir: &Path) -> u64 {
-    let input = dir.join("out.opus");
-    let output = dir.join("out.wav");
-    std::fs::write(&input, ogg).unwrap();
-    run(Command::new("opusdec").arg("--quiet").arg(&input).arg(&output));
-    let w = hound::WavReader::open(&output).unwrap();
-    u64::from(w.duration()) * 1000 / u64::from(w.spec().sample_rate)
-}
+use tawasul_testkit::speech::{played_ms, record};
 
 #[test]
 fn every_format_becomes_ogg_opus_of_the_same_length() {
-    let r = record();
+    let r = record().unwrap();
     assert!(r.duration_ms > 3_000, "espeak-ng said something: {} ms", r.duration_ms);
-    let scratch = tempfile::tempdir().unwrap();
     for (path, content_type) in [
         (&r.wav, "audio/wav"),
         (&r.ogg, "audio/ogg"),
@@ -85,7 +28,7 @@ fn every_format_becomes_ogg_opus_of_the_same_length() {
         );
         assert!(off <= 20, "{content_type}: {} ms for {} ms spoken", note.duration_ms, r.duration_ms);
         assert!(note.ogg.starts_with(b"OggS"));
-        let played = played_ms(&note.ogg, scratch.path());
+        let played = played_ms(&note.ogg).unwrap();
         assert!(
             played.abs_diff(note.duration_ms) <= 20,
             "{content_type}: opusdec played {played} ms of {}",
@@ -105,7 +48,7 @@ fn every_format_becomes_ogg_opus_of_the_same_length() {
 
 #[test]
 fn cut_corrupted_and_mislabeled_audio_is_refused() {
-    let r = record();
+    let r = record().unwrap();
     let ogg = std::fs::read(&r.ogg).unwrap();
     let wav = std::fs::read(&r.wav).unwrap();
     let webm = std::fs::read(&r.webm).unwrap();

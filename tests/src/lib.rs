@@ -4,6 +4,7 @@
 pub mod postgres;
 pub mod s3;
 pub mod smtp;
+pub mod speech;
 
 use std::path::Path;
 

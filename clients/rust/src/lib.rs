@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tawasul_core::Lang;
 use tawasul_core::api::*;
-use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId};
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
 
 /// An error answer from the server, or a failure to reach or read it.
 #[derive(Debug, thiserror::Error)]
@@ -316,12 +316,36 @@ impl Client {
         Self::decode(rb.send().await?).await
     }
 
-    /// The bytes of an attachment, with the response's headers.
-    pub async fn download_attachment(&self, id: AttachmentId) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
-        let res = self.request(Method::GET, &format!("/api/v1/attachments/{id}")).send().await?;
+    /// Records a voice note: `bytes` in `content_type` (`audio/ogg`, `audio/webm`, `audio/wav`).
+    pub async fn record_voice(
+        &self,
+        id: TransactionId,
+        visibility: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<VoiceView> {
+        let rb = self
+            .request(Method::POST, &format!("/api/v1/transactions/{id}/voice?visibility={visibility}"))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes);
+        Self::decode(rb.send().await?).await
+    }
+
+    /// A voice note's Ogg Opus, with the response's headers.
+    pub async fn play_voice(&self, id: VoiceId) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
+        self.fetch_bytes(&format!("/api/v1/voice/{id}")).await
+    }
+
+    async fn fetch_bytes(&self, path: &str) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
+        let res = self.request(Method::GET, path).send().await?;
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.bytes().await?;
         if status.is_success() { Ok((headers, bytes.to_vec())) } else { Err(Self::error_of(status, &bytes)) }
+    }
+
+    /// The bytes of an attachment, with the response's headers.
+    pub async fn download_attachment(&self, id: AttachmentId) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
+        self.fetch_bytes(&format!("/api/v1/attachments/{id}")).await
     }
 }

@@ -473,6 +473,16 @@ pub struct AttachmentView {
     pub sha256: String,
 }
 
+/// A voice note as stored: always Ogg Opus, whatever was sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VoiceView {
+    pub id: crate::ids::VoiceId,
+    pub duration_ms: u64,
+    /// 64 peaks, 0–255, for the player.
+    pub waveform: Vec<u8>,
+    pub content_type: String,
+}
+
 /// A file name as given by an uploader, made safe to keep and to send back:
 /// the last path component only, control characters removed, at most 255
 /// characters; Arabic and every other script kept as written.

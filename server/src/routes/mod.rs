@@ -7,6 +7,7 @@ pub mod entities;
 pub mod health;
 pub mod regulators;
 pub mod transactions;
+pub mod voice;
 
 use actix_web::web;
 use tawasul_core::ErrorCode;
@@ -49,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::rate)
             .service(attachments::upload)
             .service(attachments::download)
+            .service(voice::record)
+            .service(voice::play)
             .service(crate::realtime::gateway::connect),
     );
 }

@@ -18,3 +18,4 @@ pub mod transaction_types;
 pub mod transactions;
 pub mod user_departments;
 pub mod users;
+pub mod voice_notes;

@@ -10,3 +10,4 @@ mod operations;
 mod organisation;
 mod realtime;
 mod transactions;
+mod voice;

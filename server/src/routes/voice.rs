@@ -1,0 +1,144 @@
+//! Voice notes: the recording (Ogg Opus, WebM Opus or WAV) is validated by
+//! decoding every packet, kept as Ogg Opus, encrypted like any document, and
+//! played back to whoever may see its event.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use bytes::{Bytes, BytesMut};
+use chrono::Utc;
+use futures_util::{StreamExt, TryStreamExt};
+use tawasul_core::ErrorCode;
+use tawasul_core::api::VoiceView;
+use tawasul_core::ids::{TransactionId, VoiceId};
+use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
+use tawasul_core::visibility::{Visibility, can_see_event};
+use tawasul_storage::TransactionTrait;
+use tawasul_storage::attachments;
+use tawasul_storage::audio::{self, AudioError, VoiceNote};
+use tawasul_storage::transactions as store;
+
+use super::attachments::{UploadQuery, object_error};
+use super::transactions::{for_action, visible};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+fn audio_error(e: AudioError) -> ApiError {
+    match e {
+        AudioError::Unsupported(t) => {
+            ApiError::new(ErrorCode::VoiceUnsupported).with_details(serde_json::json!({ "content_type": t }))
+        }
+        AudioError::Invalid(reason) => {
+            ApiError::new(ErrorCode::VoiceInvalid).with_details(serde_json::json!({ "reason": reason }))
+        }
+        AudioError::TooLong => ApiError::new(ErrorCode::VoiceTooLong)
+            .with_details(serde_json::json!({ "limit_ms": audio::MAX_DURATION_MS })),
+    }
+}
+
+/// Records a voice note on a transaction. The body is the audio, its
+/// `Content-Type` one of `audio/ogg`, `audio/webm`, `audio/wav`.
+#[utoipa::path(post, path = "/api/v1/transactions/{id}/voice", tag = "transactions",
+    params(("id" = String, Path), UploadQuery), security(("bearer" = [])),
+    request_body(content_type = "audio/ogg", description = "Ogg Opus, WebM Opus or PCM WAV"),
+    responses((status = 201, body = VoiceView), (status = 413, description = "Larger than the limit"),
+    (status = 415, description = "Not a supported format"), (status = 422, description = "Damaged, or longer than five minutes")))]
+#[post("/transactions/{id}/voice")]
+pub async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<TransactionId>,
+    query: web::Query<UploadQuery>,
+    mut body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let visibility = match &query.visibility {
+        Some(v) => Visibility::parse(v.trim()).map_err(|c| ApiError::field("visibility", c))?,
+        None => Visibility::External,
+    };
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let s = visible(state.db.read(), &caller, id).await?;
+    authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Voice(visibility))?;
+    if s.status.is_closed() {
+        return Err(ApiError::new(ErrorCode::IllegalTransition));
+    }
+    let limit = state.settings.voice_max_bytes;
+    let mut buf = BytesMut::new();
+    while let Some(piece) = body.next().await {
+        let piece = piece.map_err(|_| ApiError::new(ErrorCode::Malformed))?;
+        if (buf.len() + piece.len()) as u64 > limit {
+            return Err(object_error(tawasul_storage::objects::ObjectError::TooLarge(limit)));
+        }
+        buf.extend_from_slice(&piece);
+    }
+    // Decoding every packet (and encoding WAV) is CPU work: off the HTTP worker.
+    let bytes = buf.freeze();
+    let note: VoiceNote = web::block(move || audio::ingest(&bytes, &content_type))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(audio_error)?;
+
+    let key = format!("{}/{}", s.facts.entity_id, uuid::Uuid::now_v7());
+    let ogg = Bytes::from(note.ogg);
+    let input = futures_util::stream::iter([Ok::<_, std::io::Error>(ogg)]);
+    let written = state.objects.put(&key, input, u64::MAX).await.map_err(object_error)?;
+    let now = Utc::now();
+    let saved = async {
+        let tx = state.db.write().begin().await?;
+        let s = for_action(&tx, &caller, id, |_| TransactionAction::Voice(visibility)).await?;
+        if s.status.is_closed() {
+            return Err(ApiError::new(ErrorCode::IllegalTransition));
+        }
+        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, &written, "audio/ogg", now).await?;
+        let me = caller.actor().user_id;
+        let (view, event) =
+            attachments::record_voice(&tx, id, blob, note.duration_ms, &note.waveform, visibility, me, now).await?;
+        tx.commit().await?;
+        Ok((s, view, event, duplicate))
+    }
+    .await;
+    match saved {
+        Ok((s, view, event, duplicate)) => {
+            if let Some(key) = duplicate {
+                let _ = state.objects.delete(&key).await;
+            }
+            state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
+            Ok(HttpResponse::Created().json(view))
+        }
+        Err(e) => {
+            let _ = state.objects.delete(&written.key).await;
+            Err(e)
+        }
+    }
+}
+
+/// The voice note as Ogg Opus, to whoever may see its event.
+#[utoipa::path(get, path = "/api/v1/voice/{id}", tag = "transactions", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, description = "Ogg Opus", content_type = "audio/ogg"),
+    (status = 404, description = "Not visible")))]
+#[get("/voice/{id}")]
+pub async fn play(state: web::Data<AppState>, caller: Caller, path: web::Path<VoiceId>) -> ApiResult<HttpResponse> {
+    let found =
+        attachments::find_voice(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let s = store::find(state.db.read(), found.transaction_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if !can_see_event(caller.actor(), &s.facts, found.visibility) {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    let body = state.objects.get(&found.content.object_key, &found.content.wrapped_key).await.map_err(object_error)?;
+    let body = body.map_err(|e| {
+        tracing::error!(error = %e, "a voice note failed to decrypt while streaming");
+        actix_web::error::ErrorInternalServerError("voice note unreadable")
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("audio/ogg")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![DispositionParam::Filename(format!("{}.ogg", found.view.id))],
+        })
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
+        .no_chunking(found.content.size)
+        .streaming(body))
+}
