@@ -134,6 +134,21 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
     terminate(child);
 }
 
+/// One of the demo beneficiary's transactions that is still open.
+async fn open_transaction(http: &reqwest::Client, addr: &str, token: &str) -> String {
+    let mine: serde_json::Value =
+        http.get(format!("{addr}/api/v1/transactions")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| !["completed", "rejected"].contains(&t["status"].as_str().unwrap()))
+        .expect("an open demo transaction")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
@@ -180,17 +195,7 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     let pid = child.id();
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
     let http = reqwest::Client::new();
-    let mine: serde_json::Value =
-        http.get(format!("{addr}/api/v1/transactions")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let open = mine["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| !["completed", "rejected"].contains(&t["status"].as_str().unwrap()))
-        .expect("an open demo transaction")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let open = open_transaction(&http, &addr, &token).await;
 
     let file: Vec<u8> = (0..50 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     let digest = hex::encode(Sha256::digest(&file));
@@ -238,17 +243,7 @@ async fn rotating_the_master_key_keeps_documents_readable() {
     let http = reqwest::Client::new();
     let (child, addr, _) = serve(data, &["--demo"]);
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
-    let mine: serde_json::Value =
-        http.get(format!("{addr}/api/v1/transactions")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let open = mine["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| !["completed", "rejected"].contains(&t["status"].as_str().unwrap()))
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let open = open_transaction(&http, &addr, &token).await;
     let doc = "عقد إيجار موثق".repeat(1_000).into_bytes();
     let form =
         reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(doc.clone()).file_name("عقد.txt"));

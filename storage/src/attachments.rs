@@ -24,6 +24,7 @@ pub struct Content {
     pub wrapped_key: String,
     pub content_type: String,
     pub size: u64,
+    pub sha256: String,
 }
 
 /// An attachment with what the visibility rule and a download need.
@@ -119,14 +120,30 @@ pub async fn attach(
 
 pub async fn find(c: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<Found>> {
     let Some(a) = attachments::Entity::find_by_id(id.0).one(c).await? else { return Ok(None) };
-    let b = blobs::Entity::find_by_id(a.blob_id).one(c).await?.ok_or(StorageError::NotFound)?;
-    let size = u64::try_from(b.size).map_err(|_| corrupt("size"))?;
+    let content = content_of(c, a.blob_id).await?;
     Ok(Some(Found {
-        view: AttachmentView { id, name: a.file_name, size, content_type: b.content_type.clone(), sha256: b.sha256 },
+        view: AttachmentView {
+            id,
+            name: a.file_name,
+            size: content.size,
+            content_type: content.content_type.clone(),
+            sha256: content.sha256.clone(),
+        },
         transaction_id: TransactionId(a.transaction_id),
         visibility: Visibility::parse(&a.visibility).map_err(|_| corrupt("visibility"))?,
-        content: Content { object_key: b.object_key, wrapped_key: b.wrapped_key, content_type: b.content_type, size },
+        content,
     }))
+}
+
+async fn content_of(c: &impl ConnectionTrait, blob: Uuid) -> Result<Content> {
+    let b = blobs::Entity::find_by_id(blob).one(c).await?.ok_or(StorageError::NotFound)?;
+    Ok(Content {
+        object_key: b.object_key,
+        wrapped_key: b.wrapped_key,
+        content_type: b.content_type,
+        size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
+        sha256: b.sha256,
+    })
 }
 
 /// Records a voice note whose Ogg Opus is stored as `blob`, as a `voice`
@@ -177,22 +194,17 @@ pub struct FoundVoice {
 
 pub async fn find_voice(c: &impl ConnectionTrait, id: VoiceId) -> Result<Option<FoundVoice>> {
     let Some(v) = voice_notes::Entity::find_by_id(id.0).one(c).await? else { return Ok(None) };
-    let b = blobs::Entity::find_by_id(v.blob_id).one(c).await?.ok_or(StorageError::NotFound)?;
+    let content = content_of(c, v.blob_id).await?;
     Ok(Some(FoundVoice {
         view: VoiceView {
             id,
             duration_ms: u64::try_from(v.duration_ms).map_err(|_| corrupt("duration"))?,
             waveform: serde_json::from_value(v.waveform).map_err(|_| corrupt("waveform"))?,
-            content_type: b.content_type.clone(),
+            content_type: content.content_type.clone(),
         },
         transaction_id: TransactionId(v.transaction_id),
         visibility: Visibility::parse(&v.visibility).map_err(|_| corrupt("visibility"))?,
-        content: Content {
-            object_key: b.object_key,
-            wrapped_key: b.wrapped_key,
-            content_type: b.content_type,
-            size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
-        },
+        content,
     }))
 }
 

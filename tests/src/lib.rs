@@ -7,6 +7,24 @@ pub mod smtp;
 pub mod speech;
 
 use std::path::Path;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+/// Waits until a helper server just started (`what`, for the message) accepts
+/// connections on `port`; fails if it exits first or takes longer than `within`.
+fn wait_listening(child: &mut Child, port: u16, what: &str, within: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + within;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = child.try_wait()? {
+            anyhow::bail!("{what} exited early: {status}");
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!("{what} did not start listening");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
 
 /// A fresh, empty database for one test; dropping it removes it.
 pub struct TestDatabase {

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -23,16 +23,7 @@ impl S3Server {
             .spawn()
             .context("starting moto (pip install 'moto[server]'; the README's test command does)")?;
         let mut server = S3Server { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = server.child.try_wait()? {
-                bail!("moto exited early: {status}");
-            }
-            if Instant::now() > deadline {
-                bail!("moto did not start listening");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        crate::wait_listening(&mut server.child, port, "moto", Duration::from_secs(30))?;
         Ok(server)
     }
 

@@ -1,12 +1,11 @@
 //! A real SMTP server for e-mail tests: `aiosmtpd` (from PyPI, installed by the
 //! test command) delivering into a Maildir that the test reads.
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 pub struct SmtpServer {
     child: Child,
@@ -28,16 +27,7 @@ impl SmtpServer {
             .spawn()
             .context("starting aiosmtpd (pip install aiosmtpd; the README's test command does)")?;
         let mut server = SmtpServer { child, port, maildir, _dir: dir };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = server.child.try_wait()? {
-                bail!("aiosmtpd exited early: {status}");
-            }
-            if Instant::now() > deadline {
-                bail!("aiosmtpd did not start listening");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        crate::wait_listening(&mut server.child, port, "aiosmtpd", Duration::from_secs(10))?;
         Ok(server)
     }
 

@@ -15,7 +15,7 @@ use tawasul_core::ids::{AttachmentId, TransactionId};
 use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
 use tawasul_core::visibility::{Visibility, can_see_event};
 use tawasul_storage::TransactionTrait;
-use tawasul_storage::attachments;
+use tawasul_storage::attachments::{self, Content};
 use tawasul_storage::objects::{ObjectError, Written, sniff};
 use tawasul_storage::transactions as store;
 
@@ -42,7 +42,7 @@ pub fn object_error(e: ObjectError) -> ApiError {
     }
 }
 
-fn parse_visibility(raw: &str) -> ApiResult<Visibility> {
+pub(crate) fn parse_visibility(raw: &str) -> ApiResult<Visibility> {
     Visibility::parse(raw.trim()).map_err(|c| ApiError::field("visibility", c))
 }
 
@@ -124,7 +124,9 @@ pub async fn upload(
             _ => field.try_for_each(|_| async { Ok(()) }).await.map_err(|_| ApiError::new(ErrorCode::Malformed)),
         };
         if let Err(e) = outcome {
-            discard(&state, written.as_ref()).await;
+            if let Some((_, w)) = &written {
+                discard(&state, &w.key).await;
+            }
             return Err(e);
         }
     }
@@ -132,7 +134,7 @@ pub async fn upload(
     match record(&state, &caller, id, visibility, &name, &w).await {
         Ok(view) => Ok(HttpResponse::Created().json(view)),
         Err(e) => {
-            discard(&state, Some(&(name, w))).await;
+            discard(&state, &w.key).await;
             Err(e)
         }
     }
@@ -158,20 +160,18 @@ async fn record(
     let (view, event) = attachments::attach(&tx, id, blob, name, visibility, caller.actor().user_id, now).await?;
     tx.commit().await?;
     // The same content was already stored for this entity: keep one copy.
-    if let Some(key) = duplicate
-        && let Err(e) = state.objects.delete(&key).await
-    {
-        tracing::warn!(error = %e, key, "could not delete a duplicate object");
+    if let Some(key) = duplicate {
+        discard(state, &key).await;
     }
     state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
     Ok(view)
 }
 
-async fn discard(state: &AppState, written: Option<&(String, Written)>) {
-    if let Some((_, w)) = written
-        && let Err(e) = state.objects.delete(&w.key).await
-    {
-        tracing::warn!(error = %e, key = w.key, "could not delete an unrecorded object");
+/// Deletes an object that no record points to (an upload refused after it was
+/// stored, or a second copy of content the entity already holds).
+pub(crate) async fn discard(state: &AppState, key: &str) {
+    if let Err(e) = state.objects.delete(key).await {
+        tracing::warn!(error = %e, key, "could not delete an unrecorded object");
     }
 }
 
@@ -187,22 +187,35 @@ pub async fn download(
 ) -> ApiResult<HttpResponse> {
     let found =
         attachments::find(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    let s = store::find(state.db.read(), found.transaction_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    if !can_see_event(caller.actor(), &s.facts, found.visibility) {
+    serve(&state, &caller, found.transaction_id, found.visibility, &found.content, disposition(&found.view.name)).await
+}
+
+/// Stored content of an event, streamed and decrypted, to whoever may see the
+/// event (404 to everyone else), with the headers every download carries.
+pub(crate) async fn serve(
+    state: &AppState,
+    caller: &Caller,
+    transaction: TransactionId,
+    visibility: Visibility,
+    content: &Content,
+    disposition: ContentDisposition,
+) -> ApiResult<HttpResponse> {
+    let s = store::find(state.db.read(), transaction).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if !can_see_event(caller.actor(), &s.facts, visibility) {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    let body = state.objects.get(&found.content.object_key, &found.content.wrapped_key).await.map_err(object_error)?;
+    let body = state.objects.get(&content.object_key, &content.wrapped_key).await.map_err(object_error)?;
     let body = body.map_err(|e| {
-        tracing::error!(error = %e, "an attachment failed to decrypt while streaming");
-        actix_web::error::ErrorInternalServerError("attachment unreadable")
+        tracing::error!(error = %e, "stored content failed to decrypt while streaming");
+        actix_web::error::ErrorInternalServerError("stored content unreadable")
     });
     Ok(HttpResponse::Ok()
-        .content_type(found.content.content_type.as_str())
-        .insert_header(disposition(&found.view.name))
+        .content_type(content.content_type.as_str())
+        .insert_header(disposition)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
-        .insert_header((header::ETAG, format!("\"{}\"", found.view.sha256)))
-        .no_chunking(found.content.size)
+        .insert_header((header::ETAG, format!("\"{}\"", content.sha256)))
+        .no_chunking(content.size)
         .streaming(body))
 }
 

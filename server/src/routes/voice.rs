@@ -2,22 +2,21 @@
 //! decoding every packet, kept as Ogg Opus, encrypted like any document, and
 //! played back to whoever may see its event.
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType, HeaderValue};
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use bytes::{Bytes, BytesMut};
 use chrono::Utc;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::VoiceView;
 use tawasul_core::ids::{TransactionId, VoiceId};
 use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
-use tawasul_core::visibility::{Visibility, can_see_event};
+use tawasul_core::visibility::Visibility;
 use tawasul_storage::TransactionTrait;
 use tawasul_storage::attachments;
 use tawasul_storage::audio::{self, AudioError, VoiceNote};
-use tawasul_storage::transactions as store;
 
-use super::attachments::{UploadQuery, object_error};
+use super::attachments::{UploadQuery, discard, object_error, parse_visibility, serve};
 use super::transactions::{for_action, visible};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -54,7 +53,7 @@ pub async fn record(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let visibility = match &query.visibility {
-        Some(v) => Visibility::parse(v.trim()).map_err(|c| ApiError::field("visibility", c))?,
+        Some(v) => parse_visibility(v)?,
         None => Visibility::External,
     };
     let content_type =
@@ -102,13 +101,13 @@ pub async fn record(
     match saved {
         Ok((s, view, event, duplicate)) => {
             if let Some(key) = duplicate {
-                let _ = state.objects.delete(&key).await;
+                discard(&state, &key).await;
             }
             state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
             Ok(HttpResponse::Created().json(view))
         }
         Err(e) => {
-            let _ = state.objects.delete(&written.key).await;
+            discard(&state, &written.key).await;
             Err(e)
         }
     }
@@ -122,23 +121,9 @@ pub async fn record(
 pub async fn play(state: web::Data<AppState>, caller: Caller, path: web::Path<VoiceId>) -> ApiResult<HttpResponse> {
     let found =
         attachments::find_voice(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    let s = store::find(state.db.read(), found.transaction_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    if !can_see_event(caller.actor(), &s.facts, found.visibility) {
-        return Err(ApiError::new(ErrorCode::NotFound));
-    }
-    let body = state.objects.get(&found.content.object_key, &found.content.wrapped_key).await.map_err(object_error)?;
-    let body = body.map_err(|e| {
-        tracing::error!(error = %e, "a voice note failed to decrypt while streaming");
-        actix_web::error::ErrorInternalServerError("voice note unreadable")
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("audio/ogg")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Inline,
-            parameters: vec![DispositionParam::Filename(format!("{}.ogg", found.view.id))],
-        })
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
-        .no_chunking(found.content.size)
-        .streaming(body))
+    let inline = ContentDisposition {
+        disposition: DispositionType::Inline,
+        parameters: vec![DispositionParam::Filename(format!("{}.ogg", found.view.id))],
+    };
+    serve(&state, &caller, found.transaction_id, found.visibility, &found.content, inline).await
 }
