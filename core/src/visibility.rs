@@ -104,6 +104,12 @@ impl Viewer {
         Viewer { scope: list_scope(actor), internal: sees_internal(actor) }
     }
 
+    /// The transactions the caller may see, as data (the archive index turns
+    /// it into a query filter).
+    pub fn scope(&self) -> &ListScope {
+        &self.scope
+    }
+
     /// Whether the transaction is visible at all (invisible means 404).
     pub fn can_view(&self, t: &TransactionFacts) -> bool {
         self.scope.covers(t)

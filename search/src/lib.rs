@@ -1,5 +1,14 @@
-//! The archive index (Tantivy, Arabic and English analysis, visibility-scoped
-//! queries), built by the archive-search issue. So far: the Arabic analysis it
-//! will index and query with.
+//! The archive index: Tantivy with Arabic and English analysis, documents that
+//! carry their visibility facts, and queries that cannot run without the
+//! caller's visibility filter.
 
+pub mod analysis;
 pub mod arabic;
+pub mod archive;
+pub mod document;
+pub mod query;
+pub mod scope;
+
+pub use archive::{Archive, ArchiveWriter, Generation, Opened, Rebuild, SearchError};
+pub use document::{ArchiveDoc, Kind};
+pub use query::{Hit, Results, SearchRequest};
