@@ -111,7 +111,7 @@ impl TokenStream for WordStream<'_> {
             if !in_word(c) {
                 continue;
             }
-            let to = (&mut self.chars).find(|(_, c)| !in_word(*c)).map_or(self.text.len(), |(i, _)| i);
+            let to = self.chars.find(|(_, c)| !in_word(*c)).map_or(self.text.len(), |(i, _)| i);
             let word = &self.text[from..to];
             if word.len() > MAX_WORD_BYTES {
                 continue;
