@@ -18,7 +18,7 @@ pub const ANALYZER: &str = "tawasul";
 
 /// Which Arabic stemmer the analyzer applies after normalization. Both are kept
 /// so that the relevance evaluation can compare them on the same queries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArabicStemmer {
     /// Normalization only.
     None,
