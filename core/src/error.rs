@@ -189,6 +189,9 @@ error_codes! {
     VoiceTooLong => "voice.too_long", Invalid,
         "التسجيل الصوتي أطول من خمس دقائق.",
         "The recording is longer than five minutes.";
+    SearchQueryEmpty => "search.query_empty", Invalid,
+        "اكتب كلمة واحدة على الأقل للبحث.",
+        "Type at least one word to search for.";
     Unavailable => "service.unavailable", Unavailable,
         "الخدمة غير متاحة مؤقتاً.",
         "The service is temporarily unavailable.";

@@ -13,39 +13,7 @@ use tawasul_core::visibility::Visibility;
 
 use crate::analysis::ANALYZER;
 
-/// The kinds of document, as the API's `kind` filter names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A transaction's subject, body and custom fields.
-    Transaction,
-    /// A comment (external or internal).
-    Comment,
-    /// A voice note's metadata.
-    Voice,
-    /// An attached document: its name and extractable text.
-    Document,
-    /// A meeting's minutes (filled by the meetings work).
-    Minutes,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Transaction, Kind::Comment, Kind::Voice, Kind::Document, Kind::Minutes];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Transaction => "transaction",
-            Kind::Comment => "comment",
-            Kind::Voice => "voice",
-            Kind::Document => "document",
-            Kind::Minutes => "minutes",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use tawasul_core::api::search::Kind;
 
 /// One searchable thing with its visibility facts.
 #[derive(Debug, Clone, PartialEq)]

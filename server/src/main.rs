@@ -27,6 +27,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations.
     Migrate(StoreArgs),
+    /// Rebuild the archive search index from the database, beside the one in
+    /// use, and switch to it atomically (a running server follows).
+    Reindex(StoreArgs),
     /// Administrative tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -116,6 +119,10 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Command::Reindex(store) => {
+            let settings = Settings::load(&overrides(&store))?;
+            reindex(&settings).await
+        }
         Command::Admin(AdminCommand::CreatePlatformAdmin { login, password_stdin: _, store }) => {
             let email =
                 Email::parse(&login).map_err(|c| anyhow::anyhow!("--login: {}", c.message(tawasul_core::Lang::En)))?;
@@ -141,6 +148,31 @@ async fn main() -> anyhow::Result<()> {
             rotate_master_key(&settings).await
         }
     }
+}
+
+/// `tawasul reindex`, with a progress bar on a terminal.
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{wide_bar}] {pos}/{len} transactions ({per_sec}, {eta} left)",
+    )?);
+    let rebuilt = tawasul_server::archive::rebuild::rebuild(&db, &settings.index_dir(), |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await;
+    bar.finish_and_clear();
+    db.close().await;
+    let r = rebuilt?;
+    println!(
+        "reindexed {} transactions, {} documents in {:.1} s ({:.0} documents/s); generation {} is current",
+        r.transactions,
+        r.documents,
+        r.seconds,
+        r.documents as f64 / r.seconds.max(1e-9),
+        r.generation
+    );
+    Ok(())
 }
 
 /// With the key in `<data-dir>/master.key`: the new key is written beside it as

@@ -63,6 +63,7 @@ impl Modify for BearerAuth {
         routes::attachments::download,
         routes::voice::record,
         routes::voice::play,
+        routes::search::search,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -70,6 +71,7 @@ impl Modify for BearerAuth {
         (name = "identity", description = "Registration, sign-in, tokens"),
         (name = "organisation", description = "Entities, departments, employees, transaction types, regulators"),
         (name = "transactions", description = "Transactions, their timeline, comments and lifecycle"),
+        (name = "search", description = "The archive, as far as the caller may see it"),
     )
 )]
 pub struct ApiDoc;

@@ -55,6 +55,9 @@ pub struct Settings {
     /// autotuning (up to `net.ipv4.tcp_wmem`). Setting it bounds what a reader
     /// that stopped reading can hold, so a slow consumer is recognised sooner.
     pub socket_send_buffer: Option<usize>,
+    /// How often the archive indexer looks for new events (a write is
+    /// searchable within about this long plus a commit).
+    pub index_interval_ms: u64,
 }
 
 fn ser_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -85,6 +88,7 @@ impl Default for Settings {
             master_key: None,
             attachment_max_bytes: 25 * 1024 * 1024,
             voice_max_bytes: 32 * 1024 * 1024,
+            index_interval_ms: 200,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,
         }

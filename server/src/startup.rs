@@ -3,11 +3,13 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
+use tawasul_search::{Archive, Opened};
 use tawasul_storage::Db;
 use tawasul_storage::objects::{MasterKey, Objects};
 use tokio::sync::Notify;
@@ -55,6 +57,11 @@ impl Application {
         let master =
             MasterKey::load_or_create(settings.master_key.as_ref().map(|k| k.expose_secret()), &settings.data_dir)?;
         let objects = Objects::open(&settings.object_store_location(), master)?;
+        let (archive, opened) = Archive::open(&settings.index_dir())?;
+        if let Opened::Created { reason } = opened {
+            // The indexer fills it from the start of the event log.
+            tracing::warn!(%reason, "archive index missing or damaged: rebuilding it from the database");
+        }
         let metrics = Metrics::new()?;
         let listener = listen(settings.listen, settings.socket_send_buffer)?;
         let admin_listener = TcpListener::bind(settings.admin_listen)?;
@@ -76,6 +83,7 @@ impl Application {
             metrics,
             objects,
             realtime: Realtime::new(Arc::new(InProcessBus::default())),
+            archive: Arc::new(archive),
         });
 
         let app_state = state.clone();
@@ -142,6 +150,11 @@ impl Application {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
+        let indexer = tokio::spawn(crate::archive::indexer::run(
+            self.state.db.clone(),
+            self.state.archive.clone(),
+            Duration::from_millis(self.state.settings.index_interval_ms),
+        ));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.
@@ -154,6 +167,7 @@ impl Application {
         worker.abort();
         resumer.abort();
         checkpointer.abort();
+        indexer.abort();
         self.state.db.close().await;
         result?;
         Ok(())

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use tawasul_search::Archive;
 use tawasul_storage::Db;
 use tawasul_storage::objects::Objects;
 use tokio::sync::Notify;
@@ -24,4 +25,6 @@ pub struct AppState {
     pub objects: Objects,
     /// Publishes committed events to real-time followers.
     pub realtime: Realtime,
+    /// The archive index searches read (the indexer task writes it).
+    pub archive: Arc<Archive>,
 }

@@ -2,6 +2,7 @@
 //! repositories that read and write it, returning domain types.
 
 pub mod accounts;
+pub mod archive;
 pub mod attachments;
 pub mod audio;
 pub mod audit;

@@ -45,9 +45,34 @@ impl Stored {
     pub fn id(&self) -> TransactionId {
         TransactionId(self.row.id)
     }
+
+    pub fn type_id(&self) -> TransactionTypeId {
+        TransactionTypeId(self.row.type_id)
+    }
+
+    pub fn reference(&self) -> Reference {
+        Reference { hijri_year: self.row.reference_year, number: self.row.reference_number }
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.row.subject
+    }
+
+    pub fn body(&self) -> &str {
+        &self.row.body
+    }
+
+    /// The custom fields' values, by key.
+    pub fn fields(&self) -> &Value {
+        &self.row.fields
+    }
+
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
 }
 
-fn stored(row: transactions::Model) -> Result<Stored> {
+pub(crate) fn stored(row: transactions::Model) -> Result<Stored> {
     Ok(Stored {
         facts: TransactionFacts {
             entity_id: EntityId(row.entity_id),

@@ -278,6 +278,11 @@ impl Client {
         self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/lookup?reference={reference}"), None).await
     }
 
+    /// `GET /search` with its parameters (`q`, `entity_id`, `kind`, `cursor`…).
+    pub async fn search(&self, params: &[(&str, &str)]) -> Result<SearchPage> {
+        Self::decode(self.request(Method::GET, "/api/v1/search").query(params).send().await?).await
+    }
+
     pub async fn timeline(&self, id: TransactionId) -> Result<Vec<EventView>> {
         self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/{id}/timeline"), None).await
     }

@@ -5,11 +5,13 @@
 pub mod auth;
 pub mod org;
 pub mod page;
+pub mod search;
 pub mod transactions;
 
 pub use auth::*;
 pub use org::*;
 pub use page::*;
+pub use search::*;
 pub use transactions::*;
 
 use crate::error::{ErrorCode, FieldErrors};

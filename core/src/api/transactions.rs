@@ -259,7 +259,7 @@ pub struct TransactionFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, ErrorCode> {
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>, ErrorCode> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()))

@@ -6,6 +6,7 @@ pub mod employees;
 pub mod entities;
 pub mod health;
 pub mod regulators;
+pub mod search;
 pub mod transactions;
 pub mod voice;
 
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(attachments::download)
             .service(voice::record)
             .service(voice::play)
+            .service(search::search)
             .service(crate::realtime::gateway::connect),
     );
 }

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub objects: tawasul_storage::objects::Objects,
     pub admin_address: String,
     pub data_dir: PathBuf,
+    /// The database the server uses (for tools run beside it, as `tawasul reindex` is).
+    pub database_url: String,
     /// A client signed in as a platform administrator.
     pub platform: Client,
     _db: TestDatabase,
@@ -100,6 +102,7 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
         objects: state.objects.clone(),
         admin_address,
         data_dir: dir.path().to_path_buf(),
+        database_url: db.url.clone(),
         platform,
         _db: db,
         _dir: dir,

@@ -9,5 +9,6 @@ mod malformed;
 mod operations;
 mod organisation;
 mod realtime;
+mod search;
 mod transactions;
 mod voice;

@@ -1,0 +1,68 @@
+//! A transaction as archive documents: one for the transaction itself and one
+//! per comment, attachment and voice note, each carrying the transaction's
+//! current facts so that the visibility filter can judge it alone.
+
+use serde_json::Value;
+use tawasul_core::visibility::Visibility;
+use tawasul_search::{ArchiveDoc, Kind};
+use tawasul_storage::archive::{ArchivedEvent, Record};
+
+pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
+    let t = &r.transaction;
+    let title = format!("{} · {}", t.reference(), t.subject());
+    let doc = |key: String, kind: Kind, visibility: Visibility, at, text: String| ArchiveDoc {
+        key,
+        kind,
+        transaction_id: Some(t.id()),
+        meeting_id: None,
+        entity_id: t.facts.entity_id,
+        department_id: Some(t.facts.department_id),
+        beneficiary_id: Some(t.facts.beneficiary_id),
+        assignee_id: t.facts.assignee_id,
+        type_id: Some(t.type_id()),
+        status: Some(t.status.as_str().to_owned()),
+        visibility,
+        at,
+        title: title.clone(),
+        text,
+    };
+    let mut text = vec![t.subject().to_owned(), t.body().to_owned(), t.reference().to_string()];
+    field_values(t.fields(), &mut text);
+    let mut docs = vec![doc(
+        format!("transaction:{}", t.id()),
+        Kind::Transaction,
+        Visibility::External,
+        t.created_at(),
+        text.join("\n"),
+    )];
+    docs.extend(r.events.iter().filter_map(|e| {
+        let (kind, text) = event_text(e)?;
+        Some(doc(format!("event:{}", e.position), kind, e.visibility, e.at, text))
+    }));
+    docs
+}
+
+/// What an event contributes to the archive, if anything.
+fn event_text(e: &ArchivedEvent) -> Option<(Kind, String)> {
+    let s = |key: &str| e.data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    match e.kind.as_str() {
+        "comment" => Some((Kind::Comment, s("body"))),
+        "attachment" => Some((Kind::Document, s("name"))),
+        "voice" => {
+            let seconds = e.data.get("duration_ms").and_then(Value::as_u64).unwrap_or_default().div_ceil(1000);
+            Some((Kind::Voice, format!("رسالة صوتية voice note {}:{:02}", seconds / 60, seconds % 60)))
+        }
+        _ => None,
+    }
+}
+
+/// The text of custom field values (choices, text, numbers, dates).
+fn field_values(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|i| field_values(i, out)),
+        Value::Object(map) => map.values().for_each(|i| field_values(i, out)),
+        Value::Bool(_) | Value::Null => {}
+    }
+}

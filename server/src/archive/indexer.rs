@@ -1,0 +1,101 @@
+//! Keeps the archive index up with the event log: every `interval` it reads the
+//! events after its cursor (and the positions it skipped), re-indexes each
+//! touched transaction whole — its documents carry the transaction's facts,
+//! which the event may have changed — and commits with the cursor's durable
+//! position. At least once: a crash before the commit indexes the same
+//! transactions again, and documents are replaced, not added twice.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tawasul_core::ids::TransactionId;
+use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
+use tawasul_storage::Db;
+use tawasul_storage::archive::{records, touched_after, touched_at};
+
+use super::cursor::LogCursor;
+use super::documents::documents;
+
+/// Events taken per round.
+const BATCH: u64 = 5_000;
+/// The indexer's writer memory (Tantivy's minimum for one thread).
+const WRITER_MEMORY: usize = 15_000_000;
+
+struct Indexer {
+    db: Db,
+    archive: Arc<Archive>,
+    writer: Option<ArchiveWriter>,
+    cursor: LogCursor,
+}
+
+/// Runs until the task is dropped.
+pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration) {
+    let mut indexer = Indexer { db, archive, writer: None, cursor: LogCursor::starting_at(0) };
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        // Catching up (after a rebuild on start, or a burst) goes round by round
+        // without waiting for the next tick.
+        loop {
+            match indexer.round().await {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "archive indexing failed; retrying");
+                    indexer.writer = None;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+impl Indexer {
+    /// One round; whether it took in a full batch (more may be waiting).
+    async fn round(&mut self) -> anyhow::Result<bool> {
+        if let Some(g) = self.archive.follow_current()? {
+            tracing::info!(generation = %g.name, "switching to the rebuilt archive index");
+            self.writer = None;
+        }
+        if self.writer.is_none() {
+            let writer = self.archive.writer(WRITER_MEMORY)?;
+            self.cursor = LogCursor::starting_at(writer.generation().position()?);
+            self.writer = Some(writer);
+            self.archive.remove_stale();
+        }
+        let now = Instant::now();
+        self.cursor.expire(now);
+        let fresh = touched_after(self.db.read(), self.cursor.after(), BATCH).await?;
+        let full = fresh.len() as u64 == BATCH;
+        let mut touches = fresh;
+        touches.extend(touched_at(self.db.read(), &self.cursor.holes()).await?);
+        if touches.is_empty() {
+            return Ok(false);
+        }
+        let ids: Vec<TransactionId> =
+            touches.iter().map(|t| t.transaction_id).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut docs: Vec<(TransactionId, Vec<ArchiveDoc>)> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            docs.extend(records(self.db.read(), chunk).await?.iter().map(|r| (r.transaction.id(), documents(r))));
+        }
+        self.cursor.record(touches.iter().map(|t| t.position), now);
+        let durable = self.cursor.durable();
+        let Some(mut writer) = self.writer.take() else { return Ok(false) };
+        let (writer, written) = tokio::task::spawn_blocking(move || {
+            let written = (|| {
+                for (id, d) in &docs {
+                    writer.replace_transaction(*id, d)?;
+                }
+                writer.commit(durable)
+            })();
+            (writer, written)
+        })
+        .await?;
+        written?;
+        self.writer = Some(writer);
+        Ok(full)
+    }
+}

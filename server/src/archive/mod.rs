@@ -1,0 +1,7 @@
+//! The archive index as the server keeps it: documents built from the
+//! database, an indexer that follows the event log, and full rebuilds.
+
+pub mod cursor;
+pub mod documents;
+pub mod indexer;
+pub mod rebuild;
