@@ -272,3 +272,81 @@ async fn rotating_the_master_key_keeps_documents_readable() {
     assert_eq!(res.bytes().await.unwrap().to_vec(), doc, "readable with the new key");
     terminate(child);
 }
+
+/// The totals the demo's platform administrator finds for a few words, once
+/// the index holds them all (`expected`), or as soon as it finds anything.
+async fn search_totals(addr: &str, expected: Option<&[u64]>) -> Vec<u64> {
+    let token =
+        login(addr, "platform@tawasul.demo.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut totals = Vec::new();
+        for q in ["الضمان", "فاتورة", "رخصة", "البنكي"] {
+            let page: serde_json::Value = http
+                .get(format!("{addr}/api/v1/search"))
+                .query(&[("q", q)])
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            totals.push(page["total"].as_u64().unwrap());
+        }
+        let done = match expected {
+            Some(e) => totals == e,
+            None => totals.iter().all(|t| *t > 0),
+        };
+        if done {
+            return totals;
+        }
+        assert!(Instant::now() < deadline, "the index did not reach {expected:?}: {totals:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_index_is_rebuilt_by_reindex_and_on_start_when_missing_or_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
+    let (child, addr, _) = serve(data, &["--demo"]);
+    search_totals(&addr, None).await;
+    // The indexer takes the whole log in one round; a second later it has settled.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let totals = search_totals(&addr, None).await;
+    terminate(child);
+
+    let out = tawasul(&["reindex"], data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.starts_with("reindexed ") && printed.contains(" transactions, "), "{printed}");
+    let index = data.join("index");
+    let current = || std::fs::read_to_string(index.join("CURRENT")).unwrap().trim().to_owned();
+    let (child, addr, _) = serve(data, &[]);
+    assert_eq!(search_totals(&addr, Some(&totals)).await, totals, "the rebuilt index answers alike");
+    terminate(child);
+
+    // Damaged: every segment file has a flipped byte.
+    for e in std::fs::read_dir(index.join(current())).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "idx" || x == "store" || x == "term") {
+            let mut bytes = std::fs::read(e.path()).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x5A;
+            std::fs::write(e.path(), bytes).unwrap();
+        }
+    }
+    let damaged = current();
+    let (child, addr, _) = serve(data, &[]);
+    assert_eq!(search_totals(&addr, Some(&totals)).await, totals, "rebuilt after damage");
+    assert_ne!(current(), damaged);
+    terminate(child);
+
+    // Missing altogether.
+    std::fs::remove_dir_all(&index).unwrap();
+    let (child, addr, _) = serve(data, &[]);
+    assert_eq!(search_totals(&addr, Some(&totals)).await, totals, "rebuilt when missing");
+    terminate(child);
+}
