@@ -7,6 +7,7 @@ pub mod arabic;
 pub mod archive;
 pub mod document;
 pub mod query;
+pub mod sample;
 pub mod scope;
 
 pub use archive::{Archive, ArchiveWriter, Generation, Opened, Rebuild, SearchError};
