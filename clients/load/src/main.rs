@@ -10,7 +10,10 @@
 //!   compared with the comment rate on the same backend.
 //! - `realtime` (P1, P2, P3): WebSocket fan-out, latency and idle connections,
 //!   against a plain Node.js `ws` broadcast server (see `realtime.rs`).
+//! - `archive` (P5, P6): archive search and `tawasul reindex` over a seeded
+//!   million comments, against PostgreSQL `tsvector` + GIN (see `archive.rs`).
 
+mod archive;
 mod realtime;
 
 use std::io::{BufRead, BufReader, Write};
@@ -36,6 +39,9 @@ enum Mode {
     All,
     /// P1 fan-out, P2 latency, P3 idle connections (SQLite, the default backend).
     Realtime,
+    /// P5 archive query latency and P6 reindex throughput against PostgreSQL
+    /// tsvector + GIN over the same rows (SQLite, the default backend).
+    Archive,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,6 +70,9 @@ struct Args {
     /// Idle connections for P3 (also measured at half).
     #[arg(long, default_value_t = 50_000)]
     connections: usize,
+    /// Comments in the archive for P5/P6 (also measured at half).
+    #[arg(long, default_value_t = 1_000_000)]
+    comments: usize,
     /// Which real-time figures to measure (p1, p2, p3); default all.
     #[arg(long, value_delimiter = ',')]
     figures: Vec<String>,
@@ -79,14 +88,22 @@ const PASSWORD: &str = "bench password 1448";
 struct Server {
     child: Child,
     url: String,
-    _dir: tempfile::TempDir,
+    /// The data directory, when the server owns it.
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
     fn start(bin: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
+        let mut server = Server::start_at(bin, dir.path(), database_url)?;
+        server._dir = Some(dir);
+        Ok(server)
+    }
+
+    /// A server on a data directory the caller keeps (to start again on it).
+    fn start_at(bin: &Path, dir: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
         let with_db = |c: &mut Command| {
-            c.arg("--data-dir").arg(dir.path());
+            c.arg("--data-dir").arg(dir);
             if let Some(u) = database_url {
                 c.args(["--database-url", u]);
             }
@@ -113,7 +130,7 @@ impl Server {
             if let Some(url) = line.trim().strip_prefix("listening on ") {
                 let url = url.to_owned();
                 std::thread::spawn(move || for _ in out.lines() {});
-                return Ok(Server { child, url, _dir: dir });
+                return Ok(Server { child, url, _dir: None });
             }
         }
     }
@@ -480,6 +497,9 @@ async fn main() -> anyhow::Result<()> {
         (_, Backend::Both) => vec![Backend::Sqlite, Backend::Postgres],
         (_, b) => vec![b],
     };
+    if args.mode == Mode::Archive {
+        return archive::run(&bin, args.comments).await;
+    }
     // Before any server starts, so that it inherits the limit.
     realtime::raise_fd_limit(args.connections * 2 + 10_000);
     for b in backends {
