@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_transactions;
 mod m20261123_000003_attachments;
+mod m20261124_000004_document_texts;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_transactions::Migration),
             Box::new(m20261123_000003_attachments::Migration),
+            Box::new(m20261124_000004_document_texts::Migration),
         ]
     }
 }

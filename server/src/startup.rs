@@ -3,6 +3,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -150,11 +151,15 @@ impl Application {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
+        let new_texts = Arc::new(AtomicBool::new(false));
         let indexer = tokio::spawn(crate::archive::indexer::run(
             self.state.db.clone(),
             self.state.archive.clone(),
             Duration::from_millis(self.state.settings.index_interval_ms),
+            new_texts.clone(),
         ));
+        let extractor =
+            tokio::spawn(crate::archive::extractor::run(self.state.db.clone(), self.state.objects.clone(), new_texts));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.
@@ -168,6 +173,7 @@ impl Application {
         resumer.abort();
         checkpointer.abort();
         indexer.abort();
+        extractor.abort();
         self.state.db.close().await;
         result?;
         Ok(())

@@ -1,11 +1,14 @@
 //! What the archive index is built from: which transactions the event log
-//! touched after a position, and each transaction as it now stands with the
-//! events that carry searchable text.
+//! touched after a position, each transaction as it now stands with the events
+//! that carry searchable text, and the text extracted from attached documents.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::Value;
 use tawasul_core::ids::TransactionId;
 use tawasul_core::visibility::Visibility;
@@ -13,7 +16,9 @@ use uuid::Uuid;
 
 use crate::Result;
 use crate::accounts::corrupt;
-use crate::model::{transaction_events, transactions};
+use crate::attachments::Content;
+use crate::extract::{EXTRACTABLE, ExtractError};
+use crate::model::{attachments, blobs, document_texts, transaction_events, transactions};
 use crate::transactions::{Stored, stored};
 
 /// Event kinds whose text is searched; the others (status changes,
@@ -37,11 +42,22 @@ pub struct ArchivedEvent {
     pub data: Value,
 }
 
-/// A transaction as it now stands, with its searchable events oldest first.
+/// The extracted text of an attached document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentText {
+    pub blob_id: Uuid,
+    pub text: String,
+    /// Whether the index has taken it in already.
+    pub indexed: bool,
+}
+
+/// A transaction as it now stands, with its searchable events oldest first
+/// and the extracted text of its documents, by attachment id.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub transaction: Stored,
     pub events: Vec<ArchivedEvent>,
+    pub texts: HashMap<Uuid, DocumentText>,
 }
 
 /// At most `limit` events after `after`, by position.
@@ -84,7 +100,7 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
     let ids: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
     let rows = transactions::Entity::find().filter(transactions::Column::Id.is_in(ids.clone())).all(c).await?;
     let events = transaction_events::Entity::find()
-        .filter(transaction_events::Column::TransactionId.is_in(ids))
+        .filter(transaction_events::Column::TransactionId.is_in(ids.clone()))
         .filter(transaction_events::Column::Kind.is_in(SEARCHABLE_KINDS))
         .order_by_asc(transaction_events::Column::Position)
         .all(c)
@@ -99,12 +115,141 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
             data: e.data,
         });
     }
+    let mut texts = document_texts_of(c, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let events = by_transaction.remove(&row.id).unwrap_or_default();
-            Ok(Record { transaction: stored(row)?, events })
+            let texts = texts.remove(&row.id).unwrap_or_default();
+            Ok(Record { transaction: stored(row)?, events, texts })
         })
         .collect()
+}
+
+/// The extracted texts of the transactions' attachments: transaction →
+/// attachment → text.
+async fn document_texts_of(
+    c: &impl ConnectionTrait,
+    transactions: &[Uuid],
+) -> Result<HashMap<Uuid, HashMap<Uuid, DocumentText>>> {
+    let attached: Vec<(Uuid, Uuid, Uuid)> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::Id)
+        .column(attachments::Column::TransactionId)
+        .column(attachments::Column::BlobId)
+        .filter(attachments::Column::TransactionId.is_in(transactions.iter().copied()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut out: HashMap<Uuid, HashMap<Uuid, DocumentText>> = HashMap::new();
+    if attached.is_empty() {
+        return Ok(out);
+    }
+    let texts: HashMap<Uuid, document_texts::Model> = document_texts::Entity::find()
+        .filter(document_texts::Column::BlobId.is_in(attached.iter().map(|a| a.2)))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|t| (t.blob_id, t))
+        .collect();
+    for (attachment, transaction, blob) in attached {
+        if let Some(t) = texts.get(&blob) {
+            let text = DocumentText { blob_id: blob, text: t.text.clone(), indexed: t.indexed };
+            out.entry(transaction).or_default().insert(attachment, text);
+        }
+    }
+    Ok(out)
+}
+
+/// A stored document whose text has not been extracted yet.
+#[derive(Debug, Clone)]
+pub struct PendingText {
+    pub blob_id: Uuid,
+    pub content: Content,
+}
+
+/// At most `limit` stored documents of an extractable type without a text yet.
+pub async fn pending_texts(c: &impl ConnectionTrait, limit: u64) -> Result<Vec<PendingText>> {
+    let done = sea_orm::sea_query::Query::select()
+        .column(document_texts::Column::BlobId)
+        .from(document_texts::Entity)
+        .to_owned();
+    let rows = blobs::Entity::find()
+        .filter(blobs::Column::ContentType.is_in(EXTRACTABLE))
+        .filter(blobs::Column::Id.not_in_subquery(done))
+        .order_by_asc(blobs::Column::CreatedAt)
+        .limit(limit)
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|b| {
+            Ok(PendingText {
+                blob_id: b.id,
+                content: Content {
+                    object_key: b.object_key,
+                    wrapped_key: b.wrapped_key,
+                    content_type: b.content_type,
+                    size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
+                    sha256: b.sha256,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Records what extraction gave for a stored document (a damaged one is
+/// recorded too, with no text, so that it is not tried again).
+pub async fn record_text(
+    c: &impl ConnectionTrait,
+    blob: Uuid,
+    extracted: &std::result::Result<String, ExtractError>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (status, text) = match extracted {
+        Ok(t) => ("extracted", t.clone()),
+        Err(_) => ("damaged", String::new()),
+    };
+    document_texts::Entity::insert(document_texts::ActiveModel {
+        blob_id: Set(blob),
+        status: Set(status.to_owned()),
+        text: Set(text),
+        indexed: Set(false),
+        extracted_at: Set(now),
+    })
+    .on_conflict(OnConflict::column(document_texts::Column::BlobId).do_nothing().to_owned())
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The transactions with a document whose text the index has yet to take in.
+pub async fn transactions_with_new_texts(c: &impl ConnectionTrait) -> Result<Vec<TransactionId>> {
+    let fresh = sea_orm::sea_query::Query::select()
+        .column(document_texts::Column::BlobId)
+        .from(document_texts::Entity)
+        .and_where(document_texts::Column::Indexed.eq(false))
+        .to_owned();
+    let ids: Vec<Uuid> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::TransactionId)
+        .filter(attachments::Column::BlobId.in_subquery(fresh))
+        .distinct()
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(ids.into_iter().map(TransactionId).collect())
+}
+
+/// Notes that the index holds these documents' texts.
+pub async fn mark_texts_indexed(c: &impl ConnectionTrait, blobs: &[Uuid]) -> Result<()> {
+    if blobs.is_empty() {
+        return Ok(());
+    }
+    document_texts::Entity::update_many()
+        .col_expr(document_texts::Column::Indexed, sea_orm::sea_query::Expr::value(true))
+        .filter(document_texts::Column::BlobId.is_in(blobs.iter().copied()))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 /// Transaction ids in id order, `limit` after `after`: how a rebuild walks them.

@@ -8,6 +8,7 @@ pub mod audio;
 pub mod audit;
 mod db;
 mod error;
+pub mod extract;
 pub mod idempotency;
 mod model;
 pub mod objects;

@@ -1,6 +1,7 @@
 //! Test kit shared by the storage tests and the end-to-end tests: fresh databases
 //! on SQLite and on a throw-away PostgreSQL cluster. Nothing here is mocked.
 
+pub mod documents;
 pub mod postgres;
 pub mod s3;
 pub mod smtp;

@@ -36,18 +36,26 @@ pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
         text.join("\n"),
     )];
     docs.extend(r.events.iter().filter_map(|e| {
-        let (kind, text) = event_text(e)?;
+        let (kind, text) = event_text(e, r)?;
         Some(doc(format!("event:{}", e.position), kind, e.visibility, e.at, text))
     }));
     docs
 }
 
 /// What an event contributes to the archive, if anything.
-fn event_text(e: &ArchivedEvent) -> Option<(Kind, String)> {
+fn event_text(e: &ArchivedEvent, r: &Record) -> Option<(Kind, String)> {
     let s = |key: &str| e.data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     match e.kind.as_str() {
         "comment" => Some((Kind::Comment, s("body"))),
-        "attachment" => Some((Kind::Document, s("name"))),
+        "attachment" => {
+            // The name, and the document's text once it has been extracted.
+            let extracted = s("attachment_id").parse::<uuid::Uuid>().ok().and_then(|id| r.texts.get(&id));
+            let text = match extracted {
+                Some(t) if !t.text.is_empty() => format!("{}\n{}", s("name"), t.text),
+                _ => s("name"),
+            };
+            Some((Kind::Document, text))
+        }
         "voice" => {
             let seconds = e.data.get("duration_ms").and_then(Value::as_u64).unwrap_or_default().div_ceil(1000);
             Some((Kind::Voice, format!("رسالة صوتية voice note {}:{:02}", seconds / 60, seconds % 60)))

@@ -3,16 +3,19 @@
 //! touched transaction whole — its documents carry the transaction's facts,
 //! which the event may have changed — and commits with the cursor's durable
 //! position. At least once: a crash before the commit indexes the same
-//! transactions again, and documents are replaced, not added twice.
+//! transactions again, and documents are replaced, not added twice. When the
+//! extractor has stored new document texts (`new_texts`), the transactions
+//! holding them are re-indexed too, and the texts marked as taken in.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tawasul_core::ids::TransactionId;
 use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
-use tawasul_storage::archive::{records, touched_after, touched_at};
+use tawasul_storage::archive::{mark_texts_indexed, records, touched_after, touched_at, transactions_with_new_texts};
 
 use super::cursor::LogCursor;
 use super::documents::documents;
@@ -27,11 +30,14 @@ struct Indexer {
     archive: Arc<Archive>,
     writer: Option<ArchiveWriter>,
     cursor: LogCursor,
+    new_texts: Arc<AtomicBool>,
 }
 
 /// Runs until the task is dropped.
-pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration) {
-    let mut indexer = Indexer { db, archive, writer: None, cursor: LogCursor::starting_at(0) };
+pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration, new_texts: Arc<AtomicBool>) {
+    // Texts stored before a restart may not have reached the index.
+    new_texts.store(true, Ordering::Release);
+    let mut indexer = Indexer { db, archive, writer: None, cursor: LogCursor::starting_at(0), new_texts };
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -45,6 +51,7 @@ pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration) {
                 Err(e) => {
                     tracing::warn!(error = %e, "archive indexing failed; retrying");
                     indexer.writer = None;
+                    indexer.new_texts.store(true, Ordering::Release);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     break;
                 }
@@ -72,14 +79,21 @@ impl Indexer {
         let full = fresh.len() as u64 == BATCH;
         let mut touches = fresh;
         touches.extend(touched_at(self.db.read(), &self.cursor.holes()).await?);
-        if touches.is_empty() {
+        let mut ids: BTreeSet<TransactionId> = touches.iter().map(|t| t.transaction_id).collect();
+        if self.new_texts.swap(false, Ordering::AcqRel) {
+            ids.extend(transactions_with_new_texts(self.db.read()).await?);
+        }
+        if ids.is_empty() {
             return Ok(false);
         }
-        let ids: Vec<TransactionId> =
-            touches.iter().map(|t| t.transaction_id).collect::<BTreeSet<_>>().into_iter().collect();
+        let ids: Vec<TransactionId> = ids.into_iter().collect();
         let mut docs: Vec<(TransactionId, Vec<ArchiveDoc>)> = Vec::with_capacity(ids.len());
+        let mut texts_taken_in = Vec::new();
         for chunk in ids.chunks(500) {
-            docs.extend(records(self.db.read(), chunk).await?.iter().map(|r| (r.transaction.id(), documents(r))));
+            for r in records(self.db.read(), chunk).await? {
+                texts_taken_in.extend(r.texts.values().filter(|t| !t.indexed).map(|t| t.blob_id));
+                docs.push((r.transaction.id(), documents(&r)));
+            }
         }
         self.cursor.record(touches.iter().map(|t| t.position), now);
         let durable = self.cursor.durable();
@@ -94,8 +108,9 @@ impl Indexer {
             (writer, written)
         })
         .await?;
-        written?;
         self.writer = Some(writer);
+        written?;
+        mark_texts_indexed(self.db.write(), &texts_taken_in).await?;
         Ok(full)
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod cursor;
 pub mod documents;
+pub mod extractor;
 pub mod indexer;
 pub mod rebuild;

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit_log;
 pub mod blobs;
 pub mod departments;
+pub mod document_texts;
 pub mod entities;
 pub mod idempotency_keys;
 pub mod otp_codes;

@@ -18,6 +18,7 @@ on_both_backends!(
     a_write_is_found_within_a_second,
     snippets_paging_and_bad_parameters,
     a_rebuild_beside_the_running_server_gives_the_same_answers,
+    documents_and_voice_notes_are_found,
 );
 
 async fn find(c: &Client, params: &[(&str, &str)]) -> SearchPage {
@@ -246,4 +247,36 @@ async fn a_rebuild_beside_the_running_server_gives_the_same_answers(app: TestApp
     // And it goes on indexing into the new generation.
     w.ben.comment(w.mine, "external", "شكراً على المتابعة السريعة").await.unwrap();
     indexed(&w.ben, "السريعة").await;
+}
+
+async fn documents_and_voice_notes_are_found(app: TestApp) {
+    use tawasul_tests::documents::{docx, pdf};
+    let s = setup(&app, 1, "round_robin", 89).await;
+    let (ben, _) = app.beneficiary(8900).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap().id;
+    let emp = &s.employees[0].1;
+    // The beneficiary's PDF (external) and the employee's internal DOCX.
+    let invoice = pdf(&["فاتورة الكهرباء لشهر ربيع الأول", "Meter 7781 reading disputed"]).unwrap();
+    ben.upload_attachment(t, "external", "فاتورة.pdf", "application/pdf", invoice).await.unwrap();
+    let memo = docx(&["مذكرة داخلية", "يوصى بإسقاط الغرامة بعد مراجعة العداد"]).unwrap();
+    let docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    emp.upload_attachment(t, "internal", "مذكرة.docx", docx_type, memo).await.unwrap();
+    // Words only inside the documents, found once the extractor has read them.
+    indexed(emp, "الغرامة").await;
+    indexed(&ben, "disputed").await;
+    let p = find(&ben, &[("q", "والفاتورة للكهرباء"), ("kind", "document")]).await;
+    assert_eq!((p.total, p.items[0].kind), (1, Kind::Document));
+    assert!(p.items[0].snippet.contains("<mark>الكهرباء</mark>"), "{}", p.items[0].snippet);
+    // The internal memo: the employee finds it, the beneficiary never.
+    assert_eq!(find(emp, &[("q", "الغرامة العداد")]).await.total, 1);
+    assert_eq!(find(&ben, &[("q", "الغرامة العداد")]).await.total, 0);
+    assert_eq!(find(&ben, &[("q", "مذكرة")]).await.total, 0);
+    // File names are searched too.
+    assert_eq!(find(emp, &[("q", "مذكرة"), ("kind", "document")]).await.total, 1);
+    // A voice note is found as one.
+    let speech = tawasul_tests::speech::record().unwrap();
+    emp.record_voice(t, "external", "audio/wav", std::fs::read(&speech.wav).unwrap()).await.unwrap();
+    indexed(&ben, "voice").await;
+    let p = find(&ben, &[("q", "رسالة صوتية"), ("kind", "voice")]).await;
+    assert_eq!((p.total, p.items[0].kind), (1, Kind::Voice));
 }

@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "document_texts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub blob_id: Uuid,
+    pub status: String,
+    pub text: String,
+    pub indexed: bool,
+    pub extracted_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
