@@ -43,11 +43,10 @@ fn stemmer(algorithm: Algorithm) -> &'static Stemmer {
 /// One word as the index stores it and a query asks for it.
 pub fn analyze_word(word: &str, arabic_stemmer: ArabicStemmer) -> String {
     if arabic::is_arabic(word) {
-        let normalized = arabic::normalize(word);
         match arabic_stemmer {
-            ArabicStemmer::None => normalized,
-            ArabicStemmer::Light => arabic::light_stem(&normalized),
-            ArabicStemmer::Snowball => stemmer(Algorithm::Arabic).stem(&normalized).into_owned(),
+            ArabicStemmer::None => arabic::normalize(word),
+            ArabicStemmer::Light => arabic::analyze(word),
+            ArabicStemmer::Snowball => stemmer(Algorithm::Arabic).stem(&arabic::normalize(word)).into_owned(),
         }
     } else {
         let lower = word.to_lowercase();

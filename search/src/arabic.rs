@@ -22,49 +22,60 @@ pub fn is_arabic(token: &str) -> bool {
 /// Lucene's `ArabicNormalizer`: harakat (U+064B–U+0652) and the dagger alef
 /// (U+0670) and tatweel (U+0640) removed; أ إ آ → ا; ى → ي; ة → ه.
 pub fn normalize(token: &str) -> String {
-    token
-        .chars()
-        .filter_map(|c| match c {
-            '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => None,
-            'أ' | 'إ' | 'آ' => Some('ا'),
-            'ى' => Some('ي'),
-            'ة' => Some('ه'),
-            other => Some(other),
-        })
-        .collect()
+    token.chars().filter_map(normalize_char).collect()
 }
 
-/// Prefixes, longest first; one at most is removed.
-const PREFIXES: [&str; 7] = ["وال", "بال", "كال", "فال", "ال", "لل", "و"];
-/// Suffixes in normalized form (ة is already ه, ى is already ي); each is
-/// tried once, in this order, as Lucene does.
-const SUFFIXES: [&str; 9] = ["ها", "ان", "ات", "ون", "ين", "يه", "يه", "ه", "ي"];
+/// One character of `normalize`; `None` drops it.
+fn normalize_char(c: char) -> Option<char> {
+    match c {
+        '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => None,
+        'أ' | 'إ' | 'آ' => Some('ا'),
+        'ى' => Some('ي'),
+        'ة' => Some('ه'),
+        other => Some(other),
+    }
+}
+
+/// Prefixes, longest first; one at most is removed: وال بال كال فال ال لل و.
+const PREFIXES: [&[char]; 7] =
+    [&['و', 'ا', 'ل'], &['ب', 'ا', 'ل'], &['ك', 'ا', 'ل'], &['ف', 'ا', 'ل'], &['ا', 'ل'], &['ل', 'ل'], &['و']];
+/// Suffixes in normalized form, each tried once, in this order, as Lucene
+/// does: ها ان ات ون ين يه ه ي (Lucene's ية and ة never match a normalized
+/// word, where ة is already ه).
+const SUFFIXES: [&[char]; 8] =
+    [&['ه', 'ا'], &['ا', 'ن'], &['ا', 'ت'], &['و', 'ن'], &['ي', 'ن'], &['ي', 'ه'], &['ه'], &['ي']];
 
 /// Lucene's `ArabicStemmer` on a normalized token: one prefix (و only from
 /// words of more than three letters), then the suffixes, each leaving at least
 /// two letters.
 pub fn light_stem(token: &str) -> String {
-    let mut w: Vec<char> = token.chars().collect();
+    let chars: Vec<char> = token.chars().collect();
+    stem(&chars).iter().collect()
+}
+
+/// `light_stem` on characters: the stem is a slice of the word.
+fn stem(chars: &[char]) -> &[char] {
+    let mut w = chars;
     for p in PREFIXES {
-        let p: Vec<char> = p.chars().collect();
-        let long_enough = if p == ['و'] { w.len() > 3 } else { w.len() >= p.len() + 2 };
-        if long_enough && w.starts_with(&p) {
-            w.drain(..p.len());
+        let long_enough = if p.len() == 1 { w.len() > 3 } else { w.len() >= p.len() + 2 };
+        if long_enough && w.starts_with(p) {
+            w = &w[p.len()..];
             break;
         }
     }
     for s in SUFFIXES {
-        let s: Vec<char> = s.chars().collect();
-        if w.len() >= s.len() + 2 && w.ends_with(&s) {
-            w.truncate(w.len() - s.len());
+        if w.len() >= s.len() + 2 && w.ends_with(s) {
+            w = &w[..w.len() - s.len()];
         }
     }
-    w.into_iter().collect()
+    w
 }
 
-/// Normalization then light stemming: what the index stores and a query asks.
+/// Normalization then light stemming: what the index stores and a query asks
+/// (in one pass over the word: it runs for every word indexed).
 pub fn analyze(token: &str) -> String {
-    light_stem(&normalize(token))
+    let chars: Vec<char> = token.chars().filter_map(normalize_char).collect();
+    stem(&chars).iter().collect()
 }
 
 #[cfg(test)]

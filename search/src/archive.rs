@@ -165,7 +165,11 @@ impl Archive {
     pub fn rebuild(root: &Path, threads: usize, memory_budget: usize) -> Result<Rebuild> {
         fs::create_dir_all(root)?;
         let generation = Arc::new(Generation::create(root)?);
-        Ok(Rebuild { root: root.to_owned(), writer: ArchiveWriter::new(generation, threads, memory_budget)? })
+        let writer = ArchiveWriter::new(generation, threads, memory_budget)?;
+        // A bulk build writes a few large segments; merging them would only
+        // delay the switch (the indexer's writer merges later, as it goes).
+        writer.writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(Rebuild { root: root.to_owned(), writer })
     }
 
     /// Removes generations other than the current one, and half-built ones a
