@@ -209,6 +209,26 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     assert_eq!(res.status(), 201);
     let shown: serde_json::Value = res.json().await.unwrap();
     assert_eq!(shown["sha256"], digest.as_str());
+    // Let the archive indexer take the upload in first: its writer's buffers
+    // are not the download's.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found: serde_json::Value = http
+            .get(format!("{addr}/api/v1/search"))
+            .query(&[("q", "كبير"), ("kind", "document")])
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if found["total"] == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the upload was not indexed: {found}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     let download = http.get(format!("{addr}/api/v1/attachments/{}", shown["id"].as_str().unwrap())).bearer_auth(&token);
     let (bytes, peak_down) = peak_rss_during(pid, async {

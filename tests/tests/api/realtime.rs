@@ -432,8 +432,19 @@ async fn a_slow_consumer_is_closed_while_a_hundred_others_keep_up(app: TestApp) 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(open, "tawasul_ws_connections 0", "the slow connection is still being served");
-    // ...and when it reads at last, it finds why.
-    assert_eq!(closed_with(&mut slow).await, 4408, "the slow consumer is closed as too slow");
+    // ...and when it reads at last, it finds why — unless its socket was so full
+    // that not even the close frame fitted before the server gave up waiting
+    // (two seconds, `finish` in the gateway): then the stream simply ends.
+    loop {
+        match tokio::time::timeout(WAIT, slow.next()).await.expect("the end in time") {
+            Some(Incoming::Closed { code, .. }) => {
+                assert_eq!(code, 4408, "the slow consumer is closed as too slow");
+                break;
+            }
+            Some(Incoming::Frame(_)) => continue,
+            None => break,
+        }
+    }
 }
 
 async fn a_thousand_subscribers_all_receive_every_event_in_order(app: TestApp) {
