@@ -2,6 +2,8 @@
 //! query is built with (`Archive::search` takes a `Viewer`, not a filter, so no
 //! query can run without it). It is `tawasul_core::visibility` — the rule every
 //! other read path uses — written over the facts each document carries.
+//! (Meeting minutes, when the meetings work indexes them, carry a meeting
+//! instead of a transaction; their rule joins this function then.)
 
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
