@@ -33,6 +33,14 @@ enum Command {
     /// Administrative tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Reads a document from standard input and writes its text to standard
+    /// output, within memory and CPU limits: how the server extracts the text
+    /// of attachments, in a process of its own.
+    #[command(hide = true)]
+    ExtractText {
+        #[arg(long)]
+        content_type: String,
+    },
 }
 
 #[derive(Args)]
@@ -118,6 +126,10 @@ async fn main() -> anyhow::Result<()> {
             open_database(&settings).await?.close().await;
             println!("migrations applied");
             Ok(())
+        }
+        Command::ExtractText { content_type } => {
+            let code = tawasul_server::archive::extractor::extract_text_child(&content_type)?;
+            std::process::exit(code);
         }
         Command::Reindex(store) => {
             let settings = Settings::load(&overrides(&store))?;

@@ -158,8 +158,15 @@ impl Application {
             Duration::from_millis(self.state.settings.index_interval_ms),
             new_texts.clone(),
         ));
-        let extractor =
-            tokio::spawn(crate::archive::extractor::run(self.state.db.clone(), self.state.objects.clone(), new_texts));
+        let isolation = crate::archive::extractor::Isolation::for_this_program(Duration::from_millis(
+            self.state.settings.extract_timeout_ms,
+        ));
+        let extractor = tokio::spawn(crate::archive::extractor::run(
+            self.state.db.clone(),
+            self.state.objects.clone(),
+            new_texts,
+            isolation,
+        ));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.

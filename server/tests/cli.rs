@@ -373,3 +373,59 @@ async fn the_index_is_rebuilt_by_reindex_and_on_start_when_missing_or_damaged() 
     assert_eq!(search_totals(&addr, Some(&totals)).await, totals, "rebuilt when missing");
     terminate(child);
 }
+
+/// A 600-byte PDF the fuzzer found makes pdf-extract recurse until its stack
+/// overflows (an abort no `catch_unwind` can stop; under the fuzzer's build it
+/// spins instead): read in a child process, it takes only that process down.
+/// The server goes on, the document after it gets its text read, and the bad
+/// one is still found by its name.
+#[tokio::test]
+async fn a_document_that_crashes_its_reader_harms_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    std::fs::write(
+        data.join("tawasul.toml"),
+        "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\nextract_timeout_ms = 2000\n",
+    )
+    .unwrap();
+    let (child, addr, _) = serve(data, &["--demo"]);
+    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let open = open_transaction(&http, &addr, &token).await;
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        http.post(format!("{addr}/api/v1/transactions/{open}/attachments"))
+            .bearer_auth(&token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let hangs = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pdf-extract-hangs.pdf")).unwrap();
+    assert_eq!(upload("معطوب.pdf", hangs).await.unwrap().status(), 201);
+    let memo = tawasul_testkit::documents::docx(&["إفادة بخصوص المستحقات المتأخرة"]).unwrap();
+    assert_eq!(upload("إفادة.docx", memo).await.unwrap().status(), 201);
+    let started = Instant::now();
+    let found = |q: &'static str| {
+        let http = http.clone();
+        let (addr, token) = (addr.clone(), token.clone());
+        async move {
+            let page: serde_json::Value = http
+                .get(format!("{addr}/api/v1/search"))
+                .query(&[("q", q), ("kind", "document")])
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page["total"].as_u64().unwrap()
+        }
+    };
+    while found("المستحقات").await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the document after the hanging one was never read");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The bad PDF is still found by its name.
+    assert_eq!(found("معطوب").await, 1);
+    terminate(child);
+}
