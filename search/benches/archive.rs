@@ -19,12 +19,13 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group};
+use tawasul_core::api::SearchParams;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::StaffRole;
 use tawasul_core::visibility::{Viewer, Visibility};
 use tawasul_search::sample::{Sample, Shape};
-use tawasul_search::{Archive, ArchiveDoc, Kind, SearchRequest};
+use tawasul_search::{Archive, ArchiveDoc, Kind};
 use uuid::Uuid;
 
 const SEED: u64 = 1448;
@@ -141,7 +142,7 @@ fn bench(c: &mut Criterion) {
             let mut times = Vec::with_capacity(400);
             let mut hits = 0u64;
             for _ in 0..400 {
-                let req = SearchRequest { q: queries.query(), limit: 20, ..Default::default() };
+                let req = SearchParams { q: queries.query(), limit: 20, ..Default::default() };
                 let t = Instant::now();
                 let found = archive.search(&viewer, &req).unwrap();
                 times.push(t.elapsed());
@@ -168,7 +169,7 @@ fn bench(c: &mut Criterion) {
     let mut queries = Sample::new(SEED + 2);
     c.bench_function(&format!("P5 two-word query, supervisor filter, {n} comments"), |b| {
         b.iter(|| {
-            archive.search(&viewer, &SearchRequest { q: queries.query(), limit: 20, ..Default::default() }).unwrap()
+            archive.search(&viewer, &SearchParams { q: queries.query(), limit: 20, ..Default::default() }).unwrap()
         })
     });
 }

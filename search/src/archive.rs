@@ -60,8 +60,8 @@ impl Generation {
         if !damaged.is_empty() {
             return Err(SearchError::Damaged(format!("{} files fail their checksum", damaged.len())));
         }
-        let (_, fields) = Fields::schema();
-        if index.schema() != Fields::schema().0 {
+        let (schema, fields) = Fields::schema();
+        if index.schema() != schema {
             return Err(SearchError::Damaged("the schema differs from this version's".into()));
         }
         let generation = Generation::ready(name.to_owned(), index, fields)?;

@@ -12,4 +12,4 @@ pub mod scope;
 
 pub use archive::{Archive, ArchiveWriter, Generation, Opened, Rebuild, SearchError};
 pub use document::{ArchiveDoc, Kind};
-pub use query::{Hit, Results, SearchRequest};
+pub use query::Results;

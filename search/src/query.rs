@@ -3,13 +3,14 @@
 
 use std::ops::Bound;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
-use tawasul_core::ids::{EntityId, MeetingId, TransactionId, TransactionTypeId};
+use tawasul_core::api::{SearchItem, SearchParams};
+use tawasul_core::ids::{EntityId, MeetingId, TransactionId};
 use tawasul_core::visibility::Viewer;
 
 use crate::analysis::{self, CHOSEN};
@@ -20,35 +21,10 @@ use crate::scope::{self, visibility_filter};
 /// Snippets are cut to about this many characters around the matches.
 const SNIPPET_CHARS: usize = 240;
 
-/// What the caller asks; the caller's visibility is not part of it.
-#[derive(Debug, Clone, Default)]
-pub struct SearchRequest {
-    pub q: String,
-    pub entity_id: Option<EntityId>,
-    pub type_id: Option<TransactionTypeId>,
-    pub status: Option<String>,
-    pub kind: Option<Kind>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub offset: usize,
-    pub limit: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    pub kind: Kind,
-    pub transaction_id: Option<TransactionId>,
-    pub meeting_id: Option<MeetingId>,
-    pub entity_id: EntityId,
-    pub at: DateTime<Utc>,
-    pub title: String,
-    /// HTML: the matches inside `<mark>…</mark>`, everything else escaped.
-    pub snippet: String,
-}
-
+/// What a search finds: a page of hits, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
-    pub hits: Vec<Hit>,
+    pub hits: Vec<SearchItem>,
     /// How many documents match in all (the caller's visibility applied).
     pub total: u64,
 }
@@ -64,13 +40,13 @@ pub fn query_words(q: &str) -> Vec<String> {
 
 impl Archive {
     /// Searches what `viewer` may see. A query without a word finds nothing.
-    pub fn search(&self, viewer: &Viewer, req: &SearchRequest) -> Result<Results> {
+    pub fn search(&self, viewer: &Viewer, req: &SearchParams) -> Result<Results> {
         self.current().search(viewer, req)
     }
 }
 
 impl Generation {
-    pub fn search(&self, viewer: &Viewer, req: &SearchRequest) -> Result<Results> {
+    pub fn search(&self, viewer: &Viewer, req: &SearchParams) -> Result<Results> {
         let f = &self.fields;
         let words = query_words(&req.q);
         if words.is_empty() || req.limit == 0 {
@@ -111,7 +87,7 @@ impl Generation {
 }
 
 /// The request's own filters (entity, type, status, kind, time).
-fn narrowing(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
+fn narrowing(f: &Fields, req: &SearchParams) -> Vec<Box<dyn Query>> {
     let mut out = Vec::new();
     if let Some(e) = req.entity_id {
         out.push(scope::term(f, f.entity_id, &e.to_string()));
@@ -119,14 +95,14 @@ fn narrowing(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
     if let Some(t) = req.type_id {
         out.push(scope::term(f, f.type_id, &t.to_string()));
     }
-    if let Some(s) = &req.status {
-        out.push(scope::term(f, f.status, s));
+    if let Some(s) = req.status {
+        out.push(scope::term(f, f.status, s.as_str()));
     }
     if let Some(k) = req.kind {
         out.push(scope::term(f, f.kind, k.as_str()));
     }
     if req.from.is_some() || req.to.is_some() {
-        let bound = |at: Option<DateTime<Utc>>, inclusive: bool| match at {
+        let bound = |at: Option<DateTime<chrono::Utc>>, inclusive: bool| match at {
             None => Bound::Unbounded,
             Some(at) => {
                 let t = Term::from_field_date_for_search(f.at, tantivy::DateTime::from_timestamp_secs(at.timestamp()));
@@ -138,7 +114,7 @@ fn narrowing(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
     out
 }
 
-fn hit(f: &Fields, doc: &TantivyDocument, snippets: &SnippetGenerator) -> Hit {
+fn hit(f: &Fields, doc: &TantivyDocument, snippets: &SnippetGenerator) -> SearchItem {
     let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let id = |field| text(field).parse::<uuid::Uuid>().ok();
     let at = doc
@@ -148,7 +124,7 @@ fn hit(f: &Fields, doc: &TantivyDocument, snippets: &SnippetGenerator) -> Hit {
         .unwrap_or_default();
     let mut snippet = snippets.snippet_from_doc(doc);
     snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    Hit {
+    SearchItem {
         kind: Kind::parse(&text(f.kind)).unwrap_or(Kind::Comment),
         transaction_id: id(f.transaction_id).map(TransactionId),
         meeting_id: id(f.meeting_id).map(MeetingId),

@@ -2,11 +2,12 @@
 //! missing or damaged index is found on open.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tawasul_core::api::SearchParams;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::{Permission, PermissionSet, StaffRole};
 use tawasul_core::visibility::{Viewer, Visibility};
-use tawasul_search::{Archive, ArchiveDoc, Kind, Opened, SearchRequest};
+use tawasul_search::{Archive, ArchiveDoc, Kind, Opened};
 use uuid::Uuid;
 
 fn id(n: u32) -> Uuid {
@@ -77,8 +78,8 @@ fn platform() -> Viewer {
     Viewer::new(&Actor { user_id: UserId(id(80)), standing: Standing::PlatformAdmin })
 }
 
-fn ask(q: &str) -> SearchRequest {
-    SearchRequest { q: q.into(), limit: 20, ..Default::default() }
+fn ask(q: &str) -> SearchParams {
+    SearchParams { q: q.into(), limit: 20, ..Default::default() }
 }
 
 /// Two entities; in the first, the beneficiary's transaction (assigned to the
@@ -113,7 +114,7 @@ fn world() -> World {
     World { _dir: dir, archive, mine, theirs, elsewhere }
 }
 
-fn keys(archive: &Archive, viewer: &Viewer, req: &SearchRequest) -> Vec<String> {
+fn keys(archive: &Archive, viewer: &Viewer, req: &SearchParams) -> Vec<String> {
     let found = archive.search(viewer, req).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(found.total as usize, found.hits.len(), "one page holds everything here");
     let mut titles: Vec<String> = found.hits.into_iter().map(|h| h.title.replace("معاملة ", "")).collect();
@@ -181,12 +182,12 @@ fn regulators_find_across_their_remit_and_the_entity_filter_narrows() {
     let w = world();
     let all = regulator(Remit::All);
     assert_eq!(keys(&w.archive, &all, &ask("المستندات")), ["c1", "c2", "c3", "t3"]);
-    let narrowed = SearchRequest { entity_id: Some(EntityId(id(E2))), ..ask("المستندات") };
+    let narrowed = SearchParams { entity_id: Some(EntityId(id(E2))), ..ask("المستندات") };
     assert_eq!(keys(&w.archive, &all, &narrowed), ["t3"]);
     let only_e2 = regulator(Remit::Entities(vec![EntityId(id(E2))]));
     assert_eq!(keys(&w.archive, &only_e2, &ask("المستندات")), ["t3"]);
     // Asking for an entity outside the remit does not widen it.
-    let outside = SearchRequest { entity_id: Some(EntityId(id(E1))), ..ask("المستندات") };
+    let outside = SearchParams { entity_id: Some(EntityId(id(E1))), ..ask("المستندات") };
     assert!(keys(&w.archive, &only_e2, &outside).is_empty());
     assert_eq!(keys(&w.archive, &platform(), &ask("المستندات")), ["c1", "c2", "c3", "t3"]);
 }
@@ -195,15 +196,15 @@ fn regulators_find_across_their_remit_and_the_entity_filter_narrows() {
 fn filters_kind_status_type_and_time() {
     let w = world();
     let p = platform();
-    let kind = SearchRequest { kind: Some(Kind::Transaction), ..ask("المستندات") };
+    let kind = SearchParams { kind: Some(Kind::Transaction), ..ask("المستندات") };
     assert_eq!(keys(&w.archive, &p, &kind), ["t3"]);
-    let typ = SearchRequest { type_id: Some(TransactionTypeId(id(E1 * 1000))), ..ask("المستندات") };
+    let typ = SearchParams { type_id: Some(TransactionTypeId(id(E1 * 1000))), ..ask("المستندات") };
     assert_eq!(keys(&w.archive, &p, &typ), ["c1", "c2", "c3"]);
-    let status = SearchRequest { status: Some("closed".into()), ..ask("المستندات") };
+    let status = SearchParams { status: Some(tawasul_core::workflow::Status::Completed), ..ask("المستندات") };
     assert!(keys(&w.archive, &p, &status).is_empty());
     // [from, to): days 1 to 4 take in c1 (day 1), c2 (day 2), not c3 (day 4).
     let window =
-        SearchRequest {
+        SearchParams {
             from: Some(t0() + Duration::days(1)), to: Some(t0() + Duration::days(4)), ..ask("المستندات")
         };
     assert_eq!(keys(&w.archive, &p, &window), ["c1", "c2"]);
@@ -256,7 +257,7 @@ fn pagination_and_total() {
     w.commit(1).unwrap_or_else(|e| panic!("{e}"));
     let mut seen = Vec::new();
     for page in 0..3 {
-        let req = SearchRequest { offset: page * 10, limit: 10, ..ask("متابعة") };
+        let req = SearchParams { offset: page * 10, limit: 10, ..ask("متابعة") };
         let found = archive.search(&platform(), &req).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.total, 25);
         seen.extend(found.hits.into_iter().map(|h| h.title));

@@ -9,11 +9,12 @@ use std::sync::OnceLock;
 
 use chrono::Utc;
 use proptest::prelude::*;
+use tawasul_core::api::SearchParams;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::{Permission, PermissionSet, StaffRole};
 use tawasul_core::visibility::{TransactionFacts, Viewer, Visibility};
-use tawasul_search::{Archive, ArchiveDoc, Kind, SearchRequest};
+use tawasul_search::{Archive, ArchiveDoc, Kind};
 use uuid::Uuid;
 
 const ENTITIES: u8 = 3;
@@ -122,7 +123,7 @@ proptest! {
         let c = corpus();
         let viewer = Viewer::new(&actor);
         let entity_id = entity.map(|e| EntityId(id(1, e)));
-        let req = SearchRequest { q: "متابعة".into(), entity_id, limit: 1000, ..Default::default() };
+        let req = SearchParams { q: "متابعة".into(), entity_id, limit: 1000, ..Default::default() };
         let found = c.archive.search(&viewer, &req).unwrap_or_else(|e| panic!("{e}"));
         let found: BTreeSet<String> = found.hits.into_iter().map(|h| h.title).collect();
         let allowed: BTreeSet<String> = c

@@ -62,6 +62,30 @@ async fn login(base: &str, login: &str, password: &str) -> serde_json::Value {
     res.json().await.unwrap()
 }
 
+/// Writes `tawasul.toml` with loopback addresses on free ports and `extra` lines.
+fn settings_file(data: &Path, extra: &str) {
+    std::fs::write(
+        data.join("tawasul.toml"),
+        format!("listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n{extra}"),
+    )
+    .unwrap();
+}
+
+/// How many hits `GET /search` reports for these parameters.
+async fn search_total(http: &reqwest::Client, addr: &str, token: &str, params: &[(&str, &str)]) -> u64 {
+    let page: serde_json::Value = http
+        .get(format!("{addr}/api/v1/search"))
+        .query(params)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["total"].as_u64().unwrap()
+}
+
 #[tokio::test]
 async fn migrate_admin_and_demo_serve_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,7 +113,7 @@ async fn migrate_admin_and_demo_serve_from_the_command_line() {
     assert!(!bad.status.success());
 
     // Addresses from tawasul.toml, the demo flag from the command line.
-    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
+    settings_file(data, "");
     let (child, addr, printed) = serve(data, &["--demo"]);
     assert!(printed.contains("admin@hrsd.demo.sa"), "prints the demo log-ins: {printed}");
     assert!(addr.starts_with("http://127.0.0.1:"));
@@ -186,11 +210,7 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     use sha2::{Digest, Sha256};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    std::fs::write(
-        data.join("tawasul.toml"),
-        "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\nattachment_max_bytes = 62914560\n",
-    )
-    .unwrap();
+    settings_file(data, "attachment_max_bytes = 62914560\n");
     let (child, addr, _) = serve(data, &["--demo"]);
     let pid = child.id();
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
@@ -212,21 +232,8 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     // Let the archive indexer take the upload in first: its writer's buffers
     // are not the download's.
     let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let found: serde_json::Value = http
-            .get(format!("{addr}/api/v1/search"))
-            .query(&[("q", "كبير"), ("kind", "document")])
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if found["total"] == 1 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the upload was not indexed: {found}");
+    while search_total(&http, &addr, &token, &[("q", "كبير"), ("kind", "document")]).await != 1 {
+        assert!(Instant::now() < deadline, "the upload was not indexed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
@@ -262,7 +269,7 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
 async fn rotating_the_master_key_keeps_documents_readable() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
+    settings_file(data, "");
     let http = reqwest::Client::new();
     let (child, addr, _) = serve(data, &["--demo"]);
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
@@ -306,17 +313,7 @@ async fn search_totals(addr: &str, expected: Option<&[u64]>) -> Vec<u64> {
     loop {
         let mut totals = Vec::new();
         for q in ["الضمان", "فاتورة", "رخصة", "البنكي"] {
-            let page: serde_json::Value = http
-                .get(format!("{addr}/api/v1/search"))
-                .query(&[("q", q)])
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            totals.push(page["total"].as_u64().unwrap());
+            totals.push(search_total(&http, addr, &token, &[("q", q)]).await);
         }
         let done = match expected {
             Some(e) => totals == e,
@@ -334,7 +331,7 @@ async fn search_totals(addr: &str, expected: Option<&[u64]>) -> Vec<u64> {
 async fn the_index_is_rebuilt_by_reindex_and_on_start_when_missing_or_damaged() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    std::fs::write(data.join("tawasul.toml"), "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\n").unwrap();
+    settings_file(data, "");
     let (child, addr, _) = serve(data, &["--demo"]);
     search_totals(&addr, None).await;
     // The indexer takes the whole log in one round; a second later it has settled.
@@ -383,11 +380,7 @@ async fn the_index_is_rebuilt_by_reindex_and_on_start_when_missing_or_damaged() 
 async fn a_document_that_crashes_its_reader_harms_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    std::fs::write(
-        data.join("tawasul.toml"),
-        "listen = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\nextract_timeout_ms = 2000\n",
-    )
-    .unwrap();
+    settings_file(data, "extract_timeout_ms = 2000\n");
     let (child, addr, _) = serve(data, &["--demo"]);
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
     let http = reqwest::Client::new();
@@ -404,28 +397,11 @@ async fn a_document_that_crashes_its_reader_harms_nothing() {
     let memo = tawasul_testkit::documents::docx(&["إفادة بخصوص المستحقات المتأخرة"]).unwrap();
     assert_eq!(upload("إفادة.docx", memo).await.unwrap().status(), 201);
     let started = Instant::now();
-    let found = |q: &'static str| {
-        let http = http.clone();
-        let (addr, token) = (addr.clone(), token.clone());
-        async move {
-            let page: serde_json::Value = http
-                .get(format!("{addr}/api/v1/search"))
-                .query(&[("q", q), ("kind", "document")])
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            page["total"].as_u64().unwrap()
-        }
-    };
-    while found("المستحقات").await == 0 {
+    while search_total(&http, &addr, &token, &[("q", "المستحقات"), ("kind", "document")]).await == 0 {
         assert!(started.elapsed() < Duration::from_secs(30), "the document after the hanging one was never read");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // The bad PDF is still found by its name.
-    assert_eq!(found("معطوب").await, 1);
+    assert_eq!(search_total(&http, &addr, &token, &[("q", "معطوب"), ("kind", "document")]).await, 1);
     terminate(child);
 }

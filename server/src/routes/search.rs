@@ -1,9 +1,8 @@
 //! `GET /search`: the archive, as far as the caller may see it.
 
 use actix_web::{HttpResponse, get, web};
-use tawasul_core::api::{SearchItem, SearchPage, SearchQuery};
+use tawasul_core::api::{SearchPage, SearchQuery};
 use tawasul_core::visibility::Viewer;
-use tawasul_search::SearchRequest;
 
 use crate::auth::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -20,35 +19,10 @@ pub async fn search(
 ) -> ApiResult<HttpResponse> {
     let params = query.parse()?;
     let viewer = Viewer::new(caller.actor());
-    let request = SearchRequest {
-        q: params.q.clone(),
-        entity_id: params.entity_id,
-        type_id: params.type_id,
-        status: params.status.map(|s| s.as_str().to_owned()),
-        kind: params.kind,
-        from: params.from,
-        to: params.to,
-        offset: params.offset,
-        limit: params.limit,
-    };
     let archive = state.archive.clone();
     // Searching reads the index files: off the async workers.
-    let found = web::block(move || archive.search(&viewer, &request))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let items = found
-        .hits
-        .into_iter()
-        .map(|h| SearchItem {
-            kind: h.kind,
-            transaction_id: h.transaction_id,
-            meeting_id: h.meeting_id,
-            entity_id: h.entity_id,
-            at: h.at,
-            title: h.title,
-            snippet: h.snippet,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(SearchPage::new(items, found.total, &params)))
+    let (found, params) =
+        web::block(move || (archive.search(&viewer, &params), params)).await.map_err(ApiError::internal)?;
+    let found = found.map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(SearchPage::new(found.hits, found.total, &params)))
 }
