@@ -19,6 +19,8 @@ pub enum ErrorKind {
     UnsupportedMedia,
     Invalid,
     RateLimited,
+    /// The client took too long to send its request.
+    Timeout,
     Unavailable,
     Internal,
 }
@@ -63,6 +65,18 @@ error_codes! {
     MissingField => "request.missing_field", Invalid,
         "هذا الحقل مطلوب.",
         "This field is required.";
+    BodyNotObject => "request.not_an_object", Malformed,
+        "يجب أن يكون محتوى الطلب كائن JSON.",
+        "The request body must be a JSON object.";
+    UnknownField => "request.unknown_field", Invalid,
+        "هذا الحقل غير معروف في هذا الطلب.",
+        "This field is not part of this request.";
+    TooDeep => "request.too_deep", Malformed,
+        "البيانات متداخلة بعمق أكبر من المسموح.",
+        "The data is nested more deeply than allowed.";
+    RequestTimeout => "request.timeout", Timeout,
+        "استغرق إرسال الطلب وقتاً أطول من المسموح.",
+        "The request took too long to arrive.";
     UnsupportedMediaType => "request.unsupported_media_type", UnsupportedMedia,
         "نوع المحتوى غير مدعوم.",
         "This content type is not supported.";
@@ -87,6 +101,9 @@ error_codes! {
     TooManyAttempts => "auth.too_many_attempts", RateLimited,
         "محاولات كثيرة فاشلة، حاول لاحقاً.",
         "Too many failed attempts; try again later.";
+    RateLimited => "request.rate_limited", RateLimited,
+        "طلبات كثيرة في وقت قصير، حاول بعد قليل.",
+        "Too many requests in a short time; try again in a while.";
     WrongPassword => "auth.wrong_password", Invalid,
         "كلمة المرور الحالية غير صحيحة.",
         "The current password is not correct.";
@@ -99,6 +116,18 @@ error_codes! {
     Forbidden => "permission.denied", Forbidden,
         "ليست لديك صلاحية لهذا الإجراء.",
         "You are not allowed to do this.";
+    EmployeeSelfChange => "employee.cannot_change_self", Forbidden,
+        "لا يمكنك تغيير دورك أو صلاحياتك أو إداراتك أو إيقاف حسابك بنفسك.",
+        "You cannot change your own role, permissions, departments or active status.";
+    AdminRequired => "employee.admin_required", Forbidden,
+        "إنشاء مسؤولي الجهة وتغييرهم وإيقافهم لمسؤولي الجهة وحدهم.",
+        "Only an entity admin may create, change or deactivate an entity admin.";
+    PermissionNotHeld => "permission.cannot_grant", Forbidden,
+        "لا يمكنك منح صلاحية لا تملكها.",
+        "You can give only permissions you hold yourself.";
+    LastAdmin => "employee.last_admin", Conflict,
+        "يجب أن يبقى للجهة مسؤول نشط واحد على الأقل.",
+        "The entity must keep at least one active admin.";
     NotFound => "resource.not_found", NotFound,
         "العنصر المطلوب غير موجود.",
         "The requested item was not found.";
@@ -117,9 +146,18 @@ error_codes! {
     InvalidName => "identity.invalid_name", Invalid,
         "الاسم مطلوب ويجب ألا يتجاوز 120 حرفاً.",
         "The name is required and must not exceed 120 characters.";
+    InvisibleCharacters => "request.invisible_characters", Invalid,
+        "النص يحتوي على رموز تحكم غير مرئية (علامات اتجاه أو رموز بعرض صفري)؛ احذفها.",
+        "The text contains invisible control characters (direction marks or zero-width characters); remove them.";
     WeakPassword => "identity.weak_password", Invalid,
         "كلمة المرور يجب أن تكون من 8 إلى 128 حرفاً.",
         "The password must be 8 to 128 characters long.";
+    CommonPassword => "identity.common_password", Invalid,
+        "كلمة المرور شائعة أو سهلة التخمين: اختر عبارة أطول من كلمات لا رابط بينها.",
+        "This password is common or easy to guess: choose a longer phrase of unrelated words.";
+    PersonalPassword => "identity.password_has_personal_data", Invalid,
+        "يجب ألا تحتوي كلمة المرور على رقم هويتك أو جوالك أو بريدك الإلكتروني أو اسمك.",
+        "The password must not contain your ID number, mobile, e-mail or name.";
     InvalidChoice => "request.invalid_choice", Invalid,
         "القيمة ليست من الخيارات المسموحة.",
         "The value is not one of the allowed choices.";
@@ -162,6 +200,9 @@ error_codes! {
     IllegalTransition => "transaction.illegal_transition", Conflict,
         "لا يمكن تنفيذ هذا الإجراء في الحالة الحالية للمعاملة.",
         "This action is not possible in the transaction's current status.";
+    ReferenceAmbiguous => "transaction.reference_ambiguous", Conflict,
+        "لديك معاملات بهذا الرقم لدى أكثر من جهة: اختر الجهة.",
+        "You have transactions with this reference at more than one entity: choose the entity.";
     AlreadyRated => "transaction.already_rated", Conflict,
         "سبق تقييم هذه المعاملة.",
         "This transaction has already been rated.";

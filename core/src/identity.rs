@@ -201,8 +201,35 @@ impl IdDocument {
     }
 }
 
+/// Characters that change how text is shown without being seen: the
+/// bidirectional controls (embeddings, overrides, isolates and the direction
+/// marks, which can make `exe.png` read as `png.exe`) and the zero-width
+/// characters (which make two different strings look the same).
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// Whether `s` has a character one can see: not white space, not an invisible
+/// format character, not a combining mark on nothing (harakat alone), not a
+/// blank that looks like a letter (Hangul fillers, the braille blank).
+pub fn has_visible(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !is_invisible_format(c)
+            && !matches!(c,
+                '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'
+                | '\u{0640}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}'
+                | '\u{FE00}'..='\u{FE0F}' | '\u{FE20}'..='\u{FE2F}' | '\u{115F}' | '\u{1160}' | '\u{3164}'
+                | '\u{FFA0}' | '\u{2800}' | '\u{00AD}')
+    })
+}
+
 /// A person's or an organisation's name in one language: trimmed, inner runs of
-/// white space collapsed, 1–120 characters, no control characters.
+/// white space collapsed, 1–120 characters, no control or invisible format
+/// characters, something visible.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
@@ -211,9 +238,12 @@ impl Name {
     pub const MAX_CHARS: usize = 120;
 
     pub fn parse(raw: &str) -> Result<Name, ErrorCode> {
+        if raw.chars().any(is_invisible_format) {
+            return Err(ErrorCode::InvisibleCharacters);
+        }
         let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let n = collapsed.chars().count();
-        if n == 0 || n > Self::MAX_CHARS || collapsed.chars().any(char::is_control) {
+        if n == 0 || n > Self::MAX_CHARS || collapsed.chars().any(char::is_control) || !has_visible(&collapsed) {
             return Err(ErrorCode::InvalidName);
         }
         Ok(Name(collapsed))
@@ -245,22 +275,83 @@ impl fmt::Display for Name {
 
 /// A password that meets the policy, kept only until it is hashed. No `Display`,
 /// and `Debug` never shows it.
+///
+/// The policy is NIST SP 800-63B's: 8 to 128 characters and no composition
+/// rule, but refused when it is common or easy to guess (the zxcvbn estimator,
+/// which knows the common passwords, words, names, dates, keyboard walks and
+/// repeats) or when it contains what others know of the person: their ID
+/// number, mobile, e-mail or name.
 #[derive(Clone)]
 pub struct Password(String);
 
 impl Password {
-    pub fn parse(raw: &str) -> Result<Password, ErrorCode> {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 128;
+    /// zxcvbn's score 2: more than 10⁸ guesses, which the log-in limits and
+    /// Argon2id put out of reach of online guessing. 0 and 1 are the common
+    /// passwords and their near variants.
+    const MIN_SCORE: u8 = 2;
+    /// zxcvbn grows slow on very long input; what lies beyond this many
+    /// characters only adds strength.
+    const ESTIMATED_CHARS: usize = 64;
+    /// Personal words shorter than this are not looked for ("Ali" is in "quality").
+    const MIN_PERSONAL_CHARS: usize = 4;
+
+    /// Checks `raw` against the policy; `personal` holds the person's ID number,
+    /// mobile, e-mail and names, as far as they are known.
+    pub fn parse(raw: &str, personal: &[&str]) -> Result<Password, ErrorCode> {
         let n = raw.chars().count();
-        if (8..=128).contains(&n) && !raw.chars().any(char::is_control) {
-            Ok(Password(raw.to_owned()))
-        } else {
-            Err(ErrorCode::WeakPassword)
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&n) || raw.chars().any(char::is_control) {
+            return Err(ErrorCode::WeakPassword);
         }
+        let words = personal_words(personal);
+        let folded = fold(raw);
+        if words.iter().any(|w| folded.contains(w.as_str())) {
+            return Err(ErrorCode::PersonalPassword);
+        }
+        let estimated: String = raw.chars().take(Self::ESTIMATED_CHARS).collect();
+        let inputs: Vec<&str> = words.iter().map(String::as_str).chain(["tawasul", "تواصل"]).collect();
+        if u8::from(zxcvbn::zxcvbn(&estimated, &inputs).score()) < Self::MIN_SCORE {
+            return Err(ErrorCode::CommonPassword);
+        }
+        Ok(Password(raw.to_owned()))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// Lower-cased, with white space, dots, dashes and underscores removed, and
+/// Arabic-Indic digits made ASCII: how a person's words are looked for in a
+/// password ("Sara.Alotaibi" and "sara alotaibi" are the same name).
+fn fold(s: &str) -> String {
+    ascii_digits(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of a person that their password must not contain: each value
+/// whole, and for e-mails the part before `@`, for names each part, for
+/// mobiles the national number (5XXXXXXXX) as people type it.
+fn personal_words(personal: &[&str]) -> Vec<String> {
+    let mut words = Vec::new();
+    for value in personal {
+        let mut parts: Vec<String> = vec![fold(value)];
+        if let Some((local, _)) = value.split_once('@') {
+            parts.push(fold(local));
+        }
+        parts.extend(value.split_whitespace().map(fold));
+        if let Ok(m) = Mobile::parse(value) {
+            parts.push(m.as_str().trim_start_matches("+966").to_owned());
+        }
+        words.extend(parts.into_iter().filter(|w| w.chars().count() >= Password::MIN_PERSONAL_CHARS));
+    }
+    words.sort();
+    words.dedup();
+    words
 }
 
 impl fmt::Debug for Password {
@@ -322,7 +413,7 @@ mod tests {
     fn debug_redacts() {
         let id = NationalId::parse("1000000008").unwrap();
         assert_eq!(format!("{id:?}"), "NationalId(…08)");
-        assert_eq!(format!("{:?}", Password::parse("secret-pass").unwrap()), "Password(…)");
+        assert_eq!(format!("{:?}", Password::parse("quiet lantern orchard", &[]).unwrap()), "Password(…)");
     }
 
     #[test]
@@ -346,9 +437,47 @@ mod tests {
         assert!(Name::parse("   ").is_err());
         assert!(Name::parse(&"ا".repeat(121)).is_err());
         assert!(Name::parse("a\u{0007}b").is_err());
-        assert!(Password::parse("short").is_err());
-        assert!(Password::parse("long enough").is_ok());
+        for spoof in ["\u{202E}ilataS", "سارة\u{200B}", "\u{2067}x\u{2069}", "\u{FEFF}Sara", "Sa\u{200D}ra"] {
+            assert_eq!(Name::parse(spoof), Err(ErrorCode::InvisibleCharacters), "{spoof:?}");
+        }
+        for blank in ["\u{064E}\u{0650}", "\u{3164}", "\u{2800}\u{2800}", "ـــ"] {
+            assert_eq!(Name::parse(blank), Err(ErrorCode::InvalidName), "{blank:?}");
+        }
+        assert!(Name::parse("مُحَمَّد").is_ok(), "harakat on letters are fine");
+        assert!(Password::parse("short", &[]).is_err());
+        assert!(Password::parse("quiet lantern orchard", &[]).is_ok());
         assert_eq!(Passport::parse(" a1234567 ").unwrap().as_str(), "A1234567");
+    }
+
+    /// NIST SP 800-63B: length, no composition rules, common and personal
+    /// passwords refused, each with its own reason.
+    #[test]
+    fn password_policy() {
+        let person = ["1000000008", "sara.alotaibi@example.sa", "0551234567", "سارة العتيبي", "Sara Alotaibi"];
+        for common in
+            ["12345678", "password", "        ", "Password1", "qwertyuiop", "11111111", "iloveyou", "P@ssw0rd!"]
+        {
+            assert_eq!(Password::parse(common, &person).err(), Some(ErrorCode::CommonPassword), "{common:?}");
+        }
+        for personal in [
+            "my id 1000000008 ok",
+            "١٠٠٠٠٠٠٠٠٨ zebra kettle",
+            "Sara.Alotaibi rules",
+            "xx sara.alotaibi@example.sa",
+            "call me on 551234567 maybe",
+            "العتيبي بستان الليمون",
+        ] {
+            assert_eq!(Password::parse(personal, &person).err(), Some(ErrorCode::PersonalPassword), "{personal:?}");
+        }
+        assert_eq!(Password::parse("short", &person).err(), Some(ErrorCode::WeakPassword));
+        assert_eq!(Password::parse(&"x".repeat(129), &person).err(), Some(ErrorCode::WeakPassword));
+        // No composition rule: lower-case words, Arabic, or symbols alone all pass.
+        for fine in ["quiet lantern orchard", "قهوة الصباح في البستان", "correct horse battery", "7#kQ!z2@Lp"]
+        {
+            assert!(Password::parse(fine, &person).is_ok(), "{fine:?}");
+        }
+        // Short personal values are not looked for.
+        assert!(Password::parse("reality of kettles", &["Ali"]).is_ok());
     }
 
     #[test]
@@ -402,6 +531,7 @@ mod tests {
             let _ = Email::parse(&s);
             let _ = Name::parse(&s);
             let _ = LoginIdentifier::parse(&s);
+            let _ = Password::parse(&s, &[&s]);
         }
 
         #[test]

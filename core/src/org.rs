@@ -149,3 +149,41 @@ impl Actor {
         }
     }
 }
+
+/// One employee as the rule of who may change whom sees them: the facts a
+/// change can touch, before or after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub user_id: UserId,
+    pub entity_id: EntityId,
+    pub role: StaffRole,
+    pub grants: PermissionSet,
+    pub revokes: PermissionSet,
+    pub department_ids: Vec<DepartmentId>,
+    pub active: bool,
+}
+
+impl StaffRecord {
+    /// The effective permissions: the role's defaults, plus grants, minus revokes.
+    pub fn permissions(&self) -> PermissionSet {
+        crate::permissions::effective_permissions(self.role, self.grants, self.revokes)
+    }
+
+    pub fn is_active_admin(&self) -> bool {
+        self.active && self.role == StaffRole::Admin
+    }
+
+    /// Whether `other` differs in anything only someone else may change: role,
+    /// permissions, departments or whether the account is active.
+    pub fn standing_differs(&self, other: &StaffRecord) -> bool {
+        self.role != other.role
+            || self.grants != other.grants
+            || self.revokes != other.revokes
+            || self.active != other.active
+            || !same_set(&self.department_ids, &other.department_ids)
+    }
+}
+
+fn same_set(a: &[DepartmentId], b: &[DepartmentId]) -> bool {
+    a.iter().all(|d| b.contains(d)) && b.iter().all(|d| a.contains(d))
+}

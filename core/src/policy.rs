@@ -1,9 +1,10 @@
 //! Who may do what: the one authorization function every read and write goes
 //! through. Handlers never hold their own `if` about permissions.
 
+use crate::ErrorCode;
 use crate::ids::EntityId;
-use crate::org::{Actor, Standing};
-use crate::permissions::Permission;
+use crate::org::{Actor, StaffRecord, Standing};
+use crate::permissions::{Permission, PermissionSet, StaffRole};
 
 /// Something a caller wants to do, with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,51 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         }
     };
     if allowed { Ok(()) } else { Err(Denied) }
+}
+
+/// Who may change whom, for `POST /entities/{id}/employees` and `PATCH
+/// /employees/{id}`: `before` is the employee as stored (`None` when creating
+/// one), `after` as the request would leave them, and `active_admins` how many
+/// active admins the entity has now.
+///
+/// - Nobody changes their own role, permissions, departments or `active`.
+/// - Only an entity admin creates, promotes, demotes, changes or deactivates an
+///   admin; another holder of `employee.manage` manages employees and
+///   supervisors, and gives them only permissions they hold themselves.
+/// - An entity keeps at least one active admin: the last one is neither
+///   deactivated nor demoted, except by the platform admin.
+pub fn authorize_staff_change(
+    actor: &Actor,
+    before: Option<&StaffRecord>,
+    after: &StaffRecord,
+    active_admins: usize,
+) -> Result<(), ErrorCode> {
+    authorize(actor, Action::ManageEmployees(after.entity_id)).map_err(|_| ErrorCode::Forbidden)?;
+    if before.is_some_and(|b| b.entity_id != after.entity_id) {
+        return Err(ErrorCode::Forbidden);
+    }
+    let Standing::Staff(me) = &actor.standing else {
+        // `authorize` lets no one else through but the platform admin.
+        return Ok(());
+    };
+    if before.is_some_and(|b| b.user_id == actor.user_id && b.standing_differs(after)) {
+        return Err(ErrorCode::EmployeeSelfChange);
+    }
+    let actor_is_admin = me.role == StaffRole::Admin;
+    let touches_admin = after.role == StaffRole::Admin || before.is_some_and(|b| b.role == StaffRole::Admin);
+    if touches_admin && !actor_is_admin {
+        return Err(ErrorCode::AdminRequired);
+    }
+    if !actor_is_admin {
+        let had = before.map_or(PermissionSet::EMPTY, StaffRecord::permissions);
+        if !after.permissions().minus(had).minus(me.permissions).is_empty() {
+            return Err(ErrorCode::PermissionNotHeld);
+        }
+    }
+    if before.is_some_and(StaffRecord::is_active_admin) && !after.is_active_admin() && active_admins <= 1 {
+        return Err(ErrorCode::LastAdmin);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -199,6 +245,9 @@ pub fn authorize_on_transaction(
         Standing::Regulator(_) => false,
         Standing::Beneficiary => match action {
             Comment(Visibility::External) | Voice(Visibility::External) | Rate => true,
+            // A transaction that is not closed is theirs to reopen as far as
+            // permission goes; the lifecycle refuses the step (409).
+            Reopen { closed_at: None, .. } => true,
             Reopen { closed_at: Some(closed), now } => now - closed <= REOPEN_WINDOW,
             _ => false,
         },
@@ -271,7 +320,204 @@ mod transaction_tests {
         let long_ago = Some(now - chrono::Duration::days(15));
         assert!(authorize_on_transaction(&beneficiary, &t, Reopen { closed_at: long_ago, now }).is_err());
         assert!(authorize_on_transaction(&supervisor, &t, Reopen { closed_at: long_ago, now }).is_ok());
+        assert!(
+            authorize_on_transaction(&beneficiary, &t, Reopen { closed_at: None, now }).is_ok(),
+            "not closed: permitted here, refused by the lifecycle"
+        );
+        assert!(authorize_on_transaction(&employee, &t, Reopen { closed_at: None, now }).is_err());
         assert!(authorize_on_transaction(&employee, &t, Rate).is_err());
         assert!(authorize_on_transaction(&beneficiary, &t, Rate).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod staff_change_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::ids::{DepartmentId, UserId};
+    use crate::org::{Remit, Staff};
+
+    fn record(entity: EntityId, role: StaffRole) -> StaffRecord {
+        StaffRecord {
+            user_id: UserId::new(),
+            entity_id: entity,
+            role,
+            grants: PermissionSet::EMPTY,
+            revokes: PermissionSet::EMPTY,
+            department_ids: vec![],
+            active: true,
+        }
+    }
+
+    fn actor_of(r: &StaffRecord) -> Actor {
+        Actor {
+            user_id: r.user_id,
+            standing: Standing::Staff(Staff {
+                entity_id: r.entity_id,
+                role: r.role,
+                department_ids: r.department_ids.clone(),
+                permissions: r.permissions(),
+                active: r.active,
+            }),
+        }
+    }
+
+    fn set(bits: u32) -> PermissionSet {
+        Permission::ALL.iter().copied().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, p)| p).collect()
+    }
+
+    #[test]
+    fn the_rows_of_the_probe() {
+        let e = EntityId::new();
+        let admin = record(e, StaffRole::Admin);
+        let mut manager = record(e, StaffRole::Employee);
+        manager.grants = [Permission::EmployeeManage].into_iter().collect();
+        let m = actor_of(&manager);
+
+        // Row 1: an employee with `employee.manage` makes themselves admin.
+        let promoted = StaffRecord { role: StaffRole::Admin, ..manager.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&manager), &promoted, 1), Err(ErrorCode::EmployeeSelfChange));
+        // … grants themselves `audit.view`.
+        let granted = StaffRecord { grants: set(u32::MAX), ..manager.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&manager), &granted, 1), Err(ErrorCode::EmployeeSelfChange));
+        // … deactivates or demotes the real admin, or creates a new one.
+        let off = StaffRecord { active: false, ..admin.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&admin), &off, 1), Err(ErrorCode::AdminRequired));
+        let demoted = StaffRecord { role: StaffRole::Employee, ..admin.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&admin), &demoted, 1), Err(ErrorCode::AdminRequired));
+        assert_eq!(authorize_staff_change(&m, None, &record(e, StaffRole::Admin), 1), Err(ErrorCode::AdminRequired));
+        // … gives a colleague what they do not hold, or makes them a supervisor.
+        let colleague = record(e, StaffRole::Employee);
+        let audit = StaffRecord { grants: [Permission::AuditView].into_iter().collect(), ..colleague.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&colleague), &audit, 1), Err(ErrorCode::PermissionNotHeld));
+        let sup = StaffRecord { role: StaffRole::Supervisor, ..colleague.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&colleague), &sup, 1), Err(ErrorCode::PermissionNotHeld));
+        // What they may do: pass on what they hold, move people, take away.
+        let manage = StaffRecord { grants: [Permission::EmployeeManage].into_iter().collect(), ..colleague.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&colleague), &manage, 1), Ok(()));
+        let moved = StaffRecord { department_ids: vec![DepartmentId::new()], ..colleague.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&colleague), &moved, 1), Ok(()));
+        let revoked = StaffRecord { revokes: set(u32::MAX), ..colleague.clone() };
+        assert_eq!(authorize_staff_change(&m, Some(&colleague), &revoked, 1), Ok(()));
+
+        // Row 3: the only admin neither deactivates nor demotes themselves, and no
+        // other admin leaves the entity without one.
+        let a = actor_of(&admin);
+        assert_eq!(authorize_staff_change(&a, Some(&admin), &off, 1), Err(ErrorCode::EmployeeSelfChange));
+        let second = record(e, StaffRole::Admin);
+        let s = actor_of(&second);
+        assert_eq!(authorize_staff_change(&s, Some(&admin), &off, 2), Ok(()));
+        assert_eq!(authorize_staff_change(&s, Some(&admin), &off, 1), Err(ErrorCode::LastAdmin));
+        assert_eq!(authorize_staff_change(&s, Some(&admin), &demoted, 1), Err(ErrorCode::LastAdmin));
+        let platform = Actor { user_id: UserId::new(), standing: Standing::PlatformAdmin };
+        assert_eq!(authorize_staff_change(&platform, Some(&admin), &off, 1), Ok(()));
+        // An admin may still put themselves on leave: that is not their standing.
+        assert_eq!(authorize_staff_change(&a, Some(&admin), &admin.clone(), 1), Ok(()));
+        // Another entity's admin is nobody here.
+        let stranger = actor_of(&record(EntityId::new(), StaffRole::Admin));
+        assert_eq!(authorize_staff_change(&stranger, Some(&colleague), &moved, 1), Err(ErrorCode::Forbidden));
+    }
+
+    /// One change a caller asks for: who asks (an index into the entity's staff,
+    /// or an outsider), whom (an index, or a new employee), and what.
+    #[derive(Debug, Clone)]
+    struct Request {
+        actor: usize,
+        target: Option<usize>,
+        role: Option<StaffRole>,
+        grants: Option<u32>,
+        revokes: Option<u32>,
+        active: Option<bool>,
+        move_departments: bool,
+    }
+
+    fn role() -> impl Strategy<Value = StaffRole> {
+        prop_oneof![Just(StaffRole::Admin), Just(StaffRole::Supervisor), Just(StaffRole::Employee)]
+    }
+
+    fn request() -> impl Strategy<Value = Request> {
+        (
+            0usize..12,
+            proptest::option::weighted(0.8, 0usize..12),
+            proptest::option::of(role()),
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(any::<bool>()),
+            any::<bool>(),
+        )
+            .prop_map(|(actor, target, role, grants, revokes, active, move_departments)| Request {
+                actor,
+                target,
+                role,
+                grants,
+                revokes,
+                active,
+                move_departments,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Any sequence of changes asked by anyone inside or outside the entity:
+        /// what is allowed never gives a permission the actor lacks (admins
+        /// aside), never changes the actor's own standing, and never leaves the
+        /// entity without an active admin.
+        #[test]
+        fn changes_keep_the_invariants(
+            others in proptest::collection::vec((role(), any::<u32>(), any::<u32>(), any::<bool>()), 0..6),
+            requests in proptest::collection::vec(request(), 1..40),
+        ) {
+            let e = EntityId::new();
+            let mut staff = vec![record(e, StaffRole::Admin)];
+            for (role, grants, revokes, active) in others {
+                staff.push(StaffRecord { grants: set(grants), revokes: set(revokes), active, ..record(e, role) });
+            }
+            let outsiders = [
+                actor_of(&record(EntityId::new(), StaffRole::Admin)),
+                Actor { user_id: UserId::new(), standing: Standing::Beneficiary },
+                Actor { user_id: UserId::new(), standing: Standing::Regulator(Remit::All) },
+            ];
+            for r in requests {
+                let actor = if r.actor < staff.len() {
+                    actor_of(&staff[r.actor])
+                } else {
+                    outsiders[r.actor % outsiders.len()].clone()
+                };
+                let target = r.target.filter(|t| *t < staff.len());
+                let before = target.map(|t| staff[t].clone());
+                let mut after = before.clone().unwrap_or_else(|| record(e, StaffRole::Employee));
+                if let Some(role) = r.role { after.role = role; }
+                if let Some(g) = r.grants { after.grants = set(g); }
+                if let Some(v) = r.revokes { after.revokes = set(v); }
+                if let Some(a) = r.active { after.active = a; }
+                if r.move_departments { after.department_ids = vec![DepartmentId::new()]; }
+                let admins = staff.iter().filter(|s| s.is_active_admin()).count();
+                if authorize_staff_change(&actor, before.as_ref(), &after, admins).is_err() {
+                    continue;
+                }
+                let Standing::Staff(me) = &actor.standing else {
+                    prop_assert!(false, "only the entity's staff may change its staff: {:?}", actor);
+                    unreachable!()
+                };
+                prop_assert_eq!(me.entity_id, e);
+                prop_assert!(me.active && me.permissions.contains(Permission::EmployeeManage));
+                if let Some(b) = &before {
+                    prop_assert!(b.user_id != actor.user_id || !b.standing_differs(&after), "changed their own standing");
+                }
+                if me.role != StaffRole::Admin {
+                    let had = before.as_ref().map_or(PermissionSet::EMPTY, StaffRecord::permissions);
+                    let gained = after.permissions().minus(had);
+                    prop_assert!(gained.minus(me.permissions).is_empty(), "gave {:?} without holding it", gained);
+                    prop_assert!(after.role != StaffRole::Admin && before.as_ref().is_none_or(|b| b.role != StaffRole::Admin));
+                }
+                match target {
+                    Some(t) => staff[t] = after,
+                    None => staff.push(after),
+                }
+                prop_assert!(staff.iter().any(StaffRecord::is_active_admin), "no active admin left");
+            }
+        }
     }
 }

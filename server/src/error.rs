@@ -44,6 +44,11 @@ impl ApiError {
         ApiError { cause: Some(cause.into()), ..ApiError::new(ErrorCode::Internal) }
     }
 
+    /// The first invalid field named, if any.
+    pub fn field_name(&self) -> Option<String> {
+        self.fields.as_ref().and_then(|f| f.0.first()).map(|f| f.field.clone())
+    }
+
     pub fn field(field: &str, code: ErrorCode) -> ApiError {
         let mut f = FieldErrors::default();
         f.push(field, code);
@@ -75,6 +80,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Timeout => StatusCode::REQUEST_TIMEOUT,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -149,33 +155,5 @@ impl From<StorageError> for ApiError {
 impl From<tawasul_storage::DbErr> for ApiError {
     fn from(e: tawasul_storage::DbErr) -> ApiError {
         ApiError::internal(e)
-    }
-}
-
-/// Rewrites a JSON body error from actix into our envelope: broken JSON is 400,
-/// well-formed JSON of the wrong shape is 422 naming the field when serde does.
-pub fn json_error(err: actix_web::error::JsonPayloadError) -> ApiError {
-    use actix_web::error::JsonPayloadError as E;
-    match err {
-        E::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType),
-        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(ErrorCode::PayloadTooLarge),
-        E::Deserialize(e) => serde_error(&e),
-        _ => ApiError::new(ErrorCode::Malformed),
-    }
-}
-
-pub fn serde_error(e: &serde_json::Error) -> ApiError {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Data => {
-            let msg = e.to_string();
-            let missing = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next());
-            match missing {
-                Some(field) => ApiError::field(field, ErrorCode::MissingField),
-                None => ApiError::new(ErrorCode::InvalidField)
-                    .with_details(json!({ "reason": msg.split(" at line ").next().unwrap_or_default() })),
-            }
-        }
-        _ => ApiError::new(ErrorCode::Malformed),
     }
 }

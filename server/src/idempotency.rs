@@ -1,19 +1,21 @@
 //! `Idempotency-Key` for every write, in one place: the first response to a key is
 //! stored and replayed for repeats by the same caller, which then write nothing.
 //! The key is scoped by caller and route; reusing it for a different request is
-//! refused. A request still running under the same key gets 409.
+//! refused. A request still running under the same key gets 409. Only a
+//! success is kept: a refused request leaves the key free for its retry.
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use tawasul_core::ErrorCode;
 use tawasul_storage::idempotency::{self, Begin};
 
 use crate::auth::caller::bearer;
+use crate::body::{JSON_LIMIT, read_to_end};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -51,7 +53,10 @@ pub async fn idempotent_writes(
             Sha256::new().chain_update(req.query_string()).chain_update(b"\0stream\0").chain_update(length).finalize(),
         )
     } else {
-        let body = req.extract::<web::Bytes>().await?;
+        let body = match read_to_end(req.take_payload(), JSON_LIMIT, state.settings.body_timeout()).await {
+            Ok(b) => b,
+            Err(e) => return Ok(req.into_response(e.error_response())),
+        };
         let hash = hex::encode(Sha256::new().chain_update(req.query_string()).chain_update(&body).finalize());
         req.set_payload(actix_web::dev::Payload::from(body));
         hash
@@ -85,8 +90,11 @@ pub async fn idempotent_writes(
             return Err(e);
         }
     };
-    if res.status().is_server_error() {
-        // Unexpected failure: forget the key so that the client's retry runs.
+    if !res.status().is_success() {
+        // Only a write's result is kept. A refused request (4xx: invalid,
+        // forbidden, conflicting) wrote nothing, and an unexpected failure
+        // (5xx) rolled back: the key is forgotten, so that the client's retry
+        // — with its body corrected, say — runs.
         let _ = idempotency::abandon(db, &scope, &key).await;
         return Ok(res.map_into_boxed_body());
     }

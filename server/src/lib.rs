@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod auth;
+pub mod body;
 pub mod credentials;
 pub mod demo;
 pub mod error;

@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
                 Email::parse(&login).map_err(|c| anyhow::anyhow!("--login: {}", c.message(tawasul_core::Lang::En)))?;
             let mut raw = String::new();
             std::io::stdin().read_to_string(&mut raw)?;
-            let password = Password::parse(raw.trim_end_matches(['\r', '\n']))
+            let password = Password::parse(raw.trim_end_matches(['\r', '\n']), &[email.as_str()])
                 .map_err(|c| anyhow::anyhow!("password: {}", c.message(tawasul_core::Lang::En)))?;
             let settings = Settings::load(&overrides(&store))?;
             let db = open_database(&settings).await?;

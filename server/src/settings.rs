@@ -10,6 +10,8 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::limiter::{Limit, Limits};
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Settings {
     pub listen: SocketAddr,
@@ -61,6 +63,28 @@ pub struct Settings {
     /// How long reading one attached document's text may take before the
     /// reader is stopped and the document recorded as unreadable.
     pub extract_timeout_ms: u64,
+    /// How long a client may take to send a JSON body; uploads must also keep
+    /// up `upload_min_bytes_per_s` on average after this long.
+    pub body_timeout_ms: u64,
+    /// The slowest average an upload may arrive at once `body_timeout_ms` has
+    /// passed (a body trickled byte by byte holds a connection for nothing).
+    pub upload_min_bytes_per_s: u64,
+    /// How old a stored object with no database row must be before it is
+    /// deleted (what a crash between storing an upload and recording it leaves).
+    pub orphan_grace_secs: u64,
+    /// Attempt limits, each `attempts/window` (`5/15m`): failed log-ins and
+    /// wrong current passwords per account, whichever identifier was used…
+    pub limit_login_failures_per_account: Limit,
+    /// … failed log-ins per client address …
+    pub limit_login_failures_per_address: Limit,
+    /// … one-time codes sent per account and channel …
+    pub limit_otp_sends_per_account: Limit,
+    /// … one-time codes sent per client address …
+    pub limit_otp_sends_per_address: Limit,
+    /// … wrong one-time codes per account, across codes …
+    pub limit_otp_verify_failures: Limit,
+    /// … and registration attempts per client address.
+    pub limit_registrations_per_address: Limit,
 }
 
 fn ser_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -95,6 +119,15 @@ impl Default for Settings {
             extract_timeout_ms: 30_000,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,
+            body_timeout_ms: 30_000,
+            upload_min_bytes_per_s: 8 * 1024,
+            orphan_grace_secs: 24 * 3600,
+            limit_login_failures_per_account: Limit::new(5, 15 * 60),
+            limit_login_failures_per_address: Limit::new(20, 15 * 60),
+            limit_otp_sends_per_account: Limit::new(3, 15 * 60),
+            limit_otp_sends_per_address: Limit::new(20, 3600),
+            limit_otp_verify_failures: Limit::new(10, 3600),
+            limit_registrations_per_address: Limit::new(10, 3600),
         }
     }
 }
@@ -169,6 +202,21 @@ impl Settings {
 
     pub fn ws_auth_timeout(&self) -> Duration {
         Duration::from_millis(self.ws_auth_timeout_ms)
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_timeout_ms.max(1))
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            login_failures_per_account: self.limit_login_failures_per_account,
+            login_failures_per_address: self.limit_login_failures_per_address,
+            otp_sends_per_account: self.limit_otp_sends_per_account,
+            otp_sends_per_address: self.limit_otp_sends_per_address,
+            otp_verify_failures: self.limit_otp_verify_failures,
+            registrations_per_address: self.limit_registrations_per_address,
+        }
     }
 }
 

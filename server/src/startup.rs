@@ -16,16 +16,16 @@ use tawasul_storage::objects::{MasterKey, Objects};
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::limiter::{Limits, LoginLimiter};
+use crate::auth::limiter::Limiter;
 use crate::auth::tokens::TokenKeys;
-use crate::error::{ApiError, json_error};
+use crate::error::ApiError;
 use crate::metrics::{self, Metrics};
 use crate::outbox_worker::OutboxWorker;
 use crate::realtime::Realtime;
 use crate::realtime::bus::InProcessBus;
 use crate::settings::{Settings, ensure_dir};
 use crate::state::AppState;
-use crate::{idempotency, lang, routes};
+use crate::{body, idempotency, lang, routes};
 use tawasul_core::ErrorCode;
 
 pub struct Application {
@@ -47,10 +47,6 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        Self::build_with_limits(settings, Limits::default()).await
-    }
-
-    pub async fn build_with_limits(settings: Settings, limits: Limits) -> anyhow::Result<Application> {
         let db = open_database(&settings).await?;
         ensure_dir(&settings.objects_dir())?;
         ensure_dir(&settings.index_dir())?;
@@ -78,7 +74,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             tokens,
-            limiter: LoginLimiter::new(limits),
+            limiter: Limiter::new(settings.limits()),
             settings: Arc::new(settings),
             outbox_wake: wake,
             metrics,
@@ -91,14 +87,11 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
-                .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|e, _| json_error(e).into()))
+                // A path segment that is not an id names nothing: 404, as for an
+                // id that exists nowhere.
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::new(ErrorCode::NotFound).into()))
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    ApiError::new(ErrorCode::InvalidField)
-                        .with_details(serde_json::json!({ "reason": e.to_string() }))
-                        .into()
-                }))
                 .wrap(from_fn(idempotency::idempotent_writes))
+                .wrap(from_fn(body::slow::guard_slow_bodies))
                 .wrap(from_fn(lang::set_request_lang))
                 .wrap(from_fn(metrics::record))
                 .wrap(TracingLogger::default())

@@ -7,7 +7,7 @@ use tawasul_storage::Db;
 use tawasul_storage::objects::Objects;
 use tokio::sync::Notify;
 
-use crate::auth::limiter::LoginLimiter;
+use crate::auth::limiter::Limiter;
 use crate::auth::tokens::TokenKeys;
 use crate::metrics::Metrics;
 use crate::realtime::Realtime;
@@ -16,7 +16,8 @@ use crate::settings::Settings;
 pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
-    pub limiter: LoginLimiter,
+    /// Attempt limits (log-ins, one-time codes, registrations).
+    pub limiter: Limiter,
     pub settings: Arc<Settings>,
     /// Wakes the outbox worker when a message was queued.
     pub outbox_wake: Arc<Notify>,

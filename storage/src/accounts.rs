@@ -307,3 +307,10 @@ pub async fn set_password_hash(c: &impl ConnectionTrait, user: UserId, hash: &st
     .await?;
     Ok(())
 }
+
+/// What others know of a person, that their password must not contain: ID
+/// number, e-mail, mobile and names (see `Password::parse`).
+pub async fn personal_words(c: &impl ConnectionTrait, user: UserId) -> Result<Vec<String>> {
+    let u = users::Entity::find_by_id(user.0).one(c).await?.ok_or(StorageError::NotFound)?;
+    Ok([u.id_number, u.email, u.mobile, Some(u.name_ar), Some(u.name_en)].into_iter().flatten().collect())
+}

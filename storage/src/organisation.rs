@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use tawasul_core::ErrorCode;
 use tawasul_core::Lang;
@@ -248,7 +249,7 @@ pub async fn employee(c: &impl ConnectionTrait, id: UserId) -> Result<Option<Emp
     }))
 }
 
-/// Applies an entity admin's changes to an employee. Run it inside a transaction.
+/// Applies changes to an employee, already authorized. Run it inside a transaction.
 pub async fn update_employee(
     c: &impl ConnectionTrait,
     id: UserId,
@@ -278,6 +279,27 @@ pub async fn update_employee(
     }
     users::Entity::update(am).exec(c).await?;
     employee(c, id).await?.ok_or(StorageError::NotFound)
+}
+
+/// Holds the entity's row for the rest of this transaction, so that changes to
+/// its staff that depend on each other (the last active admin) run one after
+/// the other. SQLite has one writer, which serialises them already.
+pub async fn lock_entity(c: &impl ConnectionTrait, entity: EntityId) -> Result<()> {
+    if c.get_database_backend() == DbBackend::Postgres {
+        entities::Entity::find_by_id(entity.0).lock_exclusive().one(c).await?;
+    }
+    Ok(())
+}
+
+/// How many active admins the entity has.
+pub async fn active_admins(c: &impl ConnectionTrait, entity: EntityId) -> Result<usize> {
+    let n = users::Entity::find()
+        .filter(users::Column::EntityId.eq(entity.0))
+        .filter(users::Column::Role.eq(Role::Admin.as_str()))
+        .filter(users::Column::Active.eq(true))
+        .count(c)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 fn transaction_type_view(m: transaction_types::Model) -> Result<TransactionTypeView> {

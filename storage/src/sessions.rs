@@ -39,8 +39,10 @@ pub async fn issue(
 pub enum Rotation {
     /// The token was valid and is now consumed; issue the next one in this session.
     Rotated { user: UserId, session: Uuid },
-    /// Unknown, expired, revoked or already used (then the session is now revoked).
+    /// Unknown, expired or revoked.
     Refused,
+    /// Already used: someone holds a copy of it, so the whole session is now revoked.
+    Reused { user: UserId, session: Uuid },
 }
 
 /// Consumes a refresh token. Run it inside a transaction with the issue of the next.
@@ -65,7 +67,7 @@ pub async fn consume(c: &impl ConnectionTrait, token_hash: &str, now: DateTime<U
         == 1;
     if !claimed {
         revoke_session(c, t.session_id, now).await?;
-        return Ok(Rotation::Refused);
+        return Ok(Rotation::Reused { user: UserId(t.user_id), session: t.session_id });
     }
     Ok(Rotation::Rotated { user: UserId(t.user_id), session: t.session_id })
 }

@@ -70,7 +70,8 @@ impl RegisterRequest {
         let name_en = e.check("name_en", Name::parse(&self.name_en));
         let id_type = e.check("id_type", IdType::parse(&self.id_type));
         let id = id_type.and_then(|t| e.check("id_number", IdDocument::parse(t, &self.id_number)));
-        let password = e.check("password", Password::parse(&self.password));
+        let personal = [&*self.id_number, &*self.mobile, &*self.email, &*self.name_ar, &*self.name_en];
+        let password = e.check("password", Password::parse(&self.password, &personal));
         let mobile = e.check("mobile", Mobile::parse(&self.mobile));
         let email = e.check("email", Email::parse(&self.email));
         let residence = e.check("residence", Residence::parse(&self.residence));
@@ -108,10 +109,10 @@ pub struct ChangePasswordRequest {
 }
 
 impl ChangePasswordRequest {
-    /// The new password, if it meets the policy.
-    pub fn parse(&self) -> Result<Password, FieldErrors> {
+    /// The new password, if it meets the policy; `personal` as for `Password::parse`.
+    pub fn parse(&self, personal: &[&str]) -> Result<Password, FieldErrors> {
         let mut e = FieldErrors::default();
-        let p = e.check("new_password", Password::parse(&self.new_password));
+        let p = e.check("new_password", Password::parse(&self.new_password, personal));
         e.finish(p)
     }
 }

@@ -9,7 +9,7 @@ use crate::api::auth::EntityIds;
 use crate::error::{ErrorCode, FieldErrors};
 use crate::identity::{Email, Mobile, Name, NationalId, Password};
 use crate::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
-use crate::org::{EntityKind, Remit};
+use crate::org::{EntityKind, Remit, StaffRecord};
 use crate::permissions::{Permission, PermissionSet, StaffRole};
 
 /// The unified number (الرقم الموحد) of an establishment: 10 digits starting with 7.
@@ -80,12 +80,14 @@ fn parse_person(
     national_id: &str,
     initial_password: Option<&str>,
 ) -> Option<NewPerson> {
+    let personal = [national_id, mobile, email, name_ar, name_en];
     let name_ar = e.check(&format!("{prefix}name_ar"), Name::parse(name_ar));
     let name_en = e.check(&format!("{prefix}name_en"), Name::parse(name_en));
     let email = e.check(&format!("{prefix}email"), Email::parse(email));
     let mobile = e.check(&format!("{prefix}mobile"), Mobile::parse(mobile));
     let national_id = e.check(&format!("{prefix}national_id"), NationalId::parse(national_id));
-    let initial_password = optional(e, &format!("{prefix}initial_password"), initial_password, Password::parse);
+    let initial_password =
+        optional(e, &format!("{prefix}initial_password"), initial_password, |p| Password::parse(p, &personal));
     Some(NewPerson {
         name_ar: name_ar?,
         name_en: name_en?,
@@ -282,21 +284,38 @@ impl CreateEmployeeRequest {
     }
 }
 
-/// `PATCH /employees/{id}`: every field optional; `on_leave_until: null` ends a leave.
+/// `PATCH /employees/{id}`: every field optional, an absent one left as it is;
+/// `on_leave_until: null` ends a leave.
+///
+/// Who may change whom: nobody changes their own role, permissions, departments
+/// or `active`; only an entity admin creates, changes, promotes, demotes or
+/// deactivates an admin; another holder of `employee.manage` manages employees
+/// and supervisors and can give them only permissions they hold themselves; the
+/// last active admin of an entity is neither deactivated nor demoted (except by
+/// the platform admin).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateEmployeeRequest {
+    /// Replaces the employee's departments.
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
     pub department_ids: Option<Vec<String>>,
+    /// A new role; its default permissions apply, adjusted by `grant` and `revoke`.
     #[serde(default)]
     #[schema(value_type = Option<StaffRole>)]
     pub role: Option<String>,
+    /// Replaces the list of permissions given beyond the role's defaults (`[]`
+    /// clears it). The effective set is the role's defaults, plus `grant`, minus
+    /// `revoke`: a permission in both is revoked.
     #[serde(default)]
     #[schema(value_type = Option<Vec<Permission>>)]
     pub grant: Option<Vec<String>>,
+    /// Replaces the list of permissions taken away from the role's defaults or
+    /// from `grant` (`[]` clears it).
     #[serde(default)]
     #[schema(value_type = Option<Vec<Permission>>)]
     pub revoke: Option<Vec<String>>,
+    /// `false` deactivates the account: it is signed out everywhere at once.
     #[serde(default)]
     pub active: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
@@ -356,6 +375,49 @@ impl UpdateEmployeeRequest {
             })
         })();
         e.finish(all)
+    }
+}
+
+impl EmployeeChanges {
+    /// The employee as these changes would leave them.
+    pub fn apply(&self, before: &StaffRecord) -> StaffRecord {
+        StaffRecord {
+            role: self.role.unwrap_or(before.role),
+            grants: self.grants.unwrap_or(before.grants),
+            revokes: self.revokes.unwrap_or(before.revokes),
+            department_ids: self.department_ids.clone().unwrap_or_else(|| before.department_ids.clone()),
+            active: self.active.unwrap_or(before.active),
+            ..before.clone()
+        }
+    }
+}
+
+impl NewEmployee {
+    /// The employee this creates, for the rule of who may change whom.
+    pub fn record(&self, entity_id: EntityId) -> StaffRecord {
+        StaffRecord {
+            user_id: UserId::new(),
+            entity_id,
+            role: self.role,
+            grants: self.grants,
+            revokes: self.revokes,
+            department_ids: self.department_ids.clone(),
+            active: true,
+        }
+    }
+}
+
+impl EmployeeView {
+    pub fn record(&self) -> StaffRecord {
+        StaffRecord {
+            user_id: self.id,
+            entity_id: self.entity_id,
+            role: self.role,
+            grants: self.grant.iter().copied().collect(),
+            revokes: self.revoke.iter().copied().collect(),
+            department_ids: self.department_ids.clone(),
+            active: self.active,
+        }
     }
 }
 

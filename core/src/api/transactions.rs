@@ -50,6 +50,20 @@ pub fn parse_text(raw: &str, max: usize) -> Result<String, ErrorCode> {
     }
 }
 
+/// A subject: text as `parse_text` takes it, with something visible and no
+/// invisible format characters (a subject is shown in lists and notifications,
+/// where a reversed or blank one would mislead).
+pub fn parse_subject(raw: &str) -> Result<String, ErrorCode> {
+    if raw.chars().any(crate::identity::is_invisible_format) {
+        return Err(ErrorCode::InvisibleCharacters);
+    }
+    let t = parse_text(raw, SUBJECT_MAX)?;
+    if !crate::identity::has_visible(&t) {
+        return Err(ErrorCode::InvalidText);
+    }
+    Ok(t)
+}
+
 pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 10_000;
 
@@ -87,7 +101,7 @@ impl CreateTransactionRequest {
         let entity_id = e.check("entity_id", self.entity_id.parse::<EntityId>().map_err(|_| ErrorCode::UnknownEntity));
         let type_id = e
             .check("type_id", self.type_id.parse::<TransactionTypeId>().map_err(|_| ErrorCode::UnknownTransactionType));
-        let subject = e.check("subject", parse_text(&self.subject, SUBJECT_MAX));
+        let subject = e.check("subject", parse_subject(&self.subject));
         let body = e.check("body", parse_text(&self.body, BODY_MAX));
         let priority = match &self.priority {
             None => Some(Priority::Normal),
@@ -315,6 +329,32 @@ pub struct LookupQuery {
     /// `1448-000123`, or the number alone with `hijri_year`.
     pub reference: String,
     pub hijri_year: Option<i32>,
+    /// The entity, when the caller has the same reference at several: without
+    /// it such a lookup is refused with `transaction.reference_ambiguous`,
+    /// which lists the entities to choose from.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub entity_id: Option<String>,
+}
+
+impl LookupQuery {
+    pub fn parse(&self) -> Result<(crate::reference::Reference, Option<EntityId>), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let reference = e.check("reference", crate::reference::Reference::parse(&self.reference, self.hijri_year));
+        let entity = crate::api::optional(&mut e, "entity_id", self.entity_id.as_deref(), |s| {
+            s.parse::<EntityId>().map_err(|_| ErrorCode::InvalidField)
+        });
+        let all = (|| Some((reference?, entity?)))();
+        e.finish(all)
+    }
+}
+
+/// One entity a looked-up reference exists at, in the details of
+/// `transaction.reference_ambiguous`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReferenceMatch {
+    pub entity_id: EntityId,
+    pub name_ar: String,
+    pub name_en: String,
 }
 
 #[cfg(test)]
@@ -329,6 +369,8 @@ mod tests {
             ("../../etc/passwd", "passwd"),
             ("  .hidden  ", "hidden"),
             ("a\u{0}b\nc.txt", "abc.txt"),
+            ("\u{202E}gnp.exe", "gnp.exe"),
+            ("report\u{200B}\u{2066}.pdf", "report.pdf"),
             ("", "file"),
             ("/", "file"),
         ] {
@@ -484,11 +526,13 @@ pub struct VoiceView {
 }
 
 /// A file name as given by an uploader, made safe to keep and to send back:
-/// the last path component only, control characters removed, at most 255
+/// the last path component only, control and invisible format characters
+/// (bidirectional overrides, zero-width) removed, at most 255
 /// characters; Arabic and every other script kept as written.
 pub fn clean_file_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let cleaned: String =
+        last.chars().filter(|c| !c.is_control() && !crate::identity::is_invisible_format(*c)).take(255).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     if cleaned.is_empty() { "file".to_owned() } else { cleaned.to_owned() }
 }

@@ -1,72 +1,195 @@
-//! Limits failed log-ins per login and per client address, in a fixed window.
-//! In memory: a restart forgets, and several nodes each count their own — good
-//! enough against guessing, and it costs no database write on the hot path.
-//! (`governor` limits request rates, not failures, so this is written by hand.)
+//! Attempt limits in fixed windows: failed log-ins (per account, whichever
+//! identifier was used, and per client address), one-time codes sent and
+//! wrongly entered, registrations per address. In memory: a restart forgets,
+//! and several nodes each count their own — good enough against guessing and
+//! flooding, and it costs no database write on the hot path. (`governor` limits
+//! request rates, not failures, so this is written by hand.)
 
 use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub per_login: u32,
-    pub per_address: u32,
+use serde::{Deserialize, Serialize};
+
+/// At most `max` attempts within `window`; written `5/15m`, `10/1h`, `3/600s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Limit {
+    pub max: u32,
     pub window: Duration,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { per_login: 5, per_address: 20, window: Duration::from_secs(15 * 60) }
+impl Limit {
+    pub const fn new(max: u32, window_secs: u64) -> Limit {
+        Limit { max, window: Duration::from_secs(window_secs) }
     }
 }
 
-pub struct LoginLimiter {
-    limits: Limits,
-    failures: Mutex<HashMap<String, (Instant, u32)>>,
-}
+impl FromStr for Limit {
+    type Err = String;
 
-impl LoginLimiter {
-    pub fn new(limits: Limits) -> LoginLimiter {
-        LoginLimiter { limits, failures: Mutex::new(HashMap::new()) }
-    }
-
-    fn keys(login: &str, address: &str) -> [(String, bool); 2] {
-        [(format!("l:{login}"), true), (format!("a:{address}"), false)]
-    }
-
-    /// `Some(seconds to wait)` when either the login or the address is locked out.
-    pub fn blocked(&self, login: &str, address: &str, now: Instant) -> Option<u64> {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(login, address)
-            .into_iter()
-            .filter_map(|(k, is_login)| {
-                let (start, n) = map.get(&k)?;
-                let limit = if is_login { self.limits.per_login } else { self.limits.per_address };
-                let elapsed = now.duration_since(*start);
-                (elapsed < self.limits.window && *n >= limit).then(|| (self.limits.window - elapsed).as_secs().max(1))
-            })
-            .max()
-    }
-
-    pub fn record_failure(&self, login: &str, address: &str, now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            let window = self.limits.window;
-            map.retain(|_, (start, _)| now.duration_since(*start) < window);
+    fn from_str(s: &str) -> Result<Limit, String> {
+        let bad = || format!("a limit is written as attempts/window, such as 5/15m or 10/1h, not {s:?}");
+        let (max, window) = s.trim().split_once('/').ok_or_else(bad)?;
+        let max: u32 = max.trim().parse().map_err(|_| bad())?;
+        let window = window.trim();
+        let unit_at = window.find(|c: char| !c.is_ascii_digit()).unwrap_or(window.len());
+        let (n, unit) = window.split_at(unit_at);
+        let n: u64 = n.parse().map_err(|_| bad())?;
+        let seconds = match unit {
+            "s" | "" => n,
+            "m" => n * 60,
+            "h" => n * 3600,
+            "d" => n * 86_400,
+            _ => return Err(bad()),
+        };
+        if max == 0 || seconds == 0 {
+            return Err(bad());
         }
-        for (k, _) in Self::keys(login, address) {
-            let e = map.entry(k).or_insert((now, 0));
-            if now.duration_since(e.0) >= self.limits.window {
+        Ok(Limit { max, window: Duration::from_secs(seconds) })
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}s", self.max, self.window.as_secs())
+    }
+}
+
+impl TryFrom<String> for Limit {
+    type Error = String;
+    fn try_from(s: String) -> Result<Limit, String> {
+        s.parse()
+    }
+}
+
+impl From<Limit> for String {
+    fn from(l: Limit) -> String {
+        l.to_string()
+    }
+}
+
+/// What is being counted. Each rule has its own limit and its own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Failed log-ins and wrong current passwords, per account (or, for a login
+    /// that names no account, per login, so that both lock alike).
+    LoginFailuresPerAccount,
+    /// Failed log-ins per client address.
+    LoginFailuresPerAddress,
+    /// One-time codes sent, per account and channel.
+    OtpSendsPerAccount,
+    /// One-time codes sent, per client address.
+    OtpSendsPerAddress,
+    /// Wrong one-time codes, per account, across codes.
+    OtpVerifyFailures,
+    /// Registration attempts per client address.
+    RegistrationsPerAddress,
+}
+
+impl Rule {
+    /// The name in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::LoginFailuresPerAccount => "login_failures_per_account",
+            Rule::LoginFailuresPerAddress => "login_failures_per_address",
+            Rule::OtpSendsPerAccount => "otp_sends_per_account",
+            Rule::OtpSendsPerAddress => "otp_sends_per_address",
+            Rule::OtpVerifyFailures => "otp_verify_failures",
+            Rule::RegistrationsPerAddress => "registrations_per_address",
+        }
+    }
+}
+
+/// The limit of every rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub login_failures_per_account: Limit,
+    pub login_failures_per_address: Limit,
+    pub otp_sends_per_account: Limit,
+    pub otp_sends_per_address: Limit,
+    pub otp_verify_failures: Limit,
+    pub registrations_per_address: Limit,
+}
+
+impl Limits {
+    fn of(&self, rule: Rule) -> Limit {
+        match rule {
+            Rule::LoginFailuresPerAccount => self.login_failures_per_account,
+            Rule::LoginFailuresPerAddress => self.login_failures_per_address,
+            Rule::OtpSendsPerAccount => self.otp_sends_per_account,
+            Rule::OtpSendsPerAddress => self.otp_sends_per_address,
+            Rule::OtpVerifyFailures => self.otp_verify_failures,
+            Rule::RegistrationsPerAddress => self.registrations_per_address,
+        }
+    }
+}
+
+/// Counted attempts: the start of the key's current window and the count in it.
+pub struct Limiter {
+    limits: Limits,
+    counts: Mutex<HashMap<(Rule, String), (Instant, u32)>>,
+}
+
+/// A limit that has been reached: which, and how long until it lifts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocked {
+    pub rule: Rule,
+    pub retry_after_secs: u64,
+}
+
+impl Limiter {
+    /// Keys kept before expired windows are swept, so that a flood of distinct
+    /// keys cannot grow the map without end.
+    const SWEEP_AT: usize = 100_000;
+
+    pub fn new(limits: Limits) -> Limiter {
+        Limiter { limits, counts: Mutex::new(HashMap::new()) }
+    }
+
+    /// The limit reached by any of `keys`, the one that lifts last.
+    pub fn blocked(&self, keys: &[(Rule, &str)], now: Instant) -> Option<Blocked> {
+        let map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        keys.iter()
+            .filter_map(|&(rule, key)| {
+                let (start, n) = map.get(&(rule, key.to_owned()))?;
+                let limit = self.limits.of(rule);
+                let elapsed = now.duration_since(*start);
+                (elapsed < limit.window && *n >= limit.max)
+                    .then(|| Blocked { rule, retry_after_secs: (limit.window - elapsed).as_secs().max(1) })
+            })
+            .max_by_key(|b| b.retry_after_secs)
+    }
+
+    /// Counts one attempt under each of `keys`; returns the limits this attempt
+    /// has just reached (each once per window: what the audit log records).
+    pub fn record(&self, keys: &[(Rule, &str)], now: Instant) -> Vec<Rule> {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > Self::SWEEP_AT {
+            let limits = self.limits;
+            map.retain(|(rule, _), (start, _)| now.duration_since(*start) < limits.of(*rule).window);
+        }
+        let mut reached = Vec::new();
+        for &(rule, key) in keys {
+            let limit = self.limits.of(rule);
+            let e = map.entry((rule, key.to_owned())).or_insert((now, 0));
+            if now.duration_since(e.0) >= limit.window {
                 *e = (now, 0);
             }
-            e.1 += 1;
+            e.1 = e.1.saturating_add(1);
+            if e.1 == limit.max {
+                reached.push(rule);
+            }
         }
+        reached
     }
 
-    /// A successful log-in clears the login's count (not the address's).
-    pub fn record_success(&self, login: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("l:{login}"));
+    /// Forgets the count of one key (a successful log-in clears its account's).
+    pub fn clear(&self, rule: Rule, key: &str) {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&(rule, key.to_owned()));
     }
 }
 
@@ -74,20 +197,54 @@ impl LoginLimiter {
 mod tests {
     use super::*;
 
+    fn limits() -> Limits {
+        let l = Limit::new(3, 60);
+        Limits {
+            login_failures_per_account: l,
+            login_failures_per_address: Limit::new(5, 60),
+            otp_sends_per_account: l,
+            otp_sends_per_address: l,
+            otp_verify_failures: l,
+            registrations_per_address: l,
+        }
+    }
+
     #[test]
     fn locks_after_the_limit_and_unlocks_after_the_window() {
-        let l = LoginLimiter::new(Limits { per_login: 3, per_address: 5, window: Duration::from_secs(60) });
+        use Rule::*;
+        let l = Limiter::new(limits());
         let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(l.blocked("a", "1.1.1.1", t0).is_none());
-            l.record_failure("a", "1.1.1.1", t0);
+        let keys = |account| [(LoginFailuresPerAccount, account), (LoginFailuresPerAddress, "1.1.1.1")];
+        for i in 0..3 {
+            assert!(l.blocked(&keys("a"), t0).is_none());
+            let reached = l.record(&keys("a"), t0);
+            assert_eq!(reached, if i == 2 { vec![LoginFailuresPerAccount] } else { vec![] });
         }
-        assert!(l.blocked("a", "1.1.1.1", t0).is_some());
-        assert!(l.blocked("b", "1.1.1.1", t0).is_none(), "another login from the same address");
-        l.record_failure("b", "1.1.1.1", t0);
-        l.record_failure("c", "1.1.1.1", t0);
-        assert!(l.blocked("d", "1.1.1.1", t0).is_some(), "the address is now locked");
-        assert!(l.blocked("d", "2.2.2.2", t0).is_none());
-        assert!(l.blocked("a", "2.2.2.2", t0 + Duration::from_secs(61)).is_none());
+        assert_eq!(l.blocked(&keys("a"), t0).map(|b| b.rule), Some(LoginFailuresPerAccount));
+        assert!(l.blocked(&keys("b"), t0).is_none(), "another account from the same address");
+        l.record(&keys("b"), t0);
+        assert_eq!(l.record(&keys("c"), t0), vec![LoginFailuresPerAddress]);
+        assert_eq!(l.blocked(&keys("d"), t0).map(|b| b.rule), Some(LoginFailuresPerAddress));
+        assert!(l.blocked(&[(LoginFailuresPerAccount, "d"), (LoginFailuresPerAddress, "2.2.2.2")], t0).is_none());
+        let later = t0 + Duration::from_secs(61);
+        assert!(l.blocked(&keys("a"), later).is_none());
+        // Rules count apart even under the same key.
+        assert!(l.blocked(&[(OtpSendsPerAccount, "a")], t0).is_none());
+        l.clear(LoginFailuresPerAccount, "a");
+        assert!(l.blocked(&[(LoginFailuresPerAccount, "a")], t0).is_none());
+    }
+
+    #[test]
+    fn limits_are_written_as_attempts_per_window() {
+        assert_eq!("5/15m".parse(), Ok(Limit::new(5, 900)));
+        assert_eq!(" 10 / 1h ".parse(), Ok(Limit::new(10, 3600)));
+        assert_eq!("3/600s".parse(), Ok(Limit::new(3, 600)));
+        assert_eq!("3/600".parse(), Ok(Limit::new(3, 600)));
+        assert_eq!("1/2d".parse(), Ok(Limit::new(1, 172_800)));
+        for bad in ["", "5", "0/1m", "5/0m", "x/1m", "5/1w", "5/m"] {
+            assert!(bad.parse::<Limit>().is_err(), "{bad:?}");
+        }
+        let l = Limit::new(5, 900);
+        assert_eq!(String::from(l).parse(), Ok(l));
     }
 }

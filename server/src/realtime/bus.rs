@@ -12,13 +12,32 @@ use bytestring::ByteString;
 use tawasul_core::ids::{MeetingId, TransactionId, UserId};
 use tawasul_core::visibility::{TransactionFacts, Visibility};
 use tokio::sync::{Notify, mpsc};
+use uuid::Uuid;
 
-/// Where a connection listens. Every user's inbox is a key of its own.
+/// Where a connection listens. Every user's inbox is a key of its own, and so
+/// is every account's line of signals, which each of its connections follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
     Transaction(TransactionId),
     Meeting(MeetingId),
     Inbox(UserId),
+    Account(UserId),
+}
+
+/// A change to an account that its open connections act on at once, on
+/// whichever node they are: plain data, so that a bus between nodes carries it
+/// as it carries events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "signal", rename_all = "snake_case")]
+pub enum AccountSignal {
+    /// One session ended (log-out, a reused refresh token): its connections
+    /// close with 4401.
+    SessionEnded { session: Uuid },
+    /// Every session but `keep` ended (a password change).
+    OtherSessionsEnded { keep: Uuid },
+    /// The account changed (deactivated; role, permissions or departments): its
+    /// connections load it again and check what they follow.
+    Changed,
 }
 
 /// One committed event, with its frames serialised once for all recipients:
@@ -39,11 +58,13 @@ pub struct Published {
     pub inbox_frame: ByteString,
 }
 
-/// An event in a mailbox, and whether it came through the inbox.
+/// What a mailbox receives.
 #[derive(Debug, Clone)]
-pub struct Delivery {
-    pub event: Arc<Published>,
-    pub inbox: bool,
+pub enum Delivery {
+    /// An event, and whether it came through the inbox.
+    Event { event: Arc<Published>, inbox: bool },
+    /// A signal about the connection's own account.
+    Account(AccountSignal),
 }
 
 /// A connection's bounded queue. When it is full the bus does not wait: it
@@ -111,6 +132,8 @@ pub trait Bus: Send + Sync {
     /// Delivers a committed event to every mailbox following its transaction and
     /// to the inboxes of `notify`. Never waits on a connection.
     fn publish(&self, event: Arc<Published>);
+    /// Delivers a signal to every connection of `user`. Never waits on one.
+    fn signal(&self, user: UserId, signal: AccountSignal);
     fn subscribe(&self, key: Key, mailbox: &Mailbox);
     fn unsubscribe(&self, key: Key, mailbox: &Mailbox);
     /// How many mailboxes follow `key` (for metrics and tests).
@@ -147,12 +170,16 @@ impl InProcessBus {
 
 impl Bus for InProcessBus {
     fn publish(&self, event: Arc<Published>) {
-        let topic = Delivery { event: event.clone(), inbox: false };
+        let topic = Delivery::Event { event: event.clone(), inbox: false };
         self.deliver(Key::Transaction(event.transaction_id), &topic);
-        let inbox = Delivery { event: event.clone(), inbox: true };
+        let inbox = Delivery::Event { event: event.clone(), inbox: true };
         for user in &event.notify {
             self.deliver(Key::Inbox(*user), &inbox);
         }
+    }
+
+    fn signal(&self, user: UserId, signal: AccountSignal) {
+        self.deliver(Key::Account(user), &Delivery::Account(signal));
     }
 
     fn subscribe(&self, key: Key, mailbox: &Mailbox) {
@@ -216,7 +243,8 @@ mod tests {
         }
         tokio::time::timeout(std::time::Duration::from_secs(1), slow.overflowed()).await.unwrap();
         for seq in 1..=10 {
-            assert_eq!(fast_rx.recv().await.unwrap().event.seq, seq);
+            let Some(Delivery::Event { event, .. }) = fast_rx.recv().await else { panic!("an event") };
+            assert_eq!(event.seq, seq);
         }
     }
 
@@ -227,12 +255,32 @@ mod tests {
         let (m, mut rx) = Mailbox::new(10);
         bus.subscribe(Key::Inbox(u), &m);
         bus.publish(event(t, 1, vec![u]));
-        let d = rx.recv().await.unwrap();
-        assert!(d.inbox);
+        assert!(matches!(rx.recv().await, Some(Delivery::Event { inbox: true, .. })));
         bus.publish(event(t, 2, vec![]));
         assert!(rx.try_recv().is_err(), "not on the inbox, and the topic is not followed");
         drop(rx);
         bus.publish(event(t, 3, vec![u]));
         assert_eq!(bus.followers(Key::Inbox(u)), 0);
+    }
+
+    #[tokio::test]
+    async fn a_signal_reaches_every_connection_of_its_account_only() {
+        let bus = InProcessBus::default();
+        let (u, other) = (UserId::new(), UserId::new());
+        let (a, mut a_rx) = Mailbox::new(10);
+        let (b, mut b_rx) = Mailbox::new(10);
+        let (c, mut c_rx) = Mailbox::new(10);
+        bus.subscribe(Key::Account(u), &a);
+        bus.subscribe(Key::Account(u), &b);
+        bus.subscribe(Key::Account(other), &c);
+        bus.signal(u, AccountSignal::Changed);
+        assert!(matches!(a_rx.try_recv(), Ok(Delivery::Account(AccountSignal::Changed))));
+        assert!(matches!(b_rx.try_recv(), Ok(Delivery::Account(AccountSignal::Changed))));
+        assert!(c_rx.try_recv().is_err());
+        let wire = serde_json::to_string(&AccountSignal::OtherSessionsEnded { keep: Uuid::nil() }).unwrap();
+        assert_eq!(
+            serde_json::from_str::<AccountSignal>(&wire).unwrap(),
+            AccountSignal::OtherSessionsEnded { keep: Uuid::nil() }
+        );
     }
 }

@@ -13,15 +13,15 @@ use bytestring::ByteString;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use tawasul_core::api::EventView;
-use tawasul_core::ids::TransactionId;
+use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::realtime::{ClientFrame, ServerFrame, Topic, close, notifies};
 use tawasul_core::visibility::{TransactionFacts, Viewer};
 use tawasul_core::{ErrorCode, Lang};
-use tawasul_storage::StorageError;
 use tawasul_storage::transactions as store;
+use tawasul_storage::{StorageError, accounts};
 use tokio::sync::mpsc;
 
-use super::bus::{Delivery, Key, Mailbox};
+use super::bus::{AccountSignal, Delivery, Key, Mailbox};
 use crate::auth::caller::{Caller, authenticate, bearer};
 use crate::lang::lang_of;
 use crate::state::AppState;
@@ -97,28 +97,49 @@ async fn serve(
     lang: Lang,
 ) {
     let settings = state.settings.clone();
+    let (mailbox, mut rx) = Mailbox::new(settings.ws_queue);
     let signed_in = match token {
-        Some(token) => authenticate(&state, &token).await.map_err(|e| e.code),
-        None => first_auth_frame(&state, &mut session, &mut stream, settings.ws_auth_timeout()).await,
+        Some(token) => sign_in(&state, &token, &mailbox).await,
+        None => first_auth_frame(&state, &mut session, &mut stream, &mailbox, settings.ws_auth_timeout()).await,
     };
     let (caller, expires) = match signed_in {
         Ok(v) => v,
-        Err(code) => return finish(session, lang, End::Close(close::UNAUTHORIZED, code)).await,
+        Err((user, code)) => {
+            if let Some(user) = user {
+                state.realtime.bus().unsubscribe(Key::Account(user), &mailbox);
+            }
+            return finish(session, lang, End::Close(close::UNAUTHORIZED, code)).await;
+        }
     };
     let user_id = caller.actor().user_id;
-    if session.text(frame(&ServerFrame::Authenticated { user_id })).await.is_err() {
-        return;
-    }
-    let (mailbox, mut rx) = Mailbox::new(settings.ws_queue);
     let viewer = Viewer::new(caller.actor());
     let mut conn = Connection { state, session, lang, caller, viewer, expires, mailbox, following: HashMap::new() };
     conn.state.metrics.ws_connections.inc();
-    let end = conn.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await;
+    let end = match conn.session.text(frame(&ServerFrame::Authenticated { user_id })).await {
+        Ok(()) => conn.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await,
+        Err(_) => End::Gone,
+    };
     conn.state.metrics.ws_connections.dec();
+    conn.state.realtime.bus().unsubscribe(Key::Account(user_id), &conn.mailbox);
     for topic in conn.following.keys() {
         conn.state.realtime.bus().unsubscribe(conn.key(*topic), &conn.mailbox);
     }
     finish(conn.session, conn.lang, end).await;
+}
+
+/// Why signing in failed, and whose account's signals the mailbox joined.
+type SignInError = (Option<UserId>, ErrorCode);
+
+/// Checks a token, after the mailbox has joined the signals of the account it
+/// names: a log-out committed after the check reaches the connection as a
+/// signal, and one committed before it is seen by the check, so none slips
+/// between the two.
+async fn sign_in(state: &AppState, token: &str, mailbox: &Mailbox) -> Result<(Caller, DateTime<Utc>), SignInError> {
+    let user = state.tokens.decode(token).map(|c| UserId::from(c.sub));
+    if let Some(user) = user {
+        state.realtime.bus().subscribe(Key::Account(user), mailbox);
+    }
+    authenticate(state, token).await.map_err(|e| (user, e.code))
 }
 
 /// Waits for `{"type":"auth","token":…}`, answering pings meanwhile.
@@ -126,31 +147,32 @@ async fn first_auth_frame(
     state: &AppState,
     session: &mut Session,
     stream: &mut AggregatedMessageStream,
+    mailbox: &Mailbox,
     within: Duration,
-) -> Result<(Caller, DateTime<Utc>), ErrorCode> {
+) -> Result<(Caller, DateTime<Utc>), SignInError> {
     let wait = async {
         while let Some(Ok(msg)) = stream.next().await {
             match msg {
                 AggregatedMessage::Text(text) => {
                     return match serde_json::from_str::<ClientFrame>(&text) {
-                        Ok(ClientFrame::Auth { token }) => authenticate(state, &token).await.map_err(|e| e.code),
+                        Ok(ClientFrame::Auth { token }) => sign_in(state, &token, mailbox).await,
                         Ok(ClientFrame::Ping) => {
                             let _ = session.text(frame(&ServerFrame::Pong)).await;
                             continue;
                         }
-                        _ => Err(ErrorCode::Unauthenticated),
+                        _ => Err((None, ErrorCode::Unauthenticated)),
                     };
                 }
                 AggregatedMessage::Ping(p) => {
                     let _ = session.pong(&p).await;
                 }
                 AggregatedMessage::Close(_) => break,
-                _ => return Err(ErrorCode::Unauthenticated),
+                _ => return Err((None, ErrorCode::Unauthenticated)),
             }
         }
-        Err(ErrorCode::Unauthenticated)
+        Err((None, ErrorCode::Unauthenticated))
     };
-    tokio::time::timeout(within, wait).await.unwrap_or(Err(ErrorCode::AuthTimeout))
+    tokio::time::timeout(within, wait).await.unwrap_or(Err((None, ErrorCode::AuthTimeout)))
 }
 
 /// Says why (an `error` frame, except to a consumer too slow to read it) and
@@ -397,11 +419,59 @@ impl Connection {
         Ok(sent)
     }
 
+    /// Acts on a change to the caller's account.
+    async fn on_signal(&mut self, signal: AccountSignal) -> Result<(), End> {
+        let mine = self.caller.session;
+        match signal {
+            AccountSignal::SessionEnded { session } if session == mine => {
+                Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid))
+            }
+            AccountSignal::OtherSessionsEnded { keep } if keep != mine => {
+                Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid))
+            }
+            AccountSignal::SessionEnded { .. } | AccountSignal::OtherSessionsEnded { .. } => Ok(()),
+            AccountSignal::Changed => self.reload_account().await,
+        }
+    }
+
+    /// Loads the account again: a deactivated one is closed with 4401; otherwise
+    /// the visibility rule is worked out anew, and a followed transaction that
+    /// is no longer visible closes the connection with 4403. Events no longer
+    /// visible are held back from then on by the new rule.
+    async fn reload_account(&mut self) -> Result<(), End> {
+        let db = self.state.db.read();
+        let account = match accounts::load(db, self.caller.actor().user_id).await? {
+            Some(a) if a.active => a,
+            _ => return Err(End::Close(close::UNAUTHORIZED, ErrorCode::AccountDisabled)),
+        };
+        self.viewer = Viewer::new(&account.actor);
+        self.caller.account = account;
+        let followed: Vec<TransactionId> = self
+            .following
+            .keys()
+            .filter_map(|t| match t {
+                Topic::Transaction(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        for id in followed {
+            match store::find(db, id).await? {
+                Some(s) if self.viewer.can_view(&s.facts) => {}
+                _ => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
+            }
+        }
+        Ok(())
+    }
+
     /// Forwards one published event if this connection follows it, has not had
-    /// it yet, and may see it.
+    /// it yet, and may see it; acts on a signal about the account.
     async fn deliver(&mut self, d: Delivery) -> Result<(), End> {
-        let e = &d.event;
-        if d.inbox {
+        let (e, inbox) = match d {
+            Delivery::Event { event, inbox } => (event, inbox),
+            Delivery::Account(signal) => return Box::pin(self.on_signal(signal)).await,
+        };
+        let e = &e;
+        if inbox {
             let Some(Following::Inbox { replayed, .. }) = self.following.get_mut(&Topic::Inbox) else { return Ok(()) };
             if replayed.remove(&e.position) || !self.viewer.can_see_event(&e.facts, e.visibility) {
                 return Ok(());

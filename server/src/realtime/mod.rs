@@ -13,7 +13,8 @@ use tawasul_core::realtime::{ServerFrame, Topic, notifies};
 use tawasul_core::visibility::TransactionFacts;
 use tawasul_storage::transactions::LoggedEvent;
 
-use bus::{Bus, Published};
+use bus::{AccountSignal, Bus, Published};
+use tawasul_core::ids::UserId;
 
 /// The publishing side, shared by every handler and worker.
 #[derive(Clone)]
@@ -28,6 +29,12 @@ impl Realtime {
 
     pub fn bus(&self) -> &dyn Bus {
         &*self.bus
+    }
+
+    /// Tells every open connection of `user` about a change to their account;
+    /// call it once the change has committed.
+    pub fn signal(&self, user: UserId, signal: AccountSignal) {
+        self.bus.signal(user, signal);
     }
 
     /// Publishes events once their database transaction has committed (never

@@ -21,24 +21,52 @@ use tawasul_storage::transactions as store;
 
 use super::transactions::{for_action, visible};
 use crate::auth::Caller;
+use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// `external` (default) or `internal`; may also come as a form field before `file`.
+    /// `external` (default) or `internal`; for an attachment it may also come as
+    /// a form field before `file`.
     pub visibility: Option<String>,
 }
 
+/// The form of `POST /transactions/{id}/attachments`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentForm {
+    /// `external` (default) or `internal`; before `file`, or as the query parameter.
+    visibility: Option<String>,
+    /// The document, any type.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// An upload that could not be kept: too large, broken off, or trickled too
+/// slowly (the reason the store gives is for the log, not the client).
 pub fn object_error(e: ObjectError) -> ApiError {
     match e {
         ObjectError::TooLarge(limit) => {
             ApiError::new(ErrorCode::PayloadTooLarge).with_details(serde_json::json!({ "limit_bytes": limit }))
         }
+        ObjectError::Input(reason) if crate::body::slow::is_timeout_text(&reason) => {
+            ApiError::new(ErrorCode::RequestTimeout)
+        }
         ObjectError::Input(reason) => {
-            ApiError::new(ErrorCode::Malformed).with_details(serde_json::json!({ "reason": reason }))
+            tracing::info!(%reason, "upload broken off");
+            ApiError::field("file", ErrorCode::Malformed)
         }
         other => ApiError::internal(other),
+    }
+}
+
+/// A multipart error: the slow-body guard's timeout, or a broken form.
+fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+    match e {
+        actix_multipart::MultipartError::Payload(p) => crate::body::payload_error(p),
+        _ => ApiError::new(ErrorCode::Malformed),
     }
 }
 
@@ -62,7 +90,7 @@ fn file_name(field: &Field) -> String {
 async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
     let mut buf = Vec::new();
     while let Some(piece) = field.next().await {
-        let piece = piece.map_err(|e| object_error(ObjectError::Input(e.to_string())))?;
+        let piece = piece.map_err(multipart_error)?;
         if buf.len() + piece.len() > max {
             return Err(ApiError::field(field.name().unwrap_or("field"), ErrorCode::InvalidField));
         }
@@ -76,7 +104,7 @@ async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
 /// upload is refused with 413 and nothing is kept.
 #[utoipa::path(post, path = "/api/v1/transactions/{id}/attachments", tag = "transactions",
     params(("id" = String, Path), UploadQuery), security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "`file`, and optionally `visibility`"),
+    request_body(content = AttachmentForm, content_type = "multipart/form-data", description = "`file`, and optionally `visibility`"),
     responses((status = 201, body = AttachmentView), (status = 404, description = "Not visible"),
     (status = 413, description = "Larger than the limit")))]
 #[post("/transactions/{id}/attachments")]
@@ -84,7 +112,7 @@ pub async fn upload(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    query: web::Query<UploadQuery>,
+    query: Query<UploadQuery>,
     mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
@@ -100,7 +128,7 @@ pub async fn upload(
     }
     let mut written: Option<(String, Written)> = None;
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| object_error(ObjectError::Input(e.to_string())))?;
+        let mut field = field.map_err(multipart_error)?;
         let outcome = match field.name() {
             Some("visibility") => match small_field(&mut field, 16).await.and_then(|v| parse_visibility(&v)) {
                 Ok(v) => {

@@ -19,9 +19,12 @@ use tawasul_storage::{ConnectionTrait, TransactionTrait, accounts, otp};
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::auth::limiter::{Blocked, Rule};
 use crate::auth::passwords;
 use crate::auth::tokens::{self, ACCESS_TTL, REFRESH_TTL};
-use crate::error::{ApiError, ApiResult, serde_error};
+use crate::body::Json;
+use crate::error::{ApiError, ApiResult};
+use crate::realtime::bus::AccountSignal;
 use crate::state::AppState;
 
 /// Starts a session (or continues one, on refresh): a new refresh token stored as
@@ -44,8 +47,22 @@ async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
     (status = 201, body = AuthResponse), (status = 409, description = "An account with these details exists"),
     (status = 422, description = "A field is invalid; `details.field` names it")))]
 #[post("/auth/register")]
-pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> ApiResult<HttpResponse> {
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
     let r = body.parse()?;
+    // Counted once the request is well-formed: what is limited is probing which
+    // identifiers have an account (the 409 names none, but it does answer).
+    let address = client_address(&req);
+    let keys = [(Rule::RegistrationsPerAddress, address.as_str())];
+    let started = std::time::Instant::now();
+    if let Some(b) = state.limiter.blocked(&keys, started) {
+        return Err(too_many(ErrorCode::RateLimited, b));
+    }
+    let reached = state.limiter.record(&keys, started);
+    audit_limits_reached(&state, &reached, None, format!("address:{address}"), &address).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
@@ -68,6 +85,33 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
     }))
 }
 
+/// The client's address as the limits and the audit log know it.
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+}
+
+/// A 429 for a reached limit, with `Retry-After`.
+fn too_many(code: ErrorCode, b: Blocked) -> ApiError {
+    ApiError::new(code).retry_after(b.retry_after_secs)
+}
+
+/// Records in the audit log each limit an attempt has just reached (once per
+/// window, not for every refused attempt after it).
+async fn audit_limits_reached(
+    state: &AppState,
+    reached: &[Rule],
+    actor: Option<UserId>,
+    target: String,
+    address: &str,
+) -> ApiResult<()> {
+    for rule in reached {
+        let entry = AuditEntry::new(actor, None, "auth.rate_limited", target.clone())
+            .after(json!({ "limit": rule.as_str(), "address": address }));
+        audit::append(state.db.write(), entry, Utc::now()).await?;
+    }
+    Ok(())
+}
+
 /// A stable, non-reversible key for a login in the limiter and the audit log, so
 /// that neither keeps the identifier itself.
 fn login_key(identifier: &LoginIdentifier) -> String {
@@ -85,31 +129,42 @@ fn login_key(identifier: &LoginIdentifier) -> String {
     (status = 200, body = AuthResponse), (status = 401, description = "Wrong login or password"),
     (status = 429, description = "Too many failed attempts")))]
 #[post("/auth/login")]
-pub async fn login(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let identifier = LoginIdentifier::parse(&body.login);
-    let key = login_key(&identifier);
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = client_address(&req);
     let started = std::time::Instant::now();
-    if let Some(wait) = state.limiter.blocked(&key, &address, started) {
-        return Err(ApiError::new(ErrorCode::TooManyAttempts).retry_after(wait));
+    if let Some(b) = state.limiter.blocked(&[(Rule::LoginFailuresPerAddress, &address)], started) {
+        return Err(too_many(ErrorCode::TooManyAttempts, b));
     }
     let creds = accounts::find_credentials(state.db.read(), &identifier).await?;
+    // Failures count per account, whichever of its identifiers was typed; a
+    // login that names no account counts by itself, so that it locks alike.
+    let account_key = match &creds {
+        Some(c) => c.user_id.to_string(),
+        None => format!("login:{}", login_key(&identifier)),
+    };
+    let keys = [(Rule::LoginFailuresPerAccount, account_key.as_str()), (Rule::LoginFailuresPerAddress, &address)];
+    if let Some(b) = state.limiter.blocked(&keys, started) {
+        return Err(too_many(ErrorCode::TooManyAttempts, b));
+    }
     let ok = passwords::verify(body.password.clone(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
     let now = Utc::now();
     let Some(creds) = creds.filter(|_| ok) else {
-        state.limiter.record_failure(&key, &address, started);
-        audit::append(state.db.write(), AuditEntry::new(None, None, "auth.login_failed", format!("login:{key}")), now)
-            .await?;
+        let reached = state.limiter.record(&keys, started);
+        let target = format!("login:{}", login_key(&identifier));
+        audit::append(
+            state.db.write(),
+            AuditEntry::new(None, None, "auth.login_failed", target.clone()).after(json!({ "address": address })),
+            now,
+        )
+        .await?;
+        audit_limits_reached(&state, &reached, None, target, &address).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     };
     if !creds.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    state.limiter.record_success(&key);
+    state.limiter.clear(Rule::LoginFailuresPerAccount, &account_key);
     let tx = state.db.write().begin().await?;
     let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
     audit::append(
@@ -132,14 +187,31 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity", request_body = RefreshRequest, responses(
     (status = 200, body = TokenPair), (status = 401, description = "Unknown, expired, revoked or already used")))]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
     let rotation = sessions::consume(&tx, &tokens::refresh_token_hash(&body.refresh_token), now).await?;
-    let Rotation::Rotated { user, session } = rotation else {
-        // Commit: a reused token has just revoked its session, and that must stick.
-        tx.commit().await?;
-        return Err(ApiError::new(ErrorCode::RefreshTokenInvalid));
+    let (user, session) = match rotation {
+        Rotation::Rotated { user, session } => (user, session),
+        Rotation::Refused => return Err(ApiError::new(ErrorCode::RefreshTokenInvalid)),
+        Rotation::Reused { user, session } => {
+            // Someone holds a copy of the token: the session has just been
+            // revoked, which must stick, and its open connections end now.
+            audit::append(
+                &tx,
+                AuditEntry::new(Some(user), None, "auth.refresh_token_reused", format!("user:{user}"))
+                    .after(json!({ "session": session, "address": client_address(&req) })),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            state.realtime.signal(user, AccountSignal::SessionEnded { session });
+            return Err(ApiError::new(ErrorCode::RefreshTokenInvalid));
+        }
     };
     let account = accounts::load(&tx, user).await?.ok_or(ApiError::new(ErrorCode::RefreshTokenInvalid))?;
     if !account.active {
@@ -155,11 +227,7 @@ fn logout_request(body: &[u8]) -> ApiResult<LogoutRequest> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(LogoutRequest::default());
     }
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| serde_error(&e))?;
-    if !value.is_object() {
-        return Err(ApiError::new(ErrorCode::Malformed));
-    }
-    serde_json::from_value(value).map_err(|e| serde_error(&e))
+    crate::body::parse(body)
 }
 
 /// Ends the caller's session: its refresh tokens are revoked and its access
@@ -172,11 +240,13 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     let now = Utc::now();
     let user = caller.actor().user_id;
     let tx = state.db.write().begin().await?;
+    let mut ended = vec![caller.session];
     let mut revoked = sessions::revoke_session(&tx, caller.session, now).await?;
     if let Some(token) = &req.refresh_token
         && let Some(other) = sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
     {
         revoked += sessions::revoke_session(&tx, other, now).await?;
+        ended.push(other);
     }
     audit::append(
         &tx,
@@ -186,6 +256,9 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     )
     .await?;
     tx.commit().await?;
+    for session in ended {
+        state.realtime.signal(user, AccountSignal::SessionEnded { session });
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -207,12 +280,20 @@ fn otp_text(lang: Lang, code: &str) -> (String, String) {
     responses((status = 202, description = "The code is on its way"), (status = 422, description = "No address for that channel")))]
 #[post("/auth/otp/send")]
 pub async fn otp_send(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<OtpSendRequest>,
+    body: Json<OtpSendRequest>,
 ) -> ApiResult<HttpResponse> {
     let channel = body.parse()?;
     let user = caller.actor().user_id;
+    let address = client_address(&req);
+    let account_channel = format!("{user}:{}", channel.as_str());
+    let keys = [(Rule::OtpSendsPerAccount, account_channel.as_str()), (Rule::OtpSendsPerAddress, &address)];
+    let started = std::time::Instant::now();
+    if let Some(b) = state.limiter.blocked(&keys, started) {
+        return Err(too_many(ErrorCode::RateLimited, b));
+    }
     let (email, mobile, lang) = accounts::contact(state.db.read(), user).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
@@ -226,8 +307,22 @@ pub async fn otp_send(
     let tx = state.db.write().begin().await?;
     otp::put(&tx, user, channel.as_str(), &hash, now + Duration::minutes(10), now).await?;
     outbox::enqueue(&tx, &message, now).await?;
+    audit::append(
+        &tx,
+        AuditEntry::new(
+            Some(user),
+            caller.actor().staff().map(|s| s.entity_id),
+            "auth.otp_send",
+            format!("user:{user}"),
+        )
+        .after(json!({ "channel": channel.as_str(), "address": address })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
+    let reached = state.limiter.record(&keys, started);
+    audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
     Ok(HttpResponse::Accepted().json(json!({ "expires_in": 600 })))
 }
 
@@ -236,12 +331,19 @@ pub async fn otp_send(
     responses((status = 200, body = UserView), (status = 422, description = "Wrong or expired code")))]
 #[post("/auth/otp/verify")]
 pub async fn otp_verify(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<OtpVerifyRequest>,
+    body: Json<OtpVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
     let (channel, code) = body.parse()?;
     let user = caller.actor().user_id;
+    let account = user.to_string();
+    let keys = [(Rule::OtpVerifyFailures, account.as_str())];
+    let started = std::time::Instant::now();
+    if let Some(b) = state.limiter.blocked(&keys, started) {
+        return Err(too_many(ErrorCode::TooManyAttempts, b));
+    }
     let now = Utc::now();
     let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
     let tx = state.db.write().begin().await?;
@@ -249,10 +351,26 @@ pub async fn otp_verify(
     if ok {
         accounts::mark_verified(&tx, user, channel == OtpChannel::Email, now).await?;
     }
+    audit::append(
+        &tx,
+        AuditEntry::new(
+            Some(user),
+            caller.actor().staff().map(|s| s.entity_id),
+            "auth.otp_verify",
+            format!("user:{user}"),
+        )
+        .after(json!({ "channel": channel.as_str(), "verified": ok })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     if !ok {
+        let reached = state.limiter.record(&keys, started);
+        let address = client_address(&req);
+        audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
+    state.limiter.clear(Rule::OtpVerifyFailures, &account);
     Ok(HttpResponse::Ok().json(user_view(&state, user).await?))
 }
 
@@ -262,16 +380,42 @@ pub async fn otp_verify(
     (status = 422, description = "Wrong current password, or the new one is too weak")))]
 #[post("/auth/password")]
 pub async fn change_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let new = body.parse()?;
     let user = caller.actor().user_id;
+    // A wrong current password is a failed log-in of this account: it counts
+    // there, and a locked account is locked here too.
+    let account = user.to_string();
+    let address = client_address(&req);
+    let keys = [(Rule::LoginFailuresPerAccount, account.as_str()), (Rule::LoginFailuresPerAddress, &address)];
+    let started = std::time::Instant::now();
+    if let Some(b) = state.limiter.blocked(&keys, started) {
+        return Err(too_many(ErrorCode::TooManyAttempts, b));
+    }
+    let personal = accounts::personal_words(state.db.read(), user).await?;
+    let new = body.parse(&personal.iter().map(String::as_str).collect::<Vec<_>>())?;
     let stored = accounts::password_hash(state.db.read(), user).await?;
     if !passwords::verify(body.current_password.clone(), Some(stored)).await? {
+        let reached = state.limiter.record(&keys, started);
+        audit::append(
+            state.db.write(),
+            AuditEntry::new(
+                Some(user),
+                caller.actor().staff().map(|s| s.entity_id),
+                "auth.password_change_failed",
+                format!("user:{user}"),
+            )
+            .after(json!({ "address": address })),
+            Utc::now(),
+        )
+        .await?;
+        audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
         return Err(ApiError::field("current_password", ErrorCode::WrongPassword));
     }
+    state.limiter.clear(Rule::LoginFailuresPerAccount, &account);
     let hash = passwords::hash(new.expose().to_owned()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
@@ -290,6 +434,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    state.realtime.signal(user, AccountSignal::OtherSessionsEnded { keep: caller.session });
     Ok(HttpResponse::NoContent().finish())
 }
 

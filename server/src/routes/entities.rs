@@ -10,11 +10,12 @@ use tawasul_core::api::{
     EmployeeView, EntityCreated, EntitySummary, Page, PageQuery, TransactionTypeView,
 };
 use tawasul_core::ids::EntityId;
-use tawasul_core::policy::{Action, authorize};
+use tawasul_core::policy::{Action, authorize, authorize_staff_change};
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::{TransactionTrait, organisation, outbox};
 
 use crate::auth::Caller;
+use crate::body::{Json, Query};
 use crate::credentials::{credentials_email, staff_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -33,7 +34,7 @@ async fn ensure_entity(state: &AppState, id: EntityId) -> ApiResult<()> {
 pub async fn create_entity(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateEntityRequest>,
+    body: Json<CreateEntityRequest>,
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::CreateEntity)?;
     let e = body.parse()?;
@@ -70,7 +71,7 @@ pub async fn create_entity(
 pub async fn list_entities(
     state: web::Data<AppState>,
     caller: Caller,
-    page: web::Query<PageQuery>,
+    page: Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::ReadDirectory)?;
     let page = page.parse()?;
@@ -86,7 +87,7 @@ pub async fn create_department(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: web::Json<CreateDepartmentRequest>,
+    body: Json<CreateDepartmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageDepartments(entity))?;
@@ -120,7 +121,7 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    page: web::Query<PageQuery>,
+    page: Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ViewOrganisation(entity))?;
@@ -132,19 +133,23 @@ pub async fn list_departments(
 /// Adds an employee; without `initial_password` a generated one is e-mailed.
 #[utoipa::path(post, path = "/api/v1/entities/{id}/employees", tag = "organisation", request_body = CreateEmployeeRequest,
     params(("id" = String, Path, description = "Entity id")), security(("bearer" = [])),
-    responses((status = 201, body = EmployeeView), (status = 403, description = "Not an admin of this entity"),
+    responses((status = 201, body = EmployeeView),
+    (status = 403, description = "Not allowed: `permission.denied`, `employee.admin_required` (an admin is created by an admin) or `permission.cannot_grant`"),
     (status = 409, description = "An account with these details exists")))]
 #[post("/entities/{id}/employees")]
 pub async fn create_employee(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: web::Json<CreateEmployeeRequest>,
+    body: Json<CreateEmployeeRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageEmployees(entity))?;
     ensure_entity(&state, entity).await?;
     let e = body.parse()?;
+    // Before the (slow) hash: a refused request costs nothing.
+    let admins = organisation::active_admins(state.db.read(), entity).await?;
+    authorize_staff_change(caller.actor(), None, &e.record(entity), admins)?;
     let password = staff_password(e.person.initial_password.as_ref()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
@@ -177,7 +182,7 @@ pub async fn create_transaction_type(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: web::Json<CreateTransactionTypeRequest>,
+    body: Json<CreateTransactionTypeRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageTransactionTypes(entity))?;
@@ -211,7 +216,7 @@ pub async fn list_transaction_types(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    page: web::Query<PageQuery>,
+    page: Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ReadDirectory)?;

@@ -9,6 +9,7 @@ use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::{TransactionTrait, organisation, outbox};
 
 use crate::auth::Caller;
+use crate::body::Json;
 use crate::credentials::{credentials_email, staff_password};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 pub async fn create_regulator(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateRegulatorRequest>,
+    body: Json<CreateRegulatorRequest>,
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::CreateRegulator)?;
     let r = body.parse()?;

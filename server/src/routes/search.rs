@@ -5,6 +5,7 @@ use tawasul_core::api::{SearchPage, SearchQuery};
 use tawasul_core::visibility::Viewer;
 
 use crate::auth::caller::Caller;
+use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -12,11 +13,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery), security(("bearer" = [])),
     responses((status = 200, body = SearchPage), (status = 422, description = "No word to search for, or a bad filter")))]
 #[get("/search")]
-pub async fn search(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<SearchQuery>,
-) -> ApiResult<HttpResponse> {
+pub async fn search(state: web::Data<AppState>, caller: Caller, query: Query<SearchQuery>) -> ApiResult<HttpResponse> {
     let params = query.parse()?;
     let viewer = Viewer::new(caller.actor());
     let archive = state.archive.clone();

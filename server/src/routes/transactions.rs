@@ -9,14 +9,14 @@ use tawasul_core::ErrorCode;
 use tawasul_core::api::*;
 use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
-use tawasul_core::reference::Reference;
 use tawasul_core::visibility::{TransactionFacts, Visibility, can_view, list_scope, sees_internal};
 use tawasul_core::workflow::{Status, Step, transition};
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::transactions::{self as store, Changes, LoggedEvent, Stored};
-use tawasul_storage::{ConnectionTrait, TransactionTrait};
+use tawasul_storage::{ConnectionTrait, TransactionTrait, organisation};
 
 use crate::auth::Caller;
+use crate::body::{Json, Query};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -50,7 +50,7 @@ async fn respond_view(state: &AppState, id: TransactionId, status: u16) -> ApiRe
 pub async fn create_transaction(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateTransactionRequest>,
+    body: Json<CreateTransactionRequest>,
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::CreateTransaction)?;
     let t = body.parse()?;
@@ -81,7 +81,7 @@ pub async fn create_transaction(
 pub async fn list_transactions(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<TransactionListQuery>,
+    query: Query<TransactionListQuery>,
 ) -> ApiResult<HttpResponse> {
     let (filter, page) = query.parse()?;
     let scope = list_scope(caller.actor());
@@ -91,17 +91,33 @@ pub async fn list_transactions(
 
 /// Finds a transaction by its reference number.
 #[utoipa::path(get, path = "/api/v1/transactions/lookup", tag = "transactions", params(LookupQuery), security(("bearer" = [])),
-    responses((status = 200, body = TransactionView), (status = 404, description = "No such transaction visible to you")))]
+    responses((status = 200, body = TransactionView), (status = 404, description = "No such transaction visible to you"),
+    (status = 409, description = "`transaction.reference_ambiguous`: the caller has this reference at several entities; `details.entities` lists them, and `entity_id` chooses")))]
 #[get("/transactions/lookup")]
 pub async fn lookup_transaction(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<LookupQuery>,
+    query: Query<LookupQuery>,
 ) -> ApiResult<HttpResponse> {
-    let r = Reference::parse(&query.reference, query.hijri_year).map_err(|c| ApiError::field("reference", c))?;
-    let found = store::find_by_reference(state.db.read(), r).await?;
-    let s = found.into_iter().find(|s| can_view(caller.actor(), &s.facts)).ok_or(ApiError::new(ErrorCode::NotFound))?;
-    Ok(HttpResponse::Ok().json(store::view(state.db.read(), &s, Utc::now()).await?))
+    let (r, entity) = query.parse()?;
+    let db = state.db.read();
+    let mut found: Vec<Stored> = store::find_by_reference(db, r)
+        .await?
+        .into_iter()
+        .filter(|s| can_view(caller.actor(), &s.facts) && entity.is_none_or(|e| s.facts.entity_id == e))
+        .collect();
+    if found.len() > 1 {
+        // One reference per entity and year: several matches are several
+        // entities, and guessing among them would show the wrong one.
+        let mut matches = Vec::with_capacity(found.len());
+        for s in &found {
+            let e = organisation::entity(db, s.facts.entity_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+            matches.push(ReferenceMatch { entity_id: e.id, name_ar: e.name_ar, name_en: e.name_en });
+        }
+        return Err(ApiError::new(ErrorCode::ReferenceAmbiguous).with_details(json!({ "entities": matches })));
+    }
+    let s = found.pop().ok_or(ApiError::new(ErrorCode::NotFound))?;
+    Ok(HttpResponse::Ok().json(store::view(db, &s, Utc::now()).await?))
 }
 
 /// One transaction.
@@ -189,7 +205,7 @@ pub async fn add_comment(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<CommentRequest>,
+    body: Json<CommentRequest>,
 ) -> ApiResult<HttpResponse> {
     let (v, text) = body.parse()?;
     let now = Utc::now();
@@ -257,7 +273,7 @@ pub async fn assign(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<AssignRequest>,
+    body: Json<AssignRequest>,
 ) -> ApiResult<HttpResponse> {
     let employee: UserId =
         body.employee_id.parse().map_err(|_| ApiError::field("employee_id", ErrorCode::InvalidField))?;
@@ -290,7 +306,7 @@ pub async fn postpone(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<PostponeRequest>,
+    body: Json<PostponeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (until, reason) = body.parse(Utc::now())?;
     let changes = move |_: &Stored, _: Status, now: DateTime<Utc>| Changes {
@@ -311,7 +327,7 @@ pub async fn await_beneficiary(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<MessageRequest>,
+    body: Json<MessageRequest>,
 ) -> ApiResult<HttpResponse> {
     let message = parse_reason("message", &body.message)?;
     let id = path.into_inner();
@@ -336,7 +352,7 @@ pub async fn complete(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<CompleteRequest>,
+    body: Json<CompleteRequest>,
 ) -> ApiResult<HttpResponse> {
     let note = match body.note.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(n) => Some(parse_reason("note", n)?),
@@ -364,7 +380,7 @@ pub async fn reject(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<ReasonRequest>,
+    body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let reason = parse_reason("reason", &body.reason)?;
     let id = path.into_inner();
@@ -389,7 +405,7 @@ pub async fn reopen(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<ReasonRequest>,
+    body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let reason = parse_reason("reason", &body.reason)?;
     let now = Utc::now();
@@ -429,7 +445,7 @@ pub async fn rate(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<TransactionId>,
-    body: web::Json<RateRequest>,
+    body: Json<RateRequest>,
 ) -> ApiResult<HttpResponse> {
     let (stars, remark) = body.parse()?;
     let now = Utc::now();

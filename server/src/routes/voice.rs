@@ -19,6 +19,7 @@ use tawasul_storage::audio::{self, AudioError, VoiceNote};
 use super::attachments::{UploadQuery, discard, object_error, parse_visibility, serve};
 use super::transactions::{for_action, visible};
 use crate::auth::Caller;
+use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -48,7 +49,7 @@ pub async fn record(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<TransactionId>,
-    query: web::Query<UploadQuery>,
+    query: Query<UploadQuery>,
     mut body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
@@ -66,7 +67,7 @@ pub async fn record(
     let limit = state.settings.voice_max_bytes;
     let mut buf = BytesMut::new();
     while let Some(piece) = body.next().await {
-        let piece = piece.map_err(|_| ApiError::new(ErrorCode::Malformed))?;
+        let piece = piece.map_err(crate::body::payload_error)?;
         if (buf.len() + piece.len()) as u64 > limit {
             return Err(object_error(tawasul_storage::objects::ObjectError::TooLarge(limit)));
         }
