@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod lang;
 pub mod metrics;
 pub mod openapi;
+pub mod orphan_sweeper;
 pub mod outbox_worker;
 pub mod postponement_worker;
 pub mod realtime;

@@ -65,6 +65,7 @@ impl Modify for BearerAuth {
         routes::voice::play,
         routes::search::search,
     ),
+    components(schemas(routes::attachments::AttachmentForm)),
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness and readiness"),

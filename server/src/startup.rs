@@ -144,6 +144,11 @@ impl Application {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
+        let sweeper = tokio::spawn(crate::orphan_sweeper::run(
+            self.state.db.clone(),
+            self.state.objects.clone(),
+            Duration::from_secs(self.state.settings.orphan_grace_secs),
+        ));
         let new_texts = Arc::new(AtomicBool::new(false));
         let indexer = tokio::spawn(crate::archive::indexer::run(
             self.state.db.clone(),
@@ -172,6 +177,7 @@ impl Application {
         worker.abort();
         resumer.abort();
         checkpointer.abort();
+        sweeper.abort();
         indexer.abort();
         extractor.abort();
         self.state.db.close().await;

@@ -2,9 +2,11 @@
 //! per entity and digest; each attachment or voice note is one event of its
 //! transaction, whose visibility it shares.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use tawasul_core::api::{AttachmentView, VoiceView};
 use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
@@ -218,4 +220,21 @@ pub async fn set_wrapped_key(c: &impl ConnectionTrait, blob: Uuid, wrapped: Stri
         .exec(c)
         .await?;
     Ok(())
+}
+
+/// Which of `keys` some stored content records (the others are objects a
+/// crash left between storing an upload and recording it).
+pub async fn recorded_object_keys(c: &impl ConnectionTrait, keys: &[String]) -> Result<HashSet<String>> {
+    let mut known = HashSet::new();
+    for chunk in keys.chunks(500) {
+        let rows: Vec<String> = blobs::Entity::find()
+            .select_only()
+            .column(blobs::Column::ObjectKey)
+            .filter(blobs::Column::ObjectKey.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        known.extend(rows);
+    }
+    Ok(known)
 }

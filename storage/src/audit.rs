@@ -3,7 +3,9 @@
 //! an action and its audit entry commit together or not at all.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, QueryOrder, Statement};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+};
 use sha2::{Digest, Sha256};
 use tawasul_core::ids::{EntityId, UserId};
 
@@ -122,4 +124,38 @@ pub async fn verify(c: &impl ConnectionTrait) -> Result<Verification> {
         expected_seq = r.seq + 1;
     }
     Ok(Verification { entries: rows.len() as u64, head_hash: prev, first_bad_seq })
+}
+
+/// One stored entry, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<UserId>,
+    pub entity: Option<EntityId>,
+    pub action: String,
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// The entries with this action, oldest first.
+pub async fn with_action(c: &impl ConnectionTrait, action: &str) -> Result<Vec<StoredEntry>> {
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .order_by_asc(audit_log::Column::Seq)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| StoredEntry {
+            seq: m.seq,
+            at: m.at,
+            actor: m.actor_id.map(UserId),
+            entity: m.entity_id.map(EntityId),
+            action: m.action,
+            target: m.target,
+            before: m.before,
+            after: m.after,
+        })
+        .collect())
 }

@@ -341,6 +341,12 @@ impl Objects {
         Ok(self.store.get(&ObjectPath::from(key)).await?.bytes().await?)
     }
 
+    /// Every key with the time it was last written.
+    pub async fn list_with_times(&self) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, ObjectError> {
+        let metas: Vec<_> = self.store.list(None).try_collect().await?;
+        Ok(metas.into_iter().map(|m| (m.location.to_string(), m.last_modified)).collect())
+    }
+
     /// Every key under `prefix` (for checks and tests).
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, ObjectError> {
         let prefix = ObjectPath::from(prefix);

@@ -99,14 +99,28 @@ pub async fn revoke_other_sessions(
     keep: Uuid,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(refresh_tokens::Entity::update_many()
+    revoke_sessions_of(c, user, Some(keep), now).await
+}
+
+/// Revokes every session of `user` (a deactivated account is signed out everywhere).
+pub async fn revoke_all_sessions(c: &impl ConnectionTrait, user: UserId, now: DateTime<Utc>) -> Result<u64> {
+    revoke_sessions_of(c, user, None, now).await
+}
+
+async fn revoke_sessions_of(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut q = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
         .filter(refresh_tokens::Column::UserId.eq(user.0))
-        .filter(refresh_tokens::Column::SessionId.ne(keep))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(c)
-        .await?
-        .rows_affected)
+        .filter(refresh_tokens::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        q = q.filter(refresh_tokens::Column::SessionId.ne(keep));
+    }
+    Ok(q.exec(c).await?.rows_affected)
 }
 
 /// Whether a session still has a live refresh token; an access token of a

@@ -119,6 +119,8 @@ impl Server {
         let mut serve = Command::new(bin);
         serve.args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"]);
         with_db(&mut serve);
+        // Every simulated beneficiary registers from this one address.
+        serve.env("TAWASUL_LIMIT_REGISTRATIONS_PER_ADDRESS", "1000000/1h");
         let mut child = serve.env("RUST_LOG", "warn").stdout(Stdio::piped()).spawn()?;
         let mut out = BufReader::new(child.stdout.take().context("stdout")?);
         let mut line = String::new();

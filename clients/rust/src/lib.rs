@@ -35,6 +35,19 @@ impl ClientError {
             _ => None,
         }
     }
+
+    /// The error's `details`, if it has any.
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        match self {
+            ClientError::Api { details, .. } => details.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The invalid field the error names (`details.field`).
+    pub fn field(&self) -> Option<&str> {
+        self.details()?.get("field")?.as_str()
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ClientError>;
@@ -276,6 +289,12 @@ impl Client {
 
     pub async fn lookup_transaction(&self, reference: &str) -> Result<TransactionView> {
         self.send::<(), _>(Method::GET, &format!("/api/v1/transactions/lookup?reference={reference}"), None).await
+    }
+
+    /// Looks a reference up at one entity (needed when the caller has it at several).
+    pub async fn lookup_transaction_at(&self, reference: &str, entity: EntityId) -> Result<TransactionView> {
+        let path = format!("/api/v1/transactions/lookup?reference={reference}&entity_id={entity}");
+        self.send::<(), _>(Method::GET, &path, None).await
     }
 
     /// `GET /search` with its parameters (`q`, `entity_id`, `kind`, `cursor`…).

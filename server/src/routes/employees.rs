@@ -8,7 +8,7 @@ use tawasul_core::api::{EmployeeView, UpdateEmployeeRequest};
 use tawasul_core::ids::UserId;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
 use tawasul_storage::audit::{self, AuditEntry};
-use tawasul_storage::{TransactionTrait, organisation};
+use tawasul_storage::{TransactionTrait, organisation, sessions};
 
 use crate::auth::Caller;
 use crate::body::Json;
@@ -49,6 +49,10 @@ pub async fn update_employee(
     let (was, will_be) = (before.record(), changes.apply(&before.record()));
     authorize_staff_change(caller.actor(), Some(&was), &will_be, admins)?;
     let after = organisation::update_employee(&tx, id, entity, &changes, now).await?;
+    if was.active && !will_be.active {
+        // Signed out everywhere: reactivated, they sign in anew.
+        sessions::revoke_all_sessions(&tx, id, now).await?;
+    }
     audit::append(
         &tx,
         AuditEntry::new(Some(caller.actor().user_id), Some(entity), "employee.update", format!("user:{id}"))

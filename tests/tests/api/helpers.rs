@@ -25,6 +25,8 @@ pub struct TestApp {
     pub database_url: String,
     /// A client signed in as a platform administrator.
     pub platform: Client,
+    /// The server's database, to read what the API does not show (the audit log).
+    pub db: tawasul_storage::Db,
     _db: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -104,6 +106,7 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
         data_dir: dir.path().to_path_buf(),
         database_url: db.url.clone(),
         platform,
+        db: state.db.clone(),
         _db: db,
         _dir: dir,
     }

@@ -10,5 +10,6 @@ mod operations;
 mod organisation;
 mod realtime;
 mod search;
+mod security;
 mod transactions;
 mod voice;

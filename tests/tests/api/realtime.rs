@@ -87,7 +87,7 @@ async fn nothing_more(conn: &mut RealtimeConnection) {
     }
 }
 
-async fn closed_with(conn: &mut RealtimeConnection) -> u16 {
+pub(crate) async fn closed_with(conn: &mut RealtimeConnection) -> u16 {
     loop {
         match tokio::time::timeout(WAIT, conn.next()).await.expect("a close in time") {
             Some(Incoming::Closed { code, .. }) => return code,
@@ -101,13 +101,13 @@ fn seqs(got: &[Got], topic: Topic) -> Vec<i64> {
     got.iter().filter(|g| g.topic == topic).map(|g| g.seq).collect()
 }
 
-async fn connect(c: &Client) -> RealtimeConnection {
+pub(crate) async fn connect(c: &Client) -> RealtimeConnection {
     c.realtime().await.expect("WebSocket connection")
 }
 
 /// An entity with one employee, a beneficiary and one transaction routed to the
 /// employee (seq 1 `created`, seq 2 `assigned`).
-async fn one_transaction(app: &TestApp, base: u32) -> (Setup, Client, UserId, TransactionId) {
+pub(crate) async fn one_transaction(app: &TestApp, base: u32) -> (Setup, Client, UserId, TransactionId) {
     let s = setup(app, 1, "round_robin", base).await;
     let (beneficiary, auth) = app.beneficiary(base * 100).await;
     let t = beneficiary.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
