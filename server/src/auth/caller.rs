@@ -49,12 +49,14 @@ pub fn bearer(req: &HttpRequest) -> Option<&str> {
 pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, DateTime<Utc>), ApiError> {
     let claims = state.tokens.decode(token).ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
     let db = state.db.read();
-    if !sessions::session_active(db, claims.sid, Utc::now()).await? {
-        return Err(ApiError::new(ErrorCode::TokenInvalid));
-    }
+    // The account first: a deactivated person is told so (their sessions were
+    // ended too, and do not come back when the account is reactivated).
     let account = accounts::load(db, claims.sub.into()).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
     if !account.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    if !sessions::session_active(db, claims.sid, Utc::now()).await? {
+        return Err(ApiError::new(ErrorCode::TokenInvalid));
     }
     let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
     Ok((Caller { account, session: claims.sid }, expires))

@@ -44,8 +44,10 @@ async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
 
 /// Registers a beneficiary and signs them in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "identity", request_body = RegisterRequest, responses(
-    (status = 201, body = AuthResponse), (status = 409, description = "An account with these details exists"),
-    (status = 422, description = "A field is invalid; `details.field` names it")))]
+    (status = 201, body = AuthResponse),
+    (status = 409, description = "An account with one of these identifiers exists (which one is not said)"),
+    (status = 422, description = "A field is invalid; `details.field` names it. A password is refused when shorter than 8 characters (`identity.weak_password`), common or easy to guess (`identity.common_password`), or containing the ID number, mobile, e-mail or name (`identity.password_has_personal_data`)"),
+    (status = 429, description = "`request.rate_limited`: too many registrations from this address; `Retry-After` says when")))]
 #[post("/auth/register")]
 pub async fn register(
     req: HttpRequest,
@@ -127,7 +129,7 @@ fn login_key(identifier: &LoginIdentifier) -> String {
 /// login get the same 401; repeated failures get 429.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "identity", request_body = LoginRequest, responses(
     (status = 200, body = AuthResponse), (status = 401, description = "Wrong login or password"),
-    (status = 429, description = "Too many failed attempts")))]
+    (status = 429, description = "`auth.too_many_attempts`: too many failures for this account (whichever identifier was used) or from this address; `Retry-After` says when")))]
 #[post("/auth/login")]
 pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let identifier = LoginIdentifier::parse(&body.login);
@@ -185,7 +187,8 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
 
 /// Exchanges a refresh token for a new pair; the old refresh token is spent.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity", request_body = RefreshRequest, responses(
-    (status = 200, body = TokenPair), (status = 401, description = "Unknown, expired, revoked or already used")))]
+    (status = 200, body = TokenPair),
+    (status = 401, description = "Unknown, expired, revoked or already used; a used one revokes its whole session and closes its WebSockets")))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     req: HttpRequest,
@@ -233,7 +236,8 @@ fn logout_request(body: &[u8]) -> ApiResult<LogoutRequest> {
 /// Ends the caller's session: its refresh tokens are revoked and its access
 /// tokens refused from now on. The log-out is audited.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "identity", request_body(content = LogoutRequest, description = "Optional"),
-    security(("bearer" = [])), responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in")))]
+    security(("bearer" = [])), responses((status = 204, description = "Signed out; the session's WebSockets close with 4401"),
+    (status = 401, description = "Not signed in")))]
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes) -> ApiResult<HttpResponse> {
     let req = logout_request(&body)?;
@@ -277,7 +281,8 @@ fn otp_text(lang: Lang, code: &str) -> (String, String) {
 
 /// Sends a six-digit code to the caller's e-mail or mobile.
 #[utoipa::path(post, path = "/api/v1/auth/otp/send", tag = "identity", request_body = OtpSendRequest, security(("bearer" = [])),
-    responses((status = 202, description = "The code is on its way"), (status = 422, description = "No address for that channel")))]
+    responses((status = 202, description = "The code is on its way"), (status = 422, description = "No address for that channel"),
+    (status = 429, description = "`request.rate_limited`: too many codes for this account and channel, or from this address")))]
 #[post("/auth/otp/send")]
 pub async fn otp_send(
     req: HttpRequest,
@@ -328,7 +333,8 @@ pub async fn otp_send(
 
 /// Checks a code; a right one marks the channel verified.
 #[utoipa::path(post, path = "/api/v1/auth/otp/verify", tag = "identity", request_body = OtpVerifyRequest, security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 422, description = "Wrong or expired code")))]
+    responses((status = 200, body = UserView), (status = 422, description = "Wrong or expired code"),
+    (status = 429, description = "`auth.too_many_attempts`: too many wrong codes for this account, whichever code")))]
 #[post("/auth/otp/verify")]
 pub async fn otp_verify(
     req: HttpRequest,
@@ -376,8 +382,9 @@ pub async fn otp_verify(
 
 /// Changes the caller's password; every other session is signed out.
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "identity", request_body = ChangePasswordRequest,
-    security(("bearer" = [])), responses((status = 204, description = "Changed"),
-    (status = 422, description = "Wrong current password, or the new one is too weak")))]
+    security(("bearer" = [])), responses((status = 204, description = "Changed; every other session ends and its WebSockets close with 4401"),
+    (status = 422, description = "Wrong current password (`auth.wrong_password`, counted as a failed log-in), or the new one is refused (as at registration)"),
+    (status = 429, description = "`auth.too_many_attempts`: the account's failed log-ins reached the limit")))]
 #[post("/auth/password")]
 pub async fn change_password(
     req: HttpRequest,

@@ -28,8 +28,10 @@ fn audio_error(e: AudioError) -> ApiError {
         AudioError::Unsupported(t) => {
             ApiError::new(ErrorCode::VoiceUnsupported).with_details(serde_json::json!({ "content_type": t }))
         }
+        // The reader's reason may be a decoder's text: for the log, not the client.
         AudioError::Invalid(reason) => {
-            ApiError::new(ErrorCode::VoiceInvalid).with_details(serde_json::json!({ "reason": reason }))
+            tracing::info!(%reason, "voice note refused");
+            ApiError::new(ErrorCode::VoiceInvalid)
         }
         AudioError::TooLong => ApiError::new(ErrorCode::VoiceTooLong)
             .with_details(serde_json::json!({ "limit_ms": audio::MAX_DURATION_MS })),

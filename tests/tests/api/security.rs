@@ -167,8 +167,12 @@ async fn an_entity_always_keeps_an_active_admin(app: TestApp) {
         assert_eq!([&a, &b].iter().filter(|r| r.is_ok()).count(), 1, "round {round}: exactly one of {a:?} {b:?}");
         let first_won = a.is_ok();
         let loser = if first_won { b.unwrap_err() } else { a.unwrap_err() };
-        // The other is refused as the last admin, or was already signed out.
-        assert!(matches!(loser.code(), Some("employee.last_admin" | "auth.token_invalid")), "{loser:?}");
+        // The other is refused as the last admin, or was deactivated (and
+        // signed out) before its request got in.
+        assert!(
+            matches!(loser.code(), Some("employee.last_admin" | "auth.account_disabled" | "auth.token_invalid")),
+            "{loser:?}"
+        );
         assert_eq!(tawasul_storage::organisation::active_admins(app.db.read(), entity.id).await.unwrap(), 1);
         // The platform admin brings the other back for the next round.
         let gone = if first_won { second_id } else { first };
@@ -232,9 +236,14 @@ async fn sessions_end_everywhere_at_once(app: TestApp) {
     s.entity.admin.update_employee(employee_id, &patch(json!({"active": false}))).await.unwrap();
     closes_promptly(&mut ws_a, 4401, t).await;
     s.supervisor.comment(id, "internal", "ملاحظة بعد الإيقاف").await.unwrap();
-    assert_eq!(a.me().await.unwrap_err().status(), Some(401), "every session ended");
+    assert_eq!(a.me().await.unwrap_err().code(), Some("auth.account_disabled"));
     let e = app.client.login(login, "a brand new passphrase").await.unwrap_err();
     assert_eq!(e.code(), Some("auth.account_disabled"));
+    // Reactivated, the account's old sessions stay ended: it signs in anew.
+    s.entity.admin.update_employee(employee_id, &patch(json!({"active": true}))).await.unwrap();
+    assert_eq!(a.me().await.unwrap_err().code(), Some("auth.token_invalid"));
+    let fresh = app.client.login(login, "a brand new passphrase").await.unwrap();
+    app.client.with_token(fresh.access_token).me().await.unwrap();
     // The beneficiary's own socket was never touched by any of it.
     let mut ben_ws = connect(&ben).await;
     ben_ws.subscribe(topic, None).await.unwrap();
