@@ -5,6 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tawasul_core::ids::{EntityId, UserId};
@@ -89,6 +90,16 @@ pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTi
     })
     .exec_without_returning(c)
     .await?;
+    Ok(seq)
+}
+
+/// Appends one entry in a database transaction of its own, for what is audited
+/// with no other write (a failed log-in, a reached limit). Outside a
+/// transaction, two appends at once would both read the same head.
+pub async fn append_alone(db: &impl TransactionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let tx = db.begin().await?;
+    let seq = append(&tx, entry, now).await?;
+    tx.commit().await?;
     Ok(seq)
 }
 

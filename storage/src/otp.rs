@@ -2,6 +2,7 @@
 //! short life and a bounded number of guesses.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use tawasul_core::ids::UserId;
 
@@ -19,7 +20,9 @@ pub async fn put(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    otp_codes::Entity::delete_by_id((user.0, channel.to_owned())).exec(c).await?;
+    // One statement, so that two codes asked for at once both land (the later
+    // one wins) instead of racing a delete against the other's insert.
+    use otp_codes::Column;
     otp_codes::Entity::insert(otp_codes::ActiveModel {
         user_id: Set(user.0),
         channel: Set(channel.to_owned()),
@@ -28,6 +31,11 @@ pub async fn put(
         attempts: Set(0),
         created_at: Set(now),
     })
+    .on_conflict(
+        OnConflict::columns([Column::UserId, Column::Channel])
+            .update_columns([Column::CodeHash, Column::ExpiresAt, Column::Attempts, Column::CreatedAt])
+            .to_owned(),
+    )
     .exec_without_returning(c)
     .await?;
     Ok(())

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod org;
 pub mod page;
 pub mod search;
+pub mod strict;
 pub mod transactions;
 
 pub use auth::*;

@@ -149,10 +149,19 @@ impl Limiter {
         Limiter { limits, counts: Mutex::new(HashMap::new()) }
     }
 
-    /// The limit reached by any of `keys`, the one that lifts last.
-    pub fn blocked(&self, keys: &[(Rule, &str)], now: Instant) -> Option<Blocked> {
-        let map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        keys.iter()
+    /// Takes one attempt under every one of `keys`, or none when any of them is
+    /// at its limit (then `Err` says which lifts last). Checking and counting
+    /// are one step, so that many attempts at once cannot all pass the check
+    /// before any is counted. Returns the limits this attempt has just reached
+    /// (each once per window: what the audit log records).
+    pub fn take(&self, keys: &[(Rule, &str)], now: Instant) -> Result<Vec<Rule>, Blocked> {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > Self::SWEEP_AT {
+            let limits = self.limits;
+            map.retain(|(rule, _), (start, _)| now.duration_since(*start) < limits.of(*rule).window);
+        }
+        let blocked = keys
+            .iter()
             .filter_map(|&(rule, key)| {
                 let (start, n) = map.get(&(rule, key.to_owned()))?;
                 let limit = self.limits.of(rule);
@@ -160,16 +169,9 @@ impl Limiter {
                 (elapsed < limit.window && *n >= limit.max)
                     .then(|| Blocked { rule, retry_after_secs: (limit.window - elapsed).as_secs().max(1) })
             })
-            .max_by_key(|b| b.retry_after_secs)
-    }
-
-    /// Counts one attempt under each of `keys`; returns the limits this attempt
-    /// has just reached (each once per window: what the audit log records).
-    pub fn record(&self, keys: &[(Rule, &str)], now: Instant) -> Vec<Rule> {
-        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > Self::SWEEP_AT {
-            let limits = self.limits;
-            map.retain(|(rule, _), (start, _)| now.duration_since(*start) < limits.of(*rule).window);
+            .max_by_key(|b| b.retry_after_secs);
+        if let Some(b) = blocked {
+            return Err(b);
         }
         let mut reached = Vec::new();
         for &(rule, key) in keys {
@@ -183,7 +185,16 @@ impl Limiter {
                 reached.push(rule);
             }
         }
-        reached
+        Ok(reached)
+    }
+
+    /// Gives one attempt back: it turned out not to count (a log-in taken as a
+    /// possible failure succeeded).
+    pub fn give_back(&self, rule: Rule, key: &str) {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = map.get_mut(&(rule, key.to_owned())) {
+            e.1 = e.1.saturating_sub(1);
+        }
     }
 
     /// Forgets the count of one key (a successful log-in clears its account's).
@@ -216,22 +227,50 @@ mod tests {
         let t0 = Instant::now();
         let keys = |account| [(LoginFailuresPerAccount, account), (LoginFailuresPerAddress, "1.1.1.1")];
         for i in 0..3 {
-            assert!(l.blocked(&keys("a"), t0).is_none());
-            let reached = l.record(&keys("a"), t0);
+            let reached = l.take(&keys("a"), t0).unwrap();
             assert_eq!(reached, if i == 2 { vec![LoginFailuresPerAccount] } else { vec![] });
         }
-        assert_eq!(l.blocked(&keys("a"), t0).map(|b| b.rule), Some(LoginFailuresPerAccount));
-        assert!(l.blocked(&keys("b"), t0).is_none(), "another account from the same address");
-        l.record(&keys("b"), t0);
-        assert_eq!(l.record(&keys("c"), t0), vec![LoginFailuresPerAddress]);
-        assert_eq!(l.blocked(&keys("d"), t0).map(|b| b.rule), Some(LoginFailuresPerAddress));
-        assert!(l.blocked(&[(LoginFailuresPerAccount, "d"), (LoginFailuresPerAddress, "2.2.2.2")], t0).is_none());
+        assert_eq!(l.take(&keys("a"), t0).map_err(|b| b.rule), Err(LoginFailuresPerAccount));
+        // A refused attempt counts under none of its keys: "b" has the address's fourth.
+        assert_eq!(l.take(&keys("b"), t0), Ok(vec![]));
+        assert_eq!(l.take(&keys("c"), t0), Ok(vec![LoginFailuresPerAddress]));
+        assert_eq!(l.take(&keys("d"), t0).map_err(|b| b.rule), Err(LoginFailuresPerAddress));
+        assert!(l.take(&[(LoginFailuresPerAccount, "d"), (LoginFailuresPerAddress, "2.2.2.2")], t0).is_ok());
         let later = t0 + Duration::from_secs(61);
-        assert!(l.blocked(&keys("a"), later).is_none());
+        assert!(l.take(&keys("a"), later).is_ok());
         // Rules count apart even under the same key.
-        assert!(l.blocked(&[(OtpSendsPerAccount, "a")], t0).is_none());
+        assert!(l.take(&[(OtpSendsPerAccount, "a")], t0).is_ok());
         l.clear(LoginFailuresPerAccount, "a");
-        assert!(l.blocked(&[(LoginFailuresPerAccount, "a")], t0).is_none());
+        assert!(l.take(&[(LoginFailuresPerAccount, "a")], later).is_ok());
+    }
+
+    #[test]
+    fn an_attempt_given_back_does_not_count() {
+        let l = Limiter::new(limits());
+        let t0 = Instant::now();
+        let key = [(Rule::LoginFailuresPerAccount, "a")];
+        for _ in 0..10 {
+            l.take(&key, t0).unwrap();
+            l.give_back(Rule::LoginFailuresPerAccount, "a");
+        }
+        assert!(l.take(&key, t0).is_ok());
+    }
+
+    /// Many attempts at once: exactly the limit passes.
+    #[test]
+    fn concurrent_attempts_cannot_overrun_the_limit() {
+        let l = std::sync::Arc::new(Limiter::new(limits()));
+        let t0 = Instant::now();
+        let passed: usize = (0..16)
+            .map(|_| {
+                let l = l.clone();
+                std::thread::spawn(move || l.take(&[(Rule::OtpSendsPerAccount, "a")], t0).is_ok() as usize)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum();
+        assert_eq!(passed, 3);
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 pub mod query;
 pub mod slow;
-pub mod strict;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +19,7 @@ use serde_json::json;
 use tawasul_core::ErrorCode;
 
 pub use query::Query;
-use strict::{BodyError, Problem};
+use tawasul_core::api::strict::{self, BodyError, Problem};
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tawasul_core::ErrorCode;
 
+use tawasul_core::api::strict;
+
 use super::body_error;
-use super::strict;
 use crate::error::ApiError;
 
 pub struct Query<T>(pub T);

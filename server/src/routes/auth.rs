@@ -1,5 +1,7 @@
 //! Identity: register, log in, refresh, log out, one-time codes, `GET /me`.
 
+use std::time::Instant;
+
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use rand::Rng;
@@ -59,11 +61,7 @@ pub async fn register(
     // identifiers have an account (the 409 names none, but it does answer).
     let address = client_address(&req);
     let keys = [(Rule::RegistrationsPerAddress, address.as_str())];
-    let started = std::time::Instant::now();
-    if let Some(b) = state.limiter.blocked(&keys, started) {
-        return Err(too_many(ErrorCode::RateLimited, b));
-    }
-    let reached = state.limiter.record(&keys, started);
+    let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
     audit_limits_reached(&state, &reached, None, format!("address:{address}"), &address).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
     let now = Utc::now();
@@ -109,7 +107,7 @@ async fn audit_limits_reached(
     for rule in reached {
         let entry = AuditEntry::new(actor, None, "auth.rate_limited", target.clone())
             .after(json!({ "limit": rule.as_str(), "address": address }));
-        audit::append(state.db.write(), entry, Utc::now()).await?;
+        audit::append_alone(state.db.write(), entry, Utc::now()).await?;
     }
     Ok(())
 }
@@ -134,10 +132,6 @@ fn login_key(identifier: &LoginIdentifier) -> String {
 pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let identifier = LoginIdentifier::parse(&body.login);
     let address = client_address(&req);
-    let started = std::time::Instant::now();
-    if let Some(b) = state.limiter.blocked(&[(Rule::LoginFailuresPerAddress, &address)], started) {
-        return Err(too_many(ErrorCode::TooManyAttempts, b));
-    }
     let creds = accounts::find_credentials(state.db.read(), &identifier).await?;
     // Failures count per account, whichever of its identifiers was typed; a
     // login that names no account counts by itself, so that it locks alike.
@@ -146,15 +140,14 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
         None => format!("login:{}", login_key(&identifier)),
     };
     let keys = [(Rule::LoginFailuresPerAccount, account_key.as_str()), (Rule::LoginFailuresPerAddress, &address)];
-    if let Some(b) = state.limiter.blocked(&keys, started) {
-        return Err(too_many(ErrorCode::TooManyAttempts, b));
-    }
+    // Taken as a failure before the password is checked, and given back if it
+    // was right: concurrent guesses cannot all pass the limit unseen.
+    let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::TooManyAttempts, b))?;
     let ok = passwords::verify(body.password.clone(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
     let now = Utc::now();
     let Some(creds) = creds.filter(|_| ok) else {
-        let reached = state.limiter.record(&keys, started);
         let target = format!("login:{}", login_key(&identifier));
-        audit::append(
+        audit::append_alone(
             state.db.write(),
             AuditEntry::new(None, None, "auth.login_failed", target.clone()).after(json!({ "address": address })),
             now,
@@ -163,10 +156,11 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
         audit_limits_reached(&state, &reached, None, target, &address).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     };
+    state.limiter.clear(Rule::LoginFailuresPerAccount, &account_key);
+    state.limiter.give_back(Rule::LoginFailuresPerAddress, &address);
     if !creds.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    state.limiter.clear(Rule::LoginFailuresPerAccount, &account_key);
     let tx = state.db.write().begin().await?;
     let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
     audit::append(
@@ -295,10 +289,8 @@ pub async fn otp_send(
     let address = client_address(&req);
     let account_channel = format!("{user}:{}", channel.as_str());
     let keys = [(Rule::OtpSendsPerAccount, account_channel.as_str()), (Rule::OtpSendsPerAddress, &address)];
-    let started = std::time::Instant::now();
-    if let Some(b) = state.limiter.blocked(&keys, started) {
-        return Err(too_many(ErrorCode::RateLimited, b));
-    }
+    let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
+    audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
     let (email, mobile, lang) = accounts::contact(state.db.read(), user).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
@@ -326,8 +318,6 @@ pub async fn otp_send(
     .await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
-    let reached = state.limiter.record(&keys, started);
-    audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
     Ok(HttpResponse::Accepted().json(json!({ "expires_in": 600 })))
 }
 
@@ -346,10 +336,7 @@ pub async fn otp_verify(
     let user = caller.actor().user_id;
     let account = user.to_string();
     let keys = [(Rule::OtpVerifyFailures, account.as_str())];
-    let started = std::time::Instant::now();
-    if let Some(b) = state.limiter.blocked(&keys, started) {
-        return Err(too_many(ErrorCode::TooManyAttempts, b));
-    }
+    let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::TooManyAttempts, b))?;
     let now = Utc::now();
     let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
     let tx = state.db.write().begin().await?;
@@ -371,7 +358,6 @@ pub async fn otp_verify(
     .await?;
     tx.commit().await?;
     if !ok {
-        let reached = state.limiter.record(&keys, started);
         let address = client_address(&req);
         audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
@@ -398,16 +384,12 @@ pub async fn change_password(
     let account = user.to_string();
     let address = client_address(&req);
     let keys = [(Rule::LoginFailuresPerAccount, account.as_str()), (Rule::LoginFailuresPerAddress, &address)];
-    let started = std::time::Instant::now();
-    if let Some(b) = state.limiter.blocked(&keys, started) {
-        return Err(too_many(ErrorCode::TooManyAttempts, b));
-    }
     let personal = accounts::personal_words(state.db.read(), user).await?;
     let new = body.parse(&personal.iter().map(String::as_str).collect::<Vec<_>>())?;
     let stored = accounts::password_hash(state.db.read(), user).await?;
+    let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::TooManyAttempts, b))?;
     if !passwords::verify(body.current_password.clone(), Some(stored)).await? {
-        let reached = state.limiter.record(&keys, started);
-        audit::append(
+        audit::append_alone(
             state.db.write(),
             AuditEntry::new(
                 Some(user),
@@ -423,6 +405,7 @@ pub async fn change_password(
         return Err(ApiError::field("current_password", ErrorCode::WrongPassword));
     }
     state.limiter.clear(Rule::LoginFailuresPerAccount, &account);
+    state.limiter.give_back(Rule::LoginFailuresPerAddress, &address);
     let hash = passwords::hash(new.expose().to_owned()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;

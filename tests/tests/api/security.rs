@@ -40,6 +40,7 @@ on_both_backends_with!(tight_limits;
     wrong_current_passwords_count_as_failed_log_ins,
     registration_probes_are_limited_and_name_no_field,
     log_in_failures_count_per_account_whichever_identifier,
+    guesses_at_once_cannot_overrun_the_limits,
 );
 on_both_backends_with!(quick_bodies; a_trickled_body_is_cut_off);
 
@@ -357,6 +358,21 @@ async fn log_in_failures_count_per_account_whichever_identifier(app: TestApp) {
     assert_eq!(app.client.login("nobody@example.sa", "x").await.unwrap_err().status(), Some(429));
     let reached = audited(&app, "auth.rate_limited").await;
     assert_eq!(reached.len(), 2, "{reached:?}");
+}
+
+/// Rows 4 and 5 as the probe sent them: many at once, not one after the other.
+async fn guesses_at_once_cannot_overrun_the_limits(app: TestApp) {
+    let (c, _) = app.beneficiary(22).await;
+    let email = registration(22).email;
+    let guesses = (0..40).map(|i| app.client.login(&email, if i % 2 == 0 { "wrong one" } else { "wrong two" }));
+    let answers = futures_util::future::join_all(guesses).await;
+    let statuses: Vec<_> = answers.iter().map(|r| r.as_ref().unwrap_err().status()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == Some(401)).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == Some(429)).count(), 35, "{statuses:?}");
+    let sends = (0..27).map(|_| c.otp_send(OtpChannel::Email));
+    let sent = futures_util::future::join_all(sends).await;
+    assert_eq!(sent.iter().filter(|r| r.is_ok()).count(), 3);
+    assert!(sent.iter().filter_map(|r| r.as_ref().err()).all(|e| e.status() == Some(429)));
 }
 
 /// Row 7: NIST SP 800-63B, with the reason in both languages.

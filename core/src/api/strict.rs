@@ -1,5 +1,6 @@
-//! Reads a request type out of a parsed JSON value more strictly than serde's
-//! derive does on its own, and says where a value went wrong:
+//! Reads a request type out of a parsed JSON value (a body, or a query
+//! string's parameters) more strictly than serde's derive does on its own, and
+//! says where a value went wrong:
 //!
 //! - a struct must be a JSON object (the derive also takes an array, field by
 //!   field in order, so `[]` would pass for a body whose fields are optional);
