@@ -88,8 +88,8 @@ impl Application {
             App::new()
                 .app_data(app_state.clone())
                 // A path segment that is not an id names nothing: 404, as for an
-                // id that exists nowhere.
-                .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::new(ErrorCode::NotFound).into()))
+                // id that exists nowhere, with the parameter named.
+                .app_data(web::PathConfig::default().error_handler(|_, req| path_error(req).into()))
                 .wrap(from_fn(idempotency::idempotent_writes))
                 .wrap(from_fn(body::slow::guard_slow_bodies))
                 .wrap(from_fn(lang::set_request_lang))
@@ -183,6 +183,15 @@ impl Application {
         self.state.db.close().await;
         result?;
         Ok(())
+    }
+}
+
+/// A path parameter that does not parse: 404 naming it (`{id}` of the route).
+fn path_error(req: &actix_web::HttpRequest) -> ApiError {
+    let pattern = req.match_pattern().unwrap_or_default();
+    match pattern.split('{').nth(1).and_then(|rest| rest.split('}').next()) {
+        Some(name) => ApiError::field(name, ErrorCode::NotFound),
+        None => ApiError::new(ErrorCode::NotFound),
     }
 }
 

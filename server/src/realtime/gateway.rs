@@ -2,6 +2,9 @@
 //! `auth` frame within the first seconds), answers subscriptions with a replay
 //! from the event log, and forwards what the bus puts in its mailbox after the
 //! visibility rule, the same one the HTTP timeline uses, has let it through.
+//! Each connection also follows its account's signals: a session ended
+//! elsewhere closes it with 4401, a changed standing makes it check again what
+//! it follows.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! Real time (API.md "Real time"): writers publish the events they committed;
 //! the gateway delivers them over WebSockets to whoever follows their topics and
-//! may see them.
+//! may see them. Changes to an account (log-out, deactivation, a new role) go
+//! the same way as signals to that account's connections.
 
 pub mod bus;
 pub mod gateway;

@@ -515,6 +515,13 @@ async fn bodies_and_queries_must_have_the_expected_shape(app: TestApp) {
     let res = ben.request(Method::POST, "/api/v1/transactions").json(&bad).send().await.unwrap();
     let (status, e) = envelope(res).await;
     assert_eq!((status, e["details"]["field"].as_str()), (422, Some("subject")));
+    // A path parameter that is not an id: 404, as for one that exists nowhere, named.
+    let res = ben.request(Method::GET, "/api/v1/transactions/not-an-id/timeline").send().await.unwrap();
+    let (status, e) = envelope(res).await;
+    assert_eq!(
+        (status, e["code"].as_str(), e["details"]["field"].as_str()),
+        (404, Some("resource.not_found"), Some("id"))
+    );
 }
 
 /// Row 12.
