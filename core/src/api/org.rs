@@ -294,7 +294,6 @@ impl CreateEmployeeRequest {
 /// last active admin of an entity is neither deactivated nor demoted (except by
 /// the platform admin).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateEmployeeRequest {
     /// Replaces the employee's departments.
     #[serde(default)]
