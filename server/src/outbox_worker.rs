@@ -16,6 +16,9 @@ use tokio::sync::Notify;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 
+/// Messages claimed at a time.
+const BATCH: usize = 50;
+
 enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>),
@@ -51,19 +54,26 @@ impl OutboxWorker {
         })
     }
 
-    /// Runs until the process ends: waits for a wake-up or a second, then sends
-    /// whatever is due.
+    /// Runs until the process ends: sends whatever is due, then waits for a
+    /// wake-up or a second (not at all after a full batch: more may be due).
     pub async fn run(self) {
         loop {
-            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
-            if let Err(e) = self.deliver_due().await {
-                tracing::warn!(error = ?e, "outbox: could not read pending messages");
+            match self.deliver_due().await {
+                Ok(BATCH) => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "outbox: could not read pending messages"),
             }
+            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
         }
     }
 
-    pub async fn deliver_due(&self) -> anyhow::Result<()> {
-        let pending = outbox::due(self.db.read(), Utc::now(), 50).await?;
+    /// Sends what is due, claimed first so that no other worker sends it too;
+    /// returns how many messages it tried.
+    #[tracing::instrument(skip_all, fields(claimed))]
+    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64).await?;
+        let claimed = pending.len();
+        tracing::Span::current().record("claimed", claimed);
         for p in pending {
             let kind = match &p.message {
                 Message::Email { .. } => "email",
@@ -84,7 +94,7 @@ impl OutboxWorker {
                 }
             }
         }
-        Ok(())
+        Ok(claimed)
     }
 
     async fn send(&self, p: &Pending) -> anyhow::Result<()> {

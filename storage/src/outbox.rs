@@ -3,7 +3,11 @@
 //! a worker that retries with back-off until the far side accepts it.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -51,15 +55,36 @@ pub async fn enqueue(c: &impl ConnectionTrait, m: &Message, now: DateTime<Utc>) 
     Ok(id)
 }
 
-/// Messages due for a (re)try, oldest first.
-pub async fn due(c: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<Pending>> {
-    let rows = outbox::Entity::find()
+/// How long a claimed message is left to the worker that claimed it before
+/// another may take it: a worker that died while sending has its messages
+/// tried again after this (at least once, never lost).
+pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Claims up to `limit` messages due for a (re)try, oldest first: they are due
+/// again only when the lease ends, so another worker — in this process or
+/// another on the same database — does not send them meanwhile. On PostgreSQL
+/// the rows are read with `FOR UPDATE SKIP LOCKED`, so two workers claiming at
+/// the same moment take different messages; SQLite has one writer.
+pub async fn claim_due(db: &impl TransactionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<Pending>> {
+    let tx = db.begin().await?;
+    let mut q = outbox::Entity::find()
         .filter(outbox::Column::DeliveredAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::Id)
-        .limit(limit)
-        .all(c)
+        .limit(limit);
+    if tx.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = q.all(&tx).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + LEASE))
+        .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+        .exec(&tx)
         .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

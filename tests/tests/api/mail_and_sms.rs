@@ -98,3 +98,61 @@ async fn an_sms_code_is_retried_until_the_gateway_accepts_it() {
     assert!(me.mobile_verified);
     handle.stop(false).await;
 }
+
+/// Two workers (as two server processes would run) on one PostgreSQL database,
+/// sending at the same moments: every message reaches the SMTP server exactly
+/// once. A message claimed by a worker that then died is sent after its lease.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_one_postgres_send_each_message_once() {
+    use tawasul_server::outbox_worker::OutboxWorker;
+    use tawasul_storage::outbox::{self, Message};
+
+    let smtp = SmtpServer::start().unwrap();
+    let database = tawasul_tests::TestDatabase::postgres().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = tawasul_server::settings::Settings {
+        data_dir: dir.path().to_path_buf(),
+        smtp_url: Some(smtp.url().into()),
+        ..Default::default()
+    };
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let db = tawasul_storage::Db::connect(&database.url).await.unwrap();
+        db.migrate().await.unwrap();
+        let metrics = tawasul_server::metrics::Metrics::new().unwrap();
+        workers.push(OutboxWorker::new(db, &settings, Default::default(), metrics).unwrap());
+    }
+    let db = tawasul_storage::Db::connect(&database.url).await.unwrap();
+    let now = chrono::Utc::now();
+    const N: usize = 120;
+    for n in 0..N {
+        let m =
+            Message::Email {
+                to: format!("person{n}@example.sa"), subject: format!("رسالة {n}"), body: "نص".into()
+            };
+        outbox::enqueue(db.write(), &m, now).await.unwrap();
+    }
+    loop {
+        let (a, b) = tokio::join!(workers[0].deliver_due(), workers[1].deliver_due());
+        let (a, b) = (a.unwrap(), b.unwrap());
+        if a + b == 0 {
+            break;
+        }
+    }
+    let ids: Vec<String> = smtp
+        .messages()
+        .iter()
+        .filter_map(|raw| mail_parser::MessageParser::default().parse(raw)?.message_id().map(str::to_owned))
+        .collect();
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (N, N), "each message once");
+
+    // A worker that claims and dies: the message waits out the lease, then goes.
+    let m = Message::Email { to: "late@example.sa".into(), subject: "x".into(), body: "y".into() };
+    let id = outbox::enqueue(db.write(), &m, now).await.unwrap();
+    let claimed = outbox::claim_due(db.write(), now, 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+    assert!(outbox::claim_due(db.write(), now + outbox::LEASE / 2, 10).await.unwrap().is_empty());
+    let again = outbox::claim_due(db.write(), now + outbox::LEASE + chrono::Duration::seconds(1), 10).await.unwrap();
+    assert_eq!(again.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+}
