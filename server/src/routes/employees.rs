@@ -46,7 +46,8 @@ pub async fn update_employee(
     organisation::lock_entity(&tx, entity).await?;
     let before = organisation::employee(&tx, id).await?.ok_or_else(not_found)?;
     let admins = organisation::active_admins(&tx, entity).await?;
-    let (was, will_be) = (before.record(), changes.apply(&before.record()));
+    let was = before.record();
+    let will_be = changes.apply(&was);
     authorize_staff_change(caller.actor(), Some(&was), &will_be, admins)?;
     let after = organisation::update_employee(&tx, id, entity, &changes, now).await?;
     if was.active && !will_be.active {
