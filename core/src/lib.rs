@@ -3,6 +3,7 @@
 //! messages, and the request/response types shared with clients. No I/O, no clock.
 
 pub mod api;
+pub mod audit;
 pub mod error;
 pub mod identity;
 pub mod ids;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::identity::{Email, Password};
 use tawasul_server::settings::{Overrides, Settings};
 use tawasul_server::startup::{Application, open_database};
@@ -148,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
             let now = Utc::now();
             let tx = db.write().begin().await?;
             let id = accounts::upsert_platform_admin(&tx, &email, &hash, now).await?;
-            let entry = AuditEntry::new(None, None, "platform_admin.create_or_reset", format!("user:{id}"));
+            let entry = AuditEntry::new(None, None, AuditAction::PlatformAdminCreateOrReset, AuditTarget::User(id));
             audit::append(&tx, entry, now).await?;
             tx.commit().await?;
             db.close().await;
@@ -214,7 +215,7 @@ async fn rotate_master_key(settings: &Settings) -> anyhow::Result<()> {
         let rewrapped = old.rewrap(wrapped, &new).with_context(|| format!("stored content {blob}"))?;
         attachments::set_wrapped_key(&tx, *blob, rewrapped).await?;
     }
-    let entry = AuditEntry::new(None, None, "master_key.rotate", "objects".to_owned())
+    let entry = AuditEntry::new(None, None, AuditAction::MasterKeyRotate, AuditTarget::Objects)
         .after(serde_json::json!({ "data_keys": keys.len() }));
     audit::append(&tx, entry, Utc::now()).await?;
     tx.commit().await?;

@@ -8,6 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use sha2::{Digest, Sha256};
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::{EntityId, UserId};
 
 use crate::Result;
@@ -20,7 +21,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct AuditEntry<'a> {
     pub actor: Option<UserId>,
     pub entity: Option<EntityId>,
-    /// What happened, e.g. `auth.login`, `entity.create`.
+    /// What happened, as stored: `AuditAction::as_str` (a string, so that a
+    /// stored entry is checked as it is, whatever the code knows of it).
     pub action: &'a str,
     /// What it happened to, e.g. `user:<id>`.
     pub target: String,
@@ -28,11 +30,13 @@ pub struct AuditEntry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-impl<'a> AuditEntry<'a> {
-    pub fn new(actor: Option<UserId>, entity: Option<EntityId>, action: &'a str, target: impl Into<String>) -> Self {
-        AuditEntry { actor, entity, action, target: target.into(), before: None, after: None }
+impl AuditEntry<'static> {
+    pub fn new(actor: Option<UserId>, entity: Option<EntityId>, action: AuditAction, target: AuditTarget) -> Self {
+        AuditEntry { actor, entity, action: action.as_str(), target: target.to_string(), before: None, after: None }
     }
+}
 
+impl AuditEntry<'_> {
     pub fn before(mut self, state: serde_json::Value) -> Self {
         self.before = Some(state);
         self
@@ -151,9 +155,9 @@ pub struct StoredEntry {
 }
 
 /// The entries with this action, oldest first.
-pub async fn with_action(c: &impl ConnectionTrait, action: &str) -> Result<Vec<StoredEntry>> {
+pub async fn with_action(c: &impl ConnectionTrait, action: AuditAction) -> Result<Vec<StoredEntry>> {
     Ok(audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action))
+        .filter(audit_log::Column::Action.eq(action.as_str()))
         .order_by_asc(audit_log::Column::Seq)
         .all(c)
         .await?

@@ -11,6 +11,7 @@ use tawasul_core::api::{
     AuthResponse, ChangePasswordRequest, LoginRequest, LogoutRequest, OtpChannel, OtpSendRequest, OtpVerifyRequest,
     RefreshRequest, RegisterRequest, TokenPair, UserView,
 };
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::identity::LoginIdentifier;
 use tawasul_core::ids::UserId;
 use tawasul_core::{ErrorCode, Lang};
@@ -62,14 +63,14 @@ pub async fn register(
     let address = client_address(&req);
     let keys = [(Rule::RegistrationsPerAddress, address.as_str())];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, None, format!("address:{address}"), &address).await?;
+    audit_limits_reached(&state, &reached, None, AuditTarget::Address(address.clone()), &address).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
     let user = accounts::register_beneficiary(&tx, &r, &hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), None, "auth.register", format!("user:{user}"))
+        AuditEntry::new(Some(user), None, AuditAction::Register, AuditTarget::User(user))
             .after(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
         now,
     )
@@ -101,11 +102,11 @@ async fn audit_limits_reached(
     state: &AppState,
     reached: &[Rule],
     actor: Option<UserId>,
-    target: String,
+    target: AuditTarget,
     address: &str,
 ) -> ApiResult<()> {
     for rule in reached {
-        let entry = AuditEntry::new(actor, None, "auth.rate_limited", target.clone())
+        let entry = AuditEntry::new(actor, None, AuditAction::RateLimited, target.clone())
             .after(json!({ "limit": rule.as_str(), "address": address }));
         audit::append_alone(state.db.write(), entry, Utc::now()).await?;
     }
@@ -146,10 +147,10 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
     let ok = passwords::verify(body.password.clone(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
     let now = Utc::now();
     let Some(creds) = creds.filter(|_| ok) else {
-        let target = format!("login:{}", login_key(&identifier));
+        let target = AuditTarget::Login(login_key(&identifier));
         audit::append_alone(
             state.db.write(),
-            AuditEntry::new(None, None, "auth.login_failed", target.clone()).after(json!({ "address": address })),
+            AuditEntry::new(None, None, AuditAction::LoginFailed, target.clone()).after(json!({ "address": address })),
             now,
         )
         .await?;
@@ -165,7 +166,7 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
     let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(creds.user_id), None, "auth.login", format!("user:{}", creds.user_id)),
+        AuditEntry::new(Some(creds.user_id), None, AuditAction::Login, AuditTarget::User(creds.user_id)),
         now,
     )
     .await?;
@@ -200,7 +201,7 @@ pub async fn refresh(
             // revoked, which must stick, and its open connections end now.
             audit::append(
                 &tx,
-                AuditEntry::new(Some(user), None, "auth.refresh_token_reused", format!("user:{user}"))
+                AuditEntry::new(Some(user), None, AuditAction::RefreshTokenReused, AuditTarget::User(user))
                     .after(json!({ "session": session, "address": client_address(&req) })),
                 now,
             )
@@ -248,8 +249,13 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), caller.actor().staff().map(|s| s.entity_id), "auth.logout", format!("user:{user}"))
-            .after(json!({ "revoked_tokens": revoked })),
+        AuditEntry::new(
+            Some(user),
+            caller.actor().staff().map(|s| s.entity_id),
+            AuditAction::Logout,
+            AuditTarget::User(user),
+        )
+        .after(json!({ "revoked_tokens": revoked })),
         now,
     )
     .await?;
@@ -290,7 +296,7 @@ pub async fn otp_send(
     let account_channel = format!("{user}:{}", channel.as_str());
     let keys = [(Rule::OtpSendsPerAccount, account_channel.as_str()), (Rule::OtpSendsPerAddress, &address)];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
+    audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
     let (email, mobile, lang) = accounts::contact(state.db.read(), user).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
@@ -309,8 +315,8 @@ pub async fn otp_send(
         AuditEntry::new(
             Some(user),
             caller.actor().staff().map(|s| s.entity_id),
-            "auth.otp_send",
-            format!("user:{user}"),
+            AuditAction::OtpSend,
+            AuditTarget::User(user),
         )
         .after(json!({ "channel": channel.as_str(), "address": address })),
         now,
@@ -349,8 +355,8 @@ pub async fn otp_verify(
         AuditEntry::new(
             Some(user),
             caller.actor().staff().map(|s| s.entity_id),
-            "auth.otp_verify",
-            format!("user:{user}"),
+            AuditAction::OtpVerify,
+            AuditTarget::User(user),
         )
         .after(json!({ "channel": channel.as_str(), "verified": ok })),
         now,
@@ -359,7 +365,7 @@ pub async fn otp_verify(
     tx.commit().await?;
     if !ok {
         let address = client_address(&req);
-        audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
+        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     state.limiter.clear(Rule::OtpVerifyFailures, &account);
@@ -394,14 +400,14 @@ pub async fn change_password(
             AuditEntry::new(
                 Some(user),
                 caller.actor().staff().map(|s| s.entity_id),
-                "auth.password_change_failed",
-                format!("user:{user}"),
+                AuditAction::PasswordChangeFailed,
+                AuditTarget::User(user),
             )
             .after(json!({ "address": address })),
             Utc::now(),
         )
         .await?;
-        audit_limits_reached(&state, &reached, Some(user), format!("user:{user}"), &address).await?;
+        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
         return Err(ApiError::field("current_password", ErrorCode::WrongPassword));
     }
     state.limiter.clear(Rule::LoginFailuresPerAccount, &account);
@@ -416,8 +422,8 @@ pub async fn change_password(
         AuditEntry::new(
             Some(user),
             caller.actor().staff().map(|s| s.entity_id),
-            "auth.password_change",
-            format!("user:{user}"),
+            AuditAction::PasswordChange,
+            AuditTarget::User(user),
         )
         .after(json!({ "revoked_tokens": revoked })),
         now,

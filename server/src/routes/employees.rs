@@ -5,6 +5,7 @@ use chrono::Utc;
 use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{EmployeeView, UpdateEmployeeRequest};
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::UserId;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
 use tawasul_storage::audit::{self, AuditEntry};
@@ -56,7 +57,7 @@ pub async fn update_employee(
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(caller.actor().user_id), Some(entity), "employee.update", format!("user:{id}"))
+        AuditEntry::new(Some(caller.actor().user_id), Some(entity), AuditAction::EmployeeUpdate, AuditTarget::User(id))
             .before(json!(before))
             .after(json!(after)),
         now,

@@ -9,6 +9,7 @@ use tawasul_core::api::{
     CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest, CreateTransactionTypeRequest, DepartmentView,
     EmployeeView, EntityCreated, EntitySummary, Page, PageQuery, TransactionTypeView,
 };
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::EntityId;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
 use tawasul_storage::audit::{self, AuditEntry};
@@ -47,8 +48,8 @@ pub async fn create_entity(
         AuditEntry::new(
             Some(caller.actor().user_id),
             Some(entity.id),
-            "entity.create",
-            format!("entity:{}", entity.id),
+            AuditAction::EntityCreate,
+            AuditTarget::Entity(entity.id),
         )
         .after(json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id })),
         now,
@@ -101,8 +102,8 @@ pub async fn create_department(
         AuditEntry::new(
             Some(caller.actor().user_id),
             Some(entity),
-            "department.create",
-            format!("department:{}", dept.id),
+            AuditAction::DepartmentCreate,
+            AuditTarget::Department(dept.id),
         )
         .after(json!(dept)),
         now,
@@ -156,8 +157,13 @@ pub async fn create_employee(
     let employee = organisation::create_employee(&tx, entity, &e, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(caller.actor().user_id), Some(entity), "employee.create", format!("user:{}", employee.id))
-            .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
+        AuditEntry::new(
+            Some(caller.actor().user_id),
+            Some(entity),
+            AuditAction::EmployeeCreate,
+            AuditTarget::User(employee.id),
+        )
+        .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
                                 "grant": employee.grant, "revoke": employee.revoke })),
         now,
     )
@@ -196,8 +202,8 @@ pub async fn create_transaction_type(
         AuditEntry::new(
             Some(caller.actor().user_id),
             Some(entity),
-            "transaction_type.create",
-            format!("transaction_type:{}", view.id),
+            AuditAction::TransactionTypeCreate,
+            AuditTarget::TransactionType(view.id),
         )
         .after(json!(view)),
         now,

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use serde_json::json;
 use tawasul_core::api::{CreateRegulatorRequest, RegulatorView};
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::policy::{Action, authorize};
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::{TransactionTrait, organisation, outbox};
@@ -31,7 +32,7 @@ pub async fn create_regulator(
     let view = organisation::create_regulator(&tx, &r, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(caller.actor().user_id), None, "regulator.create", format!("user:{}", view.id))
+        AuditEntry::new(Some(caller.actor().user_id), None, AuditAction::RegulatorCreate, AuditTarget::User(view.id))
             .after(json!({ "entity_ids": view.entity_ids })),
         now,
     )

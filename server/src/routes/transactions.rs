@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tawasul_core::ErrorCode;
 use tawasul_core::api::*;
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
 use tawasul_core::visibility::{TransactionFacts, Visibility, can_view, list_scope, sees_internal};
@@ -62,8 +63,8 @@ pub async fn create_transaction(
         AuditEntry::new(
             Some(caller.actor().user_id),
             Some(t.entity_id),
-            "transaction.create",
-            format!("transaction:{}", s.id()),
+            AuditAction::TransactionCreate,
+            AuditTarget::Transaction(s.id()),
         )
         .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id })),
         now,
@@ -250,9 +251,14 @@ async fn step(
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(me), Some(s.facts.entity_id), "transaction.step", format!("transaction:{}", s.id()))
-            .before(json!({ "status": s.status, "assignee": s.facts.assignee_id }))
-            .after(json!({ "status": to, "step": format!("{step:?}"), "data": event })),
+        AuditEntry::new(
+            Some(me),
+            Some(s.facts.entity_id),
+            AuditAction::TransactionStep,
+            AuditTarget::Transaction(s.id()),
+        )
+        .before(json!({ "status": s.status, "assignee": s.facts.assignee_id }))
+        .after(json!({ "status": to, "step": format!("{step:?}"), "data": event })),
         now,
     )
     .await?;

@@ -68,6 +68,7 @@ async fn sign_in(app: &TestApp, login: &str) -> Client {
 
 /// The audit entries with this action.
 async fn audited(app: &TestApp, action: &str) -> Vec<tawasul_storage::audit::StoredEntry> {
+    let action = tawasul_core::audit::AuditAction::parse(action).expect("an action the log knows");
     tawasul_storage::audit::with_action(app.db.read(), action).await.unwrap()
 }
 
