@@ -22,7 +22,7 @@ pub async fn run(db: Db, objects: Objects, grace: Duration) {
 }
 
 /// Deletes the objects older than `grace` that no row records; returns how many.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "orphan_sweep", skip_all)]
 pub async fn sweep(db: &Db, objects: &Objects, grace: Duration) -> anyhow::Result<usize> {
     let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
     let old: Vec<String> =

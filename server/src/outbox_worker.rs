@@ -69,7 +69,7 @@ impl OutboxWorker {
 
     /// Sends what is due, claimed first so that no other worker sends it too;
     /// returns how many messages it tried.
-    #[tracing::instrument(skip_all, fields(claimed))]
+    #[tracing::instrument(name = "outbox_round", skip_all, fields(claimed))]
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
         let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64).await?;
         let claimed = pending.len();

@@ -22,6 +22,7 @@ pub async fn run(db: Db, realtime: Realtime) {
     }
 }
 
+#[tracing::instrument(name = "postponement_round", skip_all)]
 pub async fn resume_due(db: &Db, realtime: &Realtime) -> anyhow::Result<usize> {
     let now = Utc::now();
     let due = store::due_postponements(db.read(), now, 100).await?;

@@ -66,6 +66,7 @@ pub async fn run(db: Db, objects: Objects, new_texts: Arc<AtomicBool>, isolation
 }
 
 /// Extracts one pending document; whether there was one.
+#[tracing::instrument(name = "text_extraction_round", skip_all)]
 async fn round(db: &Db, objects: &Objects, new_texts: &AtomicBool, isolation: &Isolation) -> anyhow::Result<bool> {
     let Some(p) = pending_texts(db.read(), 1).await?.pop() else { return Ok(false) };
     let extracted = match read(objects, &p).await {

@@ -62,6 +62,7 @@ pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration, new_texts: A
 
 impl Indexer {
     /// One round; whether it took in a full batch (more may be waiting).
+    #[tracing::instrument(name = "archive_index_round", skip_all)]
     async fn round(&mut self) -> anyhow::Result<bool> {
         if let Some(g) = self.archive.follow_current()? {
             tracing::info!(generation = %g.name, "switching to the rebuilt archive index");
