@@ -27,6 +27,11 @@ impl Caller {
         &self.account.actor
     }
 
+    /// The entity the caller works for, if staff (what their audit entries belong to).
+    pub fn entity_id(&self) -> Option<tawasul_core::ids::EntityId> {
+        self.actor().staff().map(|s| s.entity_id)
+    }
+
     /// The caller as a timeline names them.
     pub fn actor_ref(&self) -> ActorRef {
         let who = &self.account.view;

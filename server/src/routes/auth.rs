@@ -249,13 +249,8 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     }
     audit::append(
         &tx,
-        AuditEntry::new(
-            Some(user),
-            caller.actor().staff().map(|s| s.entity_id),
-            AuditAction::Logout,
-            AuditTarget::User(user),
-        )
-        .after(json!({ "revoked_tokens": revoked })),
+        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::Logout, AuditTarget::User(user))
+            .after(json!({ "revoked_tokens": revoked })),
         now,
     )
     .await?;
@@ -312,13 +307,8 @@ pub async fn otp_send(
     outbox::enqueue(&tx, &message, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
-            Some(user),
-            caller.actor().staff().map(|s| s.entity_id),
-            AuditAction::OtpSend,
-            AuditTarget::User(user),
-        )
-        .after(json!({ "channel": channel.as_str(), "address": address })),
+        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::OtpSend, AuditTarget::User(user))
+            .after(json!({ "channel": channel.as_str(), "address": address })),
         now,
     )
     .await?;
@@ -352,13 +342,8 @@ pub async fn otp_verify(
     }
     audit::append(
         &tx,
-        AuditEntry::new(
-            Some(user),
-            caller.actor().staff().map(|s| s.entity_id),
-            AuditAction::OtpVerify,
-            AuditTarget::User(user),
-        )
-        .after(json!({ "channel": channel.as_str(), "verified": ok })),
+        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::OtpVerify, AuditTarget::User(user))
+            .after(json!({ "channel": channel.as_str(), "verified": ok })),
         now,
     )
     .await?;
@@ -397,13 +382,8 @@ pub async fn change_password(
     if !passwords::verify(body.current_password.clone(), Some(stored)).await? {
         audit::append_alone(
             state.db.write(),
-            AuditEntry::new(
-                Some(user),
-                caller.actor().staff().map(|s| s.entity_id),
-                AuditAction::PasswordChangeFailed,
-                AuditTarget::User(user),
-            )
-            .after(json!({ "address": address })),
+            AuditEntry::new(Some(user), caller.entity_id(), AuditAction::PasswordChangeFailed, AuditTarget::User(user))
+                .after(json!({ "address": address })),
             Utc::now(),
         )
         .await?;
@@ -419,13 +399,8 @@ pub async fn change_password(
     let revoked = sessions::revoke_other_sessions(&tx, user, caller.session, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
-            Some(user),
-            caller.actor().staff().map(|s| s.entity_id),
-            AuditAction::PasswordChange,
-            AuditTarget::User(user),
-        )
-        .after(json!({ "revoked_tokens": revoked })),
+        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::PasswordChange, AuditTarget::User(user))
+            .after(json!({ "revoked_tokens": revoked })),
         now,
     )
     .await?;
