@@ -44,6 +44,10 @@ audit_actions! {
     RegulatorCreate => "regulator.create",
     TransactionCreate => "transaction.create",
     TransactionStep => "transaction.step",
+    TransactionComment => "transaction.comment",
+    TransactionAttachment => "transaction.attachment",
+    TransactionVoice => "transaction.voice",
+    TransactionRate => "transaction.rate",
     PlatformAdminCreateOrReset => "platform_admin.create_or_reset",
     MasterKeyRotate => "master_key.rotate",
 }

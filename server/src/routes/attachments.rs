@@ -19,11 +19,12 @@ use tawasul_storage::attachments::{self, Content};
 use tawasul_storage::objects::{ObjectError, Written, sniff};
 use tawasul_storage::transactions as store;
 
-use super::transactions::{for_action, visible};
+use super::transactions::{audit_written, for_action, visible};
 use crate::auth::Caller;
 use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use tawasul_core::audit::AuditAction;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -186,6 +187,7 @@ async fn record(
     }
     let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, sniff(&w.head), now).await?;
     let (view, event) = attachments::attach(&tx, id, blob, name, visibility, caller.actor().user_id, now).await?;
+    audit_written(&tx, caller, &s, AuditAction::TransactionAttachment, std::slice::from_ref(&event), now).await?;
     tx.commit().await?;
     // The same content was already stored for this entity: keep one copy.
     if let Some(key) = duplicate {

@@ -160,6 +160,30 @@ pub(crate) async fn for_action(
     Ok(s)
 }
 
+/// Audits an action that wrote `events` on a transaction: which events (seq,
+/// kind, visibility), never their content, which the event log keeps.
+pub(crate) async fn audit_written(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    s: &Stored,
+    action: AuditAction,
+    events: &[LoggedEvent],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let written: Vec<Value> =
+        events.iter().map(|e| json!({ "seq": e.seq, "kind": e.kind, "visibility": e.visibility })).collect();
+    let entry = AuditEntry::new(
+        Some(caller.actor().user_id),
+        Some(s.facts.entity_id),
+        action,
+        AuditTarget::Transaction(s.id()),
+    )
+    .before(json!({ "status": s.status }))
+    .after(json!({ "events": written }));
+    audit::append(tx, entry, now).await?;
+    Ok(())
+}
+
 /// The status a comment moves the transaction to, if any: the assignee's first
 /// external word starts the work; the beneficiary's answer ends the wait.
 fn comment_step(caller: &Caller, s: &Stored, v: Visibility) -> Option<Step> {
@@ -216,6 +240,7 @@ pub async fn add_comment(
         return Err(ApiError::new(ErrorCode::IllegalTransition));
     }
     let events = write_comment(&tx, &caller, &s, v, &text, now).await?;
+    audit_written(&tx, &caller, &s, AuditAction::TransactionComment, &events, now).await?;
     tx.commit().await?;
     let me = caller.actor_ref();
     state.realtime.publish(&s.facts, &events, Some(&me));
@@ -466,6 +491,7 @@ pub async fn rate(
     let event =
         store::append_event(&tx, s.id(), "rated", Visibility::External, Some(caller.actor().user_id), data, now)
             .await?;
+    audit_written(&tx, &caller, &s, AuditAction::TransactionRate, std::slice::from_ref(&event), now).await?;
     tx.commit().await?;
     let me = caller.actor_ref();
     state.realtime.publish(&s.facts, std::slice::from_ref(&event), Some(&me));

@@ -17,11 +17,12 @@ use tawasul_storage::attachments;
 use tawasul_storage::audio::{self, AudioError, VoiceNote};
 
 use super::attachments::{UploadQuery, discard, object_error, parse_visibility, serve};
-use super::transactions::{for_action, visible};
+use super::transactions::{audit_written, for_action, visible};
 use crate::auth::Caller;
 use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use tawasul_core::audit::AuditAction;
 
 fn audio_error(e: AudioError) -> ApiError {
     match e {
@@ -97,6 +98,7 @@ pub async fn record(
         let me = caller.actor().user_id;
         let (view, event) =
             attachments::record_voice(&tx, id, blob, note.duration_ms, &note.waveform, visibility, me, now).await?;
+        audit_written(&tx, &caller, &s, AuditAction::TransactionVoice, std::slice::from_ref(&event), now).await?;
         tx.commit().await?;
         Ok((s, view, event, duplicate))
     }

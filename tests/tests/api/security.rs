@@ -34,6 +34,7 @@ on_both_backends!(
     a_lookup_refuses_to_guess_between_entities,
     unrecorded_objects_are_swept_after_the_grace_period,
     the_openapi_document_says_where_visibility_goes,
+    comments_documents_voice_notes_and_ratings_are_audited_without_their_content,
 );
 on_both_backends_with!(tight_limits;
     one_time_codes_are_limited,
@@ -652,4 +653,41 @@ async fn the_openapi_document_says_where_visibility_goes(app: TestApp) {
         upload["parameters"].as_array().unwrap().iter().all(|p| p["name"] != "visibility" || p["in"] == "query"),
         "{upload}"
     );
+}
+
+/// PRODUCT.md rule 4 for the writes on a transaction that left no entry: each
+/// is audited with the events it wrote, and never with what they say.
+async fn comments_documents_voice_notes_and_ratings_are_audited_without_their_content(app: TestApp) {
+    let (s, ben, _, id) = one_transaction(&app, 23).await;
+    let employee = &s.employees[0].1;
+    employee.comment(id, "internal", "ملاحظة داخلية سرية").await.unwrap();
+    ben.comment(id, "external", "أرفقت المستند").await.unwrap();
+    ben.upload_attachment(id, "external", "هوية.pdf", "application/pdf", b"%PDF-1.4 x".to_vec()).await.unwrap();
+    let speech = tawasul_tests::speech::record().unwrap();
+    employee.record_voice(id, "internal", "audio/wav", std::fs::read(&speech.wav).unwrap()).await.unwrap();
+    employee.step(id, "complete", &json!({})).await.unwrap();
+    ben.rate(id, 5, Some("خدمة ممتازة")).await.unwrap();
+
+    let comments = audited(&app, "transaction.comment").await;
+    assert_eq!(comments.len(), 2);
+    let first = comments[0].after.as_ref().unwrap()["events"].as_array().unwrap().clone();
+    assert_eq!((first[0]["kind"].as_str(), first[0]["visibility"].as_str()), (Some("comment"), Some("internal")));
+    // The employee's first external word would start the work; the
+    // beneficiary's comment here changes nothing: one event.
+    assert_eq!(comments[1].actor, Some(me(&ben).await));
+    for action in ["transaction.attachment", "transaction.voice", "transaction.rate"] {
+        let entries = audited(&app, action).await;
+        assert_eq!(entries.len(), 1, "{action}");
+        assert_eq!(entries[0].target, format!("transaction:{id}"), "{action}");
+    }
+    for action in ["transaction.comment", "transaction.attachment", "transaction.voice", "transaction.rate"] {
+        for e in audited(&app, action).await {
+            let text = format!("{:?}{:?}", e.before, e.after);
+            for secret in ["ملاحظة داخلية", "أرفقت", "هوية", "ممتازة"] {
+                assert!(!text.contains(secret), "{action} keeps content: {text}");
+            }
+        }
+    }
+    let verified = tawasul_storage::audit::verify(app.db.read()).await.unwrap();
+    assert_eq!(verified.first_bad_seq, None);
 }
