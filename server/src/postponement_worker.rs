@@ -1,13 +1,16 @@
 //! Resumes postponed transactions when their date comes: the status goes back to
 //! in progress and the SLA clock restarts, with the time spent postponed added to
 //! the due time. Runs every second; each resumption is its own database
-//! transaction, re-checked inside it, so two nodes never resume one twice.
+//! transaction, re-checked inside it, so two nodes never resume one twice, and
+//! audited with no actor (the platform acted).
 
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::json;
+use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::workflow::{Status, Step, transition};
+use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::transactions::{self as store, Changes};
 use tawasul_storage::{Db, TransactionTrait};
 
@@ -37,6 +40,15 @@ pub async fn resume_due(db: &Db, realtime: &Realtime) -> anyhow::Result<usize> {
         let to = transition(s.status, Step::Resume)?;
         store::apply(&tx, &s, Changes::resuming(&s, to, now)).await?;
         let event = store::set_status(&tx, &s, to, None, json!({ "reason": "postponement ended" }), now).await?;
+        let entry = AuditEntry::new(
+            None,
+            Some(s.facts.entity_id),
+            AuditAction::TransactionStep,
+            AuditTarget::Transaction(s.id()),
+        )
+        .before(json!({ "status": s.status }))
+        .after(json!({ "status": to, "step": "Resume", "data": { "reason": "postponement ended" } }));
+        audit::append(&tx, entry, now).await?;
         tx.commit().await?;
         realtime.publish(&s.facts, &[event], None);
         resumed += 1;

@@ -347,4 +347,9 @@ async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
     let last = beneficiary.timeline(t.id).await.unwrap().pop().unwrap();
     assert_eq!(last.kind, "status_changed");
     assert!(last.actor.is_none(), "the platform resumed it");
+    let steps = tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::TransactionStep)
+        .await
+        .unwrap();
+    let resumed = steps.last().unwrap();
+    assert_eq!((resumed.actor, resumed.after.as_ref().unwrap()["step"].as_str()), (None, Some("Resume")));
 }
