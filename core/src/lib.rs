@@ -5,9 +5,11 @@
 pub mod api;
 pub mod audit;
 pub mod error;
+pub mod events;
 pub mod identity;
 pub mod ids;
 pub mod lang;
+pub mod lifecycle;
 pub mod org;
 pub mod permissions;
 pub mod policy;

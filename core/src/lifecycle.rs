@@ -1,0 +1,445 @@
+//! Every rule of an action on a transaction, in one function: `decide` takes who
+//! acts, the transaction as it stands and what they ask for, and answers with
+//! the events to append and the columns to change — or why not. It reads
+//! nothing and writes nothing; the use-case layer loads, calls it and commits
+//! what it says in one database transaction. `open` does the same for a new
+//! transaction.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::api::NewTransaction;
+use crate::audit::AuditAction;
+use crate::events::{
+    AssignReason, Assigned, Assignment, Attached, Comment, Created, Event, Rated, StatusChanged, Voiced,
+};
+use crate::ids::{EntityId, UserId};
+use crate::org::Actor;
+use crate::policy::{Action, Denied, TransactionAction, authorize, authorize_on_transaction};
+use crate::reference::Reference;
+use crate::routing::Decision;
+use crate::visibility::{TransactionFacts, Visibility};
+use crate::workflow::{IllegalTransition, Status, Step, transition};
+
+/// A transaction as the rules need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransactionState {
+    pub facts: TransactionFacts,
+    pub status: Status,
+    pub due_at: DateTime<Utc>,
+    /// When the SLA clock was paused (postponed), if it is.
+    pub paused_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub rated: bool,
+}
+
+impl TransactionState {
+    /// Past due, not closed, and not postponed (the clock is paused). The list
+    /// filter `late=true` is the same rule in SQL.
+    pub fn is_late(&self, now: DateTime<Utc>) -> bool {
+        is_late(self.status, self.due_at, now)
+    }
+}
+
+pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    !status.is_closed() && status != Status::Postponed && due_at < now
+}
+
+/// When a transaction opened `now` with a type's SLA is due.
+pub fn due_at(opened: DateTime<Utc>, sla_hours: u32) -> DateTime<Utc> {
+    opened + Duration::hours(i64::from(sla_hours))
+}
+
+/// Who acts: a signed-in person, or the platform itself (routing, a
+/// postponement's end), which no person caused.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Person(&'a Actor),
+    Platform,
+}
+
+impl By<'_> {
+    pub fn user_id(&self) -> Option<UserId> {
+        match self {
+            By::Person(a) => Some(a.user_id),
+            By::Platform => None,
+        }
+    }
+}
+
+/// An employee a supervisor wants to give the transaction to, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssigneeFacts {
+    pub id: UserId,
+    pub entity_id: Option<EntityId>,
+    pub active: bool,
+    pub is_staff: bool,
+}
+
+/// A step someone asks for on a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Comment {
+        visibility: Visibility,
+        body: String,
+    },
+    /// A document already stored (the bytes are not the rules' business).
+    Attach {
+        visibility: Visibility,
+        attachment: Attached,
+    },
+    Voice {
+        visibility: Visibility,
+        note: Voiced,
+    },
+    Assign {
+        to: AssigneeFacts,
+    },
+    /// Routing's answer for a transaction that has no assignee (`None`: nobody
+    /// is eligible). The platform's step.
+    Route {
+        decision: Option<Decision>,
+    },
+    Postpone {
+        until: DateTime<Utc>,
+        reason: String,
+    },
+    /// The postponement's date has come. The platform's step.
+    Resume,
+    AwaitBeneficiary {
+        message: String,
+    },
+    Complete {
+        note: Option<String>,
+    },
+    Reject {
+        reason: String,
+    },
+    Reopen {
+        reason: String,
+    },
+    Rate {
+        stars: u8,
+        comment: Option<String>,
+    },
+}
+
+/// Column changes that go with a step; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub status: Option<Status>,
+    pub assignee: Option<UserId>,
+    pub postponed_until: Option<Option<DateTime<Utc>>>,
+    pub paused_at: Option<Option<DateTime<Utc>>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<Option<DateTime<Utc>>>,
+    pub rating: Option<(u8, Option<String>)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
+
+/// One event to append, with who caused it and who may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event: Event,
+    pub visibility: Visibility,
+    pub actor: Option<UserId>,
+}
+
+/// What a step does: events in order, column changes, and what the audit log
+/// calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub events: Vec<NewEvent>,
+    pub changes: Changes,
+    pub audit: AuditAction,
+    /// The transaction has no assignee after this step and must go through
+    /// routing again, in the same database transaction (`Command::Route`).
+    pub route: bool,
+}
+
+impl Outcome {
+    /// The transaction as it stands after this outcome.
+    pub fn apply_to(&self, before: &TransactionState) -> TransactionState {
+        let c = &self.changes;
+        TransactionState {
+            facts: TransactionFacts { assignee_id: c.assignee.or(before.facts.assignee_id), ..before.facts.clone() },
+            status: c.status.unwrap_or(before.status),
+            due_at: c.due_at.unwrap_or(before.due_at),
+            paused_at: c.paused_at.unwrap_or(before.paused_at),
+            closed_at: c.closed_at.unwrap_or(before.closed_at),
+            rated: before.rated || c.rating.is_some(),
+        }
+    }
+}
+
+/// Why a step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The actor may not do this (403; 404 when they may not even see it, which
+    /// the caller checks first).
+    #[error("not allowed")]
+    Denied,
+    /// The lifecycle does not allow it from the current status (409).
+    #[error(transparent)]
+    Illegal(#[from] IllegalTransition),
+    /// Rated once already (409).
+    #[error("already rated")]
+    AlreadyRated,
+    /// The employee named cannot be given this transaction (422 on `employee_id`).
+    #[error("not assignable")]
+    NotAssignable,
+}
+
+impl From<Denied> for Refusal {
+    fn from(_: Denied) -> Refusal {
+        Refusal::Denied
+    }
+}
+
+/// What the steps after `open` need to know about the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeTerms {
+    pub sla_hours: u32,
+}
+
+/// A new transaction as decided: its initial status, due time and first events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub status: Status,
+    pub due_at: DateTime<Utc>,
+    pub assignee: Option<UserId>,
+    pub events: Vec<NewEvent>,
+}
+
+/// A beneficiary opens a transaction, routed by `decision`: assigned if routing
+/// found someone, new (waiting in the department's queue) otherwise.
+pub fn open(
+    actor: &Actor,
+    t: &NewTransaction,
+    terms: TypeTerms,
+    reference: Reference,
+    decision: Option<Decision>,
+    now: DateTime<Utc>,
+) -> Result<Opened, Refusal> {
+    authorize(actor, Action::CreateTransaction)?;
+    let created = Created { subject: t.subject.clone(), body: t.body.clone(), reference: reference.to_string() };
+    let assigned = match &decision {
+        Some(d) => Assigned { assignee: Some(d.assignee), reason: AssignReason::Routed(d.clone()) },
+        None => Assigned { assignee: None, reason: AssignReason::Said(Assignment::Queued) },
+    };
+    Ok(Opened {
+        status: if decision.is_some() { Status::Assigned } else { Status::New },
+        due_at: due_at(now, terms.sla_hours),
+        assignee: decision.map(|d| d.assignee),
+        events: vec![
+            NewEvent { event: Event::Created(created), visibility: Visibility::External, actor: Some(actor.user_id) },
+            NewEvent { event: Event::Assigned(assigned), visibility: Visibility::Internal, actor: None },
+        ],
+    })
+}
+
+/// The one place where the rules of a step live. The caller has checked that
+/// a person acting can see the transaction (an invisible one is 404).
+pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>) -> Result<Outcome, Refusal> {
+    if let (By::Person(actor), Some(action)) = (by, permission_for(&cmd, t, now)) {
+        authorize_on_transaction(actor, &t.facts, action)?;
+    }
+    let me = by.user_id();
+    let mut d = Decided::new(t, me, now);
+    match cmd {
+        Command::Comment { visibility, body } => {
+            d.writes(visibility)?;
+            d.push(Event::Comment(Comment { body }), visibility);
+            d.reply_effect(visibility)?;
+            d.audit = AuditAction::TransactionComment;
+        }
+        Command::Attach { visibility, attachment } => {
+            d.writes(visibility)?;
+            d.push(Event::Attachment(attachment), visibility);
+            d.reply_effect(visibility)?;
+            d.audit = AuditAction::TransactionAttachment;
+        }
+        Command::Voice { visibility, note } => {
+            d.writes(visibility)?;
+            d.push(Event::Voice(note), visibility);
+            d.reply_effect(visibility)?;
+            d.audit = AuditAction::TransactionVoice;
+        }
+        Command::Assign { to } => {
+            let ok = to.active && to.is_staff && to.entity_id == Some(t.facts.entity_id);
+            if !ok {
+                return Err(Refusal::NotAssignable);
+            }
+            let to_status = transition(t.status, Step::Assign)?;
+            let assigned = Assigned { assignee: Some(to.id), reason: AssignReason::Said(Assignment::Manual) };
+            d.push(Event::Assigned(assigned), Visibility::Internal);
+            d.changes.assignee = Some(to.id);
+            d.status(to_status, |s| s.assignee = Some(to.id));
+        }
+        Command::Route { decision } => {
+            let By::Platform = by else { return Err(Refusal::Denied) };
+            if let Some(decision) = decision {
+                let to_status = transition(t.status, Step::Assign)?;
+                let assignee = decision.assignee;
+                let assigned = Assigned { assignee: Some(assignee), reason: AssignReason::Routed(decision) };
+                d.push(Event::Assigned(assigned), Visibility::Internal);
+                d.changes.assignee = Some(assignee);
+                d.status(to_status, |_| {});
+            }
+        }
+        Command::Postpone { until, reason } => {
+            let to_status = transition(t.status, Step::Postpone)?;
+            d.changes.postponed_until = Some(Some(until));
+            d.changes.paused_at = Some(Some(now));
+            d.status(to_status, |s| {
+                s.until = Some(until);
+                s.reason = Some(reason);
+            });
+        }
+        Command::Resume => {
+            let By::Platform = by else { return Err(Refusal::Denied) };
+            let to_status = transition(t.status, Step::Resume)?;
+            d.status(to_status, |s| s.reason = Some("postponement ended".to_owned()));
+        }
+        Command::AwaitBeneficiary { message } => {
+            let to_status = transition(t.status, Step::AwaitBeneficiary)?;
+            d.push(Event::Comment(Comment { body: message }), Visibility::External);
+            d.status(to_status, |_| {});
+        }
+        Command::Complete { note } => {
+            let to_status = transition(t.status, Step::Complete)?;
+            if let Some(body) = note {
+                d.push(Event::Comment(Comment { body }), Visibility::External);
+            }
+            d.status(to_status, |_| {});
+        }
+        Command::Reject { reason } => {
+            let to_status = transition(t.status, Step::Reject)?;
+            d.status(to_status, |s| s.reason = Some(reason));
+        }
+        Command::Reopen { reason } => {
+            let to_status = transition(t.status, Step::Reopen)?;
+            d.status(to_status, |s| s.reason = Some(reason));
+            d.route = t.facts.assignee_id.is_none();
+        }
+        Command::Rate { stars, comment } => {
+            transition(t.status, Step::Rate)?;
+            if t.rated {
+                return Err(Refusal::AlreadyRated);
+            }
+            d.push(Event::Rated(Rated { stars, comment: comment.clone() }), Visibility::External);
+            d.changes.rating = Some((stars, comment));
+            d.audit = AuditAction::TransactionRate;
+        }
+    }
+    Ok(d.done())
+}
+
+/// The permission a person needs for a command; `None` for the platform's own steps.
+fn permission_for(cmd: &Command, t: &TransactionState, now: DateTime<Utc>) -> Option<TransactionAction> {
+    Some(match cmd {
+        Command::Comment { visibility, .. } | Command::Attach { visibility, .. } => {
+            TransactionAction::Comment(*visibility)
+        }
+        Command::Voice { visibility, .. } => TransactionAction::Voice(*visibility),
+        Command::Assign { .. } => TransactionAction::Assign,
+        Command::Postpone { .. } => TransactionAction::Postpone,
+        Command::AwaitBeneficiary { .. } => TransactionAction::AwaitBeneficiary,
+        Command::Complete { .. } => TransactionAction::Complete,
+        Command::Reject { .. } => TransactionAction::Reject,
+        Command::Reopen { .. } => TransactionAction::Reopen { closed_at: t.closed_at, now },
+        Command::Rate { .. } => TransactionAction::Rate,
+        Command::Route { .. } | Command::Resume => return None,
+    })
+}
+
+/// An outcome being built.
+struct Decided<'a> {
+    t: &'a TransactionState,
+    me: Option<UserId>,
+    now: DateTime<Utc>,
+    events: Vec<NewEvent>,
+    changes: Changes,
+    audit: AuditAction,
+    route: bool,
+}
+
+impl<'a> Decided<'a> {
+    fn new(t: &'a TransactionState, me: Option<UserId>, now: DateTime<Utc>) -> Decided<'a> {
+        Decided {
+            t,
+            me,
+            now,
+            events: Vec::with_capacity(2),
+            changes: Changes::default(),
+            audit: AuditAction::TransactionStep,
+            route: false,
+        }
+    }
+
+    fn push(&mut self, event: Event, visibility: Visibility) {
+        self.events.push(NewEvent { event, visibility, actor: self.me });
+    }
+
+    /// A closed transaction takes nothing new on its timeline.
+    fn writes(&self, _visibility: Visibility) -> Result<(), Refusal> {
+        transition(self.t.status, Step::Write)?;
+        Ok(())
+    }
+
+    /// What an external word changes: the assignee's first one starts the work
+    /// (or resumes a postponed transaction); the beneficiary's answer ends the wait.
+    fn reply_effect(&mut self, visibility: Visibility) -> Result<(), Refusal> {
+        if visibility != Visibility::External {
+            return Ok(());
+        }
+        let (f, me) = (&self.t.facts, self.me);
+        let step = match self.t.status {
+            Status::AwaitingBeneficiary if me == Some(f.beneficiary_id) => Step::BeneficiaryReplied,
+            Status::Assigned | Status::Reopened if me.is_some() && me == f.assignee_id => Step::Start,
+            Status::Postponed if me.is_some() && me == f.assignee_id => Step::Resume,
+            _ => return Ok(()),
+        };
+        let to = transition(self.t.status, step)?;
+        self.status(to, |_| {});
+        Ok(())
+    }
+
+    /// Moves to `to` with a `status_changed` event (`detail` fills in its
+    /// extra fields), and what goes with it: closing stamps `closed_at`,
+    /// reopening clears it, and leaving `postponed` restarts the SLA clock with
+    /// the time spent postponed added to the due time. Staying put writes nothing.
+    fn status(&mut self, to: Status, detail: impl FnOnce(&mut StatusChanged)) {
+        let from = self.t.status;
+        if to == from {
+            return;
+        }
+        let mut e = StatusChanged::new(from, to);
+        detail(&mut e);
+        self.push(Event::StatusChanged(e), Visibility::External);
+        self.changes.status = Some(to);
+        if to.is_closed() {
+            self.changes.closed_at = Some(Some(self.now));
+        } else if from.is_closed() {
+            self.changes.closed_at = Some(None);
+        }
+        if from == Status::Postponed {
+            self.changes.postponed_until = Some(None);
+            self.changes.paused_at = Some(None);
+            if let Some(paused) = self.t.paused_at {
+                self.changes.due_at = Some(self.t.due_at + (self.now - paused));
+            }
+        }
+    }
+
+    fn done(self) -> Outcome {
+        Outcome { events: self.events, changes: self.changes, audit: self.audit, route: self.route }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,335 @@
+use chrono::{Duration, TimeZone};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::*;
+use crate::events::EventKind;
+use crate::ids::{AttachmentId, DepartmentId, TransactionTypeId};
+use crate::org::{Staff, Standing};
+use crate::permissions::StaffRole;
+
+struct World {
+    entity: EntityId,
+    beneficiary: Actor,
+    employee: Actor,
+    colleague: Actor,
+    supervisor: Actor,
+    outsider: Actor,
+}
+
+fn world() -> World {
+    let entity = EntityId(Uuid::from_u128(1));
+    let dept = DepartmentId(Uuid::from_u128(2));
+    let staff = |n: u128, role: StaffRole, entity_id: EntityId| Actor {
+        user_id: UserId(Uuid::from_u128(n)),
+        standing: Standing::Staff(Staff {
+            entity_id,
+            role,
+            department_ids: vec![dept],
+            permissions: role.default_permissions(),
+            active: true,
+        }),
+    };
+    World {
+        entity,
+        beneficiary: Actor { user_id: UserId(Uuid::from_u128(10)), standing: Standing::Beneficiary },
+        employee: staff(20, StaffRole::Employee, entity),
+        colleague: staff(21, StaffRole::Employee, entity),
+        supervisor: staff(30, StaffRole::Supervisor, entity),
+        outsider: staff(40, StaffRole::Supervisor, EntityId(Uuid::from_u128(99))),
+    }
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
+}
+
+fn state(w: &World, status: Status, assignee: Option<&Actor>) -> TransactionState {
+    TransactionState {
+        facts: TransactionFacts {
+            entity_id: w.entity,
+            department_id: DepartmentId(Uuid::from_u128(2)),
+            beneficiary_id: w.beneficiary.user_id,
+            assignee_id: assignee.map(|a| a.user_id),
+        },
+        status,
+        due_at: t0() + Duration::hours(72),
+        paused_at: None,
+        closed_at: status.is_closed().then(t0),
+        rated: false,
+    }
+}
+
+fn comment(v: Visibility) -> Command {
+    Command::Comment { visibility: v, body: "نص".into() }
+}
+
+fn attach(v: Visibility) -> Command {
+    let attachment = Attached {
+        attachment_id: AttachmentId::new(),
+        name: "صك.pdf".into(),
+        size: 3,
+        content_type: "application/pdf".into(),
+        sha256: "ab".into(),
+    };
+    Command::Attach { visibility: v, attachment }
+}
+
+fn voice(v: Visibility) -> Command {
+    let note = Voiced {
+        voice_id: crate::ids::VoiceId::new(),
+        duration_ms: 900,
+        waveform: vec![1; 64],
+        content_type: "audio/ogg".into(),
+    };
+    Command::Voice { visibility: v, note }
+}
+
+fn kinds(o: &Outcome) -> Vec<EventKind> {
+    o.events.iter().map(|e| e.event.kind()).collect()
+}
+
+#[test]
+fn a_closed_transaction_takes_nothing_new() {
+    let w = world();
+    for status in [Status::Completed, Status::Rejected] {
+        let t = state(&w, status, Some(&w.employee));
+        for cmd in [comment(Visibility::External), attach(Visibility::External), voice(Visibility::External)] {
+            for who in [&w.beneficiary, &w.employee] {
+                let r = decide(By::Person(who), &t, cmd.clone(), t0());
+                assert!(matches!(r, Err(Refusal::Illegal(_))), "{status:?} {cmd:?}: {r:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_assignees_first_external_reply_starts_the_work() {
+    let w = world();
+    for cmd in [comment(Visibility::External), attach(Visibility::External), voice(Visibility::External)] {
+        for from in [Status::Assigned, Status::Reopened] {
+            let t = state(&w, from, Some(&w.employee));
+            let o = decide(By::Person(&w.employee), &t, cmd.clone(), t0()).unwrap();
+            assert_eq!(kinds(&o)[1], EventKind::StatusChanged);
+            assert_eq!(o.changes.status, Some(Status::InProgress));
+            assert!(o.events.iter().all(|e| e.actor == Some(w.employee.user_id)));
+        }
+    }
+    // An internal note, or a colleague's word, starts nothing.
+    let t = state(&w, Status::Assigned, Some(&w.employee));
+    let o = decide(By::Person(&w.employee), &t, comment(Visibility::Internal), t0()).unwrap();
+    assert_eq!((kinds(&o), o.changes.status), (vec![EventKind::Comment], None));
+    let o = decide(By::Person(&w.supervisor), &t, comment(Visibility::External), t0()).unwrap();
+    assert_eq!(o.changes.status, None);
+    // A colleague who may not see it may not write on it.
+    assert_eq!(decide(By::Person(&w.colleague), &t, comment(Visibility::External), t0()), Err(Refusal::Denied));
+}
+
+#[test]
+fn the_beneficiarys_answer_ends_the_wait() {
+    let w = world();
+    let t = state(&w, Status::AwaitingBeneficiary, Some(&w.employee));
+    let o = decide(By::Person(&w.beneficiary), &t, voice(Visibility::External), t0()).unwrap();
+    assert_eq!(o.changes.status, Some(Status::InProgress));
+    let Event::StatusChanged(s) = &o.events[1].event else { panic!() };
+    assert_eq!((s.from, s.to), (Status::AwaitingBeneficiary, Status::InProgress));
+    // The employee's word while waiting does not end it.
+    let o = decide(By::Person(&w.employee), &t, comment(Visibility::External), t0()).unwrap();
+    assert_eq!(o.changes.status, None);
+}
+
+#[test]
+fn a_beneficiary_never_writes_internally() {
+    let w = world();
+    let t = state(&w, Status::InProgress, Some(&w.employee));
+    for cmd in [comment(Visibility::Internal), attach(Visibility::Internal), voice(Visibility::Internal)] {
+        assert_eq!(decide(By::Person(&w.beneficiary), &t, cmd, t0()), Err(Refusal::Denied));
+    }
+}
+
+#[test]
+fn postponing_pauses_the_clock_and_resuming_adds_the_pause() {
+    let w = world();
+    let t = state(&w, Status::InProgress, Some(&w.employee));
+    let until = t0() + Duration::days(2);
+    let cmd = Command::Postpone { until, reason: "انتظار".into() };
+    assert_eq!(decide(By::Person(&w.employee), &t, cmd.clone(), t0()), Err(Refusal::Denied));
+    let o = decide(By::Person(&w.supervisor), &t, cmd, t0()).unwrap();
+    assert_eq!(o.changes.paused_at, Some(Some(t0())));
+    let postponed = o.apply_to(&t);
+    assert_eq!(postponed.status, Status::Postponed);
+    assert!(!postponed.is_late(t0() + Duration::days(10)), "the clock is paused");
+
+    // A person cannot resume by command; the platform does when the date comes.
+    assert_eq!(decide(By::Person(&w.supervisor), &postponed, Command::Resume, until), Err(Refusal::Denied));
+    let o = decide(By::Platform, &postponed, Command::Resume, until).unwrap();
+    let resumed = o.apply_to(&postponed);
+    assert_eq!(resumed.status, Status::InProgress);
+    assert_eq!(resumed.due_at, t.due_at + Duration::days(2));
+    assert_eq!((resumed.paused_at, o.changes.postponed_until), (None, Some(None)));
+    assert_eq!(o.events[0].actor, None);
+
+    // The assignee's external reply resumes it too, with the same arithmetic.
+    let o =
+        decide(By::Person(&w.employee), &postponed, comment(Visibility::External), t0() + Duration::hours(5)).unwrap();
+    assert_eq!(o.apply_to(&postponed).due_at, t.due_at + Duration::hours(5));
+}
+
+#[test]
+fn rated_once_and_only_when_closed() {
+    let w = world();
+    let rate = Command::Rate { stars: 5, comment: None };
+    let open = state(&w, Status::InProgress, Some(&w.employee));
+    assert!(matches!(decide(By::Person(&w.beneficiary), &open, rate.clone(), t0()), Err(Refusal::Illegal(_))));
+    let closed = state(&w, Status::Completed, Some(&w.employee));
+    assert_eq!(decide(By::Person(&w.employee), &closed, rate.clone(), t0()), Err(Refusal::Denied));
+    let o = decide(By::Person(&w.beneficiary), &closed, rate.clone(), t0()).unwrap();
+    let rated = o.apply_to(&closed);
+    assert_eq!((rated.rated, rated.status), (true, Status::Completed));
+    assert_eq!(decide(By::Person(&w.beneficiary), &rated, rate, t0()), Err(Refusal::AlreadyRated));
+}
+
+#[test]
+fn a_reopened_transaction_without_an_assignee_is_routed_again() {
+    let w = world();
+    let rejected = state(&w, Status::Rejected, None);
+    let o = decide(By::Person(&w.beneficiary), &rejected, Command::Reopen { reason: "لم يكتمل".into() }, t0()).unwrap();
+    assert!(o.route);
+    assert_eq!(o.changes.closed_at, Some(None));
+    let reopened = o.apply_to(&rejected);
+    let decision = Decision {
+        assignee: w.employee.user_id,
+        policy: crate::api::RoutingPolicy::RoundRobin,
+        eligible: 1,
+        open_load: 0,
+    };
+    let route = Command::Route { decision: Some(decision) };
+    assert_eq!(decide(By::Person(&w.supervisor), &reopened, route.clone(), t0()), Err(Refusal::Denied));
+    let o = decide(By::Platform, &reopened, route, t0()).unwrap();
+    assert_eq!(kinds(&o), vec![EventKind::Assigned, EventKind::StatusChanged]);
+    assert_eq!(o.events[0].visibility, Visibility::Internal);
+    assert_eq!(o.apply_to(&reopened).status, Status::Assigned);
+    // With an assignee, reopening needs no routing; long after closing, only a supervisor may.
+    let completed = state(&w, Status::Completed, Some(&w.employee));
+    let later = t0() + Duration::days(15);
+    let reopen = Command::Reopen { reason: "x".into() };
+    assert_eq!(decide(By::Person(&w.beneficiary), &completed, reopen.clone(), later), Err(Refusal::Denied));
+    assert!(!decide(By::Person(&w.supervisor), &completed, reopen, later).unwrap().route);
+}
+
+#[test]
+fn assignment_only_to_active_staff_of_the_entity() {
+    let w = world();
+    let t = state(&w, Status::New, None);
+    let to = |entity_id, active, is_staff| AssigneeFacts { id: w.employee.user_id, entity_id, active, is_staff };
+    for bad in [to(Some(EntityId::new()), true, true), to(Some(w.entity), false, true), to(None, true, false)] {
+        let cmd = Command::Assign { to: bad };
+        assert_eq!(decide(By::Person(&w.supervisor), &t, cmd, t0()), Err(Refusal::NotAssignable));
+    }
+    let cmd = Command::Assign { to: to(Some(w.entity), true, true) };
+    assert_eq!(decide(By::Person(&w.employee), &t, cmd.clone(), t0()), Err(Refusal::Denied));
+    assert_eq!(decide(By::Person(&w.outsider), &t, cmd.clone(), t0()), Err(Refusal::Denied));
+    let o = decide(By::Person(&w.supervisor), &t, cmd.clone(), t0()).unwrap();
+    assert_eq!(o.apply_to(&t).facts.assignee_id, Some(w.employee.user_id));
+    // A postponed transaction changes hands and stays postponed.
+    let postponed = state(&w, Status::Postponed, Some(&w.colleague));
+    let o = decide(By::Person(&w.supervisor), &postponed, cmd, t0()).unwrap();
+    assert_eq!((kinds(&o), o.changes.status), (vec![EventKind::Assigned], None));
+}
+
+#[test]
+fn opening_routes_and_sets_the_clock() {
+    let w = world();
+    let t = NewTransaction {
+        entity_id: w.entity,
+        type_id: TransactionTypeId::new(),
+        subject: "رخصة بناء".into(),
+        body: "طلب".into(),
+        priority: crate::api::Priority::Normal,
+        fields: Default::default(),
+    };
+    let reference = Reference { hijri_year: 1448, number: 7 };
+    let terms = TypeTerms { sla_hours: 48 };
+    let queued = open(&w.beneficiary, &t, terms, reference, None, t0()).unwrap();
+    assert_eq!((queued.status, queued.assignee, queued.due_at), (Status::New, None, t0() + Duration::hours(48)));
+    let decision = Decision {
+        assignee: w.employee.user_id,
+        policy: crate::api::RoutingPolicy::LeastLoaded,
+        eligible: 2,
+        open_load: 3,
+    };
+    let routed = open(&w.beneficiary, &t, terms, reference, Some(decision), t0()).unwrap();
+    assert_eq!(routed.status, Status::Assigned);
+    let kinds: Vec<_> = routed.events.iter().map(|e| (e.event.kind(), e.visibility, e.actor)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EventKind::Created, Visibility::External, Some(w.beneficiary.user_id)),
+            (EventKind::Assigned, Visibility::Internal, None)
+        ]
+    );
+    assert!(open(&w.employee, &t, terms, reference, None, t0()).is_err(), "only beneficiaries open transactions");
+}
+
+fn any_command() -> impl Strategy<Value = Command> {
+    let v = prop_oneof![Just(Visibility::External), Just(Visibility::Internal)];
+    prop_oneof![
+        v.clone().prop_map(comment),
+        v.clone().prop_map(attach),
+        v.prop_map(voice),
+        (0i64..96).prop_map(|h| Command::Postpone { until: t0() + Duration::hours(h), reason: "r".into() }),
+        Just(Command::Resume),
+        Just(Command::AwaitBeneficiary { message: "m".into() }),
+        Just(Command::Complete { note: None }),
+        Just(Command::Complete { note: Some("n".into()) }),
+        Just(Command::Reject { reason: "r".into() }),
+        Just(Command::Reopen { reason: "r".into() }),
+        (1u8..=5).prop_map(|stars| Command::Rate { stars, comment: None }),
+    ]
+}
+
+proptest! {
+    /// Random commands by random people (and the platform), applied as
+    /// decided: a refused command changes nothing; every status change is
+    /// recorded from the status it left; a closed transaction gets no new
+    /// words; a beneficiary never causes an internal event; ratings happen
+    /// once; the due time never moves earlier; and nobody acts as another.
+    #[test]
+    fn random_commands_keep_the_rules(steps in proptest::collection::vec((0usize..6, any_command(), 0i64..48), 1..60)) {
+        let w = world();
+        let people = [&w.beneficiary, &w.employee, &w.colleague, &w.supervisor, &w.outsider];
+        let mut t = state(&w, Status::Assigned, Some(&w.employee));
+        let mut now = t0();
+        let mut ratings = 0;
+        for (who, cmd, hours) in steps {
+            now += Duration::hours(hours);
+            let by = people.get(who).map_or(By::Platform, |a| By::Person(a));
+            let Ok(o) = decide(by, &t, cmd.clone(), now) else { continue };
+            let mut status = t.status;
+            for e in &o.events {
+                prop_assert_eq!(e.actor, by.user_id());
+                if by.user_id() == Some(w.beneficiary.user_id) {
+                    prop_assert_eq!(e.visibility, Visibility::External);
+                }
+                if e.event.kind().is_searchable() {
+                    prop_assert!(!status.is_closed(), "{:?} written on a closed transaction", cmd);
+                }
+                if let Event::StatusChanged(s) = &e.event {
+                    prop_assert_eq!(s.from, status);
+                    prop_assert_ne!(s.from, s.to);
+                    status = s.to;
+                }
+                if e.event.kind() == EventKind::Rated {
+                    ratings += 1;
+                }
+            }
+            let after = o.apply_to(&t);
+            prop_assert_eq!(after.status, status);
+            prop_assert!(after.due_at >= t.due_at);
+            prop_assert_eq!(after.closed_at.is_some(), after.status.is_closed());
+            prop_assert_eq!(after.paused_at.is_some(), after.status == Status::Postponed);
+            t = after;
+        }
+        prop_assert!(ratings <= 1);
+    }
+}
