@@ -123,6 +123,26 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The step's stable name, as the audit log records it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Comment { .. } => "comment",
+            Command::Attach { .. } => "attach",
+            Command::Voice { .. } => "voice",
+            Command::Assign { .. } => "assign",
+            Command::Route { .. } => "route",
+            Command::Postpone { .. } => "postpone",
+            Command::Resume => "resume",
+            Command::AwaitBeneficiary { .. } => "await_beneficiary",
+            Command::Complete { .. } => "complete",
+            Command::Reject { .. } => "reject",
+            Command::Reopen { .. } => "reopen",
+            Command::Rate { .. } => "rate",
+        }
+    }
+}
+
 /// Column changes that go with a step; `None` leaves a column as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Changes {
@@ -339,6 +359,16 @@ pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>
     Ok(d.done())
 }
 
+/// What something new on the timeline needs, checked before any upload is
+/// stored as well as by `decide`: the permission to write with this
+/// visibility (a voice note needs `comment.voice` too), on an open transaction.
+pub fn may_write(actor: &Actor, t: &TransactionState, visibility: Visibility, voice: bool) -> Result<(), Refusal> {
+    let action = if voice { TransactionAction::Voice(visibility) } else { TransactionAction::Comment(visibility) };
+    authorize_on_transaction(actor, &t.facts, action)?;
+    transition(t.status, Step::Write)?;
+    Ok(())
+}
+
 /// The permission a person needs for a command; `None` for the platform's own steps.
 fn permission_for(cmd: &Command, t: &TransactionState, now: DateTime<Utc>) -> Option<TransactionAction> {
     Some(match cmd {
@@ -385,7 +415,8 @@ impl<'a> Decided<'a> {
         self.events.push(NewEvent { event, visibility, actor: self.me });
     }
 
-    /// A closed transaction takes nothing new on its timeline.
+    /// A closed transaction takes nothing new on its timeline (the
+    /// permission is checked with the others, before).
     fn writes(&self, _visibility: Visibility) -> Result<(), Refusal> {
         transition(self.t.status, Step::Write)?;
         Ok(())

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::api::EventView;
+use crate::events::EventKind;
 use crate::ids::{MeetingId, TransactionId, UserId};
 use crate::visibility::{TransactionFacts, Visibility};
 
@@ -122,14 +123,19 @@ pub enum ServerFrame {
 /// everything others do on their transaction, except the `created` event, which
 /// the `assigned` event that always follows it already announces. The gateway
 /// still passes every delivery through the visibility rule.
-pub fn notifies(facts: &TransactionFacts, kind: &str, visibility: Visibility, actor: Option<UserId>) -> Vec<UserId> {
+pub fn notifies(
+    facts: &TransactionFacts,
+    kind: EventKind,
+    visibility: Visibility,
+    actor: Option<UserId>,
+) -> Vec<UserId> {
     let mut who = Vec::with_capacity(2);
     if visibility == Visibility::External && actor != Some(facts.beneficiary_id) {
         who.push(facts.beneficiary_id);
     }
     if let Some(assignee) = facts.assignee_id
         && actor != Some(assignee)
-        && kind != "created"
+        && kind != EventKind::Created
         && assignee != facts.beneficiary_id
     {
         who.push(assignee);
@@ -184,18 +190,21 @@ mod tests {
     fn the_inbox_rule() {
         let (ben, emp, other) = (user(10), user(20), user(30));
         // An employee's external reply notifies the beneficiary only.
-        assert_eq!(notifies(&facts(Some(20)), "comment", Visibility::External, Some(emp)), vec![ben]);
+        assert_eq!(notifies(&facts(Some(20)), EventKind::Comment, Visibility::External, Some(emp)), vec![ben]);
         // An internal note by a colleague notifies the assignee, never the beneficiary.
-        assert_eq!(notifies(&facts(Some(20)), "comment", Visibility::Internal, Some(other)), vec![emp]);
+        assert_eq!(notifies(&facts(Some(20)), EventKind::Comment, Visibility::Internal, Some(other)), vec![emp]);
         // The beneficiary's reply notifies the assignee.
-        assert_eq!(notifies(&facts(Some(20)), "comment", Visibility::External, Some(ben)), vec![emp]);
+        assert_eq!(notifies(&facts(Some(20)), EventKind::Comment, Visibility::External, Some(ben)), vec![emp]);
         // Routing (no actor) notifies the new assignee; the beneficiary is not told of an internal event.
-        assert_eq!(notifies(&facts(Some(20)), "assigned", Visibility::Internal, None), vec![emp]);
+        assert_eq!(notifies(&facts(Some(20)), EventKind::Assigned, Visibility::Internal, None), vec![emp]);
         // Creating notifies nobody: the assignment that follows tells the assignee.
-        assert_eq!(notifies(&facts(Some(20)), "created", Visibility::External, Some(ben)), Vec::<UserId>::new());
+        assert_eq!(
+            notifies(&facts(Some(20)), EventKind::Created, Visibility::External, Some(ben)),
+            Vec::<UserId>::new()
+        );
         // A status change by the platform notifies both.
-        assert_eq!(notifies(&facts(Some(20)), "status_changed", Visibility::External, None), vec![ben, emp]);
+        assert_eq!(notifies(&facts(Some(20)), EventKind::StatusChanged, Visibility::External, None), vec![ben, emp]);
         // No assignee: only the beneficiary can be told.
-        assert_eq!(notifies(&facts(None), "status_changed", Visibility::External, Some(other)), vec![ben]);
+        assert_eq!(notifies(&facts(None), EventKind::StatusChanged, Visibility::External, Some(other)), vec![ben]);
     }
 }

@@ -11,7 +11,9 @@ use tawasul_core::api::{
 };
 use tawasul_core::identity::{Email, NationalId, id_check_digit};
 use tawasul_core::ids::{DepartmentId, EntityId};
-use tawasul_storage::{Db, TransactionTrait, accounts, organisation};
+use tawasul_storage::{TransactionTrait, accounts, organisation};
+
+use crate::app::App;
 
 use crate::auth::passwords;
 
@@ -419,7 +421,8 @@ fn admin_request(p: &Person) -> NewEntityAdminRequest {
 }
 
 /// Loads the demo data where it is missing and returns the log-ins to print.
-pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
+pub async fn seed(app: &App) -> anyhow::Result<Vec<(String, String)>> {
+    let db = &app.db;
     let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let now = Utc::now();
     let mut logins = Vec::new();
@@ -516,32 +519,34 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
         }
         logins.push(("beneficiary / مستفيد".into(), b.email.clone()));
     }
-    transactions::seed(db, now).await?;
+    transactions::seed(app, now).await?;
     Ok(logins)
 }
 
-/// Transactions in every state, with external and internal comments.
+/// Transactions in every state, with external and internal comments, made
+/// through the same use cases as the API (so the demo obeys every rule and
+/// leaves the same audit trail).
 mod transactions {
     use chrono::{DateTime, Duration, Utc};
     use serde_json::{Value, json};
     use tawasul_core::api::{NewTransaction, Page, PageQuery, Priority, TransactionView};
     use tawasul_core::identity::LoginIdentifier;
-    use tawasul_core::ids::{TransactionTypeId, UserId};
+    use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId, UserId};
+    use tawasul_core::lifecycle::Command;
     use tawasul_core::visibility::{ListScope, Visibility};
-    use tawasul_core::workflow::Status;
-    use tawasul_storage::transactions::{self as store, Changes, Stored};
-    use tawasul_storage::{Db, TransactionTrait, accounts, organisation};
+    use tawasul_storage::accounts::{self, Account};
+    use tawasul_storage::transactions::{self as store, Stored};
+    use tawasul_storage::{Db, organisation};
 
-    async fn user(db: &Db, email: &str) -> anyhow::Result<UserId> {
+    use crate::app::App;
+
+    async fn person(db: &Db, email: &str) -> anyhow::Result<Account> {
         let creds = accounts::find_credentials(db.read(), &LoginIdentifier::parse(email)).await?;
-        Ok(creds.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))?.user_id)
+        let id = creds.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))?.user_id;
+        accounts::load(db.read(), id).await?.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))
     }
 
-    async fn type_id(
-        db: &Db,
-        unified: &str,
-        code: &str,
-    ) -> anyhow::Result<(tawasul_core::ids::EntityId, TransactionTypeId)> {
+    async fn type_id(db: &Db, unified: &str, code: &str) -> anyhow::Result<(EntityId, TransactionTypeId)> {
         let entity = organisation::find_entity_by_unified_number(db.read(), unified)
             .await?
             .ok_or_else(|| anyhow::anyhow!("demo entity {unified} missing"))?;
@@ -560,21 +565,20 @@ mod transactions {
     }
 
     struct Script<'a> {
-        db: &'a Db,
-        now: DateTime<Utc>,
+        app: &'a App,
     }
 
     impl Script<'_> {
         async fn open(
             &self,
-            who: UserId,
+            who: &Account,
             unified: &str,
             code: &str,
             subject: &str,
             body: &str,
             fields: Value,
-        ) -> anyhow::Result<Stored> {
-            let (entity_id, type_id) = type_id(self.db, unified, code).await?;
+        ) -> anyhow::Result<(TransactionId, Account)> {
+            let (entity_id, type_id) = type_id(&self.app.db, unified, code).await?;
             let t = NewTransaction {
                 entity_id,
                 type_id,
@@ -583,56 +587,49 @@ mod transactions {
                 priority: Priority::Normal,
                 fields: serde_json::from_value(fields)?,
             };
-            let tx = self.db.write().begin().await?;
-            let (s, _) = store::create(&tx, who, &t, self.now).await?;
-            tx.commit().await?;
-            Ok(s)
+            let s = self.app.open_transaction(who, &t).await.map_err(failed)?;
+            Ok((s.id(), self.assignee(&s).await?))
         }
 
-        async fn comment(&self, s: &Stored, who: UserId, v: Visibility, body: &str) -> anyhow::Result<()> {
-            store::append_event(self.db.write(), s.id(), "comment", v, Some(who), json!({ "body": body }), self.now)
-                .await?;
+        async fn assignee(&self, s: &Stored) -> anyhow::Result<Account> {
+            let id = s.facts.assignee_id.ok_or_else(|| anyhow::anyhow!("demo transaction was not routed"))?;
+            accounts::load(self.app.db.read(), id).await?.ok_or_else(|| anyhow::anyhow!("assignee missing"))
+        }
+
+        async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> anyhow::Result<()> {
+            self.app.act(who, id, cmd).await.map_err(failed)?;
             Ok(())
         }
 
-        async fn status(
-            &self,
-            s: &Stored,
-            to: Status,
-            who: UserId,
-            extra: Value,
-            changes: Changes,
-        ) -> anyhow::Result<Stored> {
-            let current = store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))?;
-            let tx = self.db.write().begin().await?;
-            store::apply(&tx, &current, changes).await?;
-            store::set_status(&tx, &current, to, Some(who), extra, self.now).await?;
-            tx.commit().await?;
-            store::find(self.db.read(), s.id()).await?.ok_or_else(|| anyhow::anyhow!("vanished"))
+        async fn comment(&self, who: &Account, id: TransactionId, v: Visibility, body: &str) -> anyhow::Result<()> {
+            self.act(who, id, Command::Comment { visibility: v, body: body.into() }).await
         }
     }
 
-    fn assignee(s: &Stored) -> anyhow::Result<UserId> {
-        s.facts.assignee_id.ok_or_else(|| anyhow::anyhow!("demo transaction was not routed"))
+    fn failed(e: crate::error::ApiError) -> anyhow::Error {
+        anyhow::anyhow!("demo step refused: {}", e.code.as_str())
     }
 
-    pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn seed(app: &App, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let db = &app.db;
         let page = PageQuery::default().parse().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let existing: Page<TransactionView> =
             store::list(db.read(), &ListScope::Everything, UserId::new(), &Default::default(), &page, now).await?;
         if !existing.items.is_empty() {
             return Ok(());
         }
-        let x = Script { db, now };
-        let mohammed = user(db, "mohammed@example.sa").await?;
-        let latifa = user(db, "latifa@example.sa").await?;
-        let ahmed = user(db, "ahmed@example.com").await?;
-        let priya = user(db, "priya@example.com").await?;
+        let x = Script { app };
+        let mohammed = person(db, "mohammed@example.sa").await?;
+        let latifa = person(db, "latifa@example.sa").await?;
+        let ahmed = person(db, "ahmed@example.com").await?;
+        let priya = person(db, "priya@example.com").await?;
+        let hrsd_supervisor = person(db, "supervisor@hrsd.demo.sa").await?;
+        let water_supervisor = person(db, "supervisor@water.demo.sa").await?;
         let (hrsd, water) = ("7000000101", "7000000303");
 
         // Assigned, untouched.
         x.open(
-            mohammed,
+            &mohammed,
             hrsd,
             "appointment",
             "طلب موعد لمراجعة ملف الضمان الاجتماعي",
@@ -641,10 +638,11 @@ mod transactions {
         )
         .await?;
 
-        // In progress, with both kinds of comments.
-        let s = x
+        // In progress (the assignee's first external reply starts the work),
+        // with both kinds of comments.
+        let (id, e) = x
             .open(
-                latifa,
+                &latifa,
                 hrsd,
                 "complaint",
                 "تأخر صرف مستحقات الضمان لشهرين",
@@ -652,21 +650,19 @@ mod transactions {
                 json!({"incident_date": "2026-10-15", "channel": "موقع إلكتروني"}),
             )
             .await?;
-        let e = assignee(&s)?;
         x.comment(
-            &s,
-            e,
+            &e,
+            id,
             Visibility::Internal,
             "راجعت النظام: الملف معلّق بسبب عدم تحديث الحساب البنكي. أحتاج تأكيد الإدارة المالية.",
         )
         .await?;
-        x.comment(&s, e, Visibility::External, "شكراً لتواصلك. نراجع ملفك الآن وسنفيدك خلال يومي عمل.").await?;
-        x.status(&s, Status::InProgress, e, json!({}), Changes::default()).await?;
+        x.comment(&e, id, Visibility::External, "شكراً لتواصلك. نراجع ملفك الآن وسنفيدك خلال يومي عمل.").await?;
 
         // Awaiting the beneficiary.
-        let s = x
+        let (id, e) = x
             .open(
-                ahmed,
+                &ahmed,
                 hrsd,
                 "appointment",
                 "موعد لتجديد رخصة العمل",
@@ -674,14 +670,13 @@ mod transactions {
                 json!({"preferred_date": "2026-12-10", "period": "مسائية"}),
             )
             .await?;
-        let e = assignee(&s)?;
-        x.comment(&s, e, Visibility::External, "يرجى إرفاق صورة الإقامة سارية المفعول لإكمال الطلب.").await?;
-        x.status(&s, Status::AwaitingBeneficiary, e, json!({}), Changes::default()).await?;
+        let message = "يرجى إرفاق صورة الإقامة سارية المفعول لإكمال الطلب.".into();
+        x.act(&e, id, Command::AwaitBeneficiary { message }).await?;
 
-        // Postponed, in English.
-        let s = x
+        // Postponed by the supervisor, in English.
+        let (id, e) = x
             .open(
-                priya,
+                &priya,
                 water,
                 "support",
                 "Water outage in Al-Malqa district",
@@ -689,23 +684,17 @@ mod transactions {
                 json!({"account_number": "10045822", "category": "انقطاع"}),
             )
             .await?;
-        let e = assignee(&s)?;
-        x.comment(&s, e, Visibility::Internal, "Field team scheduled; main valve replacement needs a permit.").await?;
-        let until = now + Duration::days(3);
-        let changes = Changes { postponed_until: Some(Some(until)), paused_at: Some(Some(now)), ..Changes::default() };
-        x.status(
-            &s,
-            Status::Postponed,
-            e,
-            json!({"until": until, "reason": "Awaiting the municipality's excavation permit"}),
-            changes,
-        )
-        .await?;
+        x.comment(&e, id, Visibility::Internal, "Field team scheduled; main valve replacement needs a permit.").await?;
+        let postpone = Command::Postpone {
+            until: now + Duration::days(3),
+            reason: "Awaiting the municipality's excavation permit".into(),
+        };
+        x.act(&water_supervisor, id, postpone).await?;
 
         // Completed and rated.
-        let s = x
+        let (id, e) = x
             .open(
-                mohammed,
+                &mohammed,
                 water,
                 "complaint",
                 "فاتورة مياه مرتفعة بشكل غير معتاد",
@@ -713,28 +702,14 @@ mod transactions {
                 json!({"incident_date": "2026-11-01", "channel": "فرع"}),
             )
             .await?;
-        let e = assignee(&s)?;
-        x.comment(&s, e, Visibility::External, "تم فحص العداد وتبيّن وجود تسرّب، وعُدّلت الفاتورة.").await?;
-        let s = x.status(&s, Status::Completed, e, json!({}), Changes::default()).await?;
-        let tx = db.write().begin().await?;
-        store::apply(&tx, &s, Changes { rating: Some((4, Some("حل سريع، شكراً".into()))), ..Changes::default() })
-            .await?;
-        store::append_event(
-            &tx,
-            s.id(),
-            "rated",
-            Visibility::External,
-            Some(mohammed),
-            json!({"stars": 4, "comment": "حل سريع، شكراً"}),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        x.comment(&e, id, Visibility::External, "تم فحص العداد وتبيّن وجود تسرّب، وعُدّلت الفاتورة.").await?;
+        x.act(&e, id, Command::Complete { note: None }).await?;
+        x.act(&mohammed, id, Command::Rate { stars: 4, comment: Some("حل سريع، شكراً".into()) }).await?;
 
-        // Rejected with a reason.
-        let s = x
+        // Rejected by the supervisor, with a reason.
+        let (id, _) = x
             .open(
-                latifa,
+                &latifa,
                 hrsd,
                 "appointment",
                 "حجز موعد مكرر",
@@ -742,14 +717,13 @@ mod transactions {
                 json!({"preferred_date": "2026-12-06", "period": "صباحية"}),
             )
             .await?;
-        let e = assignee(&s)?;
-        x.status(&s, Status::Rejected, e, json!({"reason": "يوجد طلب موعد قائم بنفس الموضوع"}), Changes::default())
-            .await?;
+        let reason = "يوجد طلب موعد قائم بنفس الموضوع".into();
+        x.act(&hrsd_supervisor, id, Command::Reject { reason }).await?;
 
         // Completed, then reopened by the beneficiary.
-        let s = x
+        let (id, e) = x
             .open(
-                ahmed,
+                &ahmed,
                 hrsd,
                 "complaint",
                 "عدم الرد على طلب نقل الكفالة",
@@ -757,21 +731,21 @@ mod transactions {
                 json!({"incident_date": "2026-10-20", "channel": "هاتف"}),
             )
             .await?;
-        let e = assignee(&s)?;
-        let s = x.status(&s, Status::Completed, e, json!({}), Changes::default()).await?;
-        x.status(&s, Status::Reopened, ahmed, json!({"reason": "لم يتغير شيء في حالة الطلب"}), Changes::default())
-            .await?;
+        x.comment(&e, id, Visibility::External, "تمت معالجة طلب نقل الكفالة.").await?;
+        x.act(&e, id, Command::Complete { note: None }).await?;
+        x.act(&ahmed, id, Command::Reopen { reason: "لم يتغير شيء في حالة الطلب".into() }).await?;
 
         // New: the billing department has nobody yet, so it waits in the queue.
-        x.open(
-            priya,
-            water,
-            "billing",
-            "Disputed connection fee",
-            "I was charged a new-connection fee for an existing connection.",
-            json!({}),
-        )
-        .await?;
+        let (entity_id, type_id) = type_id(db, water, "billing").await?;
+        let t = NewTransaction {
+            entity_id,
+            type_id,
+            subject: "Disputed connection fee".into(),
+            body: "I was charged a new-connection fee for an existing connection.".into(),
+            priority: Priority::Normal,
+            fields: Default::default(),
+        };
+        app.open_transaction(&priya, &t).await.map_err(failed)?;
         Ok(())
     }
 }

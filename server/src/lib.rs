@@ -1,6 +1,7 @@
 //! The Tawasul server: the HTTP API over the domain and storage crates, its
 //! settings, and the pieces the `tawasul` binary is made of.
 
+pub mod app;
 pub mod archive;
 pub mod auth;
 pub mod body;

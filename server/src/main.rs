@@ -112,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings::load(&flags)?;
             let app = Application::build(settings.clone()).await?;
             if args.demo {
-                let logins = demo::seed(&app.state().db).await.context("loading the demo data")?;
+                let logins = demo::seed(&app.state().app).await.context("loading the demo data")?;
                 println!("Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD);
                 for (who, login) in logins {
                     println!("  {who:<48} {login}");

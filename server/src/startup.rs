@@ -71,7 +71,9 @@ impl Application {
         let worker = OutboxWorker::new(db.clone(), &settings, wake.clone(), metrics.clone())?;
         let workers = settings.workers;
         let max_connections = settings.max_connections_per_worker;
+        let realtime = Realtime::new(Arc::new(InProcessBus::default()));
         let state = web::Data::new(AppState {
+            app: crate::app::App::new(db.clone(), realtime.clone()),
             db,
             tokens,
             limiter: Limiter::new(settings.limits()),
@@ -79,7 +81,7 @@ impl Application {
             outbox_wake: wake,
             metrics,
             objects,
-            realtime: Realtime::new(Arc::new(InProcessBus::default())),
+            realtime,
             archive: Arc::new(archive),
         });
 
@@ -142,7 +144,7 @@ impl Application {
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.worker.run());
-        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.db.clone(), self.state.realtime.clone()));
+        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
         let sweeper = tokio::spawn(crate::orphan_sweeper::run(
             self.state.db.clone(),

@@ -7,6 +7,7 @@ use tawasul_storage::Db;
 use tawasul_storage::objects::Objects;
 use tokio::sync::Notify;
 
+use crate::app::App;
 use crate::auth::limiter::Limiter;
 use crate::auth::tokens::TokenKeys;
 use crate::metrics::Metrics;
@@ -15,6 +16,8 @@ use crate::settings::Settings;
 
 pub struct AppState {
     pub db: Db,
+    /// The use cases every write goes through.
+    pub app: App,
     pub tokens: TokenKeys,
     /// Attempt limits (log-ins, one-time codes, registrations).
     pub limiter: Limiter,

@@ -20,10 +20,13 @@ use crate::attachments::Content;
 use crate::extract::{EXTRACTABLE, ExtractError};
 use crate::model::{attachments, blobs, document_texts, transaction_events, transactions};
 use crate::transactions::{Stored, stored};
+use tawasul_core::events::{Event, EventKind};
 
 /// Event kinds whose text is searched; the others (status changes,
 /// assignments) only change the facts every document of the transaction carries.
-pub const SEARCHABLE_KINDS: [&str; 3] = ["comment", "attachment", "voice"];
+fn searchable_kinds() -> impl Iterator<Item = &'static str> {
+    EventKind::ALL.into_iter().filter(|k| k.is_searchable()).map(EventKind::as_str)
+}
 
 /// One event of the log: its position and its transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +39,9 @@ pub struct Touch {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchivedEvent {
     pub position: i64,
-    pub kind: String,
+    pub event: Event,
     pub visibility: Visibility,
     pub at: DateTime<Utc>,
-    pub data: Value,
 }
 
 /// The extracted text of an attached document.
@@ -101,18 +103,21 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
     let rows = transactions::Entity::find().filter(transactions::Column::Id.is_in(ids.clone())).all(c).await?;
     let events = transaction_events::Entity::find()
         .filter(transaction_events::Column::TransactionId.is_in(ids.clone()))
-        .filter(transaction_events::Column::Kind.is_in(SEARCHABLE_KINDS))
+        .filter(transaction_events::Column::Kind.is_in(searchable_kinds()))
         .order_by_asc(transaction_events::Column::Position)
         .all(c)
         .await?;
     let mut by_transaction: HashMap<Uuid, Vec<ArchivedEvent>> = HashMap::new();
     for e in events {
+        let data = match e.data {
+            Value::Object(m) => m,
+            _ => Default::default(),
+        };
         by_transaction.entry(e.transaction_id).or_default().push(ArchivedEvent {
             position: e.position,
-            kind: e.kind,
+            event: Event::parse(&e.kind, &data).map_err(|_| corrupt("event"))?,
             visibility: Visibility::parse(&e.visibility).map_err(|_| corrupt("visibility"))?,
             at: e.at,
-            data: e.data,
         });
     }
     let mut texts = document_texts_of(c, &ids).await?;

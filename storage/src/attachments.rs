@@ -9,14 +9,15 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use tawasul_core::api::{AttachmentView, VoiceView};
-use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
+use tawasul_core::events::{Attached, Voiced};
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, VoiceId};
 use tawasul_core::visibility::Visibility;
 use uuid::Uuid;
 
 use crate::accounts::corrupt;
 use crate::model::{attachments, blobs, voice_notes};
 use crate::objects::Written;
-use crate::transactions::{LoggedEvent, append_event};
+use crate::transactions::LoggedEvent;
 use crate::{Result, StorageError};
 
 /// Where an attachment's content is and how to open it.
@@ -80,44 +81,45 @@ async fn blob_by_digest(c: &impl ConnectionTrait, entity: EntityId, sha256: &str
         .map(|b| b.id))
 }
 
-/// Attaches recorded content to a transaction, as an `attachment` event. Run
-/// it inside the database transaction that records the blob.
-#[allow(clippy::too_many_arguments)]
-pub async fn attach(
-    c: &impl ConnectionTrait,
-    transaction: TransactionId,
-    blob: Uuid,
-    name: &str,
-    visibility: Visibility,
-    by: UserId,
-    now: DateTime<Utc>,
-) -> Result<(AttachmentView, LoggedEvent)> {
+/// What an `attachment` event says of recorded content given this name.
+pub async fn describe(c: &impl ConnectionTrait, blob: Uuid, name: &str) -> Result<Attached> {
     let b = blobs::Entity::find_by_id(blob).one(c).await?.ok_or(StorageError::NotFound)?;
-    let view = AttachmentView {
-        id: AttachmentId::new(),
+    Ok(Attached {
+        attachment_id: AttachmentId::new(),
         name: name.to_owned(),
         size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
         content_type: b.content_type,
         sha256: b.sha256,
-    };
-    let data = json!({
-        "attachment_id": view.id, "name": view.name, "size": view.size,
-        "content_type": view.content_type, "sha256": view.sha256,
-    });
-    let event = append_event(c, transaction, "attachment", visibility, Some(by), data, now).await?;
+    })
+}
+
+/// Records an attachment whose `attachment` event was just written. Run it
+/// inside the database transaction that wrote the event and the blob.
+pub async fn record_attachment(
+    c: &impl ConnectionTrait,
+    blob: Uuid,
+    a: &Attached,
+    event: &LoggedEvent,
+) -> Result<AttachmentView> {
     attachments::Entity::insert(attachments::ActiveModel {
-        id: Set(view.id.0),
-        transaction_id: Set(transaction.0),
+        id: Set(a.attachment_id.0),
+        transaction_id: Set(event.transaction_id.0),
         blob_id: Set(blob),
-        file_name: Set(view.name.clone()),
-        visibility: Set(visibility.as_str().to_owned()),
+        file_name: Set(a.name.clone()),
+        visibility: Set(event.visibility.as_str().to_owned()),
         seq: Set(i32::try_from(event.seq).map_err(|_| corrupt("seq"))?),
-        uploaded_by: Set(by.0),
-        created_at: Set(now),
+        uploaded_by: Set(event.actor_id.ok_or_else(|| corrupt("uploader"))?.0),
+        created_at: Set(event.at),
     })
     .exec_without_returning(c)
     .await?;
-    Ok((view, event))
+    Ok(AttachmentView {
+        id: a.attachment_id,
+        name: a.name.clone(),
+        size: a.size,
+        content_type: a.content_type.clone(),
+        sha256: a.sha256.clone(),
+    })
 }
 
 pub async fn find(c: &impl ConnectionTrait, id: AttachmentId) -> Result<Option<Found>> {
@@ -148,41 +150,29 @@ async fn content_of(c: &impl ConnectionTrait, blob: Uuid) -> Result<Content> {
     })
 }
 
-/// Records a voice note whose Ogg Opus is stored as `blob`, as a `voice`
-/// event. Run it inside the database transaction that records the blob.
-#[allow(clippy::too_many_arguments)]
-pub async fn record_voice(
-    c: &impl ConnectionTrait,
-    transaction: TransactionId,
-    blob: Uuid,
-    duration_ms: u64,
-    waveform: &[u8],
-    visibility: Visibility,
-    by: UserId,
-    now: DateTime<Utc>,
-) -> Result<(VoiceView, LoggedEvent)> {
-    let view = VoiceView {
-        id: VoiceId::new(),
-        duration_ms,
-        waveform: waveform.to_vec(),
-        content_type: "audio/ogg".to_owned(),
-    };
-    let data = json!({ "voice_id": view.id, "duration_ms": duration_ms, "waveform": waveform, "content_type": view.content_type });
-    let event = append_event(c, transaction, "voice", visibility, Some(by), data, now).await?;
+/// Records a voice note whose `voice` event was just written and whose Ogg
+/// Opus is stored as `blob`. Run it inside the database transaction that wrote
+/// the event and the blob.
+pub async fn record_voice(c: &impl ConnectionTrait, blob: Uuid, v: &Voiced, event: &LoggedEvent) -> Result<VoiceView> {
     voice_notes::Entity::insert(voice_notes::ActiveModel {
-        id: Set(view.id.0),
-        transaction_id: Set(transaction.0),
+        id: Set(v.voice_id.0),
+        transaction_id: Set(event.transaction_id.0),
         blob_id: Set(blob),
-        duration_ms: Set(i64::try_from(duration_ms).map_err(|_| corrupt("duration"))?),
-        waveform: Set(json!(waveform)),
-        visibility: Set(visibility.as_str().to_owned()),
+        duration_ms: Set(i64::try_from(v.duration_ms).map_err(|_| corrupt("duration"))?),
+        waveform: Set(json!(v.waveform)),
+        visibility: Set(event.visibility.as_str().to_owned()),
         seq: Set(i32::try_from(event.seq).map_err(|_| corrupt("seq"))?),
-        recorded_by: Set(by.0),
-        created_at: Set(now),
+        recorded_by: Set(event.actor_id.ok_or_else(|| corrupt("speaker"))?.0),
+        created_at: Set(event.at),
     })
     .exec_without_returning(c)
     .await?;
-    Ok((view, event))
+    Ok(VoiceView {
+        id: v.voice_id,
+        duration_ms: v.duration_ms,
+        waveform: v.waveform.clone(),
+        content_type: v.content_type.clone(),
+    })
 }
 
 /// A voice note with what the visibility rule and playback need.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -15,7 +15,9 @@ use tawasul_core::api::{
     ActorRef, EventView, FieldSpec, NewTransaction, Page, PageRequest, PersonRef, Priority, TransactionFilter,
     TransactionView, validate_fields,
 };
+use tawasul_core::events::EventKind;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
+use tawasul_core::lifecycle::{AssigneeFacts, Changes, NewEvent, Opened, Outcome, TransactionState, TypeTerms};
 use tawasul_core::org::Role;
 use tawasul_core::permissions::effective_permissions;
 use tawasul_core::reference::{Reference, hijri_year};
@@ -70,6 +72,18 @@ impl Stored {
     pub fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }
+
+    /// The transaction as the lifecycle's rules see it.
+    pub fn state(&self) -> TransactionState {
+        TransactionState {
+            facts: self.facts.clone(),
+            status: self.status,
+            due_at: self.row.due_at,
+            paused_at: self.row.paused_at,
+            closed_at: self.closed_at,
+            rated: self.rated,
+        }
+    }
 }
 
 pub(crate) fn stored(row: transactions::Model) -> Result<Stored> {
@@ -101,12 +115,6 @@ pub async fn find_by_reference(c: &impl ConnectionTrait, r: Reference) -> Result
         .into_iter()
         .map(stored)
         .collect()
-}
-
-/// Whether a transaction is late: past due, not closed, and not postponed (the
-/// clock is paused). The list filter `late=true` is the same rule in SQL.
-pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    !status.is_closed() && status != Status::Postponed && due_at < now
 }
 
 async fn people(
@@ -156,7 +164,7 @@ async fn views(
                 assignee: r.assignee_id.map(|a| person(&names, a)),
                 beneficiary: person(&names, r.beneficiary_id),
                 fields: serde_json::from_value(r.fields).unwrap_or_default(),
-                late: is_late(status, r.due_at, now),
+                late: tawasul_core::lifecycle::is_late(status, r.due_at, now),
                 due_at: r.due_at,
                 postponed_until: r.postponed_until,
                 closed_at: r.closed_at,
@@ -284,7 +292,7 @@ pub struct LoggedEvent {
     /// The event's place in the platform-wide log.
     pub position: i64,
     pub seq: u32,
-    pub kind: String,
+    pub kind: EventKind,
     pub visibility: Visibility,
     pub actor_id: Option<UserId>,
     pub at: DateTime<Utc>,
@@ -296,7 +304,7 @@ impl LoggedEvent {
     pub fn view(&self, actor: Option<ActorRef>) -> EventView {
         EventView {
             seq: self.seq,
-            kind: self.kind.clone(),
+            kind: self.kind,
             at: self.at,
             visibility: self.visibility,
             actor,
@@ -305,38 +313,78 @@ impl LoggedEvent {
     }
 }
 
-/// Appends an event with the transaction's next `seq`. Run it inside the
+/// Appends one event with the transaction's next `seq`. Run it inside the
 /// database transaction of the change it records.
 pub async fn append_event(
     c: &impl ConnectionTrait,
     id: TransactionId,
-    kind: &str,
-    visibility: Visibility,
-    actor: Option<UserId>,
-    data: Value,
+    e: &NewEvent,
     now: DateTime<Utc>,
 ) -> Result<LoggedEvent> {
-    // One round trip: the increment takes the row's lock (PostgreSQL), so seqs
-    // never collide, and RETURNING hands back the new value.
-    let bump = sea_orm::sea_query::Query::update()
-        .table(transactions::Entity)
-        .value(transactions::Column::LastSeq, Expr::col(transactions::Column::LastSeq).add(1))
-        .value(transactions::Column::UpdatedAt, now)
-        .and_where(transactions::Column::Id.eq(id.0))
-        .returning_col(transactions::Column::LastSeq)
-        .to_owned();
-    let row = c.query_one(c.get_database_backend().build(&bump)).await?.ok_or(StorageError::NotFound)?;
-    let seq: i32 = row.try_get("", "last_seq")?;
-    let data = match data {
-        Value::Object(m) => m,
-        _ => Default::default(),
-    };
+    let first = take_seqs(c, id, 1, None, now).await?;
+    insert_event(c, id, first, e, now).await
+}
+
+/// Takes `n` seqs of a transaction (the first is returned), in the same
+/// statement as the column `changes`. One round trip: the increment takes the
+/// row's lock (PostgreSQL), so seqs never collide.
+async fn take_seqs(
+    c: &impl ConnectionTrait,
+    id: TransactionId,
+    n: i32,
+    changes: Option<&Changes>,
+    now: DateTime<Utc>,
+) -> Result<i32> {
+    use transactions::Column as T;
+    let mut q = sea_orm::sea_query::Query::update();
+    q.table(transactions::Entity)
+        .value(T::LastSeq, Expr::col(T::LastSeq).add(n))
+        .value(T::UpdatedAt, now)
+        .and_where(T::Id.eq(id.0))
+        .returning_col(T::LastSeq);
+    if let Some(ch) = changes {
+        if let Some(s) = ch.status {
+            q.value(T::Status, s.as_str());
+        }
+        if let Some(a) = ch.assignee {
+            q.value(T::AssigneeId, a.0);
+        }
+        if let Some(p) = ch.postponed_until {
+            q.value(T::PostponedUntil, p);
+        }
+        if let Some(p) = ch.paused_at {
+            q.value(T::PausedAt, p);
+        }
+        if let Some(d) = ch.due_at {
+            q.value(T::DueAt, d);
+        }
+        if let Some(closed) = ch.closed_at {
+            q.value(T::ClosedAt, closed);
+        }
+        if let Some((stars, comment)) = &ch.rating {
+            q.value(T::Rating, i32::from(*stars)).value(T::RatingComment, comment.clone());
+        }
+    }
+    let row = c.query_one(c.get_database_backend().build(&q)).await?.ok_or(StorageError::NotFound)?;
+    let last: i32 = row.try_get("", "last_seq")?;
+    Ok(last - n + 1)
+}
+
+async fn insert_event(
+    c: &impl ConnectionTrait,
+    id: TransactionId,
+    seq: i32,
+    e: &NewEvent,
+    now: DateTime<Utc>,
+) -> Result<LoggedEvent> {
+    let data = e.event.data();
+    let kind = e.event.kind();
     let inserted = transaction_events::Entity::insert(transaction_events::ActiveModel {
         transaction_id: Set(id.0),
         seq: Set(seq),
-        kind: Set(kind.to_owned()),
-        visibility: Set(visibility.as_str().to_owned()),
-        actor_id: Set(actor.map(|a| a.0)),
+        kind: Set(kind.as_str().to_owned()),
+        visibility: Set(e.visibility.as_str().to_owned()),
+        actor_id: Set(e.actor.map(|a| a.0)),
         at: Set(now),
         data: Set(Value::Object(data.clone())),
         ..Default::default()
@@ -347,92 +395,109 @@ pub async fn append_event(
         transaction_id: id,
         position: inserted.last_insert_id,
         seq: u32::try_from(seq).map_err(|_| corrupt("seq"))?,
-        kind: kind.to_owned(),
-        visibility,
-        actor_id: actor,
+        kind,
+        visibility: e.visibility,
+        actor_id: e.actor,
         at: now,
         data,
     })
 }
 
-/// Creates a routed transaction with its `created` and `assigned` events. Run it
-/// inside a database transaction.
-pub async fn create(
+/// Persists what `decide` said: the column changes and the events, in order.
+/// Run it inside the database transaction that read `s`.
+pub async fn commit(
     c: &impl ConnectionTrait,
-    beneficiary: UserId,
-    t: &NewTransaction,
+    s: &Stored,
+    outcome: &Outcome,
     now: DateTime<Utc>,
-) -> Result<(Stored, Vec<LoggedEvent>)> {
+) -> Result<Vec<LoggedEvent>> {
+    let n = i32::try_from(outcome.events.len()).map_err(|_| corrupt("events"))?;
+    if n == 0 && outcome.changes.is_empty() {
+        return Ok(vec![]);
+    }
+    let first = take_seqs(c, s.id(), n, Some(&outcome.changes), now).await?;
+    let mut logged = Vec::with_capacity(outcome.events.len());
+    for (i, e) in (0..).zip(&outcome.events) {
+        logged.push(insert_event(c, s.id(), first + i, e, now).await?);
+    }
+    Ok(logged)
+}
+
+/// What opening a transaction needs from the database: its type's terms, the
+/// custom fields checked against the type, routing's decision (taken under the
+/// type's lock) and the next reference number.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub department: DepartmentId,
+    pub terms: TypeTerms,
+    pub fields: BTreeMap<String, Value>,
+    pub reference: Reference,
+    pub decision: Option<Decision>,
+}
+
+/// Reads and takes what `lifecycle::open` decides from. Run it inside the
+/// database transaction that then inserts the transaction.
+pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: DateTime<Utc>) -> Result<Opening> {
     let type_row = transaction_types::Entity::find_by_id(t.type_id.0)
         .filter(transaction_types::Column::EntityId.eq(t.entity_id.0))
         .one(c)
         .await?
         .ok_or_else(|| StorageError::invalid("type_id", ErrorCode::UnknownTransactionType))?;
     let specs: Vec<FieldSpec> = serde_json::from_value(type_row.fields.clone()).map_err(|_| corrupt("fields"))?;
-    let fields: BTreeMap<String, Value> = validate_fields(&specs, &t.fields).map_err(StorageError::Fields)?;
+    let fields = validate_fields(&specs, &t.fields).map_err(StorageError::Fields)?;
     let decision = route_for_type(c, &type_row, now).await?;
     let reference = next_reference(c, t.entity_id, hijri_year(now)).await?;
+    let sla_hours = u32::try_from(type_row.sla_hours).map_err(|_| corrupt("sla_hours"))?;
+    Ok(Opening {
+        department: DepartmentId(type_row.department_id),
+        terms: TypeTerms { sla_hours },
+        fields,
+        reference,
+        decision,
+    })
+}
+
+/// Inserts a transaction as `lifecycle::open` decided it, with its first events.
+pub async fn insert_opened(
+    c: &impl ConnectionTrait,
+    beneficiary: UserId,
+    t: &NewTransaction,
+    opening: &Opening,
+    opened: &Opened,
+    now: DateTime<Utc>,
+) -> Result<(Stored, Vec<LoggedEvent>)> {
     let id = TransactionId::new();
-    let status = if decision.is_some() { Status::Assigned } else { Status::New };
     let mut row = transactions::Model {
         id: id.0,
         entity_id: t.entity_id.0,
         type_id: t.type_id.0,
-        department_id: type_row.department_id,
+        department_id: opening.department.0,
         beneficiary_id: beneficiary.0,
-        assignee_id: decision.as_ref().map(|d| d.assignee.0),
-        reference_year: reference.hijri_year,
-        reference_number: reference.number,
+        assignee_id: opened.assignee.map(|a| a.0),
+        reference_year: opening.reference.hijri_year,
+        reference_number: opening.reference.number,
         subject: t.subject.clone(),
         body: t.body.clone(),
         priority: t.priority.as_str().to_owned(),
-        status: status.as_str().to_owned(),
-        fields: json!(fields),
-        due_at: now + Duration::hours(i64::from(type_row.sla_hours)),
+        status: opened.status.as_str().to_owned(),
+        fields: json!(opening.fields),
+        due_at: opened.due_at,
         paused_at: None,
         postponed_until: None,
         closed_at: None,
         rating: None,
         rating_comment: None,
-        last_seq: 0,
+        last_seq: i32::try_from(opened.events.len()).map_err(|_| corrupt("events"))?,
         created_at: now,
         updated_at: now,
     };
     transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
-    let created = json!({ "subject": t.subject, "body": t.body, "reference": reference.to_string() });
-    let created = append_event(c, id, "created", Visibility::External, Some(beneficiary), created, now).await?;
-    let data = match &decision {
-        Some(d) => json!({ "assignee": d.assignee, "reason": d }),
-        None => json!({ "assignee": null, "reason": "no eligible employee: waiting in the department's queue" }),
-    };
-    let assigned = append_event(c, id, "assigned", Visibility::Internal, None, data, now).await?;
-    // The row as it now stands, without reading it back.
-    row.last_seq = i32::try_from(assigned.seq).map_err(|_| corrupt("seq"))?;
-    Ok((stored(row)?, vec![created, assigned]))
-}
-
-/// Changes the status (and what goes with it), appending a `status_changed` event.
-pub async fn set_status(
-    c: &impl ConnectionTrait,
-    s: &Stored,
-    to: Status,
-    actor: Option<UserId>,
-    extra: Value,
-    now: DateTime<Utc>,
-) -> Result<LoggedEvent> {
-    let mut am =
-        transactions::ActiveModel { id: Set(s.row.id), status: Set(to.as_str().to_owned()), ..Default::default() };
-    if to.is_closed() {
-        am.closed_at = Set(Some(now));
-    } else if s.status.is_closed() {
-        am.closed_at = Set(None);
+    let mut logged = Vec::with_capacity(opened.events.len());
+    for (seq, e) in (1..).zip(&opened.events) {
+        logged.push(insert_event(c, id, seq, e, now).await?);
     }
-    transactions::Entity::update(am).exec(c).await?;
-    let mut data = json!({ "from": s.status, "to": to });
-    if let (Some(d), Value::Object(e)) = (data.as_object_mut(), extra) {
-        d.extend(e);
-    }
-    append_event(c, s.id(), "status_changed", Visibility::External, actor, data, now).await
+    row.last_seq = logged.last().map_or(0, |e| e.seq as i32);
+    Ok((stored(row)?, logged))
 }
 
 /// Events oldest first; `internal: false` leaves out every internal one.
@@ -551,7 +616,7 @@ async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Mod
             });
             Ok(EventView {
                 seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,
-                kind: r.kind,
+                kind: EventKind::parse(&r.kind).ok_or_else(|| corrupt("event kind"))?,
                 at: r.at,
                 visibility: Visibility::parse(&r.visibility).map_err(|_| corrupt("visibility"))?,
                 actor,
@@ -632,64 +697,13 @@ pub async fn list(
     Ok(Page { items, next_cursor })
 }
 
-/// Column changes that go with a lifecycle step.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
-    pub assignee: Option<UserId>,
-    pub postponed_until: Option<Option<DateTime<Utc>>>,
-    pub paused_at: Option<Option<DateTime<Utc>>>,
-    pub due_at: Option<DateTime<Utc>>,
-    pub rating: Option<(u8, Option<String>)>,
-}
-
-impl Changes {
-    /// The facts of the transaction once these changes are applied.
-    pub fn facts_after(&self, before: &TransactionFacts) -> TransactionFacts {
-        TransactionFacts { assignee_id: self.assignee.or(before.assignee_id), ..before.clone() }
-    }
-
-    /// What leaving `postponed` for `to` changes: the postponement is cleared and
-    /// the SLA clock restarts, the time spent postponed added to the due time.
-    /// Nothing when the transaction was not postponed or stays so.
-    pub fn resuming(s: &Stored, to: Status, now: DateTime<Utc>) -> Changes {
-        if s.status != Status::Postponed || to == Status::Postponed {
-            return Changes::default();
-        }
-        Changes {
-            paused_at: Some(None),
-            postponed_until: Some(None),
-            due_at: s.row.paused_at.map(|paused| s.row.due_at + (now - paused)),
-            ..Changes::default()
-        }
-    }
-}
-
-pub async fn apply(c: &impl ConnectionTrait, s: &Stored, ch: Changes) -> Result<()> {
-    let mut am = transactions::ActiveModel { id: Set(s.row.id), ..Default::default() };
-    if let Some(a) = ch.assignee {
-        am.assignee_id = Set(Some(a.0));
-    }
-    if let Some(p) = ch.postponed_until {
-        am.postponed_until = Set(p);
-    }
-    if let Some(p) = ch.paused_at {
-        am.paused_at = Set(p);
-    }
-    if let Some(d) = ch.due_at {
-        am.due_at = Set(d);
-    }
-    if let Some((stars, comment)) = ch.rating {
-        am.rating = Set(Some(i32::from(stars)));
-        am.rating_comment = Set(comment);
-    }
-    transactions::Entity::update(am).exec(c).await?;
-    Ok(())
-}
-
-/// Whether `employee` can be given transactions of `entity`: staff of it, active.
-pub async fn assignable(c: &impl ConnectionTrait, employee: UserId, entity: EntityId) -> Result<bool> {
-    Ok(users::Entity::find_by_id(employee.0).one(c).await?.is_some_and(|u| {
-        u.active && u.entity_id == Some(entity.0) && Role::parse(&u.role).ok().and_then(Role::staff).is_some()
+/// What the lifecycle needs to know of an employee a transaction may be given to.
+pub async fn assignee_facts(c: &impl ConnectionTrait, employee: UserId) -> Result<Option<AssigneeFacts>> {
+    Ok(users::Entity::find_by_id(employee.0).one(c).await?.map(|u| AssigneeFacts {
+        id: employee,
+        entity_id: u.entity_id.map(EntityId),
+        active: u.active,
+        is_staff: Role::parse(&u.role).ok().and_then(Role::staff).is_some(),
     }))
 }
 
@@ -707,18 +721,10 @@ pub async fn due_postponements(c: &impl ConnectionTrait, now: DateTime<Utc>, lim
         .collect()
 }
 
-/// Routes a transaction that has no assignee (reopened after a rejection while
-/// new): the same routing as at creation, recorded as an `assigned` event. Run it
-/// inside a database transaction; `None` when nobody is eligible.
-pub async fn route_unassigned(
-    c: &impl ConnectionTrait,
-    s: &Stored,
-    now: DateTime<Utc>,
-) -> Result<Option<(Decision, LoggedEvent)>> {
+/// Routing's decision for a transaction that has no assignee (reopened after a
+/// rejection while new): the same routing as at creation, under the type's lock.
+/// Run it inside the database transaction that commits the decision.
+pub async fn route_again(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<Option<Decision>> {
     let type_row = transaction_types::Entity::find_by_id(s.row.type_id).one(c).await?.ok_or(StorageError::NotFound)?;
-    let Some(d) = route_for_type(c, &type_row, now).await? else { return Ok(None) };
-    apply(c, s, Changes { assignee: Some(d.assignee), ..Changes::default() }).await?;
-    let data = json!({ "assignee": d.assignee, "reason": d });
-    let event = append_event(c, s.id(), "assigned", Visibility::Internal, None, data, now).await?;
-    Ok(Some((d, event)))
+    route_for_type(c, &type_row, now).await
 }

@@ -174,10 +174,13 @@ async fn idempotency_records_replay_and_refuse_mismatches(db: Db) {
 
 async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
     use tawasul_core::api::*;
+    use tawasul_core::audit::AuditAction;
+    use tawasul_core::lifecycle::{self, Changes, Outcome};
+    use tawasul_core::org::{Actor, Standing};
     use tawasul_core::visibility::ListScope;
     use tawasul_core::workflow::Status;
     use tawasul_storage::organisation;
-    use tawasul_storage::transactions::{self as store, Changes};
+    use tawasul_storage::transactions as store;
 
     let t0 = Utc::now();
     let entity = CreateEntityRequest {
@@ -222,7 +225,11 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
         fields: Default::default(),
     };
     let tx = db.write().begin().await.unwrap();
-    let (s, logged) = store::create(&tx, who, &nt, t0).await.unwrap();
+    let opening = store::prepare_opening(&tx, &nt, t0).await.unwrap();
+    let beneficiary = Actor { user_id: who, standing: Standing::Beneficiary };
+    let opened =
+        lifecycle::open(&beneficiary, &nt, opening.terms, opening.reference, opening.decision.clone(), t0).unwrap();
+    let (s, logged) = store::insert_opened(&tx, who, &nt, &opening, &opened, t0).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(s.status, Status::New, "nobody in the department");
     // What creation logged is what the log holds, with increasing positions.
@@ -253,8 +260,9 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
 
     // Postponed: the clock is paused, so it is not late.
     let tx = db.write().begin().await.unwrap();
-    store::apply(&tx, &s, Changes { paused_at: Some(Some(t0)), ..Changes::default() }).await.unwrap();
-    store::set_status(&tx, &s, Status::Postponed, None, serde_json::json!({}), t0).await.unwrap();
+    let changes = Changes { status: Some(Status::Postponed), paused_at: Some(Some(t0)), ..Changes::default() };
+    let postponed = Outcome { events: vec![], changes, audit: AuditAction::TransactionStep, route: false };
+    store::commit(&tx, &s, &postponed, t0).await.unwrap();
     tx.commit().await.unwrap();
     assert!(list(late_filter, later).await.is_empty());
     let on_time = list(on_time_filter, later).await;

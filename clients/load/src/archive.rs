@@ -25,15 +25,17 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
-use serde_json::json;
 use tawasul_client::Client;
 use tawasul_core::api::*;
+use tawasul_core::events::{self, Event};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
+use tawasul_core::lifecycle::{self, NewEvent};
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::StaffRole;
 use tawasul_core::visibility::{ListScope, Viewer, Visibility};
 use tawasul_search::sample::{Sample, Shape};
 use tawasul_storage::Db;
+use tawasul_storage::transactions as store;
 use tawasul_tests::postgres::PgCluster;
 
 use crate::{ADMIN, PASSWORD, Server, valid_id};
@@ -205,21 +207,30 @@ async fn seed(
                 fields: None,
             };
             let new = req.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let (stored, _) = tawasul_storage::transactions::create(&tx, ben.id, &new, now).await?;
+            // Bulk seeding for the benchmark: the same decisions as the use
+            // case (core's `open` and comment events), without audit entries
+            // or notifications, which the search benchmark does not measure.
+            let opening = store::prepare_opening(&tx, &new, now).await?;
+            let opened = lifecycle::open(
+                &Actor { user_id: ben.id, standing: Standing::Beneficiary },
+                &new,
+                opening.terms,
+                opening.reference,
+                opening.decision.clone(),
+                now,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (stored, _) = store::insert_opened(&tx, ben.id, &new, &opening, &opened, now).await?;
             let assignee = stored.facts.assignee_id.context("routed to an employee")?;
             for (i, (internal, text)) in t.comments.iter().enumerate() {
                 let v = if *internal { Visibility::Internal } else { Visibility::External };
                 let actor = if *internal || i % 2 == 1 { assignee } else { ben.id };
-                tawasul_storage::transactions::append_event(
-                    &tx,
-                    stored.id(),
-                    "comment",
-                    v,
-                    Some(actor),
-                    json!({ "body": text }),
-                    now,
-                )
-                .await?;
+                let comment = NewEvent {
+                    event: Event::Comment(events::Comment { body: text.clone() }),
+                    visibility: v,
+                    actor: Some(actor),
+                };
+                store::append_event(&tx, stored.id(), &comment, now).await?;
                 let f = &stored.facts;
                 let body = text.replace('\\', "\\\\").replace(['\t', '\n'], " ");
                 writeln!(

@@ -212,8 +212,7 @@ pub struct ActorRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventView {
     pub seq: u32,
-    /// `created`, `assigned`, `comment`, `voice`, `attachment`, `status_changed`, `postponed`, `rated`.
-    pub kind: String,
+    pub kind: crate::events::EventKind,
     pub at: DateTime<Utc>,
     pub visibility: Visibility,
     /// `null` for the platform itself (routing).

@@ -3,6 +3,7 @@
 //! current facts so that the visibility filter can judge it alone.
 
 use serde_json::Value;
+use tawasul_core::events::Event;
 use tawasul_core::visibility::Visibility;
 use tawasul_search::{ArchiveDoc, Kind};
 use tawasul_storage::archive::{ArchivedEvent, Record};
@@ -44,20 +45,18 @@ pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
 
 /// What an event contributes to the archive, if anything.
 fn event_text(e: &ArchivedEvent, r: &Record) -> Option<(Kind, String)> {
-    let s = |key: &str| e.data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    match e.kind.as_str() {
-        "comment" => Some((Kind::Comment, s("body"))),
-        "attachment" => {
+    match &e.event {
+        Event::Comment(c) => Some((Kind::Comment, c.body.clone())),
+        Event::Attachment(a) => {
             // The name, and the document's text once it has been extracted.
-            let extracted = s("attachment_id").parse::<uuid::Uuid>().ok().and_then(|id| r.texts.get(&id));
-            let text = match extracted {
-                Some(t) if !t.text.is_empty() => format!("{}\n{}", s("name"), t.text),
-                _ => s("name"),
+            let text = match r.texts.get(&a.attachment_id.0) {
+                Some(t) if !t.text.is_empty() => format!("{}\n{}", a.name, t.text),
+                _ => a.name.clone(),
             };
             Some((Kind::Document, text))
         }
-        "voice" => {
-            let seconds = e.data.get("duration_ms").and_then(Value::as_u64).unwrap_or_default().div_ceil(1000);
+        Event::Voice(v) => {
+            let seconds = v.duration_ms.div_ceil(1000);
             Some((Kind::Voice, format!("رسالة صوتية voice note {}:{:02}", seconds / 60, seconds % 60)))
         }
         _ => None,

@@ -34,13 +34,7 @@ impl Caller {
 
     /// The caller as a timeline names them.
     pub fn actor_ref(&self) -> ActorRef {
-        let who = &self.account.view;
-        ActorRef {
-            id: self.actor().user_id,
-            role: who.role,
-            name_ar: who.name_ar.clone(),
-            name_en: who.name_en.clone(),
-        }
+        crate::app::transactions::named(&self.account)
     }
 }
 

@@ -48,15 +48,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Json<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
+        let read = Deferred::<T>::from_request(req, payload);
+        Box::pin(async move { read.await?.parse().map(Json) })
+    }
+}
+
+/// A JSON body read but not yet parsed: a route that must first check who may
+/// act takes this, so that a caller without the right learns nothing about
+/// the body's expected shape. `parse` gives what `Json<T>` would have.
+pub struct Deferred<T> {
+    read: Result<Bytes, ApiError>,
+    _shape: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Deferred<T> {
+    pub fn parse(self) -> Result<T, ApiError> {
+        parse(&self.read?)
+    }
+}
+
+impl<T: 'static> FromRequest for Deferred<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Deferred<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
         let is_json = is_json(req);
         let timeout = req.app_data::<web::Data<AppState>>().map(|s| s.settings.body_timeout());
         let payload = payload.take();
         Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::new(ErrorCode::UnsupportedMediaType));
-            }
-            let bytes = read_to_end(payload, JSON_LIMIT, timeout.unwrap_or(Duration::from_secs(30))).await?;
-            parse(&bytes).map(Json)
+            let read = if is_json {
+                read_to_end(payload, JSON_LIMIT, timeout.unwrap_or(Duration::from_secs(30))).await
+            } else {
+                Err(ApiError::new(ErrorCode::UnsupportedMediaType))
+            };
+            Ok(Deferred { read, _shape: std::marker::PhantomData })
         })
     }
 }

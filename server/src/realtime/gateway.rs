@@ -502,7 +502,7 @@ impl Connection {
     /// The inbox rule and the visibility rule together, for a replayed event.
     fn notified(&self, facts: &TransactionFacts, event: &EventView) -> bool {
         let me = self.caller.actor().user_id;
-        notifies(facts, &event.kind, event.visibility, event.actor.as_ref().map(|a| a.id)).contains(&me)
+        notifies(facts, event.kind, event.visibility, event.actor.as_ref().map(|a| a.id)).contains(&me)
             && self.viewer.can_see_event(facts, event.visibility)
     }
 }

@@ -51,7 +51,7 @@ impl Realtime {
                 let f = ServerFrame::Event { topic, seq, transaction_id, event: view.clone() };
                 ByteString::from(serde_json::to_string(&f).unwrap_or_default())
             };
-            let notify = notifies(facts, &e.kind, e.visibility, e.actor_id);
+            let notify = notifies(facts, e.kind, e.visibility, e.actor_id);
             let inbox_frame = if notify.is_empty() {
                 ByteString::new()
             } else {

@@ -6,25 +6,22 @@ use actix_web::http::header::{
     self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue, HeaderValue,
 };
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
 use futures_util::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{AttachmentView, clean_file_name};
 use tawasul_core::ids::{AttachmentId, TransactionId};
-use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
+use tawasul_core::lifecycle::may_write;
 use tawasul_core::visibility::{Visibility, can_see_event};
-use tawasul_storage::TransactionTrait;
 use tawasul_storage::attachments::{self, Content};
 use tawasul_storage::objects::{ObjectError, Written, sniff};
 use tawasul_storage::transactions as store;
 
-use super::transactions::{audit_written, for_action, visible};
+use super::transactions::visible;
 use crate::auth::Caller;
 use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use tawasul_core::audit::AuditAction;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -122,11 +119,8 @@ pub async fn upload(
         None => Visibility::External,
     };
     // Visible and allowed before a byte is stored.
-    let s = visible(state.db.read(), &caller, id).await?;
-    authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Comment(visibility))?;
-    if s.status.is_closed() {
-        return Err(ApiError::new(ErrorCode::IllegalTransition));
-    }
+    let s = visible(&state, &caller, id).await?;
+    may_write(caller.actor(), &s.state(), visibility, false)?;
     let mut written: Option<(String, Written)> = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(multipart_error)?;
@@ -169,8 +163,9 @@ pub async fn upload(
     }
 }
 
-/// Records the stored content and its event in one database transaction,
-/// re-checking inside it what was checked before the upload.
+/// Records the stored content as an attachment (the use case re-checks
+/// everything checked before the upload); a second copy of content the
+/// entity already holds is deleted.
 async fn record(
     state: &AppState,
     caller: &Caller,
@@ -179,21 +174,10 @@ async fn record(
     name: &str,
     w: &Written,
 ) -> ApiResult<AttachmentView> {
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let s = for_action(&tx, caller, id, |_| TransactionAction::Comment(visibility)).await?;
-    if s.status.is_closed() {
-        return Err(ApiError::new(ErrorCode::IllegalTransition));
-    }
-    let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, sniff(&w.head), now).await?;
-    let (view, event) = attachments::attach(&tx, id, blob, name, visibility, caller.actor().user_id, now).await?;
-    audit_written(&tx, caller, &s, AuditAction::TransactionAttachment, std::slice::from_ref(&event), now).await?;
-    tx.commit().await?;
-    // The same content was already stored for this entity: keep one copy.
+    let (view, duplicate) = state.app.attach(&caller.account, id, visibility, name, w, sniff(&w.head)).await?;
     if let Some(key) = duplicate {
         discard(state, &key).await;
     }
-    state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
     Ok(view)
 }
 

@@ -5,24 +5,21 @@
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use bytes::{Bytes, BytesMut};
-use chrono::Utc;
 use futures_util::StreamExt;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::VoiceView;
 use tawasul_core::ids::{TransactionId, VoiceId};
-use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
+use tawasul_core::lifecycle::may_write;
 use tawasul_core::visibility::Visibility;
-use tawasul_storage::TransactionTrait;
 use tawasul_storage::attachments;
 use tawasul_storage::audio::{self, AudioError, VoiceNote};
 
 use super::attachments::{UploadQuery, discard, object_error, parse_visibility, serve};
-use super::transactions::{audit_written, for_action, visible};
+use super::transactions::visible;
 use crate::auth::Caller;
 use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use tawasul_core::audit::AuditAction;
 
 fn audio_error(e: AudioError) -> ApiError {
     match e {
@@ -62,11 +59,8 @@ pub async fn record(
     };
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let s = visible(state.db.read(), &caller, id).await?;
-    authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Voice(visibility))?;
-    if s.status.is_closed() {
-        return Err(ApiError::new(ErrorCode::IllegalTransition));
-    }
+    let s = visible(&state, &caller, id).await?;
+    may_write(caller.actor(), &s.state(), visibility, true)?;
     let limit = state.settings.voice_max_bytes;
     let mut buf = BytesMut::new();
     while let Some(piece) = body.next().await {
@@ -87,28 +81,13 @@ pub async fn record(
     let ogg = Bytes::from(note.ogg);
     let input = futures_util::stream::iter([Ok::<_, std::io::Error>(ogg)]);
     let written = state.objects.put(&key, input, u64::MAX).await.map_err(object_error)?;
-    let now = Utc::now();
-    let saved = async {
-        let tx = state.db.write().begin().await?;
-        let s = for_action(&tx, &caller, id, |_| TransactionAction::Voice(visibility)).await?;
-        if s.status.is_closed() {
-            return Err(ApiError::new(ErrorCode::IllegalTransition));
-        }
-        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, &written, "audio/ogg", now).await?;
-        let me = caller.actor().user_id;
-        let (view, event) =
-            attachments::record_voice(&tx, id, blob, note.duration_ms, &note.waveform, visibility, me, now).await?;
-        audit_written(&tx, &caller, &s, AuditAction::TransactionVoice, std::slice::from_ref(&event), now).await?;
-        tx.commit().await?;
-        Ok((s, view, event, duplicate))
-    }
-    .await;
+    let saved =
+        state.app.record_voice(&caller.account, id, visibility, &written, note.duration_ms, note.waveform).await;
     match saved {
-        Ok((s, view, event, duplicate)) => {
+        Ok((view, duplicate)) => {
             if let Some(key) = duplicate {
                 discard(&state, &key).await;
             }
-            state.realtime.publish(&s.facts, &[event], Some(&caller.actor_ref()));
             Ok(HttpResponse::Created().json(view))
         }
         Err(e) => {

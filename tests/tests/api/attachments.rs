@@ -4,6 +4,7 @@
 //! attachment does not exist for the beneficiary by any path.
 
 use sha2::{Digest, Sha256};
+use tawasul_core::events::EventKind;
 use tawasul_core::ids::AttachmentId;
 use tawasul_core::realtime::{ServerFrame, Topic};
 use tawasul_server::settings::Settings;
@@ -123,7 +124,7 @@ async fn attachments_round_trip_and_keep_to_their_audience(app: TestApp) {
             kinds.push((event.kind, event.data["attachment_id"].as_str().unwrap_or_default().to_owned()));
         }
     }
-    assert_eq!(kinds, vec![("attachment".to_owned(), shown.id.to_string())]);
+    assert_eq!(kinds, vec![(EventKind::Attachment, shown.id.to_string())]);
 
     // Strangers and unknown ids: 404, like anything invisible.
     let (stranger, _) = app.beneficiary(5101).await;
@@ -196,7 +197,7 @@ async fn too_large_is_refused_and_nothing_is_kept(app: TestApp) {
     assert_eq!(err.code(), Some("request.too_large"));
     assert!(stored(&app).await.is_empty(), "nothing stored");
     let timeline = ben.timeline(t.id).await.unwrap();
-    assert!(timeline.iter().all(|e| e.kind != "attachment"));
+    assert!(timeline.iter().all(|e| e.kind != EventKind::Attachment));
     // Just under the limit is fine.
     let ok = ben.upload_attachment(t.id, "external", "صغير.txt", "text/plain", vec![b'y'; 200 * 1024]).await.unwrap();
     assert_eq!(ok.content_type, "text/plain; charset=utf-8");

@@ -4,6 +4,7 @@
 //! to end on SQLite and PostgreSQL.
 
 use std::time::{Duration, Instant};
+use tawasul_core::events::EventKind;
 
 use reqwest::Method;
 use serde_json::json;
@@ -540,7 +541,7 @@ async fn a_refused_request_leaves_its_idempotency_key_free(app: TestApp) {
     assert_eq!(first.status(), 201, "the corrected request runs under the same key");
     let again = send(json!({"visibility": "external", "body": "شكراً"})).await.unwrap();
     assert_eq!((again.status().as_u16(), again.headers().get("idempotent-replayed").is_some()), (201, true));
-    let comments = ben.timeline(id).await.unwrap().into_iter().filter(|e| e.kind == "comment").count();
+    let comments = ben.timeline(id).await.unwrap().into_iter().filter(|e| e.kind == EventKind::Comment).count();
     assert_eq!(comments, 1);
 }
 

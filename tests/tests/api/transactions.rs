@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use tawasul_client::Client;
 use tawasul_core::api::*;
+use tawasul_core::events::EventKind;
 use tawasul_core::ids::{EntityId, TransactionTypeId, UserId};
 use tawasul_core::workflow::Status;
 
@@ -225,7 +226,7 @@ async fn the_lifecycle_from_assignment_to_rating(app: TestApp) {
     assert_eq!(t.status, Status::Rejected);
     let kinds: Vec<_> = beneficiary.timeline(id).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert!(
-        kinds.contains(&"rated".to_owned()) && kinds.iter().filter(|k| *k == "status_changed").count() >= 5,
+        kinds.contains(&EventKind::Rated) && kinds.iter().filter(|k| **k == EventKind::StatusChanged).count() >= 5,
         "{kinds:?}"
     );
 
@@ -345,11 +346,11 @@ async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
     assert!(now.postponed_until.is_none());
     assert!(now.due_at > t.due_at, "the time spent postponed is added to the due time");
     let last = beneficiary.timeline(t.id).await.unwrap().pop().unwrap();
-    assert_eq!(last.kind, "status_changed");
+    assert_eq!(last.kind, EventKind::StatusChanged);
     assert!(last.actor.is_none(), "the platform resumed it");
     let steps = tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::TransactionStep)
         .await
         .unwrap();
     let resumed = steps.last().unwrap();
-    assert_eq!((resumed.actor, resumed.after.as_ref().unwrap()["step"].as_str()), (None, Some("Resume")));
+    assert_eq!((resumed.actor, resumed.after.as_ref().unwrap()["step"].as_str()), (None, Some("resume")));
 }

@@ -3,6 +3,7 @@
 //! internal voice note does not exist for the beneficiary; what is not audio,
 //! or not what it claims, is refused with a clear code.
 
+use tawasul_core::events::EventKind;
 use tawasul_core::ids::VoiceId;
 use tawasul_tests::speech::{played_ms, record};
 
@@ -28,7 +29,7 @@ async fn voice_notes_play_back_to_their_audience(app: TestApp) {
     assert_eq!(headers["content-type"], "audio/ogg");
     assert!(played_ms(&ogg).unwrap().abs_diff(v.duration_ms) <= 20);
     let timeline = emp.timeline(t.id).await.unwrap();
-    let event = timeline.iter().find(|e| e.kind == "voice").unwrap();
+    let event = timeline.iter().find(|e| e.kind == EventKind::Voice).unwrap();
     assert_eq!(event.data["voice_id"], v.id.to_string());
     assert_eq!(event.data["duration_ms"], v.duration_ms);
 
@@ -54,6 +55,6 @@ async fn voice_notes_play_back_to_their_audience(app: TestApp) {
     let ogg = std::fs::read(&r.ogg).unwrap();
     let err = ben.record_voice(t.id, "external", "audio/ogg", ogg[..ogg.len() / 2].to_vec()).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(422), Some("voice.invalid")));
-    let voices = ben.timeline(t.id).await.unwrap().iter().filter(|e| e.kind == "voice").count();
+    let voices = ben.timeline(t.id).await.unwrap().iter().filter(|e| e.kind == EventKind::Voice).count();
     assert_eq!(voices, 1, "nothing half-written by the refusals");
 }

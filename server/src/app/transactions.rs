@@ -1,0 +1,222 @@
+//! Use cases on transactions: open one, and take any step on it (`Command`),
+//! including the two that carry stored content (documents and voice notes).
+//! Each runs in one database transaction: read under the write connection,
+//! decide in `core`, persist, audit, commit; then publish.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use tawasul_core::ErrorCode;
+use tawasul_core::api::{ActorRef, AttachmentView, NewTransaction, VoiceView};
+use tawasul_core::audit::{AuditAction, AuditTarget};
+use tawasul_core::events::{EventKind, Voiced};
+use tawasul_core::ids::{TransactionId, UserId, VoiceId};
+use tawasul_core::lifecycle::{By, Command, Outcome, TransactionState, decide, open as decide_open};
+use tawasul_core::policy::{Action, authorize};
+use tawasul_core::visibility::{Visibility, can_view};
+use tawasul_core::workflow::Status;
+use tawasul_storage::accounts::Account;
+use tawasul_storage::attachments;
+use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::objects::Written;
+use tawasul_storage::transactions::{self as store, LoggedEvent, Stored};
+use tawasul_storage::{ConnectionTrait, TransactionTrait};
+
+use super::App;
+use crate::error::{ApiError, ApiResult};
+
+/// How a timeline names a person.
+pub fn named(who: &Account) -> ActorRef {
+    ActorRef {
+        id: who.actor.user_id,
+        role: who.view.role,
+        name_ar: who.view.name_ar.clone(),
+        name_en: who.view.name_en.clone(),
+    }
+}
+
+/// A step taken: the transaction as it was, and the events written.
+pub struct Acted {
+    pub before: Stored,
+    pub events: Vec<LoggedEvent>,
+}
+
+impl App {
+    /// A beneficiary opens a transaction; it is routed in the same database
+    /// transaction.
+    pub async fn open_transaction(&self, who: &Account, t: &NewTransaction) -> ApiResult<Stored> {
+        authorize(&who.actor, Action::CreateTransaction)?;
+        let now = Utc::now();
+        let tx = self.db.write().begin().await?;
+        let opening = store::prepare_opening(&tx, t, now).await?;
+        let opened = decide_open(&who.actor, t, opening.terms, opening.reference, opening.decision.clone(), now)?;
+        let (s, events) = store::insert_opened(&tx, who.actor.user_id, t, &opening, &opened, now).await?;
+        let entry = AuditEntry::new(
+            Some(who.actor.user_id),
+            Some(t.entity_id),
+            AuditAction::TransactionCreate,
+            AuditTarget::Transaction(s.id()),
+        )
+        .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events) }));
+        audit::append(&tx, entry, now).await?;
+        tx.commit().await?;
+        self.realtime.publish(&s.facts, &events, Some(&named(who)));
+        Ok(s)
+    }
+
+    /// A person takes a step.
+    pub async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> ApiResult<Acted> {
+        let now = Utc::now();
+        let tx = self.db.write().begin().await?;
+        let s = visible(&tx, &who.actor, id).await?;
+        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        tx.commit().await?;
+        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        Ok(Acted { before: s, events })
+    }
+
+    /// A supervisor gives the transaction to an employee, read in the same
+    /// database transaction (so that one deactivated meanwhile is refused).
+    pub async fn assign(&self, who: &Account, id: TransactionId, employee: UserId) -> ApiResult<Acted> {
+        let now = Utc::now();
+        let tx = self.db.write().begin().await?;
+        let s = visible(&tx, &who.actor, id).await?;
+        let to = store::assignee_facts(&tx, employee)
+            .await?
+            .ok_or_else(|| ApiError::field("employee_id", ErrorCode::InvalidField))?;
+        let (after, events) = step(&tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
+        tx.commit().await?;
+        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        Ok(Acted { before: s, events })
+    }
+
+    /// Attaches content already stored (`w`) as a document named `name`.
+    /// Returns the attachment and, when the entity held the same content
+    /// already, the key of the copy just written, for the caller to delete.
+    pub async fn attach(
+        &self,
+        who: &Account,
+        id: TransactionId,
+        visibility: Visibility,
+        name: &str,
+        w: &Written,
+        content_type: &str,
+    ) -> ApiResult<(AttachmentView, Option<String>)> {
+        let now = Utc::now();
+        let tx = self.db.write().begin().await?;
+        let s = visible(&tx, &who.actor, id).await?;
+        // A refused step drops the database transaction, and the blob row with it.
+        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, content_type, now).await?;
+        let attachment = attachments::describe(&tx, blob, name).await?;
+        let cmd = Command::Attach { visibility, attachment: attachment.clone() };
+        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        let view = attachments::record_attachment(&tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
+        tx.commit().await?;
+        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        Ok((view, duplicate))
+    }
+
+    /// Records a voice note whose Ogg Opus is stored (`w`), with its length and
+    /// waveform. Returns the note and, as `attach` does, a duplicate's key.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_voice(
+        &self,
+        who: &Account,
+        id: TransactionId,
+        visibility: Visibility,
+        w: &Written,
+        duration_ms: u64,
+        waveform: Vec<u8>,
+    ) -> ApiResult<(VoiceView, Option<String>)> {
+        let now = Utc::now();
+        let tx = self.db.write().begin().await?;
+        let s = visible(&tx, &who.actor, id).await?;
+        let note = Voiced { voice_id: VoiceId::new(), duration_ms, waveform, content_type: "audio/ogg".to_owned() };
+        let cmd = Command::Voice { visibility, note: note.clone() };
+        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, "audio/ogg", now).await?;
+        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        let view = attachments::record_voice(&tx, blob, &note, written_as(&events, is_voice)?).await?;
+        tx.commit().await?;
+        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        Ok((view, duplicate))
+    }
+
+    /// The platform resumes postponed transactions whose date has come. Each
+    /// is its own database transaction, re-read inside it, so that a step
+    /// taken meanwhile (or another node) is never undone or repeated.
+    pub async fn resume_due_postponements(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let due = store::due_postponements(self.db.read(), now, 100).await?;
+        let mut resumed = 0;
+        for candidate in due {
+            let tx = self.db.write().begin().await?;
+            let Some(s) = store::find(&tx, candidate.id()).await? else { continue };
+            if s.status != Status::Postponed {
+                continue;
+            }
+            let (after, events) = step(&tx, By::Platform, &s, Command::Resume, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
+            tx.commit().await?;
+            self.realtime.publish(&after.facts, &events, None);
+            resumed += 1;
+        }
+        Ok(resumed)
+    }
+}
+
+/// The transaction if `actor` may see it; otherwise 404, as if it did not exist.
+pub async fn visible(
+    c: &impl ConnectionTrait,
+    actor: &tawasul_core::org::Actor,
+    id: TransactionId,
+) -> ApiResult<Stored> {
+    let s = store::find(c, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if can_view(actor, &s.facts) { Ok(s) } else { Err(ApiError::new(ErrorCode::NotFound)) }
+}
+
+/// Decides and persists one command, routing again in the same database
+/// transaction when the step leaves the transaction without an assignee, and
+/// writes the audit entry. Returns the state after and every event written.
+async fn step(
+    tx: &impl ConnectionTrait,
+    by: By<'_>,
+    s: &Stored,
+    cmd: Command,
+    now: DateTime<Utc>,
+) -> ApiResult<(TransactionState, Vec<LoggedEvent>)> {
+    let before = s.state();
+    let name = cmd.name();
+    let outcome = decide(by, &before, cmd, now)?;
+    let mut events = store::commit(tx, s, &outcome, now).await?;
+    let mut after = outcome.apply_to(&before);
+    if outcome.route {
+        let decision = store::route_again(tx, s, now).await?;
+        let routed: Outcome = decide(By::Platform, &after, Command::Route { decision }, now)?;
+        events.extend(store::commit(tx, s, &routed, now).await?);
+        after = routed.apply_to(&after);
+    }
+    let entry = AuditEntry::new(by.user_id(), Some(s.facts.entity_id), outcome.audit, AuditTarget::Transaction(s.id()))
+        .before(json!({ "status": before.status, "assignee": before.facts.assignee_id }))
+        .after(json!({
+            "step": name, "status": after.status, "assignee": after.facts.assignee_id, "events": written(&events),
+        }));
+    audit::append(tx, entry, now).await?;
+    Ok((after, events))
+}
+
+/// The events an action wrote, as its audit entry names them: seq, kind and
+/// visibility, never their content, which the event log keeps.
+fn written(events: &[LoggedEvent]) -> Vec<Value> {
+    events.iter().map(|e| json!({ "seq": e.seq, "kind": e.kind, "visibility": e.visibility })).collect()
+}
+
+fn is_attachment(e: &LoggedEvent) -> bool {
+    e.kind == EventKind::Attachment
+}
+
+fn is_voice(e: &LoggedEvent) -> bool {
+    e.kind == EventKind::Voice
+}
+
+fn written_as(events: &[LoggedEvent], which: fn(&LoggedEvent) -> bool) -> ApiResult<&LoggedEvent> {
+    events.iter().find(|e| which(e)).ok_or_else(|| ApiError::internal(anyhow::anyhow!("the step wrote no such event")))
+}
