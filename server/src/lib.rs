@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod idempotency;
 pub mod lang;
+pub mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod orphan_sweeper;

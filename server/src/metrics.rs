@@ -6,7 +6,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 use crate::state::AppState;
 
@@ -17,6 +19,11 @@ pub struct Metrics {
     latency: HistogramVec,
     pub outbox_delivered: IntCounterVec,
     pub ws_connections: IntGauge,
+    /// Per consumer of the event log: the position up to which it has taken
+    /// everything, how far behind the log's end it is, and its failures.
+    pub log_consumer_position: IntGaugeVec,
+    pub log_consumer_lag: IntGaugeVec,
+    pub log_consumer_errors: IntCounterVec,
 }
 
 impl Metrics {
@@ -40,7 +47,31 @@ impl Metrics {
         let ws_connections = IntGauge::new("ws_connections", "Open, authenticated real-time connections")?;
         registry.register(Box::new(outbox_delivered.clone()))?;
         registry.register(Box::new(ws_connections.clone()))?;
-        Ok(Metrics { registry, requests, latency, outbox_delivered, ws_connections })
+        let log_consumer_position = IntGaugeVec::new(
+            Opts::new("log_consumer_position", "Event-log position up to which a consumer has taken everything"),
+            &["consumer"],
+        )?;
+        let log_consumer_lag = IntGaugeVec::new(
+            Opts::new("log_consumer_lag_events", "Positions between a consumer and the end of the event log"),
+            &["consumer"],
+        )?;
+        let log_consumer_errors = IntCounterVec::new(
+            Opts::new("log_consumer_errors_total", "Failed rounds of a consumer of the event log"),
+            &["consumer"],
+        )?;
+        registry.register(Box::new(log_consumer_position.clone()))?;
+        registry.register(Box::new(log_consumer_lag.clone()))?;
+        registry.register(Box::new(log_consumer_errors.clone()))?;
+        Ok(Metrics {
+            registry,
+            requests,
+            latency,
+            outbox_delivered,
+            ws_connections,
+            log_consumer_position,
+            log_consumer_lag,
+            log_consumer_errors,
+        })
     }
 
     pub fn render(&self) -> String {

@@ -60,6 +60,9 @@ pub struct Settings {
     /// How often the archive indexer looks for new events (a write is
     /// searchable within about this long plus a commit).
     pub index_interval_ms: u64,
+    /// How often the event log's consumers look for what other server nodes
+    /// committed (what this node commits wakes them at once).
+    pub log_poll_ms: u64,
     /// How long reading one attached document's text may take before the
     /// reader is stopped and the document recorded as unreadable.
     pub extract_timeout_ms: u64,
@@ -116,6 +119,7 @@ impl Default for Settings {
             attachment_max_bytes: 25 * 1024 * 1024,
             voice_max_bytes: 32 * 1024 * 1024,
             index_interval_ms: 200,
+            log_poll_ms: 100,
             extract_timeout_ms: 30_000,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,

@@ -19,6 +19,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::limiter::Limiter;
 use crate::auth::tokens::TokenKeys;
 use crate::error::ApiError;
+use crate::log::Committed;
 use crate::metrics::{self, Metrics};
 use crate::outbox_worker::OutboxWorker;
 use crate::realtime::Realtime;
@@ -73,7 +74,7 @@ impl Application {
         let max_connections = settings.max_connections_per_worker;
         let realtime = Realtime::new(Arc::new(InProcessBus::default()));
         let state = web::Data::new(AppState {
-            app: crate::app::App::new(db.clone(), realtime.clone()),
+            app: crate::app::App::new(db.clone(), Committed::default()),
             db,
             tokens,
             limiter: Limiter::new(settings.limits()),
@@ -143,6 +144,14 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let feed = crate::realtime::feed::Feed::new(self.state.realtime.clone(), &self.state.db).await?;
+        let feed = tokio::spawn(crate::log::follow(
+            feed,
+            self.state.db.clone(),
+            self.state.app.committed.clone(),
+            Duration::from_millis(self.state.settings.log_poll_ms),
+            self.state.metrics.clone(),
+        ));
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
@@ -176,6 +185,7 @@ impl Application {
             result
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
+        feed.abort();
         worker.abort();
         resumer.abort();
         checkpointer.abort();

@@ -566,6 +566,37 @@ pub async fn events_of_user_after(
         .limit(limit)
         .all(c)
         .await?;
+    positioned(c, rows).await
+}
+
+/// At most `limit` events of the whole log after `after`, oldest first: what
+/// a consumer of the log reads next.
+pub async fn events_since(c: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<PositionedEvent>> {
+    let rows = transaction_events::Entity::find()
+        .filter(transaction_events::Column::Position.gt(after))
+        .order_by_asc(transaction_events::Column::Position)
+        .limit(limit)
+        .all(c)
+        .await?;
+    positioned(c, rows).await
+}
+
+/// The events at these positions that exist, oldest first (positions a
+/// consumer skipped that a slower database transaction may have filled since).
+pub async fn events_at(c: &impl ConnectionTrait, positions: &[i64]) -> Result<Vec<PositionedEvent>> {
+    if positions.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = transaction_events::Entity::find()
+        .filter(transaction_events::Column::Position.is_in(positions.iter().copied()))
+        .order_by_asc(transaction_events::Column::Position)
+        .all(c)
+        .await?;
+    positioned(c, rows).await
+}
+
+/// Rows of the log with their transactions' facts and their actors' names.
+async fn positioned(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<PositionedEvent>> {
     let mut ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.transaction_id).collect();
     ids.sort();
     ids.dedup();

@@ -12,18 +12,19 @@ use tawasul_core::lifecycle::Refusal;
 use tawasul_storage::Db;
 
 use crate::error::ApiError;
-use crate::realtime::Realtime;
+use crate::log::Committed;
 
 /// What the use cases need; cheap to clone.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
-    realtime: Realtime,
+    /// Rung after every commit: the log's consumers on this node read at once.
+    pub committed: Committed,
 }
 
 impl App {
-    pub fn new(db: Db, realtime: Realtime) -> App {
-        App { db, realtime }
+    pub fn new(db: Db, committed: Committed) -> App {
+        App { db, committed }
     }
 }
 

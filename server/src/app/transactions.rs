@@ -1,7 +1,7 @@
 //! Use cases on transactions: open one, and take any step on it (`Command`),
 //! including the two that carry stored content (documents and voice notes).
 //! Each runs in one database transaction: read under the write connection,
-//! decide in `core`, persist, audit, commit; then publish.
+//! decide in `core`, persist, audit, commit; then ring for the log's consumers.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -10,7 +10,7 @@ use tawasul_core::api::{ActorRef, AttachmentView, NewTransaction, VoiceView};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::events::{EventKind, Voiced};
 use tawasul_core::ids::{TransactionId, UserId, VoiceId};
-use tawasul_core::lifecycle::{By, Command, Outcome, TransactionState, decide, open as decide_open};
+use tawasul_core::lifecycle::{By, Command, Outcome, decide, open as decide_open};
 use tawasul_core::policy::{Action, authorize};
 use tawasul_core::visibility::{Visibility, can_view};
 use tawasul_core::workflow::Status;
@@ -59,7 +59,7 @@ impl App {
         .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events) }));
         audit::append(&tx, entry, now).await?;
         tx.commit().await?;
-        self.realtime.publish(&s.facts, &events, Some(&named(who)));
+        self.committed.ring();
         Ok(s)
     }
 
@@ -68,9 +68,9 @@ impl App {
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
         let s = visible(&tx, &who.actor, id).await?;
-        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
         tx.commit().await?;
-        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        self.committed.ring();
         Ok(Acted { before: s, events })
     }
 
@@ -83,9 +83,9 @@ impl App {
         let to = store::assignee_facts(&tx, employee)
             .await?
             .ok_or_else(|| ApiError::field("employee_id", ErrorCode::InvalidField))?;
-        let (after, events) = step(&tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
+        let events = step(&tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
         tx.commit().await?;
-        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        self.committed.ring();
         Ok(Acted { before: s, events })
     }
 
@@ -108,10 +108,10 @@ impl App {
         let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, content_type, now).await?;
         let attachment = attachments::describe(&tx, blob, name).await?;
         let cmd = Command::Attach { visibility, attachment: attachment.clone() };
-        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
         let view = attachments::record_attachment(&tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
         tx.commit().await?;
-        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        self.committed.ring();
         Ok((view, duplicate))
     }
 
@@ -133,10 +133,10 @@ impl App {
         let note = Voiced { voice_id: VoiceId::new(), duration_ms, waveform, content_type: "audio/ogg".to_owned() };
         let cmd = Command::Voice { visibility, note: note.clone() };
         let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, "audio/ogg", now).await?;
-        let (after, events) = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
+        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
         let view = attachments::record_voice(&tx, blob, &note, written_as(&events, is_voice)?).await?;
         tx.commit().await?;
-        self.realtime.publish(&after.facts, &events, Some(&named(who)));
+        self.committed.ring();
         Ok((view, duplicate))
     }
 
@@ -152,11 +152,11 @@ impl App {
             if s.status != Status::Postponed {
                 continue;
             }
-            let (after, events) = step(&tx, By::Platform, &s, Command::Resume, now)
+            step(&tx, By::Platform, &s, Command::Resume, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
             tx.commit().await?;
-            self.realtime.publish(&after.facts, &events, None);
+            self.committed.ring();
             resumed += 1;
         }
         Ok(resumed)
@@ -175,14 +175,14 @@ pub async fn visible(
 
 /// Decides and persists one command, routing again in the same database
 /// transaction when the step leaves the transaction without an assignee, and
-/// writes the audit entry. Returns the state after and every event written.
+/// writes the audit entry. Returns every event written.
 async fn step(
     tx: &impl ConnectionTrait,
     by: By<'_>,
     s: &Stored,
     cmd: Command,
     now: DateTime<Utc>,
-) -> ApiResult<(TransactionState, Vec<LoggedEvent>)> {
+) -> ApiResult<Vec<LoggedEvent>> {
     let before = s.state();
     let name = cmd.name();
     let outcome = decide(by, &before, cmd, now)?;
@@ -200,7 +200,7 @@ async fn step(
             "step": name, "status": after.status, "assignee": after.facts.assignee_id, "events": written(&events),
         }));
     audit::append(tx, entry, now).await?;
-    Ok((after, events))
+    Ok(events)
 }
 
 /// The events an action wrote, as its audit entry names them: seq, kind and

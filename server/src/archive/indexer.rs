@@ -17,8 +17,8 @@ use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
 use tawasul_storage::archive::{mark_texts_indexed, records, touched_after, touched_at, transactions_with_new_texts};
 
-use super::cursor::LogCursor;
 use super::documents::documents;
+use crate::log::cursor::LogCursor;
 
 /// Events taken per round.
 const BATCH: u64 = 5_000;

@@ -1,7 +1,6 @@
 //! The archive index as the server keeps it: documents built from the
 //! database, an indexer that follows the event log, and full rebuilds.
 
-pub mod cursor;
 pub mod documents;
 pub mod extractor;
 pub mod indexer;

@@ -1,18 +1,17 @@
-//! Real time (API.md "Real time"): writers publish the events they committed;
-//! the gateway delivers them over WebSockets to whoever follows their topics and
+//! Real time (API.md "Real time"): the feed, a consumer of the event log,
+//! publishes every committed event; the gateway delivers them over WebSockets to whoever follows their topics and
 //! may see them. Changes to an account (log-out, deactivation, a new role) go
 //! the same way as signals to that account's connections.
 
 pub mod bus;
+pub mod feed;
 pub mod gateway;
 
 use std::sync::Arc;
 
 use bytestring::ByteString;
-use tawasul_core::api::ActorRef;
 use tawasul_core::realtime::{ServerFrame, Topic, notifies};
-use tawasul_core::visibility::TransactionFacts;
-use tawasul_storage::transactions::LoggedEvent;
+use tawasul_storage::transactions::PositionedEvent;
 
 use bus::{AccountSignal, Bus, Published};
 use tawasul_core::ids::UserId;
@@ -38,35 +37,28 @@ impl Realtime {
         self.bus.signal(user, signal);
     }
 
-    /// Publishes events once their database transaction has committed (never
-    /// before: a follower must not see what may still roll back). `facts` are the
-    /// transaction's after the change; `actor` names the one who acted, who is
-    /// the actor of every event of one request (`None` for the platform).
-    pub fn publish(&self, facts: &TransactionFacts, events: &[LoggedEvent], actor: Option<&ActorRef>) {
-        for e in events {
-            let named = actor.filter(|a| Some(a.id) == e.actor_id).cloned();
-            debug_assert!(e.actor_id.is_none() || named.is_some(), "an event's actor must be named");
-            let view = e.view(named);
-            let frame = |topic, seq, transaction_id| {
-                let f = ServerFrame::Event { topic, seq, transaction_id, event: view.clone() };
-                ByteString::from(serde_json::to_string(&f).unwrap_or_default())
-            };
-            let notify = notifies(facts, e.kind, e.visibility, e.actor_id);
-            let inbox_frame = if notify.is_empty() {
-                ByteString::new()
-            } else {
-                frame(Topic::Inbox, e.position, Some(e.transaction_id))
-            };
-            self.bus.publish(Arc::new(Published {
-                transaction_id: e.transaction_id,
-                facts: facts.clone(),
-                visibility: e.visibility,
-                seq: e.seq,
-                position: e.position,
-                notify,
-                topic_frame: frame(Topic::Transaction(e.transaction_id), i64::from(e.seq), None),
-                inbox_frame,
-            }));
-        }
+    /// Publishes one committed event of the log (never one that may still
+    /// roll back: the feed reads only what is committed) to whoever follows its
+    /// transaction and, by the inbox rule, to the people it notifies. `facts`
+    /// are the transaction's as the log's reader found them.
+    pub fn publish(&self, e: &PositionedEvent) {
+        let view = &e.event;
+        let frame = |topic, seq, transaction_id| {
+            let f = ServerFrame::Event { topic, seq, transaction_id, event: view.clone() };
+            ByteString::from(serde_json::to_string(&f).unwrap_or_default())
+        };
+        let notify = notifies(&e.facts, view.kind, view.visibility, view.actor.as_ref().map(|a| a.id));
+        let inbox_frame =
+            if notify.is_empty() { ByteString::new() } else { frame(Topic::Inbox, e.position, Some(e.transaction_id)) };
+        self.bus.publish(Arc::new(Published {
+            transaction_id: e.transaction_id,
+            facts: e.facts.clone(),
+            visibility: view.visibility,
+            seq: view.seq,
+            position: e.position,
+            notify,
+            topic_frame: frame(Topic::Transaction(e.transaction_id), i64::from(view.seq), None),
+            inbox_frame,
+        }));
     }
 }

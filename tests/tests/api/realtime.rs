@@ -21,6 +21,7 @@ use crate::{on_both_backends, on_both_backends_with};
 
 on_both_backends!(
     each_recipient_gets_what_they_may_see_live,
+    what_another_node_commits_reaches_live_subscribers,
     resume_delivers_exactly_the_missed_visible_events,
     resuming_while_events_are_being_written_leaves_no_gap_and_no_duplicate,
     a_thousand_subscribers_all_receive_every_event_in_order,
@@ -41,6 +42,39 @@ on_both_backends_with!(quick_timeouts; refusals_timeouts_and_the_heartbeat);
 on_both_backends_with!(small_queue; a_slow_consumer_is_closed_while_a_hundred_others_keep_up);
 
 const WAIT: Duration = Duration::from_secs(10);
+
+/// Real time follows the committed log, not the handlers: a comment written
+/// by a second node (its own use cases on the same database, and no HTTP
+/// request at all, as when a request is cancelled right after its commit)
+/// reaches this node's subscribers, within its visibility rule.
+async fn what_another_node_commits_reaches_live_subscribers(app: TestApp) {
+    use tawasul_core::lifecycle::Command;
+    use tawasul_server::app::App;
+    use tawasul_server::log::Committed;
+
+    let (s, ben, _, id) = one_transaction(&app, 45).await;
+    let (emp_id, emp) = (&s.employees[0].0, &s.employees[0].1);
+    let topic = Topic::Transaction(id);
+    let mut ben_ws = connect(&ben).await;
+    let mut emp_ws = connect(emp).await;
+    for ws in [&mut ben_ws, &mut emp_ws] {
+        ws.subscribe(topic, None).await.unwrap();
+    }
+    let other_node = App::new(tawasul_storage::Db::connect(&app.database_url).await.unwrap(), Committed::default());
+    let employee = tawasul_storage::accounts::load(other_node.db.read(), *emp_id).await.unwrap().unwrap();
+    let internal =
+        Command::Comment { visibility: Visibility::Internal, body: "ملاحظة من عقدة أخرى".into() };
+    other_node.act(&employee, id, internal).await.unwrap(); // 3
+    let external = Command::Comment { visibility: Visibility::External, body: "رد من عقدة أخرى".into() };
+    other_node.act(&employee, id, external).await.unwrap(); // 4, and 5: in progress
+
+    let got = events(&mut emp_ws, 3).await;
+    assert_eq!(seqs(&got, topic), vec![3, 4, 5]);
+    assert_eq!(got[0].event.actor.as_ref().map(|a| a.id), Some(*emp_id), "the actor is named from the log");
+    let got = events(&mut ben_ws, 2).await;
+    assert_eq!(seqs(&got, topic), vec![4, 5], "the internal note is withheld");
+    nothing_more(&mut ben_ws).await;
+}
 
 /// An event frame, flattened.
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-//! Where the indexer stands in the event log. On PostgreSQL a position is
+//! Where a reader of the event log stands. On PostgreSQL a position is
 //! taken when an event is inserted but becomes visible when its database
 //! transaction commits, so a reader can see position 11 before 10. The cursor
 //! therefore remembers the positions it skipped (holes) and asks for them again

@@ -1,0 +1,156 @@
+//! Following the event log. Every side effect of an action — real time today,
+//! and the notifier, statistics and webhooks as they come — is a consumer of
+//! the committed log, with one shape: a `Tail` that reads what is new after its
+//! cursor (and the positions skipped by slower database transactions), a
+//! consumer that takes each batch, and one loop (`follow`) that wakes when a
+//! use case commits or a poll interval passes (for what other nodes commit),
+//! restarts after a failure, and reports where it stands on `/metrics`.
+//!
+//! The archive indexer follows the log the same way with a cursor of its own
+//! kept inside the index, so that a rebuilt index resumes where it was built.
+
+pub mod cursor;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tawasul_storage::Db;
+use tawasul_storage::transactions::{self as store, PositionedEvent};
+use tokio::sync::watch;
+
+use crate::metrics::Metrics;
+use cursor::LogCursor;
+
+/// Events taken per round.
+const BATCH: u64 = 1_000;
+
+/// Rings when a use case has committed events, so that consumers on this
+/// node read them at once; those of other nodes find them on their next poll.
+/// Every consumer hears every ring, and a burst of rings wakes each once.
+#[derive(Clone)]
+pub struct Committed(Arc<watch::Sender<u64>>);
+
+impl Default for Committed {
+    fn default() -> Committed {
+        Committed(Arc::new(watch::channel(0).0))
+    }
+}
+
+impl Committed {
+    pub fn ring(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    fn listen(&self) -> watch::Receiver<u64> {
+        self.0.subscribe()
+    }
+}
+
+/// Reads the log after a cursor.
+pub struct Tail {
+    cursor: LogCursor,
+}
+
+impl Tail {
+    /// Starts after everything committed so far (a consumer of live events).
+    pub async fn at_end(db: &Db) -> anyhow::Result<Tail> {
+        Ok(Tail::after(store::last_position(db.read()).await?))
+    }
+
+    pub fn after(position: i64) -> Tail {
+        Tail { cursor: LogCursor::starting_at(position) }
+    }
+
+    /// What is new: events after the cursor and those that filled a hole,
+    /// oldest first, at most `BATCH` new ones; and whether more are waiting.
+    pub async fn next(&mut self, db: &Db) -> anyhow::Result<(Vec<PositionedEvent>, bool)> {
+        let now = Instant::now();
+        self.cursor.expire(now);
+        let mut events = store::events_since(db.read(), self.cursor.after(), BATCH).await?;
+        let more = events.len() as u64 == BATCH;
+        events.extend(store::events_at(db.read(), &self.cursor.holes()).await?);
+        events.sort_by_key(|e| e.position);
+        self.cursor.record(events.iter().map(|e| e.position), now);
+        Ok((events, more))
+    }
+
+    /// Every position up to here has been taken.
+    pub fn durable(&self) -> i64 {
+        self.cursor.durable()
+    }
+}
+
+/// A consumer of the log. `take` must be idempotent in its effects: after a
+/// failure the same events may come again.
+pub trait Consumer: Send + 'static {
+    /// Its name on `/metrics` and in the logs.
+    fn name(&self) -> &'static str;
+
+    /// Where it starts (again, after a failure).
+    fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail>> + Send;
+
+    fn take(&mut self, events: Vec<PositionedEvent>) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// Runs `consumer` until the task is dropped: it takes every batch as soon as
+/// this node commits or `poll` passes, and starts again a second after a failure.
+pub async fn follow(mut consumer: impl Consumer, db: Db, committed: Committed, poll: Duration, metrics: Metrics) {
+    let name = consumer.name();
+    loop {
+        let mut tail = match consumer.start(&db).await {
+            Ok(t) => t,
+            Err(e) => {
+                failed(&metrics, name, &e).await;
+                continue;
+            }
+        };
+        if let Err(e) = rounds(&mut consumer, &mut tail, &db, &committed, poll, &metrics).await {
+            failed(&metrics, name, &e).await;
+        }
+    }
+}
+
+async fn failed(metrics: &Metrics, name: &str, e: &anyhow::Error) {
+    tracing::warn!(consumer = name, error = %e, "log consumer failed; starting again");
+    metrics.log_consumer_errors.with_label_values(&[name]).inc();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+async fn rounds(
+    consumer: &mut impl Consumer,
+    tail: &mut Tail,
+    db: &Db,
+    committed: &Committed,
+    poll: Duration,
+    metrics: &Metrics,
+) -> anyhow::Result<()> {
+    let name = consumer.name();
+    let position = metrics.log_consumer_position.with_label_values(&[name]);
+    let lag = metrics.log_consumer_lag.with_label_values(&[name]);
+    let mut rung = committed.listen();
+    let mut measured = Instant::now();
+    loop {
+        rung.mark_unchanged();
+        let (events, more) = round(consumer, tail, db).await?;
+        position.set(tail.durable());
+        if measured.elapsed() >= Duration::from_secs(1) {
+            lag.set(store::last_position(db.read()).await? - tail.durable());
+            measured = Instant::now();
+        }
+        if !more && events == 0 {
+            // A ring after `mark_unchanged` above is not missed.
+            let _ = tokio::time::timeout(poll, rung.changed()).await;
+        }
+    }
+}
+
+#[tracing::instrument(name = "log_consumer_round", skip_all, fields(consumer = consumer.name()))]
+async fn round(consumer: &mut impl Consumer, tail: &mut Tail, db: &Db) -> anyhow::Result<(usize, bool)> {
+    let (events, more) = tail.next(db).await?;
+    let n = events.len();
+    if n > 0 {
+        consumer.take(events).await?;
+    }
+    Ok((n, more))
+}
