@@ -30,6 +30,7 @@ audit_actions! {
     Login => "auth.login",
     LoginFailed => "auth.login_failed",
     Logout => "auth.logout",
+    TokenRefresh => "auth.refresh",
     RefreshTokenReused => "auth.refresh_token_reused",
     RateLimited => "auth.rate_limited",
     OtpSend => "auth.otp_send",

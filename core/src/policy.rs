@@ -225,6 +225,38 @@ pub enum TransactionAction {
     Rate,
 }
 
+/// Whose audit trail a caller may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Every chain, the platform's included (the platform admin).
+    Everything,
+    /// Every entity's chain, not the platform's (a regulator of all entities).
+    AllEntities,
+    Entities(Vec<EntityId>),
+}
+
+/// Who reads the audit trail, and of which entities: an entity's holders of
+/// `audit.view` their own entity's; regulators the entities in their remit;
+/// the platform admin everything. `requested` narrows it to one entity, which
+/// must be within the caller's reach. Nobody else reads it.
+pub fn audit_scope(actor: &Actor, requested: Option<EntityId>) -> Result<AuditScope, Denied> {
+    let scope = match &actor.standing {
+        Standing::PlatformAdmin => AuditScope::Everything,
+        Standing::Regulator(crate::org::Remit::All) => AuditScope::AllEntities,
+        Standing::Regulator(crate::org::Remit::Entities(ids)) => AuditScope::Entities(ids.clone()),
+        Standing::Staff(s) if s.active && s.permissions.contains(Permission::AuditView) => {
+            AuditScope::Entities(vec![s.entity_id])
+        }
+        _ => return Err(Denied),
+    };
+    let Some(e) = requested else { return Ok(scope) };
+    let reaches = match &scope {
+        AuditScope::Everything | AuditScope::AllEntities => true,
+        AuditScope::Entities(ids) => ids.contains(&e),
+    };
+    if reaches { Ok(AuditScope::Entities(vec![e])) } else { Err(Denied) }
+}
+
 /// How long after closing a beneficiary may reopen their transaction.
 pub const REOPEN_WINDOW: chrono::Duration = chrono::Duration::days(14);
 
@@ -270,6 +302,42 @@ pub fn authorize_on_transaction(
         }
     };
     if allowed { Ok(()) } else { Err(Denied) }
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+    use crate::ids::{DepartmentId, UserId};
+    use crate::org::{Remit, Staff};
+
+    #[test]
+    fn who_reads_which_trail() {
+        let (mine, theirs) = (EntityId::new(), EntityId::new());
+        let staff = |role: StaffRole| Actor {
+            user_id: UserId::new(),
+            standing: Standing::Staff(Staff {
+                entity_id: mine,
+                role,
+                department_ids: vec![DepartmentId::new()],
+                permissions: role.default_permissions(),
+                active: true,
+            }),
+        };
+        let supervisor = staff(StaffRole::Supervisor);
+        assert_eq!(audit_scope(&supervisor, None), Ok(AuditScope::Entities(vec![mine])));
+        assert_eq!(audit_scope(&supervisor, Some(mine)), Ok(AuditScope::Entities(vec![mine])));
+        assert_eq!(audit_scope(&supervisor, Some(theirs)), Err(Denied), "another entity's trail");
+        assert_eq!(audit_scope(&staff(StaffRole::Employee), None), Err(Denied), "no audit.view");
+        let beneficiary = Actor { user_id: UserId::new(), standing: Standing::Beneficiary };
+        assert_eq!(audit_scope(&beneficiary, Some(mine)), Err(Denied));
+        let regulator = Actor { user_id: UserId::new(), standing: Standing::Regulator(Remit::Entities(vec![theirs])) };
+        assert_eq!(audit_scope(&regulator, Some(mine)), Err(Denied), "outside the remit");
+        assert_eq!(audit_scope(&regulator, None), Ok(AuditScope::Entities(vec![theirs])));
+        let everywhere = Actor { user_id: UserId::new(), standing: Standing::Regulator(Remit::All) };
+        assert_eq!(audit_scope(&everywhere, None), Ok(AuditScope::AllEntities), "never the platform's own chain");
+        let admin = Actor { user_id: UserId::new(), standing: Standing::PlatformAdmin };
+        assert_eq!(audit_scope(&admin, None), Ok(AuditScope::Everything));
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_transactions;
 mod m20261123_000003_attachments;
 mod m20261124_000004_document_texts;
+mod m20261201_000005_audit_chains;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_transactions::Migration),
             Box::new(m20261123_000003_attachments::Migration),
             Box::new(m20261124_000004_document_texts::Migration),
+            Box::new(m20261201_000005_audit_chains::Migration),
         ]
     }
 }

@@ -64,6 +64,8 @@ impl Modify for BearerAuth {
         routes::voice::record,
         routes::voice::play,
         routes::search::search,
+        routes::audit::list_audit,
+        routes::audit::verify_audit,
     ),
     components(schemas(routes::attachments::AttachmentForm)),
     modifiers(&BearerAuth),
@@ -73,6 +75,7 @@ impl Modify for BearerAuth {
         (name = "organisation", description = "Entities, departments, employees, transaction types, regulators"),
         (name = "transactions", description = "Transactions, their timeline, comments and lifecycle"),
         (name = "search", description = "The archive, as far as the caller may see it"),
+        (name = "audit", description = "The audit trail and its verification"),
     )
 )]
 pub struct ApiDoc;

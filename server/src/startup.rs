@@ -96,6 +96,7 @@ impl Application {
                 .wrap(from_fn(idempotency::idempotent_writes))
                 .wrap(from_fn(body::slow::guard_slow_bodies))
                 .wrap(from_fn(lang::set_request_lang))
+                .wrap(from_fn(crate::audit::remember_client))
                 .wrap(from_fn(metrics::record))
                 .wrap(TracingLogger::default())
                 .configure(routes::configure)

@@ -1,26 +1,60 @@
-//! The audit log: append-only and hash-chained, so that changing or removing an
-//! entry is detectable. Appends run inside the caller's database transaction, so
-//! an action and its audit entry commit together or not at all.
+//! The audit trail: append-only and hash-chained — one chain per entity and
+//! one for the platform — so that changing, removing or reordering an entry is
+//! detectable by recomputing its chain. Appends run inside the caller's
+//! database transaction, so an action and its audit entry commit together or
+//! not at all.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::{EntityId, UserId};
+use tawasul_core::policy::AuditScope;
 
 use crate::Result;
-use crate::model::audit_log;
+use crate::model::audit_trail;
 
-/// The hash before the first entry.
+/// The hash before the first entry of every chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Which chain an entry belongs to: its entity's, or the platform's for what
+/// belongs to no entity (a beneficiary's registration, the platform admin's work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain {
+    Platform,
+    Entity(EntityId),
+}
+
+impl Chain {
+    pub fn of(entity: Option<EntityId>) -> Chain {
+        entity.map_or(Chain::Platform, Chain::Entity)
+    }
+
+    fn key(self) -> String {
+        match self {
+            Chain::Platform => "platform".to_owned(),
+            Chain::Entity(e) => e.to_string(),
+        }
+    }
+
+    /// The PostgreSQL advisory lock that serialises appenders to this chain.
+    fn lock_key(self) -> i64 {
+        let digest = Sha256::new().chain_update(b"tawasul audit chain ").chain_update(self.key()).finalize();
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&digest[..8]);
+        i64::from_be_bytes(b)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
     pub actor: Option<UserId>,
     pub entity: Option<EntityId>,
+    /// Where the request came from (none for the platform's own work).
+    pub address: Option<String>,
     /// What happened, as stored: `AuditAction::as_str` (a string, so that a
     /// stored entry is checked as it is, whatever the code knows of it).
     pub action: &'a str,
@@ -32,7 +66,15 @@ pub struct AuditEntry<'a> {
 
 impl AuditEntry<'static> {
     pub fn new(actor: Option<UserId>, entity: Option<EntityId>, action: AuditAction, target: AuditTarget) -> Self {
-        AuditEntry { actor, entity, action: action.as_str(), target: target.to_string(), before: None, after: None }
+        AuditEntry {
+            actor,
+            entity,
+            address: None,
+            action: action.as_str(),
+            target: target.to_string(),
+            before: None,
+            after: None,
+        }
     }
 }
 
@@ -46,16 +88,23 @@ impl AuditEntry<'_> {
         self.after = Some(state);
         self
     }
+
+    pub fn from_address(mut self, address: Option<String>) -> Self {
+        self.address = address;
+        self
+    }
 }
 
-fn entry_hash(prev: &str, seq: i64, at: &DateTime<Utc>, e: &AuditEntry<'_>) -> String {
+fn entry_hash(prev: &str, chain: Chain, seq: i64, at: &DateTime<Utc>, e: &AuditEntry<'_>) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(seq.to_be_bytes());
     h.update(at.to_rfc3339_opts(SecondsFormat::Micros, true).as_bytes());
     for part in [
+        chain.key(),
         e.actor.map(|a| a.to_string()).unwrap_or_default(),
         e.entity.map(|a| a.to_string()).unwrap_or_default(),
+        e.address.clone().unwrap_or_default(),
         e.action.to_owned(),
         e.target.clone(),
         e.before.as_ref().map(|v| v.to_string()).unwrap_or_default(),
@@ -68,29 +117,46 @@ fn entry_hash(prev: &str, seq: i64, at: &DateTime<Utc>, e: &AuditEntry<'_>) -> S
     hex::encode(h.finalize())
 }
 
-/// Appends one entry after the current head of the chain.
+/// Appends one entry after the head of its chain; returns its seq there.
 pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let chain = Chain::of(entry.entity);
     if c.get_database_backend() == DbBackend::Postgres {
-        // Serialises appenders for the rest of this transaction, so two concurrent
-        // actions cannot both extend the same head. (SQLite has one writer anyway.)
-        c.execute(Statement::from_string(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(7261001)")).await?;
+        // Serialises appenders to this chain for the rest of the database
+        // transaction, so two concurrent actions cannot both extend the same
+        // head; other entities' chains go on meanwhile. (SQLite has one writer.)
+        let lock = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [chain.lock_key().into()],
+        );
+        c.execute(lock).await?;
     }
-    let head = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(c).await?;
-    let (seq, prev) = head.map(|h| (h.seq + 1, h.hash)).unwrap_or((1, GENESIS.to_owned()));
+    let head: Option<(i64, String)> = audit_trail::Entity::find()
+        .select_only()
+        .columns([audit_trail::Column::Seq, audit_trail::Column::Hash])
+        .filter(audit_trail::Column::Chain.eq(chain.key()))
+        .order_by_desc(audit_trail::Column::Seq)
+        .into_tuple()
+        .one(c)
+        .await?;
+    let (seq, prev) = head.map(|(seq, hash)| (seq + 1, hash)).unwrap_or((1, GENESIS.to_owned()));
     // Stored at microsecond precision, which both backends keep exactly.
     let at = DateTime::<Utc>::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
-    let hash = entry_hash(&prev, seq, &at, &entry);
-    audit_log::Entity::insert(audit_log::ActiveModel {
+    let hash = entry_hash(&prev, chain, seq, &at, &entry);
+    audit_trail::Entity::insert(audit_trail::ActiveModel {
+        chain: Set(chain.key()),
         seq: Set(seq),
         at: Set(at),
         actor_id: Set(entry.actor.map(|a| a.0)),
         entity_id: Set(entry.entity.map(|e| e.0)),
+        client_address: Set(entry.address),
         action: Set(entry.action.to_owned()),
         target: Set(entry.target),
         before: Set(entry.before),
         after: Set(entry.after),
         prev_hash: Set(prev),
         hash: Set(hash),
+        ..Default::default()
     })
     .exec_without_returning(c)
     .await?;
@@ -107,7 +173,7 @@ pub async fn append_alone(db: &impl TransactionTrait, entry: AuditEntry<'_>, now
     Ok(seq)
 }
 
-/// The outcome of checking the whole chain.
+/// The outcome of checking one chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
     pub entries: u64,
@@ -115,62 +181,149 @@ pub struct Verification {
     pub first_bad_seq: Option<i64>,
 }
 
-/// Recomputes every hash from the genesis and reports the first entry that does
-/// not match its content or its predecessor.
-pub async fn verify(c: &impl ConnectionTrait) -> Result<Verification> {
-    let rows = audit_log::Entity::find().order_by_asc(audit_log::Column::Seq).all(c).await?;
+/// Entries verified per read, so that a long chain is checked in bounded memory.
+const VERIFY_PAGE: u64 = 5_000;
+
+/// Recomputes every hash of a chain from the genesis and reports the first
+/// entry that does not match its content, its predecessor or its place.
+pub async fn verify(c: &impl ConnectionTrait, chain: Chain) -> Result<Verification> {
     let mut prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut first_bad_seq = None;
-    for r in &rows {
-        let e = AuditEntry {
-            actor: r.actor_id.map(UserId),
-            entity: r.entity_id.map(EntityId),
-            action: &r.action,
-            target: r.target.clone(),
-            before: r.before.clone(),
-            after: r.after.clone(),
-        };
-        let ok = r.seq == expected_seq && r.prev_hash == prev && entry_hash(&prev, r.seq, &r.at, &e) == r.hash;
-        if !ok && first_bad_seq.is_none() {
-            first_bad_seq = Some(r.seq);
+    let mut entries = 0u64;
+    let mut after = 0i64;
+    loop {
+        let rows = audit_trail::Entity::find()
+            .filter(audit_trail::Column::Chain.eq(chain.key()))
+            .filter(audit_trail::Column::Seq.gt(after))
+            .order_by_asc(audit_trail::Column::Seq)
+            .limit(VERIFY_PAGE)
+            .all(c)
+            .await?;
+        let full = rows.len() as u64 == VERIFY_PAGE;
+        for r in &rows {
+            let e = AuditEntry {
+                actor: r.actor_id.map(UserId),
+                entity: r.entity_id.map(EntityId),
+                address: r.client_address.clone(),
+                action: &r.action,
+                target: r.target.clone(),
+                before: r.before.clone(),
+                after: r.after.clone(),
+            };
+            let in_place = r.seq == expected_seq && r.prev_hash == prev && Chain::of(e.entity) == chain;
+            if first_bad_seq.is_none() && !(in_place && entry_hash(&prev, chain, r.seq, &r.at, &e) == r.hash) {
+                first_bad_seq = Some(r.seq);
+            }
+            prev = r.hash.clone();
+            expected_seq = r.seq + 1;
+            after = r.seq;
+            entries += 1;
         }
-        prev = r.hash.clone();
-        expected_seq = r.seq + 1;
+        if !full {
+            break;
+        }
     }
-    Ok(Verification { entries: rows.len() as u64, head_hash: prev, first_bad_seq })
+    Ok(Verification { entries, head_hash: prev, first_bad_seq })
 }
 
 /// One stored entry, as read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEntry {
+    /// Its place in the whole trail (what a listing's cursor is).
+    pub id: i64,
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: Option<UserId>,
     pub entity: Option<EntityId>,
+    pub address: Option<String>,
     pub action: String,
     pub target: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
-/// The entries with this action, oldest first.
-pub async fn with_action(c: &impl ConnectionTrait, action: AuditAction) -> Result<Vec<StoredEntry>> {
-    Ok(audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action.as_str()))
-        .order_by_asc(audit_log::Column::Seq)
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|m| StoredEntry {
+impl From<audit_trail::Model> for StoredEntry {
+    fn from(m: audit_trail::Model) -> StoredEntry {
+        StoredEntry {
+            id: m.id,
             seq: m.seq,
             at: m.at,
             actor: m.actor_id.map(UserId),
             entity: m.entity_id.map(EntityId),
+            address: m.client_address,
             action: m.action,
             target: m.target,
             before: m.before,
             after: m.after,
-        })
-        .collect())
+            prev_hash: m.prev_hash,
+            hash: m.hash,
+        }
+    }
+}
+
+/// Which entries a listing wants; `scope` is whose (the policy's answer).
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    pub scope: AuditScope,
+    pub actor: Option<UserId>,
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// One page of entries matching `f`, newest first, before the entry `before`
+/// (a cursor from the previous page); and whether there are more.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    f: &AuditFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<(Vec<StoredEntry>, bool)> {
+    use audit_trail::Column as A;
+    let mut q = audit_trail::Entity::find().order_by_desc(A::Id).limit(limit + 1);
+    match &f.scope {
+        AuditScope::Everything => {}
+        AuditScope::AllEntities => q = q.filter(A::Chain.ne(Chain::Platform.key())),
+        AuditScope::Entities(ids) => q = q.filter(A::Chain.is_in(ids.iter().map(|e| Chain::Entity(*e).key()))),
+    }
+    if let Some(a) = f.actor {
+        q = q.filter(A::ActorId.eq(a.0));
+    }
+    if let Some(action) = &f.action {
+        q = q.filter(A::Action.eq(action.as_str()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(A::At.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(A::At.lt(to));
+    }
+    if let Some(b) = before {
+        q = q.filter(A::Id.lt(b));
+    }
+    let mut rows: Vec<StoredEntry> = q.all(c).await?.into_iter().map(StoredEntry::from).collect();
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
+/// The entries with this action, oldest first.
+pub async fn with_action(c: &impl ConnectionTrait, action: AuditAction) -> Result<Vec<StoredEntry>> {
+    entries(c, Some(action.as_str())).await
+}
+
+/// Every entry, oldest first (for tests and exports of small trails).
+pub async fn all(c: &impl ConnectionTrait) -> Result<Vec<StoredEntry>> {
+    entries(c, None).await
+}
+
+async fn entries(c: &impl ConnectionTrait, action: Option<&str>) -> Result<Vec<StoredEntry>> {
+    let mut q = audit_trail::Entity::find().order_by_asc(audit_trail::Column::Id);
+    if let Some(a) = action {
+        q = q.filter(audit_trail::Column::Action.eq(a));
+    }
+    Ok(q.all(c).await?.into_iter().map(StoredEntry::from).collect())
 }

@@ -20,6 +20,6 @@ pub mod transactions;
 
 pub use db::{Backend, Db};
 pub use error::StorageError;
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Statement, TransactionTrait};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

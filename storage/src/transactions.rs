@@ -131,6 +131,25 @@ async fn people(
     Ok(rows.into_iter().map(|(id, ar, en, role)| (id, (ar, en, role))).collect())
 }
 
+/// How timelines and the audit trail name these people, in one query; an id
+/// that names nobody (any more) is left out.
+pub async fn actor_refs(
+    c: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<HashMap<UserId, ActorRef>> {
+    let mut ids: Vec<uuid::Uuid> = ids.into_iter().map(|u| u.0).collect();
+    ids.sort();
+    ids.dedup();
+    Ok(people(c, ids)
+        .await?
+        .into_iter()
+        .map(|(id, (ar, en, role))| {
+            let role = Role::parse(&role).unwrap_or(Role::Beneficiary);
+            (UserId(id), ActorRef { id: UserId(id), role, name_ar: ar, name_en: en })
+        })
+        .collect())
+}
+
 fn person(map: &HashMap<uuid::Uuid, (String, String, String)>, id: uuid::Uuid) -> PersonRef {
     let (ar, en) = map.get(&id).map(|(a, e, _)| (a.clone(), e.clone())).unwrap_or_default();
     PersonRef { id: UserId(id), name_ar: ar, name_en: en }
@@ -630,20 +649,16 @@ pub async fn last_position(c: &impl ConnectionTrait) -> Result<i64> {
 }
 
 async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<EventView>> {
-    let mut actors: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
-    actors.sort();
-    actors.dedup();
-    let names = people(c, actors).await?;
+    let names = actor_refs(c, rows.iter().filter_map(|r| r.actor_id.map(UserId))).await?;
     rows.into_iter()
         .map(|r| {
             let actor = r.actor_id.map(|a| {
-                let (ar, en, role) = names.get(&a).cloned().unwrap_or_default();
-                ActorRef {
+                names.get(&UserId(a)).cloned().unwrap_or(ActorRef {
                     id: UserId(a),
-                    role: Role::parse(&role).unwrap_or(Role::Beneficiary),
-                    name_ar: ar,
-                    name_en: en,
-                }
+                    role: Role::Beneficiary,
+                    name_ar: String::new(),
+                    name_en: String::new(),
+                })
             });
             Ok(EventView {
                 seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,

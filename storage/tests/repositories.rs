@@ -105,16 +105,22 @@ async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
 }
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
-    let entry = |n: u32| AuditEntry {
+    use tawasul_core::ids::EntityId;
+    use tawasul_storage::audit::Chain;
+
+    let entity = EntityId::new();
+    // Even entries go to the entity's chain, odd ones to the platform's.
+    let entry = move |n: u32| AuditEntry {
         actor: None,
-        entity: None,
+        entity: n.is_multiple_of(2).then_some(entity),
+        address: Some("192.0.2.7".into()),
         action: "test.action",
         target: format!("thing:{n}"),
         before: None,
         after: Some(serde_json::json!({ "n": n })),
     };
-    // Concurrent appenders must still form one chain.
-    let tasks: Vec<_> = (0..20)
+    // Concurrent appenders must still form one chain each.
+    let tasks: Vec<_> = (0..40)
         .map(|n| {
             let db = db.clone();
             tokio::spawn(async move {
@@ -127,29 +133,42 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
     for t in tasks {
         t.await.unwrap();
     }
-    let v = audit::verify(db.read()).await.unwrap();
-    assert_eq!(v.entries, 20);
-    assert_eq!(v.first_bad_seq, None);
-    assert_ne!(v.head_hash, audit::GENESIS);
+    let (ours, platform) = (Chain::Entity(entity), Chain::Platform);
+    for chain in [ours, platform] {
+        let v = audit::verify(db.read(), chain).await.unwrap();
+        assert_eq!((v.entries, v.first_bad_seq), (20, None), "{chain:?}");
+        assert_ne!(v.head_hash, audit::GENESIS);
+    }
 
     let backend = db.write().get_database_backend();
+    let at_seq_7 = format!("FROM audit_trail WHERE chain = '{entity}' AND seq = 7");
     let original: String = db
         .read()
-        .query_one(Statement::from_string(backend, "SELECT target FROM audit_log WHERE seq = 7"))
+        .query_one(Statement::from_string(backend, format!("SELECT target {at_seq_7}")))
         .await
         .unwrap()
         .unwrap()
         .try_get("", "target")
         .unwrap();
-    let set_target =
-        |t: &str| Statement::from_string(backend, format!("UPDATE audit_log SET target = '{t}' WHERE seq = 7"));
+    let set_target = |t: &str| {
+        Statement::from_string(
+            backend,
+            format!("UPDATE audit_trail SET target = '{t}' WHERE chain = '{entity}' AND seq = 7"),
+        )
+    };
     db.write().execute(set_target("thing:forged")).await.unwrap();
-    assert_eq!(audit::verify(db.read()).await.unwrap().first_bad_seq, Some(7));
+    assert_eq!(audit::verify(db.read(), ours).await.unwrap().first_bad_seq, Some(7));
+    assert_eq!(audit::verify(db.read(), platform).await.unwrap().first_bad_seq, None, "other chains unaffected");
     db.write().execute(set_target(&original)).await.unwrap();
-    assert_eq!(audit::verify(db.read()).await.unwrap().first_bad_seq, None, "restored");
-    db.write().execute(Statement::from_string(backend, "DELETE FROM audit_log WHERE seq = 12")).await.unwrap();
+    assert_eq!(audit::verify(db.read(), ours).await.unwrap().first_bad_seq, None, "restored");
+    let forge_address =
+        format!("UPDATE audit_trail SET client_address = '10.0.0.1' WHERE chain = '{entity}' AND seq = 3");
+    db.write().execute(Statement::from_string(backend, forge_address)).await.unwrap();
+    assert_eq!(audit::verify(db.read(), ours).await.unwrap().first_bad_seq, Some(3), "the address is sealed too");
+    let remove = "DELETE FROM audit_trail WHERE chain = 'platform' AND seq = 12";
+    db.write().execute(Statement::from_string(backend, remove)).await.unwrap();
     assert_eq!(
-        audit::verify(db.read()).await.unwrap().first_bad_seq,
+        audit::verify(db.read(), platform).await.unwrap().first_bad_seq,
         Some(13),
         "a removed entry breaks the link of the next"
     );

@@ -108,7 +108,7 @@ impl Client {
         rb
     }
 
-    async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
+    pub async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T> {
         let status = res.status();
         let bytes = res.bytes().await?;
         if status.is_success() {

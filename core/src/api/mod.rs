@@ -2,6 +2,7 @@
 //! the clients. Requests arrive as plain strings and are parsed here, field by
 //! field, into validated domain values; every invalid field is reported at once.
 
+pub mod audit;
 pub mod auth;
 pub mod org;
 pub mod page;
@@ -9,6 +10,7 @@ pub mod search;
 pub mod strict;
 pub mod transactions;
 
+pub use audit::*;
 pub use auth::*;
 pub use org::*;
 pub use page::*;

@@ -16,7 +16,7 @@ use tawasul_core::visibility::{Visibility, can_view};
 use tawasul_core::workflow::Status;
 use tawasul_storage::accounts::Account;
 use tawasul_storage::attachments;
-use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::audit;
 use tawasul_storage::objects::Written;
 use tawasul_storage::transactions::{self as store, LoggedEvent, Stored};
 use tawasul_storage::{ConnectionTrait, TransactionTrait};
@@ -50,7 +50,7 @@ impl App {
         let opening = store::prepare_opening(&tx, t, now).await?;
         let opened = decide_open(&who.actor, t, opening.terms, opening.reference, opening.decision.clone(), now)?;
         let (s, events) = store::insert_opened(&tx, who.actor.user_id, t, &opening, &opened, now).await?;
-        let entry = AuditEntry::new(
+        let entry = crate::audit::entry(
             Some(who.actor.user_id),
             Some(t.entity_id),
             AuditAction::TransactionCreate,
@@ -194,11 +194,12 @@ async fn step(
         events.extend(store::commit(tx, s, &routed, now).await?);
         after = routed.apply_to(&after);
     }
-    let entry = AuditEntry::new(by.user_id(), Some(s.facts.entity_id), outcome.audit, AuditTarget::Transaction(s.id()))
-        .before(json!({ "status": before.status, "assignee": before.facts.assignee_id }))
-        .after(json!({
-            "step": name, "status": after.status, "assignee": after.facts.assignee_id, "events": written(&events),
-        }));
+    let entry =
+        crate::audit::entry(by.user_id(), Some(s.facts.entity_id), outcome.audit, AuditTarget::Transaction(s.id()))
+            .before(json!({ "status": before.status, "assignee": before.facts.assignee_id }))
+            .after(json!({
+                "step": name, "status": after.status, "assignee": after.facts.assignee_id, "events": written(&events),
+            }));
     audit::append(tx, entry, now).await?;
     Ok(events)
 }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use rand::Rng;
 use serde_json::json;
@@ -15,7 +15,7 @@ use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::identity::LoginIdentifier;
 use tawasul_core::ids::UserId;
 use tawasul_core::{ErrorCode, Lang};
-use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::audit;
 use tawasul_storage::outbox::{self, Message};
 use tawasul_storage::sessions::{self, Rotation};
 use tawasul_storage::{ConnectionTrait, TransactionTrait, accounts, otp};
@@ -52,25 +52,21 @@ async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
     (status = 422, description = "A field is invalid; `details.field` names it. A password is refused when shorter than 8 characters (`identity.weak_password`), common or easy to guess (`identity.common_password`), or containing the ID number, mobile, e-mail or name (`identity.password_has_personal_data`)"),
     (status = 429, description = "`request.rate_limited`: too many registrations from this address; `Retry-After` says when")))]
 #[post("/auth/register")]
-pub async fn register(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: Json<RegisterRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> ApiResult<HttpResponse> {
     let r = body.parse()?;
     // Counted once the request is well-formed: what is limited is probing which
     // identifiers have an account (the 409 names none, but it does answer).
-    let address = client_address(&req);
+    let address = client_address();
     let keys = [(Rule::RegistrationsPerAddress, address.as_str())];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, None, AuditTarget::Address(address.clone()), &address).await?;
+    audit_limits_reached(&state, &reached, None, AuditTarget::Address(address.clone())).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
     let user = accounts::register_beneficiary(&tx, &r, &hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), None, AuditAction::Register, AuditTarget::User(user))
+        crate::audit::entry(Some(user), None, AuditAction::Register, AuditTarget::User(user))
             .after(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
         now,
     )
@@ -87,8 +83,9 @@ pub async fn register(
 }
 
 /// The client's address as the limits and the audit log know it.
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+/// Where the request came from, as the audit trail records it: limits are counted per address.
+fn client_address() -> String {
+    crate::audit::client_address().unwrap_or_default()
 }
 
 /// A 429 for a reached limit, with `Retry-After`.
@@ -103,11 +100,10 @@ async fn audit_limits_reached(
     reached: &[Rule],
     actor: Option<UserId>,
     target: AuditTarget,
-    address: &str,
 ) -> ApiResult<()> {
     for rule in reached {
-        let entry = AuditEntry::new(actor, None, AuditAction::RateLimited, target.clone())
-            .after(json!({ "limit": rule.as_str(), "address": address }));
+        let entry = crate::audit::entry(actor, None, AuditAction::RateLimited, target.clone())
+            .after(json!({ "limit": rule.as_str() }));
         audit::append_alone(state.db.write(), entry, Utc::now()).await?;
     }
     Ok(())
@@ -130,9 +126,9 @@ fn login_key(identifier: &LoginIdentifier) -> String {
     (status = 200, body = AuthResponse), (status = 401, description = "Wrong login or password"),
     (status = 429, description = "`auth.too_many_attempts`: too many failures for this account (whichever identifier was used) or from this address; `Retry-After` says when")))]
 #[post("/auth/login")]
-pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let identifier = LoginIdentifier::parse(&body.login);
-    let address = client_address(&req);
+    let address = client_address();
     let creds = accounts::find_credentials(state.db.read(), &identifier).await?;
     // Failures count per account, whichever of its identifiers was typed; a
     // login that names no account counts by itself, so that it locks alike.
@@ -150,11 +146,11 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
         let target = AuditTarget::Login(login_key(&identifier));
         audit::append_alone(
             state.db.write(),
-            AuditEntry::new(None, None, AuditAction::LoginFailed, target.clone()).after(json!({ "address": address })),
+            crate::audit::entry(None, None, AuditAction::LoginFailed, target.clone()),
             now,
         )
         .await?;
-        audit_limits_reached(&state, &reached, None, target, &address).await?;
+        audit_limits_reached(&state, &reached, None, target).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     };
     state.limiter.clear(Rule::LoginFailuresPerAccount, &account_key);
@@ -166,7 +162,7 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
     let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(creds.user_id), None, AuditAction::Login, AuditTarget::User(creds.user_id)),
+        crate::audit::entry(Some(creds.user_id), None, AuditAction::Login, AuditTarget::User(creds.user_id)),
         now,
     )
     .await?;
@@ -185,11 +181,7 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: Json<Logi
     (status = 200, body = TokenPair),
     (status = 401, description = "Unknown, expired, revoked or already used; a used one revokes its whole session and closes its WebSockets")))]
 #[post("/auth/refresh")]
-pub async fn refresh(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: Json<RefreshRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
     let rotation = sessions::consume(&tx, &tokens::refresh_token_hash(&body.refresh_token), now).await?;
@@ -201,8 +193,8 @@ pub async fn refresh(
             // revoked, which must stick, and its open connections end now.
             audit::append(
                 &tx,
-                AuditEntry::new(Some(user), None, AuditAction::RefreshTokenReused, AuditTarget::User(user))
-                    .after(json!({ "session": session, "address": client_address(&req) })),
+                crate::audit::entry(Some(user), None, AuditAction::RefreshTokenReused, AuditTarget::User(user))
+                    .after(json!({ "session": session })),
                 now,
             )
             .await?;
@@ -216,6 +208,14 @@ pub async fn refresh(
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
     let pair = issue_tokens(&state, &tx, user, session).await?;
+    let entry = crate::audit::entry(
+        Some(user),
+        account.actor.staff().map(|s| s.entity_id),
+        AuditAction::TokenRefresh,
+        AuditTarget::User(user),
+    )
+    .after(json!({ "session": session }));
+    audit::append(&tx, entry, now).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -249,7 +249,7 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::Logout, AuditTarget::User(user))
+        crate::audit::entry(Some(user), caller.entity_id(), AuditAction::Logout, AuditTarget::User(user))
             .after(json!({ "revoked_tokens": revoked })),
         now,
     )
@@ -280,18 +280,17 @@ fn otp_text(lang: Lang, code: &str) -> (String, String) {
     (status = 429, description = "`request.rate_limited`: too many codes for this account and channel, or from this address")))]
 #[post("/auth/otp/send")]
 pub async fn otp_send(
-    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<OtpSendRequest>,
 ) -> ApiResult<HttpResponse> {
     let channel = body.parse()?;
     let user = caller.actor().user_id;
-    let address = client_address(&req);
+    let address = client_address();
     let account_channel = format!("{user}:{}", channel.as_str());
     let keys = [(Rule::OtpSendsPerAccount, account_channel.as_str()), (Rule::OtpSendsPerAddress, &address)];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
+    audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user)).await?;
     let (email, mobile, lang) = accounts::contact(state.db.read(), user).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
@@ -307,8 +306,8 @@ pub async fn otp_send(
     outbox::enqueue(&tx, &message, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::OtpSend, AuditTarget::User(user))
-            .after(json!({ "channel": channel.as_str(), "address": address })),
+        crate::audit::entry(Some(user), caller.entity_id(), AuditAction::OtpSend, AuditTarget::User(user))
+            .after(json!({ "channel": channel.as_str() })),
         now,
     )
     .await?;
@@ -323,7 +322,6 @@ pub async fn otp_send(
     (status = 429, description = "`auth.too_many_attempts`: too many wrong codes for this account, whichever code")))]
 #[post("/auth/otp/verify")]
 pub async fn otp_verify(
-    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<OtpVerifyRequest>,
@@ -342,15 +340,14 @@ pub async fn otp_verify(
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::OtpVerify, AuditTarget::User(user))
+        crate::audit::entry(Some(user), caller.entity_id(), AuditAction::OtpVerify, AuditTarget::User(user))
             .after(json!({ "channel": channel.as_str(), "verified": ok })),
         now,
     )
     .await?;
     tx.commit().await?;
     if !ok {
-        let address = client_address(&req);
-        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
+        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user)).await?;
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     state.limiter.clear(Rule::OtpVerifyFailures, &account);
@@ -364,7 +361,6 @@ pub async fn otp_verify(
     (status = 429, description = "`auth.too_many_attempts`: the account's failed log-ins reached the limit")))]
 #[post("/auth/password")]
 pub async fn change_password(
-    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<ChangePasswordRequest>,
@@ -373,7 +369,7 @@ pub async fn change_password(
     // A wrong current password is a failed log-in of this account: it counts
     // there, and a locked account is locked here too.
     let account = user.to_string();
-    let address = client_address(&req);
+    let address = client_address();
     let keys = [(Rule::LoginFailuresPerAccount, account.as_str()), (Rule::LoginFailuresPerAddress, &address)];
     let personal = accounts::personal_words(state.db.read(), user).await?;
     let new = body.parse(&personal.iter().map(String::as_str).collect::<Vec<_>>())?;
@@ -382,12 +378,16 @@ pub async fn change_password(
     if !passwords::verify(body.current_password.clone(), Some(stored)).await? {
         audit::append_alone(
             state.db.write(),
-            AuditEntry::new(Some(user), caller.entity_id(), AuditAction::PasswordChangeFailed, AuditTarget::User(user))
-                .after(json!({ "address": address })),
+            crate::audit::entry(
+                Some(user),
+                caller.entity_id(),
+                AuditAction::PasswordChangeFailed,
+                AuditTarget::User(user),
+            ),
             Utc::now(),
         )
         .await?;
-        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user), &address).await?;
+        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user)).await?;
         return Err(ApiError::field("current_password", ErrorCode::WrongPassword));
     }
     state.limiter.clear(Rule::LoginFailuresPerAccount, &account);
@@ -399,7 +399,7 @@ pub async fn change_password(
     let revoked = sessions::revoke_other_sessions(&tx, user, caller.session, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(user), caller.entity_id(), AuditAction::PasswordChange, AuditTarget::User(user))
+        crate::audit::entry(Some(user), caller.entity_id(), AuditAction::PasswordChange, AuditTarget::User(user))
             .after(json!({ "revoked_tokens": revoked })),
         now,
     )

@@ -8,7 +8,7 @@ use tawasul_core::api::{EmployeeView, UpdateEmployeeRequest};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::UserId;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
-use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::audit;
 use tawasul_storage::{TransactionTrait, organisation, sessions};
 
 use crate::auth::Caller;
@@ -57,9 +57,14 @@ pub async fn update_employee(
     }
     audit::append(
         &tx,
-        AuditEntry::new(Some(caller.actor().user_id), Some(entity), AuditAction::EmployeeUpdate, AuditTarget::User(id))
-            .before(json!(before))
-            .after(json!(after)),
+        crate::audit::entry(
+            Some(caller.actor().user_id),
+            Some(entity),
+            AuditAction::EmployeeUpdate,
+            AuditTarget::User(id),
+        )
+        .before(json!(before))
+        .after(json!(after)),
         now,
     )
     .await?;

@@ -12,7 +12,7 @@ use tawasul_core::api::{
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::EntityId;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
-use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::audit;
 use tawasul_storage::{TransactionTrait, organisation, outbox};
 
 use crate::auth::Caller;
@@ -45,7 +45,7 @@ pub async fn create_entity(
     let (entity, admin) = organisation::create_entity(&tx, &e, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
+        crate::audit::entry(
             Some(caller.actor().user_id),
             Some(entity.id),
             AuditAction::EntityCreate,
@@ -99,7 +99,7 @@ pub async fn create_department(
     let dept = organisation::create_department(&tx, entity, &d, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
+        crate::audit::entry(
             Some(caller.actor().user_id),
             Some(entity),
             AuditAction::DepartmentCreate,
@@ -157,7 +157,7 @@ pub async fn create_employee(
     let employee = organisation::create_employee(&tx, entity, &e, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
+        crate::audit::entry(
             Some(caller.actor().user_id),
             Some(entity),
             AuditAction::EmployeeCreate,
@@ -199,7 +199,7 @@ pub async fn create_transaction_type(
     let view = organisation::create_transaction_type(&tx, entity, &t, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(
+        crate::audit::entry(
             Some(caller.actor().user_id),
             Some(entity),
             AuditAction::TransactionTypeCreate,

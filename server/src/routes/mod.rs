@@ -1,6 +1,7 @@
 //! HTTP routes, one module per area of API.md.
 
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod employees;
 pub mod entities;
@@ -54,6 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(voice::record)
             .service(voice::play)
             .service(search::search)
+            .service(audit::list_audit)
+            .service(audit::verify_audit)
             .service(crate::realtime::gateway::connect),
     );
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 use tawasul_core::api::{CreateRegulatorRequest, RegulatorView};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::policy::{Action, authorize};
-use tawasul_storage::audit::{self, AuditEntry};
+use tawasul_storage::audit;
 use tawasul_storage::{TransactionTrait, organisation, outbox};
 
 use crate::auth::Caller;
@@ -32,8 +32,13 @@ pub async fn create_regulator(
     let view = organisation::create_regulator(&tx, &r, &password.hash, now).await?;
     audit::append(
         &tx,
-        AuditEntry::new(Some(caller.actor().user_id), None, AuditAction::RegulatorCreate, AuditTarget::User(view.id))
-            .after(json!({ "entity_ids": view.entity_ids })),
+        crate::audit::entry(
+            Some(caller.actor().user_id),
+            None,
+            AuditAction::RegulatorCreate,
+            AuditTarget::User(view.id),
+        )
+        .after(json!({ "entity_ids": view.entity_ids })),
         now,
     )
     .await?;

@@ -2,7 +2,7 @@
 //! leave this crate (rows are turned back into domain types).
 
 pub mod attachments;
-pub mod audit_log;
+pub mod audit_trail;
 pub mod blobs;
 pub mod departments;
 pub mod document_texts;

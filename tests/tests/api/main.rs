@@ -1,6 +1,7 @@
 //! End-to-end tests: the real server on a random port, on SQLite and PostgreSQL.
 
 mod attachments;
+mod audit;
 mod helpers;
 mod idempotency;
 mod identity;

@@ -689,6 +689,7 @@ async fn comments_documents_voice_notes_and_ratings_are_audited_without_their_co
             }
         }
     }
-    let verified = tawasul_storage::audit::verify(app.db.read()).await.unwrap();
+    let chain = tawasul_storage::audit::Chain::Entity(comments[0].entity.unwrap());
+    let verified = tawasul_storage::audit::verify(app.db.read(), chain).await.unwrap();
     assert_eq!(verified.first_bad_seq, None);
 }

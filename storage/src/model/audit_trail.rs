@@ -1,13 +1,16 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "audit_log")]
+#[sea_orm(table_name = "audit_trail")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub chain: String,
     pub seq: i64,
     pub at: DateTimeUtc,
     pub actor_id: Option<Uuid>,
     pub entity_id: Option<Uuid>,
+    pub client_address: Option<String>,
     pub action: String,
     pub target: String,
     pub before: Option<Json>,

@@ -1,0 +1,314 @@
+//! The audit trail end to end: every write of the API leaves an entry (walked
+//! from the OpenAPI document, so that a new write without one fails here), who
+//! reads which entity's trail, and tampering with a stored row is found.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tawasul_core::api::*;
+use tawasul_storage::{ConnectionTrait, Statement};
+use tawasul_tests::speech::record;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+use crate::transactions::{request, setup};
+
+on_both_backends!(
+    every_write_of_the_api_leaves_an_audit_entry,
+    the_trail_is_read_by_those_who_may_and_no_one_else,
+    editing_a_stored_entry_is_found_by_verify,
+);
+
+async fn count(app: &TestApp, action: &str) -> usize {
+    tawasul_storage::audit::all(app.db.read()).await.unwrap().iter().filter(|e| e.action == action).count()
+}
+
+/// Runs write operations of the document, each checked for a new entry of
+/// the action it must leave.
+struct Walk<'a> {
+    app: &'a TestApp,
+    done: BTreeSet<(String, String)>,
+}
+
+impl Walk<'_> {
+    async fn step<T, E: std::fmt::Debug>(
+        &mut self,
+        method: &str,
+        path: &str,
+        action: &str,
+        op: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let before = count(self.app, action).await;
+        let out = op.await;
+        if let Err(e) = &out {
+            panic!("{method} {path} failed: {e:?}");
+        }
+        let after = count(self.app, action).await;
+        assert!(after > before, "{method} {path} left no `{action}` entry");
+        self.done.insert((method.to_owned(), path.to_owned()));
+        out
+    }
+}
+
+fn otp_code(mail: &str) -> String {
+    mail.split_whitespace()
+        .map(|w| w.trim_end_matches(['.', '،']))
+        .find(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .expect("a code in the e-mail")
+        .to_owned()
+}
+
+async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
+    let mut w = Walk { app: &app, done: BTreeSet::new() };
+    let auth = w
+        .step("post", "/api/v1/auth/register", "auth.register", app.client.register(&registration(8801)))
+        .await
+        .unwrap();
+    let ben = app.client.with_token(auth.access_token.clone());
+    let login = registration(8801).email;
+    let again = w.step("post", "/api/v1/auth/login", "auth.login", app.client.login(&login, PASSWORD)).await.unwrap();
+    let pair =
+        w.step("post", "/api/v1/auth/refresh", "auth.refresh", app.client.refresh(&again.refresh_token)).await.unwrap();
+    w.step("post", "/api/v1/auth/logout", "auth.logout", app.client.with_token(pair.access_token).logout(None))
+        .await
+        .unwrap();
+    w.step("post", "/api/v1/auth/otp/send", "auth.otp_send", ben.otp_send(OtpChannel::Email)).await.unwrap();
+    let code = otp_code(&app.mails(1).await[0]);
+    w.step("post", "/api/v1/auth/otp/verify", "auth.otp_verify", ben.otp_verify(OtpChannel::Email, &code))
+        .await
+        .unwrap();
+
+    let created = w
+        .step("post", "/api/v1/entities", "entity.create", app.platform.create_entity(&entity_request(88)))
+        .await
+        .unwrap();
+    let entity = created.entity.id;
+    let admin = app.client.with_token(app.client.login("admin88@entity.sa", PASSWORD).await.unwrap().access_token);
+    let dept = w
+        .step(
+            "post",
+            "/api/v1/entities/{id}/departments",
+            "department.create",
+            admin.create_department(entity, &department_request("Licences", None)),
+        )
+        .await
+        .unwrap();
+    let employee = w
+        .step(
+            "post",
+            "/api/v1/entities/{id}/employees",
+            "employee.create",
+            admin.create_employee(entity, &employee_request(8810, "employee", vec![dept.id.to_string()])),
+        )
+        .await
+        .unwrap();
+    let change = UpdateEmployeeRequest { grant: Some(vec!["stats.view".into()]), ..Default::default() };
+    w.step("patch", "/api/v1/employees/{id}", "employee.update", admin.update_employee(employee.id, &change))
+        .await
+        .unwrap();
+    let tt = CreateTransactionTypeRequest {
+        code: "licence".into(),
+        name_ar: "رخصة".into(),
+        name_en: "Licence".into(),
+        department_id: dept.id.to_string(),
+        sla_hours: 24,
+        routing: "round_robin".into(),
+        fields: None,
+    };
+    let tt = w
+        .step(
+            "post",
+            "/api/v1/entities/{id}/transaction-types",
+            "transaction_type.create",
+            admin.create_transaction_type(entity, &tt),
+        )
+        .await
+        .unwrap();
+    let regulator = CreateRegulatorRequest {
+        name_ar: "رقيب".into(),
+        name_en: "Regulator".into(),
+        email: "reg8801@nazaha.sa".into(),
+        mobile: "0558801000".into(),
+        national_id: valid_id(1, 8_801_000),
+        entity_ids: EntityIds::List(vec![entity]),
+        initial_password: Some(PASSWORD.into()),
+    };
+    w.step("post", "/api/v1/regulators", "regulator.create", app.platform.create_regulator(&regulator)).await.unwrap();
+
+    let emp = app.client.with_token(app.client.login("employee8810@entity.sa", PASSWORD).await.unwrap().access_token);
+    let t = w
+        .step(
+            "post",
+            "/api/v1/transactions",
+            "transaction.create",
+            ben.create_transaction(&CreateTransactionRequest {
+                entity_id: entity.to_string(),
+                type_id: tt.id.to_string(),
+                subject: "تجديد رخصة".into(),
+                body: "أرجو تجديد الرخصة".into(),
+                priority: None,
+                fields: None,
+            }),
+        )
+        .await
+        .unwrap();
+    let id = t.id;
+    w.step(
+        "post",
+        "/api/v1/transactions/{id}/comments",
+        "transaction.comment",
+        emp.comment(id, "internal", "ملاحظة داخلية"),
+    )
+    .await
+    .unwrap();
+    w.step(
+        "post",
+        "/api/v1/transactions/{id}/attachments",
+        "transaction.attachment",
+        ben.upload_attachment(id, "external", "صورة.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n".to_vec()),
+    )
+    .await
+    .unwrap();
+    let webm = std::fs::read(record().unwrap().webm).unwrap();
+    w.step(
+        "post",
+        "/api/v1/transactions/{id}/voice",
+        "transaction.voice",
+        ben.record_voice(id, "external", "audio/webm;codecs=opus", webm),
+    )
+    .await
+    .unwrap();
+    let supervisor = admin.clone();
+    let s = "transaction.step";
+    let step = |name: &'static str| format!("/api/v1/transactions/{{id}}/{name}");
+    w.step("post", &step("assign"), s, supervisor.step(id, "assign", &json!({ "employee_id": employee.id })))
+        .await
+        .unwrap();
+    w.step("post", &step("await-beneficiary"), s, emp.step(id, "await-beneficiary", &json!({ "message": "m" })))
+        .await
+        .unwrap();
+    let until = chrono::Utc::now() + chrono::Duration::days(2);
+    w.step("post", &step("postpone"), s, supervisor.step(id, "postpone", &json!({ "until": until, "reason": "r" })))
+        .await
+        .unwrap();
+    w.step("post", &step("complete"), s, emp.step(id, "complete", &json!({}))).await.unwrap();
+    w.step("post", &step("reopen"), s, ben.step(id, "reopen", &json!({ "reason": "r" }))).await.unwrap();
+    w.step("post", &step("reject"), s, supervisor.step(id, "reject", &json!({ "reason": "r" }))).await.unwrap();
+    w.step("post", &step("rate"), "transaction.rate", ben.rate(id, 4, None)).await.unwrap();
+    w.step("post", "/api/v1/auth/password", "auth.password_change", ben.change_password(PASSWORD, "Another#Pass1448"))
+        .await
+        .unwrap();
+
+    // Every write the document lists was walked (and so left an entry).
+    let doc = app.client.openapi().await.unwrap();
+    let mut writes = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if Method::from_bytes(method.to_uppercase().as_bytes()).is_ok_and(|m| m != Method::GET) {
+                writes.insert((method.clone(), path.clone()));
+            }
+        }
+    }
+    let missed: Vec<_> = writes.difference(&w.done).collect();
+    assert!(missed.is_empty(), "writes not checked for an audit entry: {missed:?}");
+
+    // Entries written while serving a request carry its client address.
+    let all = tawasul_storage::audit::all(app.db.read()).await.unwrap();
+    assert!(all.iter().filter(|e| e.action != "auth.login_failed").all(|e| e.address.as_deref() == Some("127.0.0.1")));
+}
+
+async fn get(c: &tawasul_client::Client, query: &str) -> Result<Value, tawasul_client::ClientError> {
+    let res = c.request(Method::GET, &format!("/api/v1/audit{query}")).send().await?;
+    tawasul_client::Client::decode(res).await
+}
+
+async fn the_trail_is_read_by_those_who_may_and_no_one_else(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 87).await;
+    let other = setup(&app, 1, "round_robin", 86).await;
+    let (ben, auth) = app.beneficiary(8700).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    s.employees[0].1.comment(t.id, "internal", "داخلي").await.unwrap();
+
+    // The entity's admin reads its trail, newest first, with the chain's hashes.
+    let page = get(&s.entity.admin, "").await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert!(items.len() >= 6, "{page}");
+    assert!(items.iter().all(|e| e["entity_id"] == json!(s.entity.id)), "only their entity's entries");
+    let seqs: Vec<i64> = items.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] == w[1] + 1), "one chain, newest first: {seqs:?}");
+    assert_eq!(items[0]["prev_hash"], items[1]["hash"]);
+    assert_eq!(items[0]["action"], "transaction.comment");
+    assert_eq!(items[0]["actor"]["id"], json!(s.employees[0].0));
+    assert_eq!(items[0]["client_address"], "127.0.0.1");
+
+    // Filters and pages.
+    let created = get(&s.entity.admin, "?action=transaction.create").await.unwrap();
+    assert_eq!(created["items"].as_array().unwrap().len(), 1);
+    assert_eq!(created["items"][0]["actor"]["id"], json!(auth.user.id));
+    let first = get(&s.entity.admin, "?limit=2").await.unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = get(&s.entity.admin, &format!("?limit=2&cursor={cursor}")).await.unwrap();
+    assert_eq!(second["items"][0]["seq"].as_i64().unwrap(), first["items"][1]["seq"].as_i64().unwrap() - 1);
+    let bad = get(&s.entity.admin, "?action=nope&limit=0").await.unwrap_err();
+    assert_eq!((bad.status(), bad.field()), (Some(422), Some("action")));
+
+    // Nobody else: the beneficiary, an employee without audit.view, another
+    // entity's admin, a regulator outside the remit.
+    let theirs = format!("?entity_id={}", s.entity.id);
+    for (who, c) in [("beneficiary", &ben), ("employee", &s.employees[0].1), ("other admin", &other.entity.admin)] {
+        let e = get(c, &theirs).await.unwrap_err();
+        assert_eq!(e.status(), Some(403), "{who}");
+        let v = c.request(Method::GET, &format!("/api/v1/audit/verify{theirs}")).send().await.unwrap();
+        assert_eq!(v.status(), 403, "{who} verifying");
+    }
+    let outside = CreateRegulatorRequest {
+        name_ar: "رقيب".into(),
+        name_en: "Regulator".into(),
+        email: "reg8701@nazaha.sa".into(),
+        mobile: "0558701000".into(),
+        national_id: valid_id(1, 8_701_000),
+        entity_ids: EntityIds::List(vec![other.entity.id]),
+        initial_password: Some(PASSWORD.into()),
+    };
+    app.platform.create_regulator(&outside).await.unwrap();
+    let regulator = app.client.with_token(app.client.login("reg8701@nazaha.sa", PASSWORD).await.unwrap().access_token);
+    assert_eq!(get(&regulator, &theirs).await.unwrap_err().status(), Some(403));
+    let in_remit = get(&regulator, "").await.unwrap();
+    assert!(in_remit["items"].as_array().unwrap().iter().all(|e| e["entity_id"] == json!(other.entity.id)));
+    // The platform admin reads everything, the platform's own chain included.
+    let all = get(&app.platform, "?action=auth.register").await.unwrap();
+    assert!(all["items"].as_array().unwrap().iter().any(|e| e["actor"]["id"] == json!(auth.user.id)));
+}
+
+async fn verify(c: &tawasul_client::Client, query: &str) -> Value {
+    let res = c.request(Method::GET, &format!("/api/v1/audit/verify{query}")).send().await.unwrap();
+    tawasul_client::Client::decode(res).await.unwrap()
+}
+
+async fn editing_a_stored_entry_is_found_by_verify(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 85).await;
+    let (ben, _) = app.beneficiary(8500).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    ben.comment(t.id, "external", "شكراً").await.unwrap();
+    let ok = verify(&s.entity.admin, "").await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    let entries = ok["entries"].as_i64().unwrap();
+    assert!(entries >= 5);
+    assert_eq!(verify(&app.platform, &format!("?entity_id={}", s.entity.id)).await, ok, "the same chain");
+    assert_eq!(verify(&app.platform, "").await["ok"], true, "the platform's chain");
+
+    // Someone with database access rewrites what an action did.
+    let backend = app.db.write().get_database_backend();
+    let forge = format!(
+        "UPDATE audit_trail SET after = '{{\"status\":\"completed\"}}' WHERE chain = '{}' AND seq = 3",
+        s.entity.id
+    );
+    app.db.write().execute(Statement::from_string(backend, forge)).await.unwrap();
+    let bad = verify(&s.entity.admin, "").await;
+    assert_eq!((bad["ok"].as_bool(), bad["first_bad_seq"].as_i64()), (Some(false), Some(3)), "{bad}");
+    assert_eq!(bad["entries"].as_i64(), Some(entries));
+    // Another entity's chain is not affected.
+    let other = setup(&app, 1, "round_robin", 84).await;
+    assert_eq!(verify(&other.entity.admin, "").await["ok"], true);
+}
