@@ -51,6 +51,9 @@ audit_actions! {
     TransactionRate => "transaction.rate",
     PlatformAdminCreateOrReset => "platform_admin.create_or_reset",
     MasterKeyRotate => "master_key.rotate",
+    NotificationGivenUp => "notification.given_up",
+    NotificationResend => "notification.resend",
+    NotificationPreferencesChange => "notification.preferences_change",
 }
 
 impl fmt::Display for AuditAction {

@@ -10,6 +10,8 @@ pub mod identity;
 pub mod ids;
 pub mod lang;
 pub mod lifecycle;
+pub mod messages;
+pub mod notify;
 pub mod org;
 pub mod permissions;
 pub mod policy;

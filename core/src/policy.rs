@@ -26,6 +26,9 @@ pub enum Action {
     /// Define an entity's transaction types. Types belong to a department and say
     /// how its work is distributed, so this is part of `department.manage`.
     ManageTransactionTypes(EntityId),
+    /// See the entity's notifications that were given up, and send them again:
+    /// its admins.
+    ManageNotifications(EntityId),
 }
 
 /// Why an action was refused. Deliberately carries nothing the caller may not know.
@@ -52,6 +55,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (Standing::Staff(s), Action::ManageEmployees(e)) => {
             s.entity_id == e && s.permissions.contains(Permission::EmployeeManage)
         }
+        (Standing::Staff(s), Action::ManageNotifications(e)) => s.entity_id == e && s.role == StaffRole::Admin,
     };
     if allowed { Ok(()) } else { Err(Denied) }
 }

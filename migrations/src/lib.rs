@@ -8,6 +8,7 @@ mod m20261123_000002_transactions;
 mod m20261123_000003_attachments;
 mod m20261124_000004_document_texts;
 mod m20261201_000005_audit_chains;
+mod m20261201_000006_notifications;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_attachments::Migration),
             Box::new(m20261124_000004_document_texts::Migration),
             Box::new(m20261201_000005_audit_chains::Migration),
+            Box::new(m20261201_000006_notifications::Migration),
         ]
     }
 }

@@ -31,5 +31,6 @@ pub fn credentials_email(to: &Email, name_ar: &Name, name_en: &Name, password: &
         body: format!(
             "مرحباً {name_ar}،\n\nأُنشئ لك حساب في منصة تواصل.\nاسم الدخول: {to}\nكلمة المرور المؤقتة: {password}\nرابط الدخول: {url}\n\nيُرجى تغيير كلمة المرور بعد أول دخول.\n\n---\n\nHello {name_en},\n\nAn account has been created for you on Tawasul.\nLogin: {to}\nTemporary password: {password}\nSign in at: {url}\n\nPlease change the password after your first sign-in.\n"
         ),
+        html: None,
     }
 }

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod lang;
 pub mod log;
 pub mod metrics;
+pub mod notifier;
 pub mod openapi;
 pub mod orphan_sweeper;
 pub mod outbox_worker;

@@ -1,16 +1,22 @@
 //! Delivers the outbox: e-mail over SMTP (or as `.eml` files under
 //! `<data-dir>/outbox-mail` when no SMTP server is configured) and SMS through the
-//! operator's HTTP gateway, retrying with exponential back-off until accepted.
+//! operator's HTTP gateway, retrying with exponential back-off and jitter. A
+//! notification still refused after its last try is given up — listed for the
+//! entity's admins — and an SMS given up goes again by e-mail when the
+//! recipient has an address. A message keeps one id on every try (its
+//! `Message-ID`, and the `id` the SMS gateway receives), so that the far side
+//! recognises a retry.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use tawasul_storage::Db;
-use tawasul_storage::outbox::{self, Message, Pending};
+use tawasul_storage::TransactionTrait;
+use tawasul_storage::outbox::{self, About, Message, Pending};
 use tokio::sync::Notify;
 
 use crate::metrics::Metrics;
@@ -32,6 +38,24 @@ pub struct OutboxWorker {
     http: reqwest::Client,
     wake: Arc<Notify>,
     metrics: Metrics,
+    retry: Retry,
+}
+
+/// When to try again, and when to stop.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    /// The first wait; each failure doubles it (up to an hour), then ±50 % at random.
+    pub base: Duration,
+    /// Tries before a notification is given up (other messages keep trying).
+    pub max_attempts: i32,
+}
+
+impl Retry {
+    fn after(&self, attempts: i32) -> Duration {
+        let doubled = self.base.saturating_mul(2u32.saturating_pow(attempts.clamp(1, 20) as u32 - 1));
+        let capped = doubled.min(Duration::from_secs(3600));
+        capped.mul_f64(0.5 + rand::random::<f64>())
+    }
 }
 
 impl OutboxWorker {
@@ -51,6 +75,10 @@ impl OutboxWorker {
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
             wake,
             metrics,
+            retry: Retry {
+                base: Duration::from_millis(settings.outbox_retry_base_ms),
+                max_attempts: settings.outbox_max_attempts,
+            },
         })
     }
 
@@ -86,8 +114,13 @@ impl OutboxWorker {
                 }
                 Err(e) => {
                     let attempts = p.attempts + 1;
-                    let backoff = Duration::from_secs(2u64.saturating_pow(attempts.min(12) as u32).min(3600));
-                    let retry_at = Utc::now() + backoff;
+                    if p.about.is_some() && attempts >= self.retry.max_attempts {
+                        tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: notification given up");
+                        self.give_up(&p, attempts, &e.to_string()).await?;
+                        self.metrics.outbox_delivered.with_label_values(&[kind, "given_up"]).inc();
+                        continue;
+                    }
+                    let retry_at = Utc::now() + self.retry.after(attempts);
                     tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: delivery failed, will retry");
                     outbox::failed(self.db.write(), p.id, attempts, retry_at, &e.to_string()).await?;
                     self.metrics.outbox_delivered.with_label_values(&[kind, "failed"]).inc();
@@ -97,16 +130,45 @@ impl OutboxWorker {
         Ok(claimed)
     }
 
+    /// Gives a notification up, audited; an SMS goes again by e-mail (in the
+    /// same database transaction), when the recipient has an address.
+    async fn give_up(&self, p: &Pending, attempts: i32, error: &str) -> anyhow::Result<()> {
+        let tx = self.db.write().begin().await?;
+        outbox::give_up(&tx, p.id, attempts, error).await?;
+        let Some(about) = &p.about else { return Ok(tx.commit().await?) };
+        let entry = crate::audit::entry(
+            None,
+            Some(about.entity),
+            tawasul_core::audit::AuditAction::NotificationGivenUp,
+            tawasul_core::audit::AuditTarget::User(about.user),
+        )
+        .after(serde_json::json!({ "notification": p.id, "notice": about.notice, "attempts": attempts }));
+        tawasul_storage::audit::append(&tx, entry, Utc::now()).await?;
+        if let Message::Sms { text, .. } = &p.message {
+            let contact = tawasul_storage::recipients::contacts(&tx, &[about.user]).await?.pop();
+            if let Some(to) = contact.and_then(|c| c.email) {
+                let subject = text.chars().take(80).collect::<String>();
+                let fallback = Message::Email { to, subject, body: text.clone(), html: None };
+                let again = About { dedupe_key: format!("{}:email-fallback", about.dedupe_key), ..about.clone() };
+                outbox::enqueue_notice(&tx, &fallback, &again, Utc::now()).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn send(&self, p: &Pending) -> anyhow::Result<()> {
         match &p.message {
-            Message::Email { to, subject, body } => {
-                let email = lettre::Message::builder()
+            Message::Email { to, subject, body, html } => {
+                let builder = lettre::Message::builder()
                     .from(self.from.clone())
                     .to(to.parse()?)
                     .subject(subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .message_id(Some(format!("<{}@tawasul>", p.id)))
-                    .body(body.clone())?;
+                    .message_id(Some(format!("<{}@tawasul>", p.id)));
+                let email = match html {
+                    Some(html) => builder.multipart(MultiPart::alternative_plain_html(body.clone(), html.clone()))?,
+                    None => builder.header(ContentType::TEXT_PLAIN).body(body.clone())?,
+                };
                 match &self.mailer {
                     Mailer::Smtp(t) => t.send(email).await.map(|_| ())?,
                     Mailer::Files(t) => t.send(email).await.map(|_| ())?,

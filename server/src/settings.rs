@@ -63,6 +63,10 @@ pub struct Settings {
     /// How often the event log's consumers look for what other server nodes
     /// committed (what this node commits wakes them at once).
     pub log_poll_ms: u64,
+    /// The outbox's first wait after a failed delivery (doubled at each failure).
+    pub outbox_retry_base_ms: u64,
+    /// Tries before a notification is given up.
+    pub outbox_max_attempts: i32,
     /// How long reading one attached document's text may take before the
     /// reader is stopped and the document recorded as unreadable.
     pub extract_timeout_ms: u64,
@@ -120,6 +124,8 @@ impl Default for Settings {
             voice_max_bytes: 32 * 1024 * 1024,
             index_interval_ms: 200,
             log_poll_ms: 100,
+            outbox_retry_base_ms: 2_000,
+            outbox_max_attempts: 10,
             extract_timeout_ms: 30_000,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,

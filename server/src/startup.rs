@@ -153,6 +153,18 @@ impl Application {
             Duration::from_millis(self.state.settings.log_poll_ms),
             self.state.metrics.clone(),
         ));
+        let notifier = crate::notifier::Notifier::new(
+            self.state.db.clone(),
+            self.state.settings.public_url(self.state.settings.listen),
+            self.state.outbox_wake.clone(),
+        );
+        let notifier = tokio::spawn(crate::log::follow(
+            notifier,
+            self.state.db.clone(),
+            self.state.app.committed.clone(),
+            Duration::from_millis(self.state.settings.log_poll_ms),
+            self.state.metrics.clone(),
+        ));
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
@@ -187,6 +199,7 @@ impl Application {
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
         feed.abort();
+        notifier.abort();
         worker.abort();
         resumer.abort();
         checkpointer.abort();

@@ -76,6 +76,7 @@ pub(crate) async fn insert_account(c: &impl ConnectionTrait, a: NewAccount<'_>, 
         active: Set(true),
         on_leave_until: Set(None),
         remit_all: Set(a.remit_all),
+        notification_preferences: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

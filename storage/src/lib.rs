@@ -10,11 +10,13 @@ mod db;
 mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod log_cursors;
 mod model;
 pub mod objects;
 pub mod organisation;
 pub mod otp;
 pub mod outbox;
+pub mod recipients;
 pub mod sessions;
 pub mod transactions;
 

@@ -327,6 +327,7 @@ impl LoggedEvent {
             at: self.at,
             visibility: self.visibility,
             actor,
+            notifications: None,
             data: self.data.clone(),
         }
     }
@@ -666,6 +667,7 @@ async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Mod
                 at: r.at,
                 visibility: Visibility::parse(&r.visibility).map_err(|_| corrupt("visibility"))?,
                 actor,
+                notifications: None,
                 data: match r.data {
                     Value::Object(m) => m,
                     _ => Default::default(),

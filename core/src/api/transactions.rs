@@ -208,6 +208,16 @@ pub struct ActorRef {
     pub name_en: String,
 }
 
+/// One notification of an event, as staff see it on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    pub recipient: UserId,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// `pending`, `delivered`, or `failed` (given up after its retries).
+    pub status: String,
+}
+
 /// One step of a transaction's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventView {
@@ -217,6 +227,10 @@ pub struct EventView {
     pub visibility: Visibility,
     /// `null` for the platform itself (routing).
     pub actor: Option<ActorRef>,
+    /// Staff only: how the notifications this event gave stand, per recipient
+    /// and channel ("did the citizen get our message?").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<Vec<DeliveryView>>,
     /// What the event carries: a comment's `body`, an assignment's `assignee`, …
     #[serde(flatten)]
     #[schema(value_type = Object)]

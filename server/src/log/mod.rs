@@ -6,8 +6,10 @@
 //! use case commits or a poll interval passes (for what other nodes commit),
 //! restarts after a failure, and reports where it stands on `/metrics`.
 //!
-//! The archive indexer follows the log the same way with a cursor of its own
-//! kept inside the index, so that a rebuilt index resumes where it was built.
+//! Consumers: real time (`realtime::feed`, from the log's end on every start)
+//! and the notifier (`notifier`, from its position kept in the database). The
+//! archive indexer follows the log the same way with a cursor of its own kept
+//! inside the index, so that a rebuilt index resumes where it was built.
 
 pub mod cursor;
 
@@ -90,7 +92,9 @@ pub trait Consumer: Send + 'static {
     /// Where it starts (again, after a failure).
     fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail>> + Send;
 
-    fn take(&mut self, events: Vec<PositionedEvent>) -> impl Future<Output = anyhow::Result<()>> + Send;
+    /// Takes a batch; `durable` is the position up to which everything has
+    /// now been read, for a consumer that keeps its place in the database.
+    fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 /// Runs `consumer` until the task is dropped: it takes every batch as soon as
@@ -150,7 +154,7 @@ async fn round(consumer: &mut impl Consumer, tail: &mut Tail, db: &Db) -> anyhow
     let (events, more) = tail.next(db).await?;
     let n = events.len();
     if n > 0 {
-        consumer.take(events).await?;
+        consumer.take(events, tail.durable()).await?;
     }
     Ok((n, more))
 }

@@ -37,7 +37,7 @@ impl Consumer for Feed {
         }
     }
 
-    async fn take(&mut self, events: Vec<PositionedEvent>) -> anyhow::Result<()> {
+    async fn take(&mut self, events: Vec<PositionedEvent>, _durable: i64) -> anyhow::Result<()> {
         for e in &events {
             self.realtime.publish(e);
         }

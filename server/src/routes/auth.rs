@@ -295,7 +295,7 @@ pub async fn otp_send(
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
     let message = match channel {
-        OtpChannel::Email => email.map(|to| Message::Email { to: to.to_string(), subject, body: text }),
+        OtpChannel::Email => email.map(|to| Message::Email { to: to.to_string(), subject, body: text, html: None }),
         OtpChannel::Sms => mobile.map(|to| Message::Sms { to: to.to_string(), text }),
     }
     .ok_or(ApiError::field("channel", ErrorCode::OtpChannelUnavailable))?;

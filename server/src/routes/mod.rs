@@ -6,6 +6,7 @@ pub mod auth;
 pub mod employees;
 pub mod entities;
 pub mod health;
+pub mod notifications;
 pub mod regulators;
 pub mod search;
 pub mod transactions;
@@ -28,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::otp_verify)
             .service(auth::change_password)
             .service(auth::me)
+            .service(notifications::preferences)
+            .service(notifications::set_preferences)
+            .service(notifications::failed_notifications)
+            .service(notifications::resend_notification)
             .service(entities::create_entity)
             .service(entities::list_entities)
             .service(entities::create_department)

@@ -2,6 +2,8 @@
 //! lifecycle steps. Reads go through `visibility`; every write is a use case
 //! of `crate::app`, which holds no HTTP and these routes no rules.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use serde_json::json;
@@ -11,8 +13,8 @@ use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::lifecycle::Command;
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
 use tawasul_core::visibility::{can_view, list_scope, sees_internal};
-use tawasul_storage::organisation;
 use tawasul_storage::transactions::{self as store, Stored};
+use tawasul_storage::{organisation, outbox};
 
 use crate::auth::Caller;
 use crate::body::{Deferred, Query};
@@ -117,7 +119,19 @@ pub async fn timeline(
     path: web::Path<TransactionId>,
 ) -> ApiResult<HttpResponse> {
     let s = visible(&state, &caller, path.into_inner()).await?;
-    let events = store::events(state.db.read(), s.id(), sees_internal(caller.actor())).await?;
+    let staff = sees_internal(caller.actor());
+    let mut events = store::events(state.db.read(), s.id(), staff).await?;
+    if staff {
+        // Whether the people on it were told, and how: staff only.
+        let mut by_seq: HashMap<u32, Vec<DeliveryView>> = HashMap::new();
+        for d in outbox::deliveries(state.db.read(), s.id()).await? {
+            let view = DeliveryView { recipient: d.user, channel: d.channel.to_owned(), status: d.status };
+            by_seq.entry(d.seq).or_default().push(view);
+        }
+        for e in &mut events {
+            e.notifications = Some(by_seq.remove(&e.seq).unwrap_or_default());
+        }
+    }
     Ok(HttpResponse::Ok().json(events))
 }
 

@@ -12,6 +12,13 @@ pub struct Model {
     pub delivered_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
+    pub dedupe_key: Option<String>,
+    pub status: String,
+    pub user_id: Option<Uuid>,
+    pub entity_id: Option<Uuid>,
+    pub transaction_id: Option<Uuid>,
+    pub event_seq: Option<i32>,
+    pub notice: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

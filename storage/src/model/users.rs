@@ -23,6 +23,7 @@ pub struct Model {
     pub active: bool,
     pub on_leave_until: Option<DateTimeUtc>,
     pub remit_all: bool,
+    pub notification_preferences: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -126,10 +126,12 @@ async fn two_workers_on_one_postgres_send_each_message_once() {
     let now = chrono::Utc::now();
     const N: usize = 120;
     for n in 0..N {
-        let m =
-            Message::Email {
-                to: format!("person{n}@example.sa"), subject: format!("رسالة {n}"), body: "نص".into()
-            };
+        let m = Message::Email {
+            to: format!("person{n}@example.sa"),
+            subject: format!("رسالة {n}"),
+            body: "نص".into(),
+            html: None,
+        };
         outbox::enqueue(db.write(), &m, now).await.unwrap();
     }
     loop {
@@ -148,7 +150,7 @@ async fn two_workers_on_one_postgres_send_each_message_once() {
     assert_eq!((ids.len(), unique.len()), (N, N), "each message once");
 
     // A worker that claims and dies: the message waits out the lease, then goes.
-    let m = Message::Email { to: "late@example.sa".into(), subject: "x".into(), body: "y".into() };
+    let m = Message::Email { to: "late@example.sa".into(), subject: "x".into(), body: "y".into(), html: None };
     let id = outbox::enqueue(db.write(), &m, now).await.unwrap();
     let claimed = outbox::claim_due(db.write(), now, 10).await.unwrap();
     assert_eq!(claimed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);

@@ -1,0 +1,150 @@
+//! Notifications as a consumer of the event log: each committed event becomes
+//! the notices `core::notify` decides, rendered from the one message catalogue
+//! in each recipient's language and enqueued in the outbox by the channels
+//! their preferences choose — in one database transaction with the consumer's
+//! position. An event taken twice (after a crash) enqueues nothing twice: each
+//! message has a key of its event, recipient and channel. In-app notices are
+//! the real-time `inbox`, which the feed delivers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tawasul_core::events::Event;
+use tawasul_core::ids::{EntityId, UserId};
+use tawasul_core::messages::{NoticeFacts, render};
+use tawasul_core::notify::{Channel, NoticeKind, Recipient, notices};
+use tawasul_storage::outbox::{self, About, Message};
+use tawasul_storage::recipients::{contacts, department_supervisors};
+use tawasul_storage::transactions::{self as store, PositionedEvent};
+use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, log_cursors, organisation};
+use tokio::sync::Notify;
+
+use crate::log::{Consumer, Tail};
+
+const NAME: &str = "notifier";
+
+pub struct Notifier {
+    db: Db,
+    public_url: String,
+    outbox_wake: Arc<Notify>,
+}
+
+impl Notifier {
+    pub fn new(db: Db, public_url: String, outbox_wake: Arc<Notify>) -> Notifier {
+        Notifier { db, public_url, outbox_wake }
+    }
+}
+
+impl Consumer for Notifier {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    /// Where it stopped; on its very first start, the log's end (what
+    /// happened before notifications existed is not announced now).
+    async fn start(&mut self, db: &Db) -> anyhow::Result<Tail> {
+        if let Some(p) = log_cursors::position(db.read(), NAME).await? {
+            return Ok(Tail::after(p));
+        }
+        let end = store::last_position(db.read()).await?;
+        log_cursors::set_position(db.write(), NAME, end, Utc::now()).await?;
+        Ok(Tail::after(end))
+    }
+
+    async fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> anyhow::Result<()> {
+        let tx = self.db.write().begin().await?;
+        let mut entities = HashMap::new();
+        let mut queued = 0;
+        for e in &events {
+            queued += self.notify(&tx, e, &mut entities).await?;
+        }
+        log_cursors::set_position(&tx, NAME, durable, Utc::now()).await?;
+        tx.commit().await?;
+        if queued > 0 {
+            self.outbox_wake.notify_one();
+        }
+        Ok(())
+    }
+}
+
+impl Notifier {
+    /// Enqueues the messages of one event; returns how many were new.
+    async fn notify(
+        &self,
+        tx: &impl ConnectionTrait,
+        e: &PositionedEvent,
+        entities: &mut HashMap<EntityId, (String, String)>,
+    ) -> anyhow::Result<usize> {
+        let view = &e.event;
+        let event = Event::parse(view.kind.as_str(), &view.data)?;
+        let list = notices(&event, view.visibility, view.actor.as_ref().map(|a| a.id), &e.facts);
+        if list.is_empty() {
+            return Ok(0);
+        }
+        let Some(t) = store::find(tx, e.transaction_id).await? else { return Ok(0) };
+        let entity = e.facts.entity_id;
+        let (entity_ar, entity_en) = match entities.get(&entity) {
+            Some(names) => names.clone(),
+            None => {
+                let found = organisation::entity(tx, entity).await?;
+                let names = found.map(|v| (v.name_ar, v.name_en)).unwrap_or_default();
+                entities.insert(entity, names.clone());
+                names
+            }
+        };
+        let (until, reason) = match &event {
+            Event::StatusChanged(s) => (s.until, s.reason.clone()),
+            _ => (None, None),
+        };
+        let facts = NoticeFacts {
+            reference: t.reference().to_string(),
+            hijri_year: t.reference().hijri_year,
+            subject: t.subject().to_owned(),
+            entity_ar,
+            entity_en,
+            until,
+            reason,
+            link: format!("{}/transactions/{}", self.public_url, t.id()),
+            preferences_link: format!("{}/me/notification-preferences", self.public_url),
+        };
+        let mut queued = 0;
+        for (recipient, kind) in list {
+            let ids: Vec<UserId> = match recipient {
+                Recipient::Person(u) => vec![u],
+                Recipient::DepartmentSupervisors => department_supervisors(tx, e.facts.department_id).await?,
+            };
+            for who in contacts(tx, &ids).await?.into_iter().filter(|c| c.active) {
+                let text = render(kind, who.lang, &facts);
+                for channel in who.preferences.channels_for(kind) {
+                    let message = match (channel, &who.email, &who.mobile) {
+                        (Channel::Email, Some(to), _) => Message::Email {
+                            to: to.clone(),
+                            subject: text.subject.clone(),
+                            body: text.text.clone(),
+                            html: Some(text.html.clone()),
+                        },
+                        (Channel::Sms, _, Some(to)) => Message::Sms { to: to.clone(), text: text.sms.clone() },
+                        _ => continue,
+                    };
+                    let about = about(e, who.id, kind, channel);
+                    if outbox::enqueue_notice(tx, &message, &about, Utc::now()).await?.is_some() {
+                        queued += 1;
+                    }
+                }
+            }
+        }
+        Ok(queued)
+    }
+}
+
+fn about(e: &PositionedEvent, user: UserId, kind: NoticeKind, channel: Channel) -> About {
+    About {
+        dedupe_key: format!("{}:{}:{}:{}:{}", e.transaction_id, e.event.seq, kind.as_str(), user, channel.as_str()),
+        user,
+        entity: e.facts.entity_id,
+        transaction: e.transaction_id,
+        seq: e.event.seq,
+        notice: kind.as_str().to_owned(),
+    }
+}
