@@ -131,6 +131,28 @@ pub fn notices(
     out
 }
 
+/// The notices of one action's events (one command writes one to three):
+/// one message per person, the most specific — asking the beneficiary for
+/// something writes a comment and a status change, and they hear "waiting for
+/// you", not also "new reply". Each notice keeps the index of its event.
+pub fn notices_of_action(
+    events: &[(&Event, Visibility, Option<UserId>)],
+    facts: &TransactionFacts,
+) -> Vec<(usize, Recipient, NoticeKind)> {
+    let all: Vec<(usize, Recipient, NoticeKind)> = events
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (e, v, actor))| notices(e, *v, *actor, facts).into_iter().map(move |(r, k)| (i, r, k)))
+        .collect();
+    all.iter()
+        .filter(|(_, r, k)| {
+            *k != NoticeKind::ExternalReply
+                || !all.iter().any(|(_, r2, k2)| r2 == r && *k2 != NoticeKind::ExternalReply)
+        })
+        .cloned()
+        .collect()
+}
+
 /// How a notice reaches someone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -301,6 +323,21 @@ mod tests {
                 prop_assert!(actor.is_none() || r != Recipient::Person(actor.unwrap()) || k == NoticeKind::TransactionCreated);
             }
         }
+    }
+
+    #[test]
+    fn one_action_one_message_per_person() {
+        let f = facts();
+        let (ben, emp) = (user(10), user(20));
+        let ask = Event::Comment(Comment { body: "أرسل الهوية".into() });
+        let waiting = status(Status::InProgress, Status::AwaitingBeneficiary);
+        let action = [(&ask, Visibility::External, Some(emp)), (&waiting, Visibility::External, Some(emp))];
+        assert_eq!(notices_of_action(&action, &f), vec![(1, Recipient::Person(ben), NoticeKind::AwaitingBeneficiary)]);
+        // A reply that also starts the work is just a reply.
+        let started = status(Status::Assigned, Status::InProgress);
+        let reply = Event::Comment(Comment { body: "نعمل عليه".into() });
+        let action = [(&reply, Visibility::External, Some(emp)), (&started, Visibility::External, Some(emp))];
+        assert_eq!(notices_of_action(&action, &f), vec![(0, Recipient::Person(ben), NoticeKind::ExternalReply)]);
     }
 
     #[test]

@@ -88,7 +88,16 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(LogCursors::UpdatedAt))
                 .to_owned(),
         )
-        .await
+        .await?;
+        // The notifier starts after what happened before notifications existed
+        // (nothing, on a new database), so that an upgrade announces no history.
+        m.get_connection()
+            .execute_unprepared(
+                "INSERT INTO log_cursors (consumer, position, updated_at) \
+                 SELECT 'notifier', COALESCE(MAX(position), 0), CURRENT_TIMESTAMP FROM transaction_events",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -13,7 +13,8 @@ use chrono::Utc;
 use tawasul_core::events::Event;
 use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::messages::{NoticeFacts, render};
-use tawasul_core::notify::{Channel, NoticeKind, Recipient, notices};
+use tawasul_core::notify::{Channel, NoticeKind, Recipient, notices_of_action};
+use tawasul_core::visibility::Visibility;
 use tawasul_storage::outbox::{self, About, Message};
 use tawasul_storage::recipients::{contacts, department_supervisors};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
@@ -41,8 +42,8 @@ impl Consumer for Notifier {
         NAME
     }
 
-    /// Where it stopped; on its very first start, the log's end (what
-    /// happened before notifications existed is not announced now).
+    /// Where it stopped (the migration that brought notifications placed it
+    /// after what had happened before them); without a place, the log's end.
     async fn start(&mut self, db: &Db) -> anyhow::Result<Tail> {
         if let Some(p) = log_cursors::position(db.read(), NAME).await? {
             return Ok(Tail::after(p));
@@ -56,8 +57,8 @@ impl Consumer for Notifier {
         let tx = self.db.write().begin().await?;
         let mut entities = HashMap::new();
         let mut queued = 0;
-        for e in &events {
-            queued += self.notify(&tx, e, &mut entities).await?;
+        for action in actions(&events) {
+            queued += self.notify(&tx, action, &mut entities).await?;
         }
         log_cursors::set_position(&tx, NAME, durable, Utc::now()).await?;
         tx.commit().await?;
@@ -68,17 +69,35 @@ impl Consumer for Notifier {
     }
 }
 
+/// The events of a batch grouped by the action that wrote them: one
+/// transaction, one actor, one instant (a command's events are committed
+/// together, with the same time).
+fn actions(events: &[PositionedEvent]) -> Vec<&[PositionedEvent]> {
+    let same = |a: &PositionedEvent, b: &PositionedEvent| {
+        a.transaction_id == b.transaction_id
+            && a.event.at == b.event.at
+            && a.event.actor.as_ref().map(|x| x.id) == b.event.actor.as_ref().map(|x| x.id)
+    };
+    events.chunk_by(|a, b| same(a, b)).collect()
+}
+
 impl Notifier {
-    /// Enqueues the messages of one event; returns how many were new.
+    /// Enqueues the messages of one action's events; returns how many were new.
     async fn notify(
         &self,
         tx: &impl ConnectionTrait,
-        e: &PositionedEvent,
+        action: &[PositionedEvent],
         entities: &mut HashMap<EntityId, (String, String)>,
     ) -> anyhow::Result<usize> {
-        let view = &e.event;
-        let event = Event::parse(view.kind.as_str(), &view.data)?;
-        let list = notices(&event, view.visibility, view.actor.as_ref().map(|a| a.id), &e.facts);
+        let Some(e) = action.last() else { return Ok(0) };
+        let parsed: Vec<Event> =
+            action.iter().map(|e| Event::parse(e.event.kind.as_str(), &e.event.data)).collect::<Result<_, _>>()?;
+        let described: Vec<(&Event, Visibility, Option<UserId>)> = action
+            .iter()
+            .zip(&parsed)
+            .map(|(e, p)| (p, e.event.visibility, e.event.actor.as_ref().map(|a| a.id)))
+            .collect();
+        let list = notices_of_action(&described, &e.facts);
         if list.is_empty() {
             return Ok(0);
         }
@@ -93,10 +112,13 @@ impl Notifier {
                 names
             }
         };
-        let (until, reason) = match &event {
-            Event::StatusChanged(s) => (s.until, s.reason.clone()),
-            _ => (None, None),
-        };
+        let (until, reason) = parsed
+            .iter()
+            .find_map(|p| match p {
+                Event::StatusChanged(s) => Some((s.until, s.reason.clone())),
+                _ => None,
+            })
+            .unwrap_or_default();
         let facts = NoticeFacts {
             reference: t.reference().to_string(),
             hijri_year: t.reference().hijri_year,
@@ -109,7 +131,8 @@ impl Notifier {
             preferences_link: format!("{}/me/notification-preferences", self.public_url),
         };
         let mut queued = 0;
-        for (recipient, kind) in list {
+        for (i, recipient, kind) in list {
+            let e = &action[i];
             let ids: Vec<UserId> = match recipient {
                 Recipient::Person(u) => vec![u],
                 Recipient::DepartmentSupervisors => department_supervisors(tx, e.facts.department_id).await?,

@@ -178,8 +178,14 @@ impl OutboxWorker {
                 let Some(url) = &self.sms_gateway else {
                     anyhow::bail!("no SMS gateway configured (TAWASUL_SMS_GATEWAY_URL)");
                 };
-                let res =
-                    self.http.post(url).json(&serde_json::json!({ "id": p.id, "to": to, "text": text })).send().await?;
+                // What the operator bills: Arabic text goes as UCS-2, 70 characters a part.
+                let segments = tawasul_core::notify::sms_segments(text);
+                let res = self
+                    .http
+                    .post(url)
+                    .json(&serde_json::json!({ "id": p.id, "to": to, "text": text, "segments": segments }))
+                    .send()
+                    .await?;
                 if !res.status().is_success() {
                     anyhow::bail!("SMS gateway answered {}", res.status());
                 }

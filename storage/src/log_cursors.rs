@@ -4,13 +4,18 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QuerySelect};
 
 use crate::Result;
 use crate::model::log_cursors;
 
 pub async fn position(c: &impl ConnectionTrait, consumer: &str) -> Result<Option<i64>> {
-    Ok(log_cursors::Entity::find_by_id(consumer.to_owned()).one(c).await?.map(|r| r.position))
+    Ok(log_cursors::Entity::find_by_id(consumer.to_owned())
+        .select_only()
+        .column(log_cursors::Column::Position)
+        .into_tuple()
+        .one(c)
+        .await?)
 }
 
 pub async fn set_position(c: &impl ConnectionTrait, consumer: &str, position: i64, now: DateTime<Utc>) -> Result<()> {

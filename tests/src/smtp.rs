@@ -14,14 +14,43 @@ pub struct SmtpServer {
     _dir: tempfile::TempDir,
 }
 
+/// A Mailbox handler that answers the first `refuse` messages with a
+/// temporary failure (451), as a busy or greylisting server does.
+const REFUSING: &str = r#"
+from aiosmtpd.handlers import Mailbox
+
+class Refusing(Mailbox):
+    def __init__(self, maildir, refuse):
+        super().__init__(maildir)
+        self.left = int(refuse)
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(*args)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.left > 0:
+            self.left -= 1
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+"#;
+
 impl SmtpServer {
     pub fn start() -> anyhow::Result<SmtpServer> {
+        SmtpServer::refusing_first(0)
+    }
+
+    /// A server that refuses the first `n` messages with 451, then accepts.
+    pub fn refusing_first(n: u32) -> anyhow::Result<SmtpServer> {
         let dir = tempfile::tempdir()?;
         let maildir = dir.path().join("Maildir");
+        std::fs::write(dir.path().join("refusing.py"), REFUSING)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "refusing.Refusing"])
             .arg(&maildir)
+            .arg(n.to_string())
+            .env("PYTHONPATH", dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

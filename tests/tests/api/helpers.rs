@@ -154,6 +154,28 @@ pub fn entity_request(n: u32) -> CreateEntityRequest {
     }
 }
 
+impl TestApp {
+    /// A second server process's equal on the same database (a second node):
+    /// its own data directory and listeners, the same rows. It serves until
+    /// the test ends; returns its address.
+    pub async fn second_node(&self, adjust: impl FnOnce(&mut Settings)) -> (String, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            admin_listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(self.database_url.clone()),
+            workers: Some(1),
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        let app = Application::build(settings).await.expect("second node");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run_until_stopped());
+        (address, dir)
+    }
+}
+
 pub struct TestEntity {
     pub id: EntityId,
     /// Signed in as the entity's first admin.
@@ -223,4 +245,48 @@ pub fn department_request(name: &str, parent: Option<String>) -> CreateDepartmen
         name_en: format!("{name} department"),
         parent_id: parent,
     }
+}
+
+/// What the fake SMS operator received.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
+
+/// A stand-in for the SMS operator (truly outside, so faked): refuses the
+/// first `refuse` requests with 503, then accepts and records each.
+pub async fn sms_gateway(refuse: u32) -> (String, Received, actix_web::dev::ServerHandle) {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    use std::sync::{Arc, Mutex};
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let calls = Arc::new(Mutex::new(0u32));
+    let r = received.clone();
+    let server = HttpServer::new(move || {
+        let r = r.clone();
+        let calls = calls.clone();
+        App::new().route(
+            "/sms",
+            web::post().to(move |body: web::Json<serde_json::Value>| {
+                let r = r.clone();
+                let calls = calls.clone();
+                async move {
+                    let n = {
+                        let mut c = calls.lock().unwrap();
+                        *c += 1;
+                        *c
+                    };
+                    if n <= refuse {
+                        return HttpResponse::ServiceUnavailable().finish();
+                    }
+                    r.lock().unwrap().push(body.into_inner());
+                    HttpResponse::Accepted().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let addr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://{addr}/sms"), received, handle)
 }

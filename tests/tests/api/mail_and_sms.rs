@@ -2,9 +2,6 @@
 //! SMS through the operator's HTTP gateway (faked here: it is truly outside),
 //! retried until the far side accepts.
 
-use std::sync::{Arc, Mutex};
-
-use actix_web::{App, HttpResponse, HttpServer, web};
 use tawasul_core::api::OtpChannel;
 use tawasul_tests::smtp::SmtpServer;
 
@@ -35,48 +32,9 @@ async fn staff_credentials_go_out_over_smtp() {
     assert!(std::fs::read_dir(app.data_dir.join("outbox-mail")).map(|d| d.count() == 0).unwrap_or(true));
 }
 
-/// A stand-in for the SMS operator: refuses the first request with 503, then
-/// accepts and records.
-async fn fake_gateway() -> (String, Arc<Mutex<Vec<serde_json::Value>>>, actix_web::dev::ServerHandle) {
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let calls = Arc::new(Mutex::new(0u32));
-    let r = received.clone();
-    let server = HttpServer::new(move || {
-        let r = r.clone();
-        let calls = calls.clone();
-        App::new().route(
-            "/sms",
-            web::post().to(move |body: web::Json<serde_json::Value>| {
-                let r = r.clone();
-                let calls = calls.clone();
-                async move {
-                    let n = {
-                        let mut c = calls.lock().unwrap();
-                        *c += 1;
-                        *c
-                    };
-                    if n == 1 {
-                        return HttpResponse::ServiceUnavailable().finish();
-                    }
-                    r.lock().unwrap().push(body.into_inner());
-                    HttpResponse::Accepted().finish()
-                }
-            }),
-        )
-    })
-    .workers(1)
-    .bind("127.0.0.1:0")
-    .unwrap();
-    let addr = server.addrs()[0];
-    let server = server.run();
-    let handle = server.handle();
-    tokio::spawn(server);
-    (format!("http://{addr}/sms"), received, handle)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_sms_code_is_retried_until_the_gateway_accepts_it() {
-    let (url, received, handle) = fake_gateway().await;
+    let (url, received, handle) = sms_gateway(1).await;
     let app = spawn_app_with("sqlite", |s| s.sms_gateway_url = Some(url)).await;
     let (client, _) = app.beneficiary(1).await;
     client.otp_send(OtpChannel::Sms).await.unwrap();

@@ -7,6 +7,7 @@ mod idempotency;
 mod identity;
 mod mail_and_sms;
 mod malformed;
+mod notifications;
 mod operations;
 mod organisation;
 mod realtime;
