@@ -587,7 +587,7 @@ mod transactions {
                 priority: Priority::Normal,
                 fields: serde_json::from_value(fields)?,
             };
-            let s = self.app.open_transaction(who, &t).await.map_err(failed)?;
+            let (s, _) = self.app.open_transaction(who, &t).await.map_err(failed)?;
             Ok((s.id(), self.assignee(&s).await?))
         }
 

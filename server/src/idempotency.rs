@@ -3,6 +3,12 @@
 //! The key is scoped by caller and route; reusing it for a different request is
 //! refused. A request still running under the same key gets 409. Only a
 //! success is kept: a refused request leaves the key free for its retry.
+//!
+//! While a keyed request runs, its key is in a task-local (`running`), so that
+//! a use case stores its answer under the key in the write's own database
+//! transaction: after a crash the key either replays what committed or, once
+//! its lease has passed, runs anew. (Writes not yet made through a use case
+//! store their answer after the handler, as before.)
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,6 +26,22 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// The key of the keyed write being served.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub scope: String,
+    pub key: String,
+}
+
+tokio::task_local! {
+    static RUNNING: Running;
+}
+
+/// The key of the request being served, if it carried one and runs for the first time.
+pub fn running() -> Option<Running> {
+    RUNNING.try_with(Clone::clone).ok()
+}
 
 pub async fn idempotent_writes(
     mut req: ServiceRequest,
@@ -63,7 +85,8 @@ pub async fn idempotent_writes(
     };
 
     let db = state.db.write();
-    match idempotency::begin(db, &scope, &key, &request_hash, Utc::now()).await {
+    let lease = chrono::Duration::seconds(i64::try_from(state.settings.idempotency_lease_secs).unwrap_or(60));
+    match idempotency::begin(db, &scope, &key, &request_hash, Utc::now(), lease).await {
         Err(e) => return Ok(req.into_response(ApiError::from(e).error_response())),
         Ok(Begin::InProgress) => {
             return Ok(req.into_response(ApiError::new(ErrorCode::IdempotencyInProgress).error_response()));
@@ -82,7 +105,8 @@ pub async fn idempotent_writes(
         Ok(Begin::Fresh) => {}
     }
 
-    let res = next.call(req).await;
+    let running = Running { scope: scope.clone(), key: key.clone() };
+    let res = RUNNING.scope(running, next.call(req)).await;
     let res = match res {
         Ok(r) => r,
         Err(e) => {

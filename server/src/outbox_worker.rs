@@ -48,6 +48,8 @@ pub struct Retry {
     pub base: Duration,
     /// Tries before a notification is given up (other messages keep trying).
     pub max_attempts: i32,
+    /// How long a claimed message is left to this worker (see `outbox::LEASE`).
+    pub claim_lease: chrono::Duration,
 }
 
 impl Retry {
@@ -78,6 +80,7 @@ impl OutboxWorker {
             retry: Retry {
                 base: Duration::from_millis(settings.outbox_retry_base_ms),
                 max_attempts: settings.outbox_max_attempts,
+                claim_lease: chrono::Duration::seconds(i64::try_from(settings.outbox_claim_lease_secs).unwrap_or(300)),
             },
         })
     }
@@ -99,7 +102,7 @@ impl OutboxWorker {
     /// returns how many messages it tried.
     #[tracing::instrument(name = "outbox_round", skip_all, fields(claimed))]
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64).await?;
+        let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64, self.retry.claim_lease).await?;
         let claimed = pending.len();
         tracing::Span::current().record("claimed", claimed);
         for p in pending {

@@ -67,6 +67,12 @@ pub struct Settings {
     pub outbox_retry_base_ms: u64,
     /// Tries before a notification is given up.
     pub outbox_max_attempts: i32,
+    /// How long a message claimed by an outbox worker is left to it before
+    /// another may send it (a worker that died mid-send is retried after this).
+    pub outbox_claim_lease_secs: u64,
+    /// How long an `Idempotency-Key` whose request has not answered is held
+    /// (409 to a repeat) before it counts as died with its server and is free.
+    pub idempotency_lease_secs: u64,
     /// How long reading one attached document's text may take before the
     /// reader is stopped and the document recorded as unreadable.
     pub extract_timeout_ms: u64,
@@ -126,6 +132,8 @@ impl Default for Settings {
             log_poll_ms: 100,
             outbox_retry_base_ms: 2_000,
             outbox_max_attempts: 10,
+            outbox_claim_lease_secs: 300,
+            idempotency_lease_secs: 60,
             extract_timeout_ms: 30_000,
             max_connections_per_worker: 100_000,
             socket_send_buffer: None,

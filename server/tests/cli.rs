@@ -71,18 +71,15 @@ fn settings_file(data: &Path, extra: &str) {
     .unwrap();
 }
 
+/// `GET` as `token`, decoded.
+async fn get_json<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: String, token: &str) -> T {
+    http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 /// How many hits `GET /search` reports for these parameters.
 async fn search_total(http: &reqwest::Client, addr: &str, token: &str, params: &[(&str, &str)]) -> u64 {
-    let page: serde_json::Value = http
-        .get(format!("{addr}/api/v1/search"))
-        .query(params)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let query = serde_urlencoded::to_string(params).unwrap();
+    let page: serde_json::Value = get_json(http, format!("{addr}/api/v1/search?{query}"), token).await;
     page["total"].as_u64().unwrap()
 }
 
@@ -403,5 +400,135 @@ async fn a_document_that_crashes_its_reader_harms_nothing() {
     }
     // The bad PDF is still found by its name.
     assert_eq!(search_total(&http, &addr, &token, &[("q", "معطوب"), ("kind", "document")]).await, 1);
+    terminate(child);
+}
+
+/// Counts rows of the server's SQLite database.
+async fn rows(data: &Path, sql: &str) -> i64 {
+    use tawasul_storage::{ConnectionTrait, Statement};
+    let db = tawasul_storage::Db::connect(&format!("sqlite://{}?mode=rwc", data.join("tawasul.db").display()))
+        .await
+        .unwrap();
+    let backend = db.read().get_database_backend();
+    let row = db.read().query_one(Statement::from_string(backend, format!("SELECT ({sql}) AS n"))).await.unwrap();
+    let n = row.unwrap().try_get::<i64>("", "n").unwrap();
+    db.close().await;
+    n
+}
+
+/// Killed (SIGKILL) while its notifications could not go out (the mail
+/// server was down), then started again with the mail server up: every
+/// notification is delivered, none twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_with_notifications_pending_it_delivers_them_all_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let quick = "outbox_retry_base_ms = 100\noutbox_claim_lease_secs = 1\n";
+    settings_file(data, &format!("smtp_url = \"smtp://127.0.0.1:{closed}\"\n{quick}"));
+    let (mut child, _, _) = serve(data, &["--demo"]);
+    // Let the notifier take the demo's events and the worker fail on them.
+    let notices = "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND dedupe_key IS NOT NULL";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while rows(data, notices).await < 10 {
+        assert!(Instant::now() < deadline, "the demo's notifications were never enqueued");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let pending = rows(data, "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND status = 'pending'").await;
+    assert!(pending >= 10, "killed with {pending} e-mails pending");
+
+    let smtp = tawasul_testkit::smtp::SmtpServer::start().unwrap();
+    settings_file(data, &format!("smtp_url = \"{}\"\n{quick}", smtp.url()));
+    let (child, _, _) = serve(data, &[]);
+    let all_sent = "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND status <> 'delivered'";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let notifier_behind = "SELECT (SELECT MAX(position) FROM transaction_events) - \
+                           (SELECT position FROM log_cursors WHERE consumer = 'notifier')";
+    while rows(data, all_sent).await > 0 || rows(data, notifier_behind).await > 0 {
+        assert!(Instant::now() < deadline, "e-mails still undelivered after the restart");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let delivered = rows(data, "SELECT COUNT(*) FROM outbox WHERE kind = 'email'").await;
+    let received = smtp.messages();
+    let ids: std::collections::BTreeSet<String> = received
+        .iter()
+        .filter_map(|m| {
+            String::from_utf8_lossy(m).lines().find_map(|l| {
+                l.strip_prefix("Message-ID: ").or_else(|| l.strip_prefix("Message-Id: ")).map(str::to_owned)
+            })
+        })
+        .collect();
+    assert_eq!(received.len() as i64, delivered, "every e-mail of the outbox arrived, none twice");
+    assert_eq!(ids.len(), received.len(), "one Message-ID each");
+    terminate(child);
+}
+
+/// Killed (SIGKILL) while sixteen clients write with `Idempotency-Key`s, then
+/// started again: retrying every key replays the answer of what committed or
+/// runs what did not — none is stuck with 409, none written twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_during_keyed_writes_no_key_is_stuck_and_none_runs_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    settings_file(data, "idempotency_lease_secs = 2\n");
+    let (mut child, addr, _) = serve(data, &["--demo"]);
+    let http = reqwest::Client::new();
+    let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
+    let id = open_transaction(&http, &addr, &token).await;
+    let (h, t, i) = (http.clone(), token.clone(), id.clone());
+    let comment = move |addr: String, key: String| {
+        let (http, token, id) = (h.clone(), t.clone(), i.clone());
+        async move {
+            http.post(format!("{addr}/api/v1/transactions/{id}/comments"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", &key)
+                .json(&serde_json::json!({ "visibility": "external", "body": format!("تعليق {key}") }))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }
+    };
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let writers: Vec<_> = (0..16)
+        .map(|w| {
+            let (sent, comment, addr) = (sent.clone(), comment.clone(), addr.clone());
+            tokio::spawn(async move {
+                for i in 0.. {
+                    let key = format!("w{w}-{i}");
+                    sent.lock().unwrap().push(key.clone());
+                    if comment(addr.clone(), key).await.is_err() {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let keys = sent.lock().unwrap().clone();
+    assert!(keys.len() > 32, "the writers were busy when killed: {} keys", keys.len());
+
+    let (child, addr, _) = serve(data, &[]);
+    tokio::time::sleep(Duration::from_millis(2_500)).await; // the lease of a key whose request died
+    let mut answers = std::collections::BTreeMap::new();
+    for key in &keys {
+        let status = comment(addr.clone(), key.clone()).await.unwrap();
+        *answers.entry(status).or_insert(0) += 1;
+    }
+    assert_eq!(answers.keys().copied().collect::<Vec<_>>(), vec![201], "every key replays or runs: {answers:?}");
+    let timeline: Vec<serde_json::Value> =
+        get_json(&http, format!("{addr}/api/v1/transactions/{id}/timeline"), &token).await;
+    for key in &keys {
+        let body = format!("تعليق {key}");
+        let n = timeline.iter().filter(|e| e["body"] == body.as_str()).count();
+        assert_eq!(n, 1, "{key} written {n} times");
+    }
     terminate(child);
 }

@@ -1,5 +1,10 @@
 //! `Idempotency-Key`: the first response to a write is kept and returned to every
 //! repeat of the same key by the same caller, and nothing new is written.
+//!
+//! A write made through a use case stores its response in its own database
+//! transaction (`complete` on that transaction), so a key is either answered
+//! or its write never committed. A key still without an answer after `lease`
+//! belongs to a request that died with its server: it is free again.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
@@ -28,6 +33,7 @@ pub async fn begin(
     key: &str,
     request_hash: &str,
     now: DateTime<Utc>,
+    lease: Duration,
 ) -> Result<Begin> {
     let row = idempotency_keys::ActiveModel {
         scope: Set(scope.to_owned()),
@@ -46,9 +52,10 @@ pub async fn begin(
     let Some(existing) = idempotency_keys::Entity::find_by_id((scope.to_owned(), key.to_owned())).one(c).await? else {
         return Ok(Begin::InProgress);
     };
-    if existing.created_at + RETENTION < now {
+    let died = existing.status.is_none() && existing.created_at + lease < now;
+    if existing.created_at + RETENTION < now || died {
         abandon(c, scope, key).await?;
-        return Box::pin(begin(c, scope, key, request_hash, now)).await;
+        return Box::pin(begin(c, scope, key, request_hash, now, lease)).await;
     }
     if existing.request_hash != request_hash {
         return Ok(Begin::Mismatch);

@@ -113,8 +113,8 @@ async fn insert(
 }
 
 /// How long a claimed message is left to the worker that claimed it before
-/// another may take it: a worker that died while sending has its messages
-/// tried again after this (at least once, never lost).
+/// another may take it, by default: a worker that died while sending has its
+/// messages tried again after this (at least once, never lost).
 pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// Claims up to `limit` messages due for a (re)try, oldest first: they are due
@@ -122,7 +122,12 @@ pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 /// another on the same database — does not send them meanwhile. On PostgreSQL
 /// the rows are read with `FOR UPDATE SKIP LOCKED`, so two workers claiming at
 /// the same moment take different messages; SQLite has one writer.
-pub async fn claim_due(db: &impl TransactionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<Pending>> {
+pub async fn claim_due(
+    db: &impl TransactionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+    lease: chrono::Duration,
+) -> Result<Vec<Pending>> {
     let tx = db.begin().await?;
     let mut q = outbox::Entity::find()
         .filter(outbox::Column::Status.eq(PENDING))
@@ -137,7 +142,7 @@ pub async fn claim_due(db: &impl TransactionTrait, now: DateTime<Utc>, limit: u6
         return Ok(Vec::new());
     }
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + LEASE))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
         .exec(&tx)
         .await?;

@@ -177,18 +177,26 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
 async fn idempotency_records_replay_and_refuse_mismatches(db: Db) {
     let now = Utc::now();
     let c = db.write();
-    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(), Begin::Fresh);
-    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(), Begin::InProgress);
+    let lease = chrono::Duration::seconds(30);
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now, lease).await.unwrap(), Begin::Fresh);
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "h", now, lease).await.unwrap(), Begin::InProgress);
     idempotency::complete(c, "u POST /x", "k", 201, Some("application/json"), b"{}").await.unwrap();
     assert_eq!(
-        idempotency::begin(c, "u POST /x", "k", "h", now).await.unwrap(),
+        idempotency::begin(c, "u POST /x", "k", "h", now, lease).await.unwrap(),
         Begin::Replay { status: 201, content_type: Some("application/json".into()), body: b"{}".to_vec() }
     );
-    assert_eq!(idempotency::begin(c, "u POST /x", "k", "other", now).await.unwrap(), Begin::Mismatch);
-    assert_eq!(idempotency::begin(c, "v POST /x", "k", "other", now).await.unwrap(), Begin::Fresh, "per caller");
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "other", now, lease).await.unwrap(), Begin::Mismatch);
+    assert_eq!(idempotency::begin(c, "v POST /x", "k", "other", now, lease).await.unwrap(), Begin::Fresh, "per caller");
     // After the retention period the key is free again.
     let later = now + idempotency::RETENTION + chrono::Duration::seconds(1);
-    assert_eq!(idempotency::begin(c, "u POST /x", "k", "new", later).await.unwrap(), Begin::Fresh);
+    assert_eq!(idempotency::begin(c, "u POST /x", "k", "new", later, lease).await.unwrap(), Begin::Fresh);
+    // A key left without an answer (its server died mid-request) is free
+    // again after the lease, and not before.
+    assert_eq!(idempotency::begin(c, "w POST /x", "k", "h", now, lease).await.unwrap(), Begin::Fresh);
+    let soon = now + chrono::Duration::seconds(10);
+    assert_eq!(idempotency::begin(c, "w POST /x", "k", "h", soon, lease).await.unwrap(), Begin::InProgress);
+    let after = now + chrono::Duration::seconds(31);
+    assert_eq!(idempotency::begin(c, "w POST /x", "k", "h", after, lease).await.unwrap(), Begin::Fresh);
 }
 
 async fn late_is_the_same_rule_in_lists_and_views(db: Db) {

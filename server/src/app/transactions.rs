@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tawasul_core::ErrorCode;
-use tawasul_core::api::{ActorRef, AttachmentView, NewTransaction, VoiceView};
+use tawasul_core::api::{ActorRef, NewTransaction};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::events::{EventKind, Voiced};
 use tawasul_core::ids::{TransactionId, UserId, VoiceId};
@@ -21,7 +21,7 @@ use tawasul_storage::objects::Written;
 use tawasul_storage::transactions::{self as store, LoggedEvent, Stored};
 use tawasul_storage::{ConnectionTrait, TransactionTrait};
 
-use super::App;
+use super::{Answer, App};
 use crate::error::{ApiError, ApiResult};
 
 /// How a timeline names a person.
@@ -34,16 +34,29 @@ pub fn named(who: &Account) -> ActorRef {
     }
 }
 
-/// A step taken: the transaction as it was, and the events written.
-pub struct Acted {
-    pub before: Stored,
-    pub events: Vec<LoggedEvent>,
+/// What a step answers: a comment or a rating is answered with its event
+/// (201), every other step with the transaction as it now stands (200).
+async fn answer_for(
+    tx: &impl ConnectionTrait,
+    who: &Account,
+    id: TransactionId,
+    cmd_name: &str,
+    events: &[LoggedEvent],
+    now: DateTime<Utc>,
+) -> ApiResult<Answer> {
+    if matches!(cmd_name, "comment" | "rate") {
+        let first = events.first().ok_or_else(|| ApiError::internal(anyhow::anyhow!("the step wrote no event")))?;
+        return Answer::created(first.view(Some(named(who))));
+    }
+    // Read inside the transaction: it sees its own writes.
+    let after = store::find(tx, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    Answer::ok(store::view(tx, &after, now).await?)
 }
 
 impl App {
     /// A beneficiary opens a transaction; it is routed in the same database
     /// transaction.
-    pub async fn open_transaction(&self, who: &Account, t: &NewTransaction) -> ApiResult<Stored> {
+    pub async fn open_transaction(&self, who: &Account, t: &NewTransaction) -> ApiResult<(Stored, Answer)> {
         authorize(&who.actor, Action::CreateTransaction)?;
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
@@ -58,25 +71,26 @@ impl App {
         )
         .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events) }));
         audit::append(&tx, entry, now).await?;
-        tx.commit().await?;
-        self.committed.ring();
-        Ok(s)
+        let answer = Answer::created(store::view(&tx, &s, now).await?)?;
+        self.commit(tx, Some(&answer)).await?;
+        Ok((s, answer))
     }
 
     /// A person takes a step.
-    pub async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> ApiResult<Acted> {
+    pub async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> ApiResult<Answer> {
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
         let s = visible(&tx, &who.actor, id).await?;
+        let name = cmd.name();
         let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
-        tx.commit().await?;
-        self.committed.ring();
-        Ok(Acted { before: s, events })
+        let answer = answer_for(&tx, who, id, name, &events, now).await?;
+        self.commit(tx, Some(&answer)).await?;
+        Ok(answer)
     }
 
     /// A supervisor gives the transaction to an employee, read in the same
     /// database transaction (so that one deactivated meanwhile is refused).
-    pub async fn assign(&self, who: &Account, id: TransactionId, employee: UserId) -> ApiResult<Acted> {
+    pub async fn assign(&self, who: &Account, id: TransactionId, employee: UserId) -> ApiResult<Answer> {
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
         let s = visible(&tx, &who.actor, id).await?;
@@ -84,9 +98,9 @@ impl App {
             .await?
             .ok_or_else(|| ApiError::field("employee_id", ErrorCode::InvalidField))?;
         let events = step(&tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
-        tx.commit().await?;
-        self.committed.ring();
-        Ok(Acted { before: s, events })
+        let answer = answer_for(&tx, who, id, "assign", &events, now).await?;
+        self.commit(tx, Some(&answer)).await?;
+        Ok(answer)
     }
 
     /// Attaches content already stored (`w`) as a document named `name`.
@@ -100,7 +114,7 @@ impl App {
         name: &str,
         w: &Written,
         content_type: &str,
-    ) -> ApiResult<(AttachmentView, Option<String>)> {
+    ) -> ApiResult<(Answer, Option<String>)> {
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
         let s = visible(&tx, &who.actor, id).await?;
@@ -110,9 +124,9 @@ impl App {
         let cmd = Command::Attach { visibility, attachment: attachment.clone() };
         let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
         let view = attachments::record_attachment(&tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
-        tx.commit().await?;
-        self.committed.ring();
-        Ok((view, duplicate))
+        let answer = Answer::created(view)?;
+        self.commit(tx, Some(&answer)).await?;
+        Ok((answer, duplicate))
     }
 
     /// Records a voice note whose Ogg Opus is stored (`w`), with its length and
@@ -126,7 +140,7 @@ impl App {
         w: &Written,
         duration_ms: u64,
         waveform: Vec<u8>,
-    ) -> ApiResult<(VoiceView, Option<String>)> {
+    ) -> ApiResult<(Answer, Option<String>)> {
         let now = Utc::now();
         let tx = self.db.write().begin().await?;
         let s = visible(&tx, &who.actor, id).await?;
@@ -135,9 +149,9 @@ impl App {
         let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, "audio/ogg", now).await?;
         let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
         let view = attachments::record_voice(&tx, blob, &note, written_as(&events, is_voice)?).await?;
-        tx.commit().await?;
-        self.committed.ring();
-        Ok((view, duplicate))
+        let answer = Answer::created(view)?;
+        self.commit(tx, Some(&answer)).await?;
+        Ok((answer, duplicate))
     }
 
     /// The platform resumes postponed transactions whose date has come. Each
@@ -155,8 +169,7 @@ impl App {
             step(&tx, By::Platform, &s, Command::Resume, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
-            tx.commit().await?;
-            self.committed.ring();
+            self.commit(tx, None).await.map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
             resumed += 1;
         }
         Ok(resumed)

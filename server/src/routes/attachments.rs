@@ -155,7 +155,7 @@ pub async fn upload(
     }
     let Some((name, w)) = written else { return Err(ApiError::field("file", ErrorCode::MissingField)) };
     match record(&state, &caller, id, visibility, &name, &w).await {
-        Ok(view) => Ok(HttpResponse::Created().json(view)),
+        Ok(answer) => Ok(answer.respond()),
         Err(e) => {
             discard(&state, &w.key).await;
             Err(e)
@@ -173,12 +173,12 @@ async fn record(
     visibility: Visibility,
     name: &str,
     w: &Written,
-) -> ApiResult<AttachmentView> {
-    let (view, duplicate) = state.app.attach(&caller.account, id, visibility, name, w, sniff(&w.head)).await?;
+) -> ApiResult<crate::app::Answer> {
+    let (answer, duplicate) = state.app.attach(&caller.account, id, visibility, name, w, sniff(&w.head)).await?;
     if let Some(key) = duplicate {
         discard(state, &key).await;
     }
-    Ok(view)
+    Ok(answer)
 }
 
 /// Deletes an object that no record points to (an upload refused after it was

@@ -26,14 +26,6 @@ pub(crate) async fn visible(state: &AppState, caller: &Caller, id: TransactionId
     crate::app::transactions::visible(state.db.read(), caller.actor(), id).await
 }
 
-/// The transaction as it stands after a committed change. Read through the
-/// reader pool: the commit is done, so a new read sees it, and the writer
-/// (SQLite's one connection) stays free for writes.
-async fn respond_view(state: &AppState, id: TransactionId) -> ApiResult<HttpResponse> {
-    let s = store::find(state.db.read(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    Ok(HttpResponse::Ok().json(store::view(state.db.read(), &s, Utc::now()).await?))
-}
-
 /// Opens a transaction; it is routed at once.
 #[utoipa::path(post, path = "/api/v1/transactions", tag = "transactions", request_body = CreateTransactionRequest,
     security(("bearer" = [])), responses((status = 201, body = TransactionView), (status = 403, description = "Beneficiaries only"),
@@ -46,8 +38,8 @@ pub async fn create_transaction(
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::CreateTransaction)?;
     let t = body.parse()?.parse()?;
-    let s = state.app.open_transaction(&caller.account, &t).await?;
-    Ok(HttpResponse::Created().json(store::view(state.db.read(), &s, Utc::now()).await?))
+    let (_, answer) = state.app.open_transaction(&caller.account, &t).await?;
+    Ok(answer.respond())
 }
 
 /// Transactions the caller may see, newest first.
@@ -150,14 +142,7 @@ pub async fn add_comment(
     let id = path.into_inner();
     visible(&state, &caller, id).await?;
     let (visibility, body) = body.parse()?.parse()?;
-    let acted = state.app.act(&caller.account, id, Command::Comment { visibility, body }).await?;
-    Ok(HttpResponse::Created().json(first_view(&acted.events, &caller)?))
-}
-
-/// The first event an action wrote, as the timeline shows it.
-fn first_view(events: &[store::LoggedEvent], caller: &Caller) -> ApiResult<EventView> {
-    let e = events.first().ok_or_else(|| ApiError::internal(anyhow::anyhow!("the step wrote no event")))?;
-    Ok(e.view(Some(caller.actor_ref())))
+    Ok(state.app.act(&caller.account, id, Command::Comment { visibility, body }).await?.respond())
 }
 
 /// Runs one lifecycle step and answers with the transaction as it now stands.
@@ -173,8 +158,7 @@ async fn step<T: serde::de::DeserializeOwned>(
     let s = visible(state, caller, id).await?;
     authorize_on_transaction(caller.actor(), &s.facts, action(&s))?;
     let command = command(body.parse()?)?;
-    state.app.act(&caller.account, id, command).await?;
-    respond_view(state, id).await
+    Ok(state.app.act(&caller.account, id, command).await?.respond())
 }
 
 /// Gives the transaction to an employee of its entity (`transaction.assign`).
@@ -192,8 +176,7 @@ pub async fn assign(
     authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Assign)?;
     let employee: UserId =
         body.parse()?.employee_id.parse().map_err(|_| ApiError::field("employee_id", ErrorCode::InvalidField))?;
-    state.app.assign(&caller.account, id, employee).await?;
-    respond_view(&state, id).await
+    Ok(state.app.assign(&caller.account, id, employee).await?.respond())
 }
 
 /// Puts the transaction off until a date, with a reason; the SLA clock pauses.
@@ -323,6 +306,5 @@ pub async fn rate(
     let s = visible(&state, &caller, id).await?;
     authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Rate)?;
     let (stars, comment) = body.parse()?.parse()?;
-    let acted = state.app.act(&caller.account, id, Command::Rate { stars, comment }).await?;
-    Ok(HttpResponse::Created().json(first_view(&acted.events, &caller)?))
+    Ok(state.app.act(&caller.account, id, Command::Rate { stars, comment }).await?.respond())
 }

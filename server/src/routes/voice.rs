@@ -84,11 +84,11 @@ pub async fn record(
     let saved =
         state.app.record_voice(&caller.account, id, visibility, &written, note.duration_ms, note.waveform).await;
     match saved {
-        Ok((view, duplicate)) => {
+        Ok((answer, duplicate)) => {
             if let Some(key) = duplicate {
                 discard(&state, &key).await;
             }
-            Ok(HttpResponse::Created().json(view))
+            Ok(answer.respond())
         }
         Err(e) => {
             discard(&state, &written.key).await;

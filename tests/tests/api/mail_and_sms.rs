@@ -110,9 +110,11 @@ async fn two_workers_on_one_postgres_send_each_message_once() {
     // A worker that claims and dies: the message waits out the lease, then goes.
     let m = Message::Email { to: "late@example.sa".into(), subject: "x".into(), body: "y".into(), html: None };
     let id = outbox::enqueue(db.write(), &m, now).await.unwrap();
-    let claimed = outbox::claim_due(db.write(), now, 10).await.unwrap();
+    let claimed = outbox::claim_due(db.write(), now, 10, outbox::LEASE).await.unwrap();
     assert_eq!(claimed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
-    assert!(outbox::claim_due(db.write(), now + outbox::LEASE / 2, 10).await.unwrap().is_empty());
-    let again = outbox::claim_due(db.write(), now + outbox::LEASE + chrono::Duration::seconds(1), 10).await.unwrap();
+    assert!(outbox::claim_due(db.write(), now + outbox::LEASE / 2, 10, outbox::LEASE).await.unwrap().is_empty());
+    let again = outbox::claim_due(db.write(), now + outbox::LEASE + chrono::Duration::seconds(1), 10, outbox::LEASE)
+        .await
+        .unwrap();
     assert_eq!(again.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
 }

@@ -60,7 +60,15 @@ async fn what_another_node_commits_reaches_live_subscribers(app: TestApp) {
     for ws in [&mut ben_ws, &mut emp_ws] {
         ws.subscribe(topic, None).await.unwrap();
     }
-    let other_node = App::new(tawasul_storage::Db::connect(&app.database_url).await.unwrap(), Committed::default());
+    // On PostgreSQL a second node has connections of its own; SQLite has one
+    // writer per database (a single node), so there the "other node" shares it
+    // — either way no request of this server wrote the comments and nobody
+    // told its feed: it finds them in the committed log.
+    let db = match app.db.backend() {
+        tawasul_storage::Backend::Postgres => tawasul_storage::Db::connect(&app.database_url).await.unwrap(),
+        tawasul_storage::Backend::Sqlite => app.db.clone(),
+    };
+    let other_node = App::new(db, Committed::default());
     let employee = tawasul_storage::accounts::load(other_node.db.read(), *emp_id).await.unwrap().unwrap();
     let internal =
         Command::Comment { visibility: Visibility::Internal, body: "ملاحظة من عقدة أخرى".into() };
