@@ -29,17 +29,30 @@ pub struct Notifier {
     db: Db,
     public_url: String,
     outbox_wake: Arc<Notify>,
+    /// When the position was last written, to skip writing it for batches
+    /// that enqueue nothing (taking them again after a crash is harmless).
+    saved: std::time::Instant,
 }
+
+/// How long events gather before a batch (notices a few tens of
+/// milliseconds later, in exchange for far fewer commits under load).
+const LINGER: std::time::Duration = std::time::Duration::from_millis(50);
+/// How often the position is written when batches enqueue nothing.
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Notifier {
     pub fn new(db: Db, public_url: String, outbox_wake: Arc<Notify>) -> Notifier {
-        Notifier { db, public_url, outbox_wake }
+        Notifier { db, public_url, outbox_wake, saved: std::time::Instant::now() }
     }
 }
 
 impl Consumer for Notifier {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn linger(&self) -> std::time::Duration {
+        LINGER
     }
 
     /// Where it stopped (the migration that brought notifications placed it
@@ -54,14 +67,27 @@ impl Consumer for Notifier {
     }
 
     async fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> anyhow::Result<()> {
-        let tx = self.db.write().begin().await?;
+        // Everything is read first, on the readers, so that the one writer
+        // (SQLite's) is held only for the inserts.
         let mut entities = HashMap::new();
-        let mut queued = 0;
+        let mut messages = Vec::new();
         for action in actions(&events) {
-            queued += self.notify(&tx, action, &mut entities).await?;
+            messages.extend(self.messages(self.db.read(), action, &mut entities).await?);
         }
-        log_cursors::set_position(&tx, NAME, durable, Utc::now()).await?;
+        if messages.is_empty() && self.saved.elapsed() < SAVE_EVERY {
+            return Ok(());
+        }
+        let tx = self.db.write().begin().await?;
+        let now = Utc::now();
+        let mut queued = 0;
+        for (message, about) in &messages {
+            if outbox::enqueue_notice(&tx, message, about, now).await?.is_some() {
+                queued += 1;
+            }
+        }
+        log_cursors::set_position(&tx, NAME, durable, now).await?;
         tx.commit().await?;
+        self.saved = std::time::Instant::now();
         if queued > 0 {
             self.outbox_wake.notify_one();
         }
@@ -82,14 +108,14 @@ fn actions(events: &[PositionedEvent]) -> Vec<&[PositionedEvent]> {
 }
 
 impl Notifier {
-    /// Enqueues the messages of one action's events; returns how many were new.
-    async fn notify(
+    /// The messages of one action's events, each with what it is about.
+    async fn messages(
         &self,
-        tx: &impl ConnectionTrait,
+        c: &impl ConnectionTrait,
         action: &[PositionedEvent],
         entities: &mut HashMap<EntityId, (String, String)>,
-    ) -> anyhow::Result<usize> {
-        let Some(e) = action.last() else { return Ok(0) };
+    ) -> anyhow::Result<Vec<(Message, About)>> {
+        let Some(e) = action.last() else { return Ok(vec![]) };
         let parsed: Vec<Event> =
             action.iter().map(|e| Event::parse(e.event.kind.as_str(), &e.event.data)).collect::<Result<_, _>>()?;
         let described: Vec<(&Event, Visibility, Option<UserId>)> = action
@@ -99,14 +125,14 @@ impl Notifier {
             .collect();
         let list = notices_of_action(&described, &e.facts);
         if list.is_empty() {
-            return Ok(0);
+            return Ok(vec![]);
         }
-        let Some(t) = store::find(tx, e.transaction_id).await? else { return Ok(0) };
+        let Some(t) = store::find(c, e.transaction_id).await? else { return Ok(vec![]) };
         let entity = e.facts.entity_id;
         let (entity_ar, entity_en) = match entities.get(&entity) {
             Some(names) => names.clone(),
             None => {
-                let found = organisation::entity(tx, entity).await?;
+                let found = organisation::entity(c, entity).await?;
                 let names = found.map(|v| (v.name_ar, v.name_en)).unwrap_or_default();
                 entities.insert(entity, names.clone());
                 names
@@ -130,14 +156,14 @@ impl Notifier {
             link: format!("{}/transactions/{}", self.public_url, t.id()),
             preferences_link: format!("{}/me/notification-preferences", self.public_url),
         };
-        let mut queued = 0;
+        let mut out = Vec::new();
         for (i, recipient, kind) in list {
             let e = &action[i];
             let ids: Vec<UserId> = match recipient {
                 Recipient::Person(u) => vec![u],
-                Recipient::DepartmentSupervisors => department_supervisors(tx, e.facts.department_id).await?,
+                Recipient::DepartmentSupervisors => department_supervisors(c, e.facts.department_id).await?,
             };
-            for who in contacts(tx, &ids).await?.into_iter().filter(|c| c.active) {
+            for who in contacts(c, &ids).await?.into_iter().filter(|c| c.active) {
                 let text = render(kind, who.lang, &facts);
                 for channel in who.preferences.channels_for(kind) {
                     let message = match (channel, &who.email, &who.mobile) {
@@ -150,14 +176,11 @@ impl Notifier {
                         (Channel::Sms, _, Some(to)) => Message::Sms { to: to.clone(), text: text.sms.clone() },
                         _ => continue,
                     };
-                    let about = about(e, who.id, kind, channel);
-                    if outbox::enqueue_notice(tx, &message, &about, Utc::now()).await?.is_some() {
-                        queued += 1;
-                    }
+                    out.push((message, about(e, who.id, kind, channel)));
                 }
             }
         }
-        Ok(queued)
+        Ok(out)
     }
 }
 

@@ -11,12 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use futures_util::StreamExt;
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use tawasul_storage::Db;
-use tawasul_storage::TransactionTrait;
 use tawasul_storage::outbox::{self, About, Message, Pending};
+use tawasul_storage::{ConnectionTrait, TransactionTrait};
 use tokio::sync::Notify;
 
 use crate::metrics::Metrics;
@@ -24,6 +25,8 @@ use crate::settings::Settings;
 
 /// Messages claimed at a time.
 const BATCH: usize = 50;
+/// Messages being sent at once.
+const IN_FLIGHT: usize = 8;
 
 enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -98,66 +101,55 @@ impl OutboxWorker {
         }
     }
 
-    /// Sends what is due, claimed first so that no other worker sends it too;
+    /// Sends what is due, claimed first so that no other worker sends it too,
+    /// then records every outcome in one database transaction (one commit per
+    /// round, not per message: a crash in between sends the round again after
+    /// its lease, which the stable message ids let the far side recognise);
     /// returns how many messages it tried.
     #[tracing::instrument(name = "outbox_round", skip_all, fields(claimed))]
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
         let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64, self.retry.claim_lease).await?;
         let claimed = pending.len();
         tracing::Span::current().record("claimed", claimed);
-        for p in pending {
+        if claimed == 0 {
+            return Ok(0);
+        }
+        // Several at once, over the SMTP connection pool and the gateway.
+        let outcomes: Vec<(Pending, Result<(), String>)> = futures_util::stream::iter(pending)
+            .map(|p| async move {
+                let sent = self.send(&p).await.map_err(|e| e.to_string());
+                (p, sent)
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+        let tx = self.db.write().begin().await?;
+        for (p, sent) in &outcomes {
             let kind = match &p.message {
                 Message::Email { .. } => "email",
                 Message::Sms { .. } => "sms",
             };
-            match self.send(&p).await {
+            let attempts = p.attempts + 1;
+            let outcome = match sent {
                 Ok(()) => {
-                    outbox::delivered(self.db.write(), p.id, Utc::now()).await?;
-                    self.metrics.outbox_delivered.with_label_values(&[kind, "delivered"]).inc();
+                    outbox::delivered(&tx, p.id, Utc::now()).await?;
+                    "delivered"
+                }
+                Err(e) if p.about.is_some() && attempts >= self.retry.max_attempts => {
+                    tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: notification given up");
+                    give_up(&tx, p, attempts, e).await?;
+                    "given_up"
                 }
                 Err(e) => {
-                    let attempts = p.attempts + 1;
-                    if p.about.is_some() && attempts >= self.retry.max_attempts {
-                        tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: notification given up");
-                        self.give_up(&p, attempts, &e.to_string()).await?;
-                        self.metrics.outbox_delivered.with_label_values(&[kind, "given_up"]).inc();
-                        continue;
-                    }
-                    let retry_at = Utc::now() + self.retry.after(attempts);
                     tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: delivery failed, will retry");
-                    outbox::failed(self.db.write(), p.id, attempts, retry_at, &e.to_string()).await?;
-                    self.metrics.outbox_delivered.with_label_values(&[kind, "failed"]).inc();
+                    outbox::failed(&tx, p.id, attempts, Utc::now() + self.retry.after(attempts), e).await?;
+                    "failed"
                 }
-            }
-        }
-        Ok(claimed)
-    }
-
-    /// Gives a notification up, audited; an SMS goes again by e-mail (in the
-    /// same database transaction), when the recipient has an address.
-    async fn give_up(&self, p: &Pending, attempts: i32, error: &str) -> anyhow::Result<()> {
-        let tx = self.db.write().begin().await?;
-        outbox::give_up(&tx, p.id, attempts, error).await?;
-        let Some(about) = &p.about else { return Ok(tx.commit().await?) };
-        let entry = crate::audit::entry(
-            None,
-            Some(about.entity),
-            tawasul_core::audit::AuditAction::NotificationGivenUp,
-            tawasul_core::audit::AuditTarget::User(about.user),
-        )
-        .after(serde_json::json!({ "notification": p.id, "notice": about.notice, "attempts": attempts }));
-        tawasul_storage::audit::append(&tx, entry, Utc::now()).await?;
-        if let Message::Sms { text, .. } = &p.message {
-            let contact = tawasul_storage::recipients::contacts(&tx, &[about.user]).await?.pop();
-            if let Some(to) = contact.and_then(|c| c.email) {
-                let subject = text.chars().take(80).collect::<String>();
-                let fallback = Message::Email { to, subject, body: text.clone(), html: None };
-                let again = About { dedupe_key: format!("{}:email-fallback", about.dedupe_key), ..about.clone() };
-                outbox::enqueue_notice(&tx, &fallback, &again, Utc::now()).await?;
-            }
+            };
+            self.metrics.outbox_delivered.with_label_values(&[kind, outcome]).inc();
         }
         tx.commit().await?;
-        Ok(())
+        Ok(claimed)
     }
 
     async fn send(&self, p: &Pending) -> anyhow::Result<()> {
@@ -196,4 +188,29 @@ impl OutboxWorker {
         }
         Ok(())
     }
+}
+
+/// Gives a notification up, audited; an SMS goes again by e-mail (in the same
+/// database transaction), when the recipient has an address.
+async fn give_up(tx: &impl ConnectionTrait, p: &Pending, attempts: i32, error: &str) -> anyhow::Result<()> {
+    outbox::give_up(tx, p.id, attempts, error).await?;
+    let Some(about) = &p.about else { return Ok(()) };
+    let entry = crate::audit::entry(
+        None,
+        Some(about.entity),
+        tawasul_core::audit::AuditAction::NotificationGivenUp,
+        tawasul_core::audit::AuditTarget::User(about.user),
+    )
+    .after(serde_json::json!({ "notification": p.id, "notice": about.notice, "attempts": attempts }));
+    tawasul_storage::audit::append(tx, entry, Utc::now()).await?;
+    if let Message::Sms { text, .. } = &p.message {
+        let contact = tawasul_storage::recipients::contacts(tx, &[about.user]).await?.pop();
+        if let Some(to) = contact.and_then(|c| c.email) {
+            let subject = text.chars().take(80).collect::<String>();
+            let fallback = Message::Email { to, subject, body: text.clone(), html: None };
+            let again = About { dedupe_key: format!("{}:email-fallback", about.dedupe_key), ..about.clone() };
+            outbox::enqueue_notice(tx, &fallback, &again, Utc::now()).await?;
+        }
+    }
+    Ok(())
 }

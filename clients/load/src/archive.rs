@@ -426,7 +426,7 @@ async fn p6(bin: &Path, data_dir: &Path, pg: &DatabaseConnection, size: u64) -> 
 
 pub async fn run(bin: &Path, comments: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = Server::start_at(bin, dir.path(), None)?;
+    let server = Server::start_at(bin, dir.path(), None, &[])?;
     let started = Instant::now();
     let org = organisation(&server.url).await?;
     drop(server);
@@ -466,7 +466,7 @@ pub async fn run(bin: &Path, comments: usize) -> anyhow::Result<()> {
         println!("archive: {seeded} comments written to SQLite and PostgreSQL in {:.1} s", t.elapsed().as_secs_f64());
         db.checkpoint().await?;
         p6(bin, dir.path(), &pg, seeded).await?;
-        let server = Server::start_at(bin, dir.path(), None)?;
+        let server = Server::start_at(bin, dir.path(), None, &[])?;
         p5(&server.url, &org, &pg, seeded).await?;
         drop(server);
     }

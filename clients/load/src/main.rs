@@ -12,6 +12,9 @@
 //!   against a plain Node.js `ws` broadcast server (see `realtime.rs`).
 //! - `archive` (P5, P6): archive search and `tawasul reindex` over a seeded
 //!   million comments, against PostgreSQL `tsvector` + GIN (see `archive.rs`).
+//! - `notify`: notifications delivered per second to a local SMTP server
+//!   (aiosmtpd), end to end — routed creations by concurrent beneficiaries, the
+//!   notifier consuming the log, the outbox worker sending over SMTP.
 
 mod archive;
 mod realtime;
@@ -42,6 +45,8 @@ enum Mode {
     /// P5 archive query latency and P6 reindex throughput against PostgreSQL
     /// tsvector + GIN over the same rows (SQLite, the default backend).
     Archive,
+    /// Notifications delivered per second to a local SMTP server.
+    Notify,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -95,15 +100,15 @@ struct Server {
 }
 
 impl Server {
-    fn start(bin: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
+    fn start(bin: &Path, database_url: Option<&str>, env: &[(&str, String)]) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
-        let mut server = Server::start_at(bin, dir.path(), database_url)?;
+        let mut server = Server::start_at(bin, dir.path(), database_url, env)?;
         server._dir = Some(dir);
         Ok(server)
     }
 
     /// A server on a data directory the caller keeps (to start again on it).
-    fn start_at(bin: &Path, dir: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
+    fn start_at(bin: &Path, dir: &Path, database_url: Option<&str>, env: &[(&str, String)]) -> anyhow::Result<Server> {
         let with_db = |c: &mut Command| {
             c.arg("--data-dir").arg(dir);
             if let Some(u) = database_url {
@@ -123,6 +128,7 @@ impl Server {
         with_db(&mut serve);
         // Every simulated beneficiary registers from this one address.
         serve.env("TAWASUL_LIMIT_REGISTRATIONS_PER_ADDRESS", "1000000/1h");
+        serve.envs(env.iter().map(|(k, v)| (k, v)));
         let mut child = serve.env("RUST_LOG", "warn").stdout(Stdio::piped()).spawn()?;
         let mut out = BufReader::new(child.stdout.take().context("stdout")?);
         let mut line = String::new();
@@ -439,7 +445,16 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         }
         _ => (None, None),
     };
-    let server = Server::start(bin, url.as_deref())?;
+    let smtp = match args.mode {
+        Mode::Notify => Some(tawasul_tests::smtp::SmtpServer::start()?),
+        _ => None,
+    };
+    let env: Vec<(&str, String)> = smtp.iter().map(|s| ("TAWASUL_SMTP_URL", s.url())).collect();
+    let server = Server::start(bin, url.as_deref(), &env)?;
+    if let Some(smtp) = &smtp {
+        let f = Arc::new(fixture(&server.url, args.clients).await?);
+        return measure_notifications(&f, smtp, args.clients, args.seconds, name).await;
+    }
     if args.mode == Mode::Realtime {
         let f = fixture(&server.url, 1).await?;
         println!("[{name}] server at {}, {} s per figure", server.url, args.seconds);
@@ -482,6 +497,43 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     if let Some(rss) = server.rss_kib() {
         println!("[{name}] server RSS after the run: {:.1} MiB", rss as f64 / 1024.0);
     }
+    Ok(())
+}
+
+/// Beneficiaries open transactions for `seconds` (each gives a receipt to
+/// its beneficiary and an assignment to its employee, by e-mail among other
+/// channels); the figure is e-mails accepted by the SMTP server per second,
+/// from the first creation to the last e-mail.
+async fn measure_notifications(
+    f: &Arc<Fixture>,
+    smtp: &tawasul_tests::smtp::SmtpServer,
+    clients: usize,
+    seconds: u64,
+    name: &str,
+) -> anyhow::Result<()> {
+    let before = smtp.messages().len();
+    let started = Instant::now();
+    let m = measure_creates(f, clients, seconds).await?;
+    let expected = before + 2 * m.ops as usize;
+    let mut last = (smtp.messages().len(), Instant::now());
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let n = smtp.messages().len();
+        if n >= expected {
+            last = (n, Instant::now());
+            break;
+        }
+        if n == last.0 && last.1.elapsed() > Duration::from_secs(20) {
+            bail!("e-mails stopped at {} of {expected}", n - before);
+        }
+        if n != last.0 {
+            last = (n, Instant::now());
+        }
+    }
+    let delivered = last.0 - before;
+    let elapsed = last.1.duration_since(started).as_secs_f64();
+    println!("notify [{name}] {} creations in {seconds} s; {delivered} e-mails delivered in {elapsed:.1} s", m.ops);
+    println!("notify [{name}] {:.0} notifications/s delivered to a local SMTP server", delivered as f64 / elapsed);
     Ok(())
 }
 

@@ -89,6 +89,20 @@ pub trait Consumer: Send + 'static {
     /// Its name on `/metrics` and in the logs.
     fn name(&self) -> &'static str;
 
+    /// How long to let events gather after a wake before taking them: a
+    /// consumer that writes (one database commit per batch) takes fewer, larger
+    /// batches under load; real time takes each at once.
+    fn linger(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// Whether there is nobody to take events for now (real time with no
+    /// connection): the consumer then only keeps its place at the log's end,
+    /// without reading events.
+    fn idle(&self) -> bool {
+        false
+    }
+
     /// Where it starts (again, after a failure).
     fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail>> + Send;
 
@@ -136,6 +150,15 @@ async fn rounds(
     let mut measured = Instant::now();
     loop {
         rung.mark_unchanged();
+        if consumer.idle() {
+            // One index probe instead of reading the events nobody takes. Kept
+            // at every ring, so that a connection that opens next misses nothing
+            // committed after it.
+            *tail = Tail::at_end(db).await?;
+            position.set(tail.durable());
+            let _ = tokio::time::timeout(poll, rung.changed()).await;
+            continue;
+        }
         let (events, more) = round(consumer, tail, db).await?;
         position.set(tail.durable());
         if measured.elapsed() >= Duration::from_secs(1) {
@@ -144,7 +167,9 @@ async fn rounds(
         }
         if !more && events == 0 {
             // A ring after `mark_unchanged` above is not missed.
-            let _ = tokio::time::timeout(poll, rung.changed()).await;
+            if tokio::time::timeout(poll, rung.changed()).await.is_ok() && !consumer.linger().is_zero() {
+                tokio::time::sleep(consumer.linger()).await;
+            }
         }
     }
 }

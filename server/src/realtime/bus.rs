@@ -138,6 +138,9 @@ pub trait Bus: Send + Sync {
     fn unsubscribe(&self, key: Key, mailbox: &Mailbox);
     /// How many mailboxes follow `key` (for metrics and tests).
     fn followers(&self, key: Key) -> usize;
+    /// Whether nothing at all follows anything here: no connection is open
+    /// (each one follows its account's signals from its first moment).
+    fn is_idle(&self) -> bool;
 }
 
 /// The bus of a single node: a map from key to mailboxes.
@@ -169,6 +172,10 @@ impl InProcessBus {
 }
 
 impl Bus for InProcessBus {
+    fn is_idle(&self) -> bool {
+        self.topics.read().is_ok_and(|t| t.is_empty())
+    }
+
     fn publish(&self, event: Arc<Published>) {
         let topic = Delivery::Event { event: event.clone(), inbox: false };
         self.deliver(Key::Transaction(event.transaction_id), &topic);

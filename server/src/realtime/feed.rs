@@ -28,6 +28,10 @@ impl Consumer for Feed {
         "realtime"
     }
 
+    fn idle(&self) -> bool {
+        self.realtime.bus().is_idle()
+    }
+
     async fn start(&mut self, db: &Db) -> anyhow::Result<Tail> {
         match self.first.take() {
             Some(t) => Ok(t),
