@@ -10,7 +10,7 @@ use tawasul_core::permissions::{Permission, effective_permissions};
 
 use crate::Result;
 use crate::accounts::permissions_from_json;
-use crate::model::{user_departments, users};
+use crate::model::users;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
@@ -47,15 +47,8 @@ pub async fn contacts(c: &impl ConnectionTrait, ids: &[UserId]) -> Result<Vec<Co
 /// The active members of a department who may assign its work: who hears of
 /// a transaction waiting there with nobody to take it.
 pub async fn department_supervisors(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<UserId>> {
-    let members: Vec<uuid::Uuid> = user_departments::Entity::find()
-        .select_only()
-        .column(user_departments::Column::UserId)
-        .filter(user_departments::Column::DepartmentId.eq(department.0))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let staff = users::Entity::find().filter(users::Column::Id.is_in(members)).all(c).await?;
-    Ok(staff
+    Ok(crate::transactions::department_members(c, department)
+        .await?
         .into_iter()
         .filter(|u| u.active)
         .filter(|u| {

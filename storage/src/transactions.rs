@@ -198,8 +198,12 @@ pub async fn view(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> R
     views(c, vec![s.row.clone()], now).await?.pop().ok_or(StorageError::NotFound)
 }
 
-/// The employees of a department as routing candidates, with their open load.
-async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
+/// The members of a department, as stored: whom routing chooses from, and
+/// whose supervisors hear of its queue.
+pub(crate) async fn department_members(
+    c: &impl ConnectionTrait,
+    department: DepartmentId,
+) -> Result<Vec<users::Model>> {
     let members: Vec<uuid::Uuid> = user_departments::Entity::find()
         .select_only()
         .column(user_departments::Column::UserId)
@@ -207,7 +211,13 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Resul
         .into_tuple()
         .all(c)
         .await?;
-    let staff = users::Entity::find().filter(users::Column::Id.is_in(members.clone())).all(c).await?;
+    Ok(users::Entity::find().filter(users::Column::Id.is_in(members)).all(c).await?)
+}
+
+/// The employees of a department as routing candidates, with their open load.
+async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
+    let staff = department_members(c, department).await?;
+    let members: Vec<uuid::Uuid> = staff.iter().map(|u| u.id).collect();
     let loads: Vec<(Option<uuid::Uuid>, i64)> = transactions::Entity::find()
         .select_only()
         .column(transactions::Column::AssigneeId)
