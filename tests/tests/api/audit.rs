@@ -57,6 +57,19 @@ impl Walk<'_> {
     }
 }
 
+/// A regulator of one entity, signing in as `reg<n>@nazaha.sa`.
+fn regulator_of(n: u32, entity: tawasul_core::ids::EntityId) -> CreateRegulatorRequest {
+    CreateRegulatorRequest {
+        name_ar: "رقيب".into(),
+        name_en: "Regulator".into(),
+        email: format!("reg{n}@nazaha.sa"),
+        mobile: format!("055{n}000"),
+        national_id: valid_id(1, n * 1000),
+        entity_ids: EntityIds::List(vec![entity]),
+        initial_password: Some(PASSWORD.into()),
+    }
+}
+
 fn otp_code(mail: &str) -> String {
     mail.split_whitespace()
         .map(|w| w.trim_end_matches(['.', '،']))
@@ -131,15 +144,7 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
         )
         .await
         .unwrap();
-    let regulator = CreateRegulatorRequest {
-        name_ar: "رقيب".into(),
-        name_en: "Regulator".into(),
-        email: "reg8801@nazaha.sa".into(),
-        mobile: "0558801000".into(),
-        national_id: valid_id(1, 8_801_000),
-        entity_ids: EntityIds::List(vec![entity]),
-        initial_password: Some(PASSWORD.into()),
-    };
+    let regulator = regulator_of(8801, entity);
     w.step("post", "/api/v1/regulators", "regulator.create", app.platform.create_regulator(&regulator)).await.unwrap();
 
     let emp = app.client.with_token(app.client.login("employee8810@entity.sa", PASSWORD).await.unwrap().access_token);
@@ -299,15 +304,7 @@ async fn the_trail_is_read_by_those_who_may_and_no_one_else(app: TestApp) {
         let v = c.request(Method::GET, &format!("/api/v1/audit/verify{theirs}")).send().await.unwrap();
         assert_eq!(v.status(), 403, "{who} verifying");
     }
-    let outside = CreateRegulatorRequest {
-        name_ar: "رقيب".into(),
-        name_en: "Regulator".into(),
-        email: "reg8701@nazaha.sa".into(),
-        mobile: "0558701000".into(),
-        national_id: valid_id(1, 8_701_000),
-        entity_ids: EntityIds::List(vec![other.entity.id]),
-        initial_password: Some(PASSWORD.into()),
-    };
+    let outside = regulator_of(8701, other.entity.id);
     app.platform.create_regulator(&outside).await.unwrap();
     let regulator = app.client.with_token(app.client.login("reg8701@nazaha.sa", PASSWORD).await.unwrap().access_token);
     assert_eq!(get(&regulator, &theirs).await.unwrap_err().status(), Some(403));
