@@ -57,8 +57,8 @@ pub struct Settings {
     /// autotuning (up to `net.ipv4.tcp_wmem`). Setting it bounds what a reader
     /// that stopped reading can hold, so a slow consumer is recognised sooner.
     pub socket_send_buffer: Option<usize>,
-    /// How often the archive indexer looks for new events (a write is
-    /// searchable within about this long plus a commit).
+    /// How long the archive indexer lets new events gather before an index
+    /// commit (a write is searchable within about this long plus a commit).
     pub index_interval_ms: u64,
     /// How often the event log's consumers look for what other server nodes
     /// committed (what this node commits wakes them at once).

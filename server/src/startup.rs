@@ -146,25 +146,13 @@ impl Application {
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let feed = crate::realtime::feed::Feed::new(self.state.realtime.clone(), &self.state.db).await?;
-        let feed = tokio::spawn(crate::log::follow(
-            feed,
-            self.state.db.clone(),
-            self.state.app.committed.clone(),
-            Duration::from_millis(self.state.settings.log_poll_ms),
-            self.state.metrics.clone(),
-        ));
+        let feed = follow(&self.state, feed);
         let notifier = crate::notifier::Notifier::new(
             self.state.db.clone(),
             self.state.settings.public_url(self.state.settings.listen),
             self.state.outbox_wake.clone(),
         );
-        let notifier = tokio::spawn(crate::log::follow(
-            notifier,
-            self.state.db.clone(),
-            self.state.app.committed.clone(),
-            Duration::from_millis(self.state.settings.log_poll_ms),
-            self.state.metrics.clone(),
-        ));
+        let notifier = follow(&self.state, notifier);
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
@@ -174,12 +162,13 @@ impl Application {
             Duration::from_secs(self.state.settings.orphan_grace_secs),
         ));
         let new_texts = Arc::new(AtomicBool::new(false));
-        let indexer = tokio::spawn(crate::archive::indexer::run(
+        let indexer = crate::archive::indexer::Indexer::new(
             self.state.db.clone(),
             self.state.archive.clone(),
             Duration::from_millis(self.state.settings.index_interval_ms),
             new_texts.clone(),
-        ));
+        );
+        let indexer = follow(&self.state, indexer);
         let isolation = crate::archive::extractor::Isolation::for_this_program(Duration::from_millis(
             self.state.settings.extract_timeout_ms,
         ));
@@ -210,6 +199,17 @@ impl Application {
         result?;
         Ok(())
     }
+}
+
+/// Runs a consumer of the event log beside the server.
+fn follow(state: &AppState, consumer: impl crate::log::Consumer) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(crate::log::follow(
+        consumer,
+        state.db.clone(),
+        state.app.committed.clone(),
+        Duration::from_millis(state.settings.log_poll_ms),
+        state.metrics.clone(),
+    ))
 }
 
 /// A path parameter that does not parse: 404 naming it (`{id}` of the route).

@@ -28,13 +28,6 @@ fn searchable_kinds() -> impl Iterator<Item = &'static str> {
     EventKind::ALL.into_iter().filter(|k| k.is_searchable()).map(EventKind::as_str)
 }
 
-/// One event of the log: its position and its transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Touch {
-    pub position: i64,
-    pub transaction_id: TransactionId,
-}
-
 /// A searchable event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchivedEvent {
@@ -60,38 +53,6 @@ pub struct Record {
     pub transaction: Stored,
     pub events: Vec<ArchivedEvent>,
     pub texts: HashMap<Uuid, DocumentText>,
-}
-
-/// At most `limit` events after `after`, by position.
-pub async fn touched_after(c: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<Touch>> {
-    let rows: Vec<(i64, Uuid)> = transaction_events::Entity::find()
-        .select_only()
-        .column(transaction_events::Column::Position)
-        .column(transaction_events::Column::TransactionId)
-        .filter(transaction_events::Column::Position.gt(after))
-        .order_by_asc(transaction_events::Column::Position)
-        .limit(limit)
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows.into_iter().map(|(position, t)| Touch { position, transaction_id: TransactionId(t) }).collect())
-}
-
-/// The events at these positions that exist (for positions once skipped over
-/// that a slower database transaction may have filled since).
-pub async fn touched_at(c: &impl ConnectionTrait, positions: &[i64]) -> Result<Vec<Touch>> {
-    if positions.is_empty() {
-        return Ok(vec![]);
-    }
-    let rows: Vec<(i64, Uuid)> = transaction_events::Entity::find()
-        .select_only()
-        .column(transaction_events::Column::Position)
-        .column(transaction_events::Column::TransactionId)
-        .filter(transaction_events::Column::Position.is_in(positions.iter().copied()))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows.into_iter().map(|(position, t)| Touch { position, transaction_id: TransactionId(t) }).collect())
 }
 
 /// The transactions with these ids, each with its searchable events.

@@ -1,8 +1,9 @@
-//! Keeps the archive index up with the event log: every `interval` it reads the
-//! events after its cursor (and the positions it skipped), re-indexes each
-//! touched transaction whole — its documents carry the transaction's facts,
-//! which the event may have changed — and commits with the cursor's durable
-//! position. At least once: a crash before the commit indexes the same
+//! Keeps the archive index up with the event log, as a consumer of it: each
+//! batch of events re-indexes every transaction they touched, whole — its
+//! documents carry the transaction's facts, which the event may have changed —
+//! and commits the index with the consumer's durable position, so that the
+//! index itself says where it stands (a rebuilt index resumes where it was
+//! built). At least once: a crash before the commit indexes the same
 //! transactions again, and documents are replaced, not added twice. When the
 //! extractor has stored new document texts (`new_texts`), the transactions
 //! holding them are re-indexed too, and the texts marked as taken in.
@@ -10,82 +11,86 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tawasul_core::ids::TransactionId;
 use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
-use tawasul_storage::archive::{mark_texts_indexed, records, touched_after, touched_at, transactions_with_new_texts};
+use tawasul_storage::archive::{mark_texts_indexed, records, transactions_with_new_texts};
+use tawasul_storage::transactions::PositionedEvent;
 
 use super::documents::documents;
-use crate::log::cursor::LogCursor;
+use crate::log::{Consumer, Tail};
 
-/// Events taken per round.
+/// Events taken per round: one index commit each, so catching up after a
+/// rebuild goes in large rounds.
 const BATCH: u64 = 5_000;
 /// The indexer's writer memory (Tantivy's minimum for one thread).
 const WRITER_MEMORY: usize = 15_000_000;
 
-struct Indexer {
+pub struct Indexer {
     db: Db,
     archive: Arc<Archive>,
     writer: Option<ArchiveWriter>,
-    cursor: LogCursor,
     new_texts: Arc<AtomicBool>,
-}
-
-/// Runs until the task is dropped.
-pub async fn run(db: Db, archive: Arc<Archive>, interval: Duration, new_texts: Arc<AtomicBool>) {
-    // Texts stored before a restart may not have reached the index.
-    new_texts.store(true, Ordering::Release);
-    let mut indexer = Indexer { db, archive, writer: None, cursor: LogCursor::starting_at(0), new_texts };
-    let mut tick = tokio::time::interval(interval);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        // Catching up (after a rebuild on start, or a burst) goes round by round
-        // without waiting for the next tick.
-        loop {
-            match indexer.round().await {
-                Ok(true) => continue,
-                Ok(false) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "archive indexing failed; retrying");
-                    indexer.writer = None;
-                    indexer.new_texts.store(true, Ordering::Release);
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    break;
-                }
-            }
-        }
-    }
+    /// How long events gather before a batch: each batch is an index commit.
+    linger: Duration,
+    /// A rebuild published a new generation; the writer follows it on restart.
+    switched: bool,
 }
 
 impl Indexer {
-    /// One round; whether it took in a full batch (more may be waiting).
-    #[tracing::instrument(name = "archive_index_round", skip_all)]
-    async fn round(&mut self) -> anyhow::Result<bool> {
-        if let Some(g) = self.archive.follow_current()? {
-            tracing::info!(generation = %g.name, "switching to the rebuilt archive index");
-            self.writer = None;
+    pub fn new(db: Db, archive: Arc<Archive>, linger: Duration, new_texts: Arc<AtomicBool>) -> Indexer {
+        // Texts stored before a restart may not have reached the index.
+        new_texts.store(true, Ordering::Release);
+        Indexer { db, archive, writer: None, new_texts, linger, switched: false }
+    }
+}
+
+impl Consumer for Indexer {
+    fn name(&self) -> &'static str {
+        "archive_indexer"
+    }
+
+    fn linger(&self) -> Duration {
+        self.linger
+    }
+
+    fn has_own_work(&self) -> bool {
+        self.new_texts.load(Ordering::Acquire)
+    }
+
+    fn must_restart(&mut self) -> bool {
+        match self.archive.follow_current() {
+            Ok(Some(g)) => {
+                tracing::info!(generation = %g.name, "switching to the rebuilt archive index");
+                self.switched = true;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read which archive index is current"),
         }
-        if self.writer.is_none() {
-            let writer = self.archive.writer(WRITER_MEMORY)?;
-            self.cursor = LogCursor::starting_at(writer.generation().position()?);
-            self.writer = Some(writer);
-            self.archive.remove_stale();
-        }
-        let now = Instant::now();
-        self.cursor.expire(now);
-        let fresh = touched_after(self.db.read(), self.cursor.after(), BATCH).await?;
-        let full = fresh.len() as u64 == BATCH;
-        let mut touches = fresh;
-        touches.extend(touched_at(self.db.read(), &self.cursor.holes()).await?);
-        let mut ids: BTreeSet<TransactionId> = touches.iter().map(|t| t.transaction_id).collect();
+        self.switched
+    }
+
+    /// From the position the current index generation was committed at.
+    async fn start(&mut self, _db: &Db) -> anyhow::Result<Tail> {
+        // Also after a failure: a writer whose commit failed is not reused,
+        // and texts a failed round took are taken again.
+        self.writer = None;
+        self.switched = false;
+        self.new_texts.store(true, Ordering::Release);
+        let writer = self.archive.writer(WRITER_MEMORY)?;
+        let position = writer.generation().position()?;
+        self.writer = Some(writer);
+        self.archive.remove_stale();
+        Ok(Tail::after(position).batch(BATCH))
+    }
+
+    #[tracing::instrument(name = "archive_index_batch", skip_all, fields(events = events.len()))]
+    async fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> anyhow::Result<()> {
+        let mut ids: BTreeSet<TransactionId> = events.iter().map(|e| e.transaction_id).collect();
         if self.new_texts.swap(false, Ordering::AcqRel) {
             ids.extend(transactions_with_new_texts(self.db.read()).await?);
-        }
-        if ids.is_empty() {
-            return Ok(false);
         }
         let ids: Vec<TransactionId> = ids.into_iter().collect();
         let mut docs: Vec<(TransactionId, Vec<ArchiveDoc>)> = Vec::with_capacity(ids.len());
@@ -96,9 +101,7 @@ impl Indexer {
                 docs.push((r.transaction.id(), documents(&r)));
             }
         }
-        self.cursor.record(touches.iter().map(|t| t.position), now);
-        let durable = self.cursor.durable();
-        let Some(mut writer) = self.writer.take() else { return Ok(false) };
+        let Some(mut writer) = self.writer.take() else { anyhow::bail!("the archive writer is not open") };
         let (writer, written) = tokio::task::spawn_blocking(move || {
             let written = (|| {
                 for (id, d) in &docs {
@@ -109,9 +112,9 @@ impl Indexer {
             (writer, written)
         })
         .await?;
-        self.writer = Some(writer);
         written?;
+        self.writer = Some(writer);
         mark_texts_indexed(self.db.write(), &texts_taken_in).await?;
-        Ok(full)
+        Ok(())
     }
 }

@@ -6,10 +6,11 @@
 //! use case commits or a poll interval passes (for what other nodes commit),
 //! restarts after a failure, and reports where it stands on `/metrics`.
 //!
-//! Consumers: real time (`realtime::feed`, from the log's end on every start)
-//! and the notifier (`notifier`, from its position kept in the database). The
-//! archive indexer follows the log the same way with a cursor of its own kept
-//! inside the index, so that a rebuilt index resumes where it was built.
+//! Consumers: real time (`realtime::feed`, from the log's end on every start),
+//! the notifier (`notifier`, from its position kept in the database) and the
+//! archive indexer (`archive::indexer`, from its position kept inside the
+//! index, committed with what it indexed, so that a rebuilt index resumes
+//! where it was built).
 
 pub mod cursor;
 
@@ -24,7 +25,7 @@ use tokio::sync::watch;
 use crate::metrics::Metrics;
 use cursor::LogCursor;
 
-/// Events taken per round.
+/// Events taken per round, unless the consumer asks for another size.
 const BATCH: u64 = 1_000;
 
 /// Rings when a use case has committed events, so that consumers on this
@@ -52,6 +53,7 @@ impl Committed {
 /// Reads the log after a cursor.
 pub struct Tail {
     cursor: LogCursor,
+    batch: u64,
 }
 
 impl Tail {
@@ -61,16 +63,23 @@ impl Tail {
     }
 
     pub fn after(position: i64) -> Tail {
-        Tail { cursor: LogCursor::starting_at(position) }
+        Tail { cursor: LogCursor::starting_at(position), batch: BATCH }
+    }
+
+    /// Takes up to `events` new events per round (a consumer with a costly
+    /// commit per batch catches up in fewer, larger rounds).
+    pub fn batch(mut self, events: u64) -> Tail {
+        self.batch = events.max(1);
+        self
     }
 
     /// What is new: events after the cursor and those that filled a hole,
-    /// oldest first, at most `BATCH` new ones; and whether more are waiting.
+    /// oldest first, at most a batch of new ones; and whether more are waiting.
     pub async fn next(&mut self, db: &Db) -> anyhow::Result<(Vec<PositionedEvent>, bool)> {
         let now = Instant::now();
         self.cursor.expire(now);
-        let mut events = store::events_since(db.read(), self.cursor.after(), BATCH).await?;
-        let more = events.len() as u64 == BATCH;
+        let mut events = store::events_since(db.read(), self.cursor.after(), self.batch).await?;
+        let more = events.len() as u64 == self.batch;
         events.extend(store::events_at(db.read(), &self.cursor.holes()).await?);
         events.sort_by_key(|e| e.position);
         self.cursor.record(events.iter().map(|e| e.position), now);
@@ -103,7 +112,19 @@ pub trait Consumer: Send + 'static {
         false
     }
 
-    /// Where it starts (again, after a failure).
+    /// Work of its own besides the events, done in `take` even when no event
+    /// came (the indexer's newly extracted document texts).
+    fn has_own_work(&self) -> bool {
+        false
+    }
+
+    /// Whether it must go back to `start` before the next round (the indexer,
+    /// when a rebuild has published a new index that resumes elsewhere).
+    fn must_restart(&mut self) -> bool {
+        false
+    }
+
+    /// Where it starts (again, after a failure or when it asked to).
     fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail>> + Send;
 
     /// Takes a batch; `durable` is the position up to which everything has
@@ -150,6 +171,9 @@ async fn rounds(
     let mut measured = Instant::now();
     loop {
         rung.mark_unchanged();
+        if consumer.must_restart() {
+            return Ok(());
+        }
         if consumer.idle() {
             // One index probe instead of reading the events nobody takes. Kept
             // at every ring, so that a connection that opens next misses nothing
@@ -178,7 +202,7 @@ async fn rounds(
 async fn round(consumer: &mut impl Consumer, tail: &mut Tail, db: &Db) -> anyhow::Result<(usize, bool)> {
     let (events, more) = tail.next(db).await?;
     let n = events.len();
-    if n > 0 {
+    if n > 0 || consumer.has_own_work() {
         consumer.take(events, tail.durable()).await?;
     }
     Ok((n, more))

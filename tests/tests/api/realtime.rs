@@ -22,6 +22,7 @@ use crate::{on_both_backends, on_both_backends_with};
 on_both_backends!(
     each_recipient_gets_what_they_may_see_live,
     what_another_node_commits_reaches_live_subscribers,
+    a_request_cut_off_right_after_it_is_sent_still_reaches_live_subscribers,
     resume_delivers_exactly_the_missed_visible_events,
     resuming_while_events_are_being_written_leaves_no_gap_and_no_duplicate,
     a_thousand_subscribers_all_receive_every_event_in_order,
@@ -81,6 +82,45 @@ async fn what_another_node_commits_reaches_live_subscribers(app: TestApp) {
     assert_eq!(got[0].event.actor.as_ref().map(|a| a.id), Some(*emp_id), "the actor is named from the log");
     let got = events(&mut ben_ws, 2).await;
     assert_eq!(seqs(&got, topic), vec![4, 5], "the internal note is withheld");
+    nothing_more(&mut ben_ws).await;
+}
+
+/// A client that sends a comment and resets its connection at once (the
+/// server's handler is dropped wherever it stands): once the comment is
+/// committed, live subscribers get it — nothing between the commit and the
+/// delivery belongs to the request.
+async fn a_request_cut_off_right_after_it_is_sent_still_reaches_live_subscribers(app: TestApp) {
+    use tokio::io::AsyncWriteExt;
+
+    let (_s, ben, _, id) = one_transaction(&app, 46).await;
+    let mut ben_ws = connect(&ben).await;
+    ben_ws.subscribe(Topic::Transaction(id), None).await.unwrap();
+    let address = ben.base().trim_start_matches("http://").to_owned();
+    let token = ben.token().unwrap().to_owned();
+    let body = "طلب قُطع اتصاله بعد إرساله";
+    let json = serde_json::json!({ "visibility": "external", "body": body }).to_string();
+    let request = format!(
+        "POST /api/v1/transactions/{id}/comments HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+        json.len()
+    );
+    // A reset can arrive before the server has read the request; then nothing
+    // was written, and the client sends it again, as a real one would.
+    let mut committed = false;
+    for _ in 0..20 {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        socket.set_zero_linger().unwrap();
+        socket.write_all(request.as_bytes()).await.unwrap();
+        drop(socket);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if ben.timeline(id).await.unwrap().iter().any(|e| e.data["body"] == body) {
+            committed = true;
+            break;
+        }
+    }
+    assert!(committed, "one of the cut-off requests was committed");
+    let got = next_event(&mut ben_ws).await;
+    assert_eq!((got.seq, got.event.data["body"].as_str()), (3, Some(body)));
     nothing_more(&mut ben_ws).await;
 }
 
