@@ -54,6 +54,7 @@ audit_actions! {
     NotificationGivenUp => "notification.given_up",
     NotificationResend => "notification.resend",
     NotificationPreferencesChange => "notification.preferences_change",
+    NotificationsRead => "notification.read",
 }
 
 impl fmt::Display for AuditAction {

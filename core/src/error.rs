@@ -158,6 +158,9 @@ error_codes! {
     PersonalPassword => "identity.password_has_personal_data", Invalid,
         "يجب ألا تحتوي كلمة المرور على رقم هويتك أو جوالك أو بريدك الإلكتروني أو اسمك.",
         "The password must not contain your ID number, mobile, e-mail or name.";
+    TooManyItems => "request.too_many_items", Invalid,
+        "عدد العناصر أكبر من المسموح.",
+        "There are more items than allowed.";
     InvalidChoice => "request.invalid_choice", Invalid,
         "القيمة ليست من الخيارات المسموحة.",
         "The value is not one of the allowed choices.";

@@ -36,6 +36,9 @@ pub struct Rendered {
     /// The e-mail's HTML part (`dir="rtl"` in Arabic).
     pub html: String,
     pub sms: String,
+    /// The in-app notice: the subject and the sentence, without the brand.
+    pub headline: String,
+    pub line: String,
 }
 
 /// Riyadh keeps UTC+3 all year.
@@ -181,7 +184,7 @@ pub fn render(kind: NoticeKind, lang: Lang, f: &NoticeFacts) -> Rendered {
     // An SMS is the sentence alone, with the brand first (no links: an SMS
     // with a link is what phishing looks like).
     let sms = format!("{brand}: {line}");
-    Rendered { subject: format!("{brand} · {subject}"), text, html, sms }
+    Rendered { subject: format!("{brand} · {subject}"), text, html, sms, headline: subject, line }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod m20261123_000003_attachments;
 mod m20261124_000004_document_texts;
 mod m20261201_000005_audit_chains;
 mod m20261201_000006_notifications;
+mod m20261201_000007_in_app_notices;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_document_texts::Migration),
             Box::new(m20261201_000005_audit_chains::Migration),
             Box::new(m20261201_000006_notifications::Migration),
+            Box::new(m20261201_000007_in_app_notices::Migration),
         ]
     }
 }

@@ -3,8 +3,9 @@
 //! in each recipient's language and enqueued in the outbox by the channels
 //! their preferences choose — in one database transaction with the consumer's
 //! position. An event taken twice (after a crash) enqueues nothing twice: each
-//! message has a key of its event, recipient and channel. In-app notices are
-//! the real-time `inbox`, which the feed delivers.
+//! message has a key of its event, recipient and channel. The in-app channel
+//! keeps the notice for its reader (`in_app`), in the same transaction; the
+//! real-time `inbox` tells a connected client that something happened.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use tawasul_core::visibility::Visibility;
 use tawasul_storage::outbox::{self, About, Message};
 use tawasul_storage::recipients::{contacts, department_supervisors};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
-use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, log_cursors, organisation};
+use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, in_app, log_cursors, organisation};
 use tokio::sync::Notify;
 
 use crate::log::{Consumer, Tail};
@@ -74,15 +75,24 @@ impl Consumer for Notifier {
         for action in actions(&events) {
             messages.extend(self.messages(self.db.read(), action, &mut entities).await?);
         }
-        if messages.is_empty() && self.saved.elapsed() < SAVE_EVERY {
+        let (to_send, in_app): (Vec<Out>, Vec<Out>) = messages.into_iter().partition(|m| matches!(m, Out::Send(..)));
+        let messages = to_send;
+        if messages.is_empty() && in_app.is_empty() && self.saved.elapsed() < SAVE_EVERY {
             return Ok(());
         }
         let tx = self.db.write().begin().await?;
         let now = Utc::now();
         let mut queued = 0;
-        for (message, about) in &messages {
-            if outbox::enqueue_notice(&tx, message, about, now).await?.is_some() {
-                queued += 1;
+        for out in messages.iter().chain(&in_app) {
+            match out {
+                Out::Send(message, about) => {
+                    if outbox::enqueue_notice(&tx, message, about, now).await?.is_some() {
+                        queued += 1;
+                    }
+                }
+                Out::InApp { about, subject, text } => {
+                    in_app::add(&tx, about, subject, text, now).await?;
+                }
             }
         }
         log_cursors::set_position(&tx, NAME, durable, now).await?;
@@ -114,7 +124,7 @@ impl Notifier {
         c: &impl ConnectionTrait,
         action: &[PositionedEvent],
         entities: &mut HashMap<EntityId, (String, String)>,
-    ) -> anyhow::Result<Vec<(Message, About)>> {
+    ) -> anyhow::Result<Vec<Out>> {
         let Some(e) = action.last() else { return Ok(vec![]) };
         let parsed: Vec<Event> =
             action.iter().map(|e| Event::parse(e.event.kind.as_str(), &e.event.data)).collect::<Result<_, _>>()?;
@@ -166,6 +176,7 @@ impl Notifier {
             for who in contacts(c, &ids).await?.into_iter().filter(|c| c.active) {
                 let text = render(kind, who.lang, &facts);
                 for channel in who.preferences.channels_for(kind) {
+                    let meta = about(e, who.id, kind, channel);
                     let message = match (channel, &who.email, &who.mobile) {
                         (Channel::Email, Some(to), _) => Message::Email {
                             to: to.clone(),
@@ -174,14 +185,30 @@ impl Notifier {
                             html: Some(text.html.clone()),
                         },
                         (Channel::Sms, _, Some(to)) => Message::Sms { to: to.clone(), text: text.sms.clone() },
+                        (Channel::InApp, _, _) => {
+                            out.push(Out::InApp {
+                                about: meta,
+                                subject: text.headline.clone(),
+                                text: text.line.clone(),
+                            });
+                            continue;
+                        }
                         _ => continue,
                     };
-                    out.push((message, about(e, who.id, kind, channel)));
+                    out.push(Out::Send(message, meta));
                 }
             }
         }
         Ok(out)
     }
+}
+
+/// What one notice of a batch becomes.
+enum Out {
+    /// A message for the outbox worker to send.
+    Send(Message, About),
+    /// A notice kept for its reader in the application.
+    InApp { about: About, subject: String, text: String },
 }
 
 fn about(e: &PositionedEvent, user: UserId, kind: NoticeKind, channel: Channel) -> About {

@@ -38,6 +38,8 @@ impl Modify for BearerAuth {
         routes::auth::me,
         routes::notifications::preferences,
         routes::notifications::set_preferences,
+        routes::notifications::notices,
+        routes::notifications::mark_read,
         routes::notifications::failed_notifications,
         routes::notifications::resend_notification,
         routes::entities::create_entity,

@@ -10,6 +10,7 @@ mod db;
 mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod in_app;
 pub mod log_cursors;
 mod model;
 pub mod objects;

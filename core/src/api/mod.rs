@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod notices;
 pub mod org;
 pub mod page;
 pub mod search;
@@ -12,6 +13,7 @@ pub mod transactions;
 
 pub use audit::*;
 pub use auth::*;
+pub use notices::*;
 pub use org::*;
 pub use page::*;
 pub use search::*;

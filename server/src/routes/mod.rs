@@ -31,6 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::me)
             .service(notifications::preferences)
             .service(notifications::set_preferences)
+            .service(notifications::notices)
+            .service(notifications::mark_read)
             .service(notifications::failed_notifications)
             .service(notifications::resend_notification)
             .service(entities::create_entity)

@@ -6,12 +6,13 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tawasul_core::ErrorCode;
+use tawasul_core::api::{MarkReadRequest, MarkedView, NoticeView, NoticesView, Page, PageQuery};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::EntityId;
 use tawasul_core::notify::Preferences;
 use tawasul_core::policy::{Action, authorize};
 use tawasul_storage::outbox::{self, Message};
-use tawasul_storage::{TransactionTrait, audit, recipients};
+use tawasul_storage::{TransactionTrait, audit, in_app, recipients};
 
 use crate::auth::Caller;
 use crate::body::{Deferred, Query};
@@ -54,6 +55,61 @@ pub async fn set_preferences(
     audit::append(&tx, entry, now).await?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(p))
+}
+
+/// The caller's in-app notices, newest first, with how many are unread (an
+/// extension of API.md: the application's bell).
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "identity", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = NoticesView), (status = 422, description = "A parameter is invalid")))]
+#[get("/me/notifications")]
+pub async fn notices(state: web::Data<AppState>, caller: Caller, query: Query<PageQuery>) -> ApiResult<HttpResponse> {
+    let page = query.parse()?;
+    let me = caller.actor().user_id;
+    let rows = in_app::list(state.db.read(), me, page.after, page.limit + 1).await?;
+    let page = Page::from_rows(rows, page.limit, |n| n.id);
+    let view = NoticesView {
+        items: page.items.into_iter().map(notice_view).collect(),
+        next_cursor: page.next_cursor,
+        unread: in_app::unread(state.db.read(), me).await?,
+    };
+    Ok(HttpResponse::Ok().json(view))
+}
+
+fn notice_view(n: in_app::Notice) -> NoticeView {
+    NoticeView {
+        id: n.id,
+        kind: n.notice,
+        entity_id: n.entity,
+        transaction_id: n.transaction,
+        seq: n.seq,
+        subject: n.subject,
+        text: n.text,
+        at: n.at,
+        read: n.read_at.is_some(),
+    }
+}
+
+/// Marks the caller's notices read: those named, or all of them.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "identity", request_body = MarkReadRequest,
+    security(("bearer" = [])), responses((status = 200, body = MarkedView), (status = 422, description = "An id is invalid")))]
+#[post("/me/notifications/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Deferred<MarkReadRequest>,
+) -> ApiResult<HttpResponse> {
+    let ids = body.parse()?.parse()?;
+    let me = caller.actor().user_id;
+    let now = Utc::now();
+    let tx = state.db.write().begin().await?;
+    let marked = in_app::mark_read(&tx, me, ids.as_deref(), now).await?;
+    let entry =
+        crate::audit::entry(Some(me), caller.entity_id(), AuditAction::NotificationsRead, AuditTarget::User(me))
+            .after(json!({ "ids": ids, "marked": marked }));
+    audit::append(&tx, entry, now).await?;
+    let unread = in_app::unread(&tx, me).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::Ok().json(MarkedView { marked, unread }))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -116,7 +116,9 @@ pub async fn timeline(
     if staff {
         // Whether the people on it were told, and how: staff only.
         let mut by_seq: HashMap<u32, Vec<DeliveryView>> = HashMap::new();
-        for d in outbox::deliveries(state.db.read(), s.id()).await? {
+        let mut deliveries = outbox::deliveries(state.db.read(), s.id()).await?;
+        deliveries.extend(tawasul_storage::in_app::deliveries(state.db.read(), s.id()).await?);
+        for d in deliveries {
             let view = DeliveryView { recipient: d.user, channel: d.channel.to_owned(), status: d.status };
             by_seq.entry(d.seq).or_default().push(view);
         }

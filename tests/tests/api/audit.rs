@@ -216,6 +216,11 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
         tawasul_client::Client::decode::<Value>(res).await
     };
     w.step("put", "/api/v1/me/notification-preferences", "notification.preferences_change", put).await.unwrap();
+    let read = async {
+        let res = ben.request(Method::POST, "/api/v1/me/notifications/read").json(&json!({})).send().await?;
+        tawasul_client::Client::decode::<Value>(res).await
+    };
+    w.step("post", "/api/v1/me/notifications/read", "notification.read", read).await.unwrap();
     // The SMS notifications were given up (one try, no gateway): send one again.
     let failed = async {
         for _ in 0..100 {

@@ -85,15 +85,30 @@ async fn world(backend: &str, smtp: SmtpServer, refuse_sms: u32, adjust: impl Fn
     World { app, smtp, sms, app_sms_url, s, _gateway: gateway }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_step_tells_the_right_person_in_their_language_sqlite() {
-    each_step_tells_the_right_person_in_their_language("sqlite").await;
+/// Tests that build their own world (an SMTP server, a gateway) from the
+/// backend's name, run on both backends.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name("sqlite").await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name("postgres").await
+            }
+        }
+    )*};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_step_tells_the_right_person_in_their_language_postgres() {
-    each_step_tells_the_right_person_in_their_language("postgres").await;
-}
+on_both!(
+    each_step_tells_the_right_person_in_their_language,
+    preferences_choose_the_channels,
+    in_app_notices_are_kept_for_their_reader_to_read,
+    failures_then_recovery_deliver_every_message_exactly_once,
+    an_sms_given_up_goes_by_email_and_is_listed_for_the_admins,
+);
 
 async fn each_step_tells_the_right_person_in_their_language(backend: &str) {
     let w = world(backend, SmtpServer::start().unwrap(), 0, |_| {}).await;
@@ -204,7 +219,7 @@ async fn each_step_tells_the_right_person_in_their_language(backend: &str) {
     .await;
     let created = &staff[0]["notifications"];
     let channels: BTreeSet<&str> = created.as_array().unwrap().iter().map(|d| d["channel"].as_str().unwrap()).collect();
-    assert_eq!(channels, BTreeSet::from(["email", "sms"]), "{created}");
+    assert_eq!(channels, BTreeSet::from(["email", "in_app", "sms"]), "{created}");
     let internal = staff.iter().find(|e| e["visibility"] == "internal" && e["kind"] == "comment").unwrap();
     assert_eq!(internal["notifications"], json!([]));
     let res = ben.request(Method::GET, &format!("/api/v1/transactions/{}/timeline", t.id)).send().await.unwrap();
@@ -212,9 +227,8 @@ async fn each_step_tells_the_right_person_in_their_language(backend: &str) {
     assert!(theirs.iter().all(|e| e.get("notifications").is_none()), "delivery details are for staff");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn preferences_choose_the_channels() {
-    let w = world("sqlite", SmtpServer::start().unwrap(), 0, |_| {}).await;
+async fn preferences_choose_the_channels(backend: &str) {
+    let w = world(backend, SmtpServer::start().unwrap(), 0, |_| {}).await;
     let (app, s) = (&w.app, &w.s);
     let r = registration(9201);
     let (mail, mobile) = (r.email.clone(), format!("+966{}", &r.mobile[1..]));
@@ -247,11 +261,86 @@ async fn preferences_choose_the_channels() {
     assert!(sms[0].1.contains(&t.reference));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_then_recovery_deliver_every_message_exactly_once() {
+/// The in-app channel: the notices a person would hear of are kept for them
+/// in their language, listed newest first with the unread count, and marked
+/// read one by one or all at once — their own only. Turning `in_app` off keeps
+/// none; an internal comment gives none; staff see on the timeline whether a
+/// notice was read.
+async fn in_app_notices_are_kept_for_their_reader_to_read(backend: &str) {
+    let w = world(backend, SmtpServer::start().unwrap(), 0, |_| {}).await;
+    let (app, s) = (&w.app, &w.s);
+    let emp = &s.employees[0].1;
+    let auth = app.client.register(&registration(9251)).await.unwrap();
+    let ben = app.client.with_token(auth.access_token);
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    emp.comment(t.id, "internal", "سرّي: لا يُبلَّغ به المستفيد").await.unwrap();
+    emp.comment(t.id, "external", "نعمل على طلبك").await.unwrap();
+    let list = |c: &tawasul_client::Client, query: &'static str| {
+        let req = c.request(Method::GET, &format!("/api/v1/me/notifications{query}"));
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mut got = json!({});
+    for _ in 0..100 {
+        got = list(&ben, "").await;
+        if got["items"].as_array().is_some_and(|i| i.len() >= 2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let kinds: Vec<&str> = got["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["external_reply", "transaction_created"], "newest first, nothing internal: {got}");
+    assert_eq!(got["unread"], 2);
+    let newest = &got["items"][0];
+    assert_eq!(newest["transaction_id"], json!(t.id));
+    assert!(newest["subject"].as_str().unwrap().contains(&t.reference), "{newest}");
+    assert!(newest["text"].as_str().unwrap().contains("رد"), "in Arabic, the reader's language: {newest}");
+    assert!(!got.to_string().contains("سرّي"), "no internal words");
+    let paged = list(&ben, "?limit=1").await;
+    assert_eq!(paged["items"].as_array().unwrap().len(), 1);
+    let cursor = paged["next_cursor"].as_str().unwrap().to_owned();
+    let rest = ben.request(Method::GET, &format!("/api/v1/me/notifications?limit=1&cursor={cursor}")).send().await;
+    let rest: Value = rest.unwrap().json().await.unwrap();
+    assert_eq!(rest["items"][0]["kind"], "transaction_created");
+    assert_eq!(rest["next_cursor"], Value::Null);
+
+    // Marking: someone else's notice is not touched; then one, then all.
+    let read = "/api/v1/me/notifications/read";
+    let one = json!({ "ids": [newest["id"]] });
+    let theirs: Value = emp.request(Method::POST, read).json(&one).send().await.unwrap().json().await.unwrap();
+    assert_eq!(theirs["marked"], 0);
+    let mine: Value = ben.request(Method::POST, read).json(&one).send().await.unwrap().json().await.unwrap();
+    assert_eq!((mine["marked"].clone(), mine["unread"].clone()), (json!(1), json!(1)));
+    let bad = ben.request(Method::POST, read).json(&json!({ "ids": ["nope"] })).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let all: Value = ben.request(Method::POST, read).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    assert_eq!((all["marked"].clone(), all["unread"].clone()), (json!(1), json!(0)));
+    let res = emp.request(Method::GET, &format!("/api/v1/transactions/{}/timeline", t.id)).send().await.unwrap();
+    let staff: Vec<Value> = res.json().await.unwrap();
+    let reply = staff.iter().find(|e| e["visibility"] == "external" && e["kind"] == "comment").unwrap();
+    let in_app: Vec<&Value> =
+        reply["notifications"].as_array().unwrap().iter().filter(|d| d["channel"] == "in_app").collect();
+    assert_eq!(in_app.len(), 1, "{reply}");
+    assert_eq!((in_app[0]["recipient"].clone(), in_app[0]["status"].clone()), (json!(auth.user.id), json!("read")));
+
+    // With `in_app` off, nothing more is kept for them.
+    let prefs = json!({ "channels": { "email": true, "sms": true, "in_app": false }, "events": {} });
+    let path = "/api/v1/me/notification-preferences";
+    assert_eq!(ben.request(Method::PUT, path).json(&prefs).send().await.unwrap().status(), 200);
+    emp.comment(t.id, "external", "تحديث آخر").await.unwrap();
+    until(
+        "the reply by e-mail",
+        || mails(&w.smtp),
+        |m| m.iter().filter(|m| m.subject.contains("رد جديد")).count() >= 2,
+    )
+    .await;
+    let after = list(&ben, "").await;
+    assert_eq!(after["items"].as_array().unwrap().len(), 2, "{after}");
+}
+
+async fn failures_then_recovery_deliver_every_message_exactly_once(backend: &str) {
     // The SMTP server refuses the first five messages (451), the gateway the
     // first five SMS (503); both recover.
-    let w = world("sqlite", SmtpServer::refusing_first(5).unwrap(), 5, |_| {}).await;
+    let w = world(backend, SmtpServer::refusing_first(5).unwrap(), 5, |_| {}).await;
     let (app, s) = (&w.app, &w.s);
     let mut expected_mails = BTreeMap::new();
     for n in 0..3 {
@@ -275,10 +364,9 @@ async fn failures_then_recovery_deliver_every_message_exactly_once() {
     assert_eq!(sms_ids.len(), 6);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_sms_given_up_goes_by_email_and_is_listed_for_the_admins() {
+async fn an_sms_given_up_goes_by_email_and_is_listed_for_the_admins(backend: &str) {
     // The gateway never accepts; one try each.
-    let w = world("sqlite", SmtpServer::start().unwrap(), u32::MAX, |s| s.outbox_max_attempts = 2).await;
+    let w = world(backend, SmtpServer::start().unwrap(), u32::MAX, |s| s.outbox_max_attempts = 2).await;
     let (app, s) = (&w.app, &w.s);
     let r = registration(9401);
     let mail = r.email.clone();
