@@ -7,8 +7,12 @@
 //! While a keyed request runs, its key is in a task-local (`running`), so that
 //! a use case stores its answer under the key in the write's own database
 //! transaction: after a crash the key either replays what committed or, once
-//! its lease has passed, runs anew. (Writes not yet made through a use case
-//! store their answer after the handler, as before.)
+//! its lease has passed, runs anew. The few writes that commit no answer of
+//! their own (log-in, token refresh, log-out: nothing a retry could do twice)
+//! have theirs stored here after the handler.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -32,6 +36,15 @@ pub const HEADER: &str = "idempotency-key";
 pub struct Running {
     pub scope: String,
     pub key: String,
+    /// Set once the answer is stored with the write's own commit.
+    answered: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// The write's commit stored the answer under the key.
+    pub fn answered(&self) {
+        self.answered.store(true, Ordering::Release);
+    }
 }
 
 tokio::task_local! {
@@ -105,7 +118,8 @@ pub async fn idempotent_writes(
         Ok(Begin::Fresh) => {}
     }
 
-    let running = Running { scope: scope.clone(), key: key.clone() };
+    let answered = Arc::new(AtomicBool::new(false));
+    let running = Running { scope: scope.clone(), key: key.clone(), answered: answered.clone() };
     let res = RUNNING.scope(running, next.call(req)).await;
     let res = match res {
         Ok(r) => r,
@@ -120,6 +134,9 @@ pub async fn idempotent_writes(
         // (5xx) rolled back: the key is forgotten, so that the client's retry
         // — with its body corrected, say — runs.
         let _ = idempotency::abandon(db, &scope, &key).await;
+        return Ok(res.map_into_boxed_body());
+    }
+    if answered.load(Ordering::Acquire) {
         return Ok(res.map_into_boxed_body());
     }
     let (req, res) = res.into_parts();

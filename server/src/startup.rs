@@ -74,7 +74,8 @@ impl Application {
         let max_connections = settings.max_connections_per_worker;
         let realtime = Realtime::new(Arc::new(InProcessBus::default()));
         let state = web::Data::new(AppState {
-            app: crate::app::App::new(db.clone(), Committed::default()),
+            app: crate::app::App::new(db.clone(), Committed::default())
+                .serving(wake.clone(), settings.public_url(settings.listen)),
             db,
             tokens,
             limiter: Limiter::new(settings.limits()),

@@ -32,20 +32,35 @@ pub struct NoticesView {
     pub unread: u64,
 }
 
-/// `POST /api/v1/me/notifications/read`: these notices, or without `ids` all of them.
+/// `POST /api/v1/me/notifications/read`: `{"ids": [...]}` for these notices,
+/// or `{"all": true}` for every one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MarkReadRequest {
     #[serde(default)]
     pub ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub all: Option<bool>,
 }
 
 /// At most this many ids in one request.
 pub const MARK_READ_MAX: usize = 200;
 
 impl MarkReadRequest {
+    /// The notices named, or `None` for all of them.
     pub fn parse(&self) -> Result<Option<Vec<uuid::Uuid>>, FieldErrors> {
         let mut e = FieldErrors::default();
-        let Some(ids) = &self.ids else { return Ok(None) };
+        let ids = match (&self.ids, self.all) {
+            (None, Some(true)) => return Ok(None),
+            (Some(_), Some(_)) | (None, Some(false)) => {
+                e.push("all", ErrorCode::InvalidField);
+                return Err(e);
+            }
+            (None, None) => {
+                e.push("ids", ErrorCode::MissingField);
+                return Err(e);
+            }
+            (Some(ids), None) => ids,
+        };
         if ids.len() > MARK_READ_MAX {
             e.push("ids", ErrorCode::TooManyItems);
             return Err(e);
@@ -73,13 +88,16 @@ mod tests {
 
     #[test]
     fn ids_are_checked_one_by_one() {
-        assert_eq!(MarkReadRequest { ids: None }.parse().unwrap(), None);
+        let ids = |ids: Vec<String>| MarkReadRequest { ids: Some(ids), all: None };
+        assert_eq!(MarkReadRequest { ids: None, all: Some(true) }.parse().unwrap(), None);
+        let field = |r: MarkReadRequest| r.parse().unwrap_err().0[0].field.clone();
+        assert_eq!(field(MarkReadRequest::default()), "ids", "saying nothing marks nothing");
+        assert_eq!(field(MarkReadRequest { ids: None, all: Some(false) }), "all");
+        assert_eq!(field(MarkReadRequest { ids: Some(vec![]), all: Some(true) }), "all");
         let good = uuid::Uuid::now_v7();
-        let r = MarkReadRequest { ids: Some(vec![good.to_string()]) };
-        assert_eq!(r.parse().unwrap(), Some(vec![good]));
-        let bad = MarkReadRequest { ids: Some(vec![good.to_string(), "x".into()]) }.parse().unwrap_err();
-        assert_eq!(bad.0[0].field, "ids[1]");
-        let many = MarkReadRequest { ids: Some(vec![good.to_string(); MARK_READ_MAX + 1]) }.parse().unwrap_err();
+        assert_eq!(ids(vec![good.to_string()]).parse().unwrap(), Some(vec![good]));
+        assert_eq!(field(ids(vec![good.to_string(), "x".into()])), "ids[1]");
+        let many = ids(vec![good.to_string(); MARK_READ_MAX + 1]).parse().unwrap_err();
         assert_eq!((many.0[0].field.as_str(), many.0[0].code), ("ids", ErrorCode::TooManyItems));
     }
 }

@@ -21,6 +21,7 @@ use tawasul_storage::sessions::{self, Rotation};
 use tawasul_storage::{ConnectionTrait, TransactionTrait, accounts, otp};
 use uuid::Uuid;
 
+use crate::app::Answer;
 use crate::auth::Caller;
 use crate::auth::limiter::{Blocked, Rule};
 use crate::auth::passwords;
@@ -40,8 +41,8 @@ async fn issue_tokens(state: &AppState, c: &impl ConnectionTrait, user: UserId, 
     Ok(TokenPair { access_token: access, refresh_token, expires_in: ACCESS_TTL.num_seconds() as u64 })
 }
 
-async fn user_view(state: &AppState, user: UserId) -> ApiResult<UserView> {
-    let account = accounts::load(state.db.write(), user).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+async fn user_view(c: &impl ConnectionTrait, user: UserId) -> ApiResult<UserView> {
+    let account = accounts::load(c, user).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     Ok(account.view)
 }
 
@@ -72,14 +73,16 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
     )
     .await?;
     let pair = issue_tokens(&state, &tx, user, Uuid::now_v7()).await?;
-    tx.commit().await?;
-    let user = user_view(&state, user).await?;
-    Ok(HttpResponse::Created().json(AuthResponse {
+    let user = user_view(&tx, user).await?;
+    let answer = Answer::created(AuthResponse {
         user,
         access_token: pair.access_token,
         refresh_token: pair.refresh_token,
         expires_in: pair.expires_in,
-    }))
+    })?;
+    // A retry of the same keyed registration replays this answer.
+    state.app.commit(tx, Some(&answer)).await?;
+    Ok(answer.respond())
 }
 
 /// The client's address as the limits and the audit log know it.
@@ -167,7 +170,7 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
     )
     .await?;
     tx.commit().await?;
-    let user = user_view(&state, creds.user_id).await?;
+    let user = user_view(state.db.write(), creds.user_id).await?;
     Ok(HttpResponse::Ok().json(AuthResponse {
         user,
         access_token: pair.access_token,
@@ -311,9 +314,11 @@ pub async fn otp_send(
         now,
     )
     .await?;
-    tx.commit().await?;
+    // A retry of the same keyed request sends no second code.
+    let answer = Answer::accepted(json!({ "expires_in": 600 }))?;
+    state.app.commit(tx, Some(&answer)).await?;
     state.outbox_wake.notify_one();
-    Ok(HttpResponse::Accepted().json(json!({ "expires_in": 600 })))
+    Ok(answer.respond())
 }
 
 /// Checks a code; a right one marks the channel verified.
@@ -351,7 +356,7 @@ pub async fn otp_verify(
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     state.limiter.clear(Rule::OtpVerifyFailures, &account);
-    Ok(HttpResponse::Ok().json(user_view(&state, user).await?))
+    Ok(HttpResponse::Ok().json(user_view(state.db.write(), user).await?))
 }
 
 /// Changes the caller's password; every other session is signed out.

@@ -1,19 +1,12 @@
 //! Changing an employee: departments, role, grants and revokes, active, leave.
 
 use actix_web::{HttpResponse, patch, web};
-use chrono::Utc;
-use serde_json::json;
-use tawasul_core::ErrorCode;
 use tawasul_core::api::{EmployeeView, UpdateEmployeeRequest};
-use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::UserId;
-use tawasul_core::policy::{Action, authorize, authorize_staff_change};
-use tawasul_storage::audit;
-use tawasul_storage::{TransactionTrait, organisation, sessions};
 
 use crate::auth::Caller;
-use crate::body::Json;
-use crate::error::{ApiError, ApiResult};
+use crate::body::Deferred;
+use crate::error::ApiResult;
 use crate::realtime::bus::AccountSignal;
 use crate::state::AppState;
 
@@ -33,44 +26,15 @@ pub async fn update_employee(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<UserId>,
-    body: Json<UpdateEmployeeRequest>,
+    body: Deferred<UpdateEmployeeRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let not_found = || ApiError::new(ErrorCode::NotFound);
-    let entity = organisation::employee(&tx, id).await?.ok_or_else(not_found)?.entity_id;
-    authorize(caller.actor(), Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
-    let changes = body.parse()?;
-    // Read again under the entity's lock: two admins changing each other at
-    // once must not both count the other as the one who remains.
-    organisation::lock_entity(&tx, entity).await?;
-    let before = organisation::employee(&tx, id).await?.ok_or_else(not_found)?;
-    let admins = organisation::active_admins(&tx, entity).await?;
-    let was = before.record();
-    let will_be = changes.apply(&was);
-    authorize_staff_change(caller.actor(), Some(&was), &will_be, admins)?;
-    let after = organisation::update_employee(&tx, id, entity, &changes, now).await?;
-    if was.active && !will_be.active {
-        // Signed out everywhere: reactivated, they sign in anew.
-        sessions::revoke_all_sessions(&tx, id, now).await?;
-    }
-    audit::append(
-        &tx,
-        crate::audit::entry(
-            Some(caller.actor().user_id),
-            Some(entity),
-            AuditAction::EmployeeUpdate,
-            AuditTarget::User(id),
-        )
-        .before(json!(before))
-        .after(json!(after)),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    if was.standing_differs(&will_be) {
+    // Who may see the employee depends on them as stored: the use case
+    // parses the body once that is settled.
+    let changes = || Ok(body.parse()?.parse()?);
+    let changed = state.app.update_employee(caller.actor(), id, changes).await?;
+    if changed.standing_changed {
         state.realtime.signal(id, AccountSignal::Changed);
     }
-    Ok(HttpResponse::Ok().json(after))
+    Ok(changed.answer.respond())
 }

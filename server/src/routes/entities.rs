@@ -1,30 +1,24 @@
 //! Entities and their organisation: the directory, departments, employees,
-//! transaction types.
+//! transaction types. Writes check who may act before reading the body, then
+//! call their use case (`app::organisation`).
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
-use serde_json::json;
-use tawasul_core::ErrorCode;
 use tawasul_core::api::{
     CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest, CreateTransactionTypeRequest, DepartmentView,
     EmployeeView, EntityCreated, EntitySummary, Page, PageQuery, TransactionTypeView,
 };
-use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::EntityId;
-use tawasul_core::policy::{Action, authorize, authorize_staff_change};
-use tawasul_storage::audit;
-use tawasul_storage::{TransactionTrait, organisation, outbox};
+use tawasul_core::policy::{Action, authorize};
+use tawasul_storage::organisation;
 
 use crate::auth::Caller;
-use crate::body::{Json, Query};
-use crate::credentials::{credentials_email, staff_password};
-use crate::error::{ApiError, ApiResult};
+use crate::body::{Deferred, Query};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
-/// 404 unless the entity exists. Entities are a public directory, so checking
-/// after authorization reveals nothing.
+/// 404 unless the entity exists.
 async fn ensure_entity(state: &AppState, id: EntityId) -> ApiResult<()> {
-    organisation::entity(state.db.read(), id).await?.map(|_| ()).ok_or(ApiError::new(ErrorCode::NotFound))
+    crate::app::organisation::ensure_entity(state.db.read(), id).await
 }
 
 /// Registers an entity with its first admin.
@@ -35,34 +29,11 @@ async fn ensure_entity(state: &AppState, id: EntityId) -> ApiResult<()> {
 pub async fn create_entity(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Json<CreateEntityRequest>,
+    body: Deferred<CreateEntityRequest>,
 ) -> ApiResult<HttpResponse> {
     authorize(caller.actor(), Action::CreateEntity)?;
-    let e = body.parse()?;
-    let password = staff_password(e.admin.initial_password.as_ref()).await?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let (entity, admin) = organisation::create_entity(&tx, &e, &password.hash, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(
-            Some(caller.actor().user_id),
-            Some(entity.id),
-            AuditAction::EntityCreate,
-            AuditTarget::Entity(entity.id),
-        )
-        .after(json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id })),
-        now,
-    )
-    .await?;
-    if let Some(p) = &password.generated {
-        let url = state.settings.public_url(state.settings.listen);
-        outbox::enqueue(&tx, &credentials_email(&e.admin.email, &e.admin.name_ar, &e.admin.name_en, p, &url), now)
-            .await?;
-    }
-    tx.commit().await?;
-    state.outbox_wake.notify_one();
-    Ok(HttpResponse::Created().json(EntityCreated { entity, admin }))
+    let e = body.parse()?.parse()?;
+    Ok(state.app.create_entity(caller.actor(), &e).await?.respond())
 }
 
 /// The public directory of entities.
@@ -88,29 +59,12 @@ pub async fn create_department(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: Json<CreateDepartmentRequest>,
+    body: Deferred<CreateDepartmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageDepartments(entity))?;
-    ensure_entity(&state, entity).await?;
-    let d = body.parse()?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let dept = organisation::create_department(&tx, entity, &d, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(
-            Some(caller.actor().user_id),
-            Some(entity),
-            AuditAction::DepartmentCreate,
-            AuditTarget::Department(dept.id),
-        )
-        .after(json!(dept)),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(dept))
+    let d = body.parse()?.parse()?;
+    Ok(state.app.create_department(caller.actor(), entity, &d).await?.respond())
 }
 
 /// The department tree as a flat list with `parent_id`.
@@ -142,40 +96,12 @@ pub async fn create_employee(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: Json<CreateEmployeeRequest>,
+    body: Deferred<CreateEmployeeRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageEmployees(entity))?;
-    ensure_entity(&state, entity).await?;
-    let e = body.parse()?;
-    // Before the (slow) hash: a refused request costs nothing.
-    let admins = organisation::active_admins(state.db.read(), entity).await?;
-    authorize_staff_change(caller.actor(), None, &e.record(entity), admins)?;
-    let password = staff_password(e.person.initial_password.as_ref()).await?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let employee = organisation::create_employee(&tx, entity, &e, &password.hash, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(
-            Some(caller.actor().user_id),
-            Some(entity),
-            AuditAction::EmployeeCreate,
-            AuditTarget::User(employee.id),
-        )
-        .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
-                                "grant": employee.grant, "revoke": employee.revoke })),
-        now,
-    )
-    .await?;
-    if let Some(generated) = &password.generated {
-        let url = state.settings.public_url(state.settings.listen);
-        let p = &e.person;
-        outbox::enqueue(&tx, &credentials_email(&p.email, &p.name_ar, &p.name_en, generated, &url), now).await?;
-    }
-    tx.commit().await?;
-    state.outbox_wake.notify_one();
-    Ok(HttpResponse::Created().json(employee))
+    let e = body.parse()?.parse()?;
+    Ok(state.app.create_employee(caller.actor(), entity, &e).await?.respond())
 }
 
 /// Defines a transaction type: its department, SLA, routing and custom fields.
@@ -188,29 +114,12 @@ pub async fn create_transaction_type(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<EntityId>,
-    body: Json<CreateTransactionTypeRequest>,
+    body: Deferred<CreateTransactionTypeRequest>,
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ManageTransactionTypes(entity))?;
-    ensure_entity(&state, entity).await?;
-    let t = body.parse()?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let view = organisation::create_transaction_type(&tx, entity, &t, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(
-            Some(caller.actor().user_id),
-            Some(entity),
-            AuditAction::TransactionTypeCreate,
-            AuditTarget::TransactionType(view.id),
-        )
-        .after(json!(view)),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Created().json(view))
+    let t = body.parse()?.parse()?;
+    Ok(state.app.create_transaction_type(caller.actor(), entity, &t).await?.respond())
 }
 
 /// An entity's transaction types, for anyone signed in.

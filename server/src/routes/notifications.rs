@@ -14,6 +14,7 @@ use tawasul_core::policy::{Action, authorize};
 use tawasul_storage::outbox::{self, Message};
 use tawasul_storage::{TransactionTrait, audit, in_app, recipients};
 
+use crate::app::Answer;
 use crate::auth::Caller;
 use crate::body::{Deferred, Query};
 use crate::error::{ApiError, ApiResult};
@@ -53,8 +54,9 @@ pub async fn set_preferences(
     .before(json!(before))
     .after(json!(p));
     audit::append(&tx, entry, now).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(p))
+    let answer = Answer::ok(p)?;
+    state.app.commit(tx, Some(&answer)).await?;
+    Ok(answer.respond())
 }
 
 /// The caller's in-app notices, newest first, with how many are unread (an
@@ -108,8 +110,9 @@ pub async fn mark_read(
             .after(json!({ "ids": ids, "marked": marked }));
     audit::append(&tx, entry, now).await?;
     let unread = in_app::unread(&tx, me).await?;
-    tx.commit().await?;
-    Ok(HttpResponse::Ok().json(MarkedView { marked, unread }))
+    let answer = Answer::ok(MarkedView { marked, unread })?;
+    state.app.commit(tx, Some(&answer)).await?;
+    Ok(answer.respond())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -192,7 +195,8 @@ pub async fn resend_notification(
         crate::audit::entry(Some(me), Some(entity), AuditAction::NotificationResend, AuditTarget::Entity(entity))
             .after(json!({ "notification": id }));
     audit::append(&tx, entry, now).await?;
-    tx.commit().await?;
+    let answer = Answer::accepted(json!({ "notification": id }))?;
+    state.app.commit(tx, Some(&answer)).await?;
     state.outbox_wake.notify_one();
-    Ok(HttpResponse::Accepted().finish())
+    Ok(answer.respond())
 }

@@ -217,7 +217,8 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
     };
     w.step("put", "/api/v1/me/notification-preferences", "notification.preferences_change", put).await.unwrap();
     let read = async {
-        let res = ben.request(Method::POST, "/api/v1/me/notifications/read").json(&json!({})).send().await?;
+        let res =
+            ben.request(Method::POST, "/api/v1/me/notifications/read").json(&json!({ "all": true })).send().await?;
         tawasul_client::Client::decode::<Value>(res).await
     };
     w.step("post", "/api/v1/me/notifications/read", "notification.read", read).await.unwrap();

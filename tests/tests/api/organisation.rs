@@ -18,7 +18,39 @@ on_both_backends!(
     transaction_types_are_validated_and_listed,
     regulators_see_only_their_remit,
     the_directory_pages_with_a_cursor,
+    a_caller_without_the_right_learns_nothing_of_a_bodys_shape,
 );
+
+/// Organisation writes check who may act before reading the body: a
+/// beneficiary sending a wrong body to each is refused as such (403, or 404
+/// for an employee they cannot see), never told which fields are wrong.
+async fn a_caller_without_the_right_learns_nothing_of_a_bodys_shape(app: TestApp) {
+    let s = crate::transactions::setup(&app, 1, "round_robin", 61).await;
+    let (ben, _) = app.beneficiary(6101).await;
+    let e = s.entity.id;
+    let employee = s.employees[0].0;
+    let writes = [
+        (Method::POST, "/api/v1/entities".to_owned(), 403),
+        (Method::POST, format!("/api/v1/entities/{e}/departments"), 403),
+        (Method::POST, format!("/api/v1/entities/{e}/employees"), 403),
+        (Method::POST, format!("/api/v1/entities/{e}/transaction-types"), 403),
+        (Method::POST, "/api/v1/regulators".to_owned(), 403),
+        (Method::PATCH, format!("/api/v1/employees/{employee}"), 404),
+    ];
+    for (method, path, want) in writes {
+        for body in [json!({}), json!({ "name_ar": 5, "surprise": true })] {
+            let res = ben.request(method.clone(), &path).json(&body).send().await.unwrap();
+            assert_eq!(res.status().as_u16(), want, "{method} {path}");
+            let v: serde_json::Value = res.json().await.unwrap();
+            assert!(v["error"].get("details").is_none(), "{method} {path}: {v}");
+        }
+    }
+    // The same bodies from an admin are read, and their faults named.
+    let res =
+        s.entity.admin.request(Method::POST, &format!("/api/v1/entities/{e}/departments")).json(&json!({})).send();
+    let res = res.await.unwrap();
+    assert_eq!(res.status(), 422);
+}
 
 async fn an_entity_admin_builds_the_organisation(app: TestApp) {
     let e = app.entity(1).await;
