@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod catalogue;
 pub mod error;
 pub mod events;
 pub mod identity;

@@ -8,6 +8,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::Lang;
+use crate::catalogue::{Arg, text};
 use crate::notify::NoticeKind;
 
 /// What a notice is about.
@@ -53,122 +54,28 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The sentence of a notice, and its e-mail subject.
+/// The sentence of a notice, and its e-mail subject, from the catalogue
+/// (`notice-<kind>-subject`, `notice-<kind>-line`).
 fn sentence(kind: NoticeKind, lang: Lang, f: &NoticeFacts) -> (String, String) {
-    let r = &f.reference;
-    let s = &f.subject;
     let until = f.until.map(riyadh).unwrap_or_default();
-    let reason = f.reason.clone().unwrap_or_default();
-    match lang {
-        Lang::Ar => {
-            let e = &f.entity_ar;
-            match kind {
-                NoticeKind::TransactionCreated => (
-                    format!("تم استلام معاملتك رقم {r}"),
-                    format!(
-                        "تم استلام معاملتك «{s}» لدى {e} برقم {r} للعام {}هـ. احتفظ بهذا الرقم للمتابعة.",
-                        f.hijri_year
-                    ),
-                ),
-                NoticeKind::Assigned => {
-                    (format!("أُسندت إليك المعاملة رقم {r}"), format!("أُسندت إليك المعاملة رقم {r}: «{s}»."))
-                }
-                NoticeKind::QueuedUnassigned => (
-                    format!("معاملة رقم {r} بانتظار الإسناد"),
-                    format!("المعاملة رقم {r} «{s}» في قائمة انتظار القسم ولا يوجد موظف متاح لإسنادها."),
-                ),
-                NoticeKind::ExternalReply => (
-                    format!("رد جديد على المعاملة رقم {r}"),
-                    format!("يوجد رد جديد على المعاملة رقم {r} «{s}». افتح المعاملة للاطلاع عليه."),
-                ),
-                NoticeKind::AwaitingBeneficiary => (
-                    format!("المعاملة رقم {r} بانتظار ردك"),
-                    format!("تحتاج {e} إلى ردك لاستكمال المعاملة رقم {r} «{s}»."),
-                ),
-                NoticeKind::Postponed => (
-                    format!("تأجيل المعاملة رقم {r}"),
-                    format!("أُجّلت المعاملة رقم {r} حتى {until} بتوقيت الرياض. السبب: {reason}"),
-                ),
-                NoticeKind::Resumed => {
-                    (format!("استئناف المعاملة رقم {r}"), format!("استُؤنف العمل على المعاملة رقم {r} «{s}»."))
-                }
-                NoticeKind::Completed => {
-                    (format!("إنجاز المعاملة رقم {r}"), format!("أنجزت {e} المعاملة رقم {r} «{s}»."))
-                }
-                NoticeKind::Rejected => {
-                    (format!("رفض المعاملة رقم {r}"), format!("رُفضت المعاملة رقم {r} «{s}». السبب: {reason}"))
-                }
-                NoticeKind::Reopened => {
-                    (format!("إعادة فتح المعاملة رقم {r}"), format!("أُعيد فتح المعاملة رقم {r} «{s}»."))
-                }
-                NoticeKind::PleaseRate => (
-                    format!("قيّم خدمة المعاملة رقم {r}"),
-                    format!("نرجو تقييم الخدمة التي تلقيتها في المعاملة رقم {r} من {e}؛ رأيك يحسّن الخدمة."),
-                ),
-            }
-        }
-        Lang::En => {
-            let e = &f.entity_en;
-            match kind {
-                NoticeKind::TransactionCreated => (
-                    format!("Your transaction {r} has been received"),
-                    format!(
-                        "{e} has received your transaction “{s}” under number {r} ({} AH). Keep this number to follow it up.",
-                        f.hijri_year
-                    ),
-                ),
-                NoticeKind::Assigned => (
-                    format!("Transaction {r} is assigned to you"),
-                    format!("Transaction {r}, “{s}”, is assigned to you."),
-                ),
-                NoticeKind::QueuedUnassigned => (
-                    format!("Transaction {r} is waiting to be assigned"),
-                    format!(
-                        "Transaction {r}, “{s}”, is in the department's queue with no employee available to take it."
-                    ),
-                ),
-                NoticeKind::ExternalReply => (
-                    format!("New reply on transaction {r}"),
-                    format!("There is a new reply on transaction {r}, “{s}”. Open the transaction to read it."),
-                ),
-                NoticeKind::AwaitingBeneficiary => (
-                    format!("Transaction {r} is waiting for you"),
-                    format!("{e} needs your reply to complete transaction {r}, “{s}”."),
-                ),
-                NoticeKind::Postponed => (
-                    format!("Transaction {r} postponed"),
-                    format!("Transaction {r} is postponed until {until} (Riyadh time). Reason: {reason}"),
-                ),
-                NoticeKind::Resumed => {
-                    (format!("Transaction {r} resumed"), format!("Work on transaction {r}, “{s}”, has resumed."))
-                }
-                NoticeKind::Completed => {
-                    (format!("Transaction {r} completed"), format!("{e} has completed transaction {r}, “{s}”."))
-                }
-                NoticeKind::Rejected => (
-                    format!("Transaction {r} rejected"),
-                    format!("Transaction {r}, “{s}”, was rejected. Reason: {reason}"),
-                ),
-                NoticeKind::Reopened => {
-                    (format!("Transaction {r} reopened"), format!("Transaction {r}, “{s}”, has been reopened."))
-                }
-                NoticeKind::PleaseRate => (
-                    format!("Rate the service on transaction {r}"),
-                    format!(
-                        "Please rate the service you received from {e} on transaction {r}; your opinion improves it."
-                    ),
-                ),
-            }
-        }
-    }
+    let year = f.hijri_year.to_string();
+    let entity = if lang == Lang::Ar { &f.entity_ar } else { &f.entity_en };
+    let args = [
+        ("reference", Arg::Text(&f.reference)),
+        ("subject", Arg::Text(&f.subject)),
+        ("entity", Arg::Text(entity)),
+        ("year", Arg::Text(&year)),
+        ("until", Arg::Text(&until)),
+        ("reason", Arg::Text(f.reason.as_deref().unwrap_or_default())),
+    ];
+    let id = format!("notice-{}", kind.as_str());
+    (text(lang, &format!("{id}-subject"), &args), text(lang, &format!("{id}-line"), &args))
 }
 
 pub fn render(kind: NoticeKind, lang: Lang, f: &NoticeFacts) -> Rendered {
     let (subject, line) = sentence(kind, lang, f);
-    let (open, prefs, brand) = match lang {
-        Lang::Ar => ("فتح المعاملة", "تفضيلات الإشعارات", "تواصل"),
-        Lang::En => ("Open the transaction", "Notification preferences", "Tawasul"),
-    };
+    let (open, prefs, brand) =
+        (text(lang, "mail-open", &[]), text(lang, "mail-preferences", &[]), text(lang, "brand", &[]));
     let text = format!("{line}\n\n{open}: {}\n{prefs}: {}\n", f.link, f.preferences_link);
     let dir = if lang == Lang::Ar { "rtl" } else { "ltr" };
     let html = format!(
@@ -209,6 +116,10 @@ mod tests {
     fn every_notice_speaks_both_languages_with_its_number() {
         for kind in NoticeKind::ALL {
             for lang in [Lang::Ar, Lang::En] {
+                for part in ["subject", "line"] {
+                    let id = format!("notice-{}-{part}", kind.as_str());
+                    assert_ne!(text(lang, &id, &[]), id, "{id} is missing from the {lang:?} catalogue");
+                }
                 let r = render(kind, lang, &facts());
                 assert!(r.subject.contains("1448/000123") && r.sms.contains("1448/000123"), "{kind:?} {lang:?}");
                 assert!(r.text.contains("notification-preferences"), "a way to change preferences");

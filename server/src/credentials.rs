@@ -2,6 +2,8 @@
 //! e-mailed to its owner through the outbox (in Arabic and English, since the
 //! account has no language preference yet).
 
+use tawasul_core::Lang;
+use tawasul_core::catalogue::{Arg, text};
 use tawasul_core::identity::{Email, Name, Password};
 use tawasul_storage::outbox::Message;
 
@@ -24,13 +26,28 @@ pub async fn staff_password(initial: Option<&Password>) -> ApiResult<StaffPasswo
     }
 }
 
+/// The sign-in details of a new staff account, in both languages (from the
+/// message catalogue): the account's language is not known yet.
 pub fn credentials_email(to: &Email, name_ar: &Name, name_en: &Name, password: &str, url: &str) -> Message {
+    let login = to.to_string();
+    let body = |lang, name: &Name| {
+        let name = name.to_string();
+        let args = [
+            ("name", Arg::Text(&name)),
+            ("login", Arg::Text(&login)),
+            ("password", Arg::Text(password)),
+            ("url", Arg::Text(url)),
+        ];
+        text(lang, "credentials-text", &args)
+    };
     Message::Email {
-        to: to.to_string(),
-        subject: "بيانات الدخول إلى تواصل | Your Tawasul sign-in details".into(),
-        body: format!(
-            "مرحباً {name_ar}،\n\nأُنشئ لك حساب في منصة تواصل.\nاسم الدخول: {to}\nكلمة المرور المؤقتة: {password}\nرابط الدخول: {url}\n\nيُرجى تغيير كلمة المرور بعد أول دخول.\n\n---\n\nHello {name_en},\n\nAn account has been created for you on Tawasul.\nLogin: {to}\nTemporary password: {password}\nSign in at: {url}\n\nPlease change the password after your first sign-in.\n"
+        to: login.clone(),
+        subject: format!(
+            "{} | {}",
+            text(Lang::Ar, "credentials-subject", &[]),
+            text(Lang::En, "credentials-subject", &[])
         ),
+        body: format!("{}\n\n---\n\n{}\n", body(Lang::Ar, name_ar), body(Lang::En, name_en)),
         html: None,
     }
 }

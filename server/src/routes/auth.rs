@@ -12,6 +12,7 @@ use tawasul_core::api::{
     RefreshRequest, RegisterRequest, TokenPair, UserView,
 };
 use tawasul_core::audit::{AuditAction, AuditTarget};
+use tawasul_core::catalogue::{Arg, text};
 use tawasul_core::identity::LoginIdentifier;
 use tawasul_core::ids::UserId;
 use tawasul_core::{ErrorCode, Lang};
@@ -264,17 +265,12 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// How long a one-time code is valid.
+const OTP_MINUTES: i64 = 10;
+
 fn otp_text(lang: Lang, code: &str) -> (String, String) {
-    match lang {
-        Lang::Ar => (
-            "رمز التحقق من تواصل".into(),
-            format!("رمز التحقق الخاص بك في تواصل هو {code}، وهو صالح لمدة 10 دقائق. لا تشاركه مع أحد."),
-        ),
-        Lang::En => (
-            "Your Tawasul verification code".into(),
-            format!("Your Tawasul verification code is {code}. It is valid for 10 minutes. Do not share it."),
-        ),
-    }
+    let args = [("code", Arg::Text(code)), ("minutes", Arg::Number(OTP_MINUTES))];
+    (text(lang, "otp-subject", &[]), text(lang, "otp-text", &args))
 }
 
 /// Sends a six-digit code to the caller's e-mail or mobile.
@@ -305,7 +301,7 @@ pub async fn otp_send(
     let now = Utc::now();
     let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
     let tx = state.db.write().begin().await?;
-    otp::put(&tx, user, channel.as_str(), &hash, now + Duration::minutes(10), now).await?;
+    otp::put(&tx, user, channel.as_str(), &hash, now + Duration::minutes(OTP_MINUTES), now).await?;
     outbox::enqueue(&tx, &message, now).await?;
     audit::append(
         &tx,
@@ -315,7 +311,7 @@ pub async fn otp_send(
     )
     .await?;
     // A retry of the same keyed request sends no second code.
-    let answer = Answer::accepted(json!({ "expires_in": 600 }))?;
+    let answer = Answer::accepted(json!({ "expires_in": OTP_MINUTES * 60 }))?;
     state.app.commit(tx, Some(&answer)).await?;
     state.outbox_wake.notify_one();
     Ok(answer.respond())

@@ -1,0 +1,125 @@
+# Tawasul's one message catalogue, in Arabic (the default language): the API's
+# error messages, every notification, and the one-time code. The English
+# catalogue beside it has the same ids; a test checks both have every one.
+
+## Errors: `error-` and the stable code, dots as dashes.
+
+error-request-malformed = تعذّر فهم الطلب: تحقق من صيغة البيانات المرسلة.
+error-request-invalid_field = بعض الحقول غير صحيحة.
+error-request-missing_field = هذا الحقل مطلوب.
+error-request-not_an_object = يجب أن يكون محتوى الطلب كائن JSON.
+error-request-unknown_field = هذا الحقل غير معروف في هذا الطلب.
+error-request-too_deep = البيانات متداخلة بعمق أكبر من المسموح.
+error-request-timeout = استغرق إرسال الطلب وقتاً أطول من المسموح.
+error-request-unsupported_media_type = نوع المحتوى غير مدعوم.
+error-request-too_large = حجم الطلب أكبر من المسموح.
+error-auth-unauthenticated = يلزم تسجيل الدخول.
+error-auth-token_invalid = رمز الدخول غير صالح أو منتهي الصلاحية.
+error-auth-invalid_credentials = بيانات الدخول غير صحيحة.
+error-auth-refresh_token_invalid = رمز التجديد غير صالح أو سبق استخدامه.
+error-auth-account_disabled = هذا الحساب موقوف.
+error-auth-too_many_attempts = محاولات كثيرة فاشلة، حاول لاحقاً.
+error-request-rate_limited = طلبات كثيرة في وقت قصير، حاول بعد قليل.
+error-auth-wrong_password = كلمة المرور الحالية غير صحيحة.
+error-auth-otp_invalid = رمز التحقق غير صحيح أو منتهي الصلاحية.
+error-auth-otp_channel_unavailable = لا يوجد عنوان مسجل لهذه القناة.
+error-permission-denied = ليست لديك صلاحية لهذا الإجراء.
+error-employee-cannot_change_self = لا يمكنك تغيير دورك أو صلاحياتك أو إداراتك أو إيقاف حسابك بنفسك.
+error-employee-admin_required = إنشاء مسؤولي الجهة وتغييرهم وإيقافهم لمسؤولي الجهة وحدهم.
+error-permission-cannot_grant = لا يمكنك منح صلاحية لا تملكها.
+error-employee-last_admin = يجب أن يبقى للجهة مسؤول نشط واحد على الأقل.
+error-resource-not_found = العنصر المطلوب غير موجود.
+error-identity-invalid_id_number = رقم الهوية غير صحيح: يتكون من 10 أرقام تبدأ بـ 1 للهوية الوطنية أو 2 للإقامة، وآخرها رقم تحقق.
+error-identity-invalid_passport = رقم الجواز غير صحيح: من 6 إلى 20 حرفاً لاتينياً أو رقماً.
+error-identity-invalid_mobile = رقم الجوال غير صحيح: يجب أن يكون جوالاً سعودياً مثل 05XXXXXXXX.
+error-identity-invalid_email = البريد الإلكتروني غير صحيح.
+error-identity-invalid_name = الاسم مطلوب ويجب ألا يتجاوز 120 حرفاً.
+error-request-invisible_characters = النص يحتوي على رموز تحكم غير مرئية (علامات اتجاه أو رموز بعرض صفري)؛ احذفها.
+error-identity-weak_password = كلمة المرور يجب أن تكون من 8 إلى 128 حرفاً.
+error-identity-common_password = كلمة المرور شائعة أو سهلة التخمين: اختر عبارة أطول من كلمات لا رابط بينها.
+error-identity-password_has_personal_data = يجب ألا تحتوي كلمة المرور على رقم هويتك أو جوالك أو بريدك الإلكتروني أو اسمك.
+error-request-too_many_items = عدد العناصر أكبر من المسموح.
+error-request-invalid_choice = القيمة ليست من الخيارات المسموحة.
+error-identity-account_exists = يوجد حساب مسجل بهذه البيانات.
+error-entity-invalid_unified_number = الرقم الموحد غير صحيح: 10 أرقام تبدأ بـ 7.
+error-entity-exists = توجد جهة مسجلة بهذا الرقم الموحد.
+error-department-unknown = الإدارة غير موجودة في هذه الجهة.
+error-entity-unknown = الجهة غير موجودة.
+error-transaction_type-invalid_code = رمز نوع المعاملة يتكون من 2 إلى 40 حرفاً لاتينياً صغيراً أو رقماً أو _ أو -.
+error-transaction_type-exists = يوجد نوع معاملة بهذا الرمز في الجهة.
+error-transaction_type-invalid_sla = مدة الإنجاز بالساعات يجب أن تكون بين 1 و 8760.
+error-transaction_type-invalid_field = تعريف الحقل غير صحيح: مفتاح فريد بحروف لاتينية صغيرة، وخيارات لحقول الاختيار فقط.
+error-request-invalid_text = النص مطلوب ويجب ألا يتجاوز الحد المسموح.
+error-transaction_type-unknown = نوع المعاملة غير موجود في هذه الجهة.
+error-transaction-unknown_field = هذا الحقل غير معرّف في نوع المعاملة.
+error-transaction-illegal_transition = لا يمكن تنفيذ هذا الإجراء في الحالة الحالية للمعاملة.
+error-transaction-reference_ambiguous = لديك معاملات بهذا الرقم لدى أكثر من جهة: اختر الجهة.
+error-transaction-already_rated = سبق تقييم هذه المعاملة.
+error-idempotency-in_progress = طلب بنفس مفتاح عدم التكرار قيد التنفيذ.
+error-idempotency-key_reused = مفتاح عدم التكرار استُخدم لطلب مختلف.
+error-realtime-topic_forbidden = لا يمكنك متابعة هذا الموضوع، أو أنه غير موجود.
+error-realtime-too_slow = انقطع الاتصال لأن الرسائل تتراكم أسرع مما تُستقبل؛ أعد الاتصال لاستئناف المتابعة.
+error-realtime-auth_timeout = لم تصل بيانات الدخول في الوقت المحدد.
+error-voice-unsupported_type = صيغة التسجيل غير مدعومة: أرسل Ogg Opus أو WebM Opus أو WAV.
+error-voice-invalid = تعذّرت قراءة التسجيل الصوتي: الملف تالف أو ناقص أو ليس كما يُدّعى.
+error-voice-too_long = التسجيل الصوتي أطول من خمس دقائق.
+error-search-query_empty = اكتب كلمة واحدة على الأقل للبحث.
+error-service-unavailable = الخدمة غير متاحة مؤقتاً.
+error-internal = حدث خطأ غير متوقع، وقد سُجّل للمراجعة.
+
+## Notifications: `notice-` and the kind, a subject and the sentence. Built
+## only from what the beneficiary is shown anyway — never from a comment.
+## $reference: 1448/000123; $subject: the transaction's subject, in the
+## beneficiary's words; $entity: the entity's name; $year: the Hijri year;
+## $until: a Riyadh date and time; $reason: what the employee gave.
+
+brand = تواصل
+mail-open = فتح المعاملة
+mail-preferences = تفضيلات الإشعارات
+
+notice-transaction_created-subject = تم استلام معاملتك رقم { $reference }
+notice-transaction_created-line = تم استلام معاملتك «{ $subject }» لدى { $entity } برقم { $reference } للعام { $year }هـ. احتفظ بهذا الرقم للمتابعة.
+notice-assigned-subject = أُسندت إليك المعاملة رقم { $reference }
+notice-assigned-line = أُسندت إليك المعاملة رقم { $reference }: «{ $subject }».
+notice-queued_unassigned-subject = معاملة رقم { $reference } بانتظار الإسناد
+notice-queued_unassigned-line = المعاملة رقم { $reference } «{ $subject }» في قائمة انتظار القسم ولا يوجد موظف متاح لإسنادها.
+notice-external_reply-subject = رد جديد على المعاملة رقم { $reference }
+notice-external_reply-line = يوجد رد جديد على المعاملة رقم { $reference } «{ $subject }». افتح المعاملة للاطلاع عليه.
+notice-awaiting_beneficiary-subject = المعاملة رقم { $reference } بانتظار ردك
+notice-awaiting_beneficiary-line = تحتاج { $entity } إلى ردك لاستكمال المعاملة رقم { $reference } «{ $subject }».
+notice-postponed-subject = تأجيل المعاملة رقم { $reference }
+notice-postponed-line = أُجّلت المعاملة رقم { $reference } حتى { $until } بتوقيت الرياض. السبب: { $reason }
+notice-resumed-subject = استئناف المعاملة رقم { $reference }
+notice-resumed-line = استُؤنف العمل على المعاملة رقم { $reference } «{ $subject }».
+notice-completed-subject = إنجاز المعاملة رقم { $reference }
+notice-completed-line = أنجزت { $entity } المعاملة رقم { $reference } «{ $subject }».
+notice-rejected-subject = رفض المعاملة رقم { $reference }
+notice-rejected-line = رُفضت المعاملة رقم { $reference } «{ $subject }». السبب: { $reason }
+notice-reopened-subject = إعادة فتح المعاملة رقم { $reference }
+notice-reopened-line = أُعيد فتح المعاملة رقم { $reference } «{ $subject }».
+notice-please_rate-subject = قيّم خدمة المعاملة رقم { $reference }
+notice-please_rate-line = نرجو تقييم الخدمة التي تلقيتها في المعاملة رقم { $reference } من { $entity }؛ رأيك يحسّن الخدمة.
+
+## The one-time code ($code), valid for $minutes minutes.
+
+otp-subject = رمز التحقق من تواصل
+otp-text = رمز التحقق الخاص بك في تواصل هو { $code }، وهو صالح لمدة { $minutes ->
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+       *[other] { $minutes } دقيقة
+    }. لا تشاركه مع أحد.
+
+## A new staff account's sign-in details ($name, $login, $password, $url),
+## sent in both languages: the account's language is not known yet.
+
+credentials-subject = بيانات الدخول إلى تواصل
+credentials-text =
+    مرحباً { $name }،
+
+    أُنشئ لك حساب في منصة تواصل.
+    اسم الدخول: { $login }
+    كلمة المرور المؤقتة: { $password }
+    رابط الدخول: { $url }
+
+    يُرجى تغيير كلمة المرور بعد أول دخول.

@@ -1,0 +1,116 @@
+# Tawasul's one message catalogue, in English: the same ids as ar.ftl.
+
+## Errors: `error-` and the stable code, dots as dashes.
+
+error-request-malformed = The request could not be understood: check the format of the data sent.
+error-request-invalid_field = Some fields are not valid.
+error-request-missing_field = This field is required.
+error-request-not_an_object = The request body must be a JSON object.
+error-request-unknown_field = This field is not part of this request.
+error-request-too_deep = The data is nested more deeply than allowed.
+error-request-timeout = The request took too long to arrive.
+error-request-unsupported_media_type = This content type is not supported.
+error-request-too_large = The request is larger than allowed.
+error-auth-unauthenticated = You need to sign in.
+error-auth-token_invalid = The access token is invalid or has expired.
+error-auth-invalid_credentials = The sign-in details are not correct.
+error-auth-refresh_token_invalid = The refresh token is invalid or has already been used.
+error-auth-account_disabled = This account is disabled.
+error-auth-too_many_attempts = Too many failed attempts; try again later.
+error-request-rate_limited = Too many requests in a short time; try again in a while.
+error-auth-wrong_password = The current password is not correct.
+error-auth-otp_invalid = The verification code is wrong or has expired.
+error-auth-otp_channel_unavailable = There is no address on record for this channel.
+error-permission-denied = You are not allowed to do this.
+error-employee-cannot_change_self = You cannot change your own role, permissions, departments or active status.
+error-employee-admin_required = Only an entity admin may create, change or deactivate an entity admin.
+error-permission-cannot_grant = You can give only permissions you hold yourself.
+error-employee-last_admin = The entity must keep at least one active admin.
+error-resource-not_found = The requested item was not found.
+error-identity-invalid_id_number = The ID number is not valid: 10 digits starting with 1 (national ID) or 2 (iqama), ending in a check digit.
+error-identity-invalid_passport = The passport number is not valid: 6 to 20 Latin letters or digits.
+error-identity-invalid_mobile = The mobile number is not valid: it must be a Saudi mobile such as 05XXXXXXXX.
+error-identity-invalid_email = The e-mail address is not valid.
+error-identity-invalid_name = The name is required and must not exceed 120 characters.
+error-request-invisible_characters = The text contains invisible control characters (direction marks or zero-width characters); remove them.
+error-identity-weak_password = The password must be 8 to 128 characters long.
+error-identity-common_password = This password is common or easy to guess: choose a longer phrase of unrelated words.
+error-identity-password_has_personal_data = The password must not contain your ID number, mobile, e-mail or name.
+error-request-too_many_items = There are more items than allowed.
+error-request-invalid_choice = The value is not one of the allowed choices.
+error-identity-account_exists = An account with these details already exists.
+error-entity-invalid_unified_number = The unified number is not valid: 10 digits starting with 7.
+error-entity-exists = An entity with this unified number already exists.
+error-department-unknown = The department does not exist in this entity.
+error-entity-unknown = The entity does not exist.
+error-transaction_type-invalid_code = The transaction type code is 2 to 40 lowercase Latin letters, digits, _ or -.
+error-transaction_type-exists = A transaction type with this code already exists in the entity.
+error-transaction_type-invalid_sla = The SLA in hours must be between 1 and 8760.
+error-transaction_type-invalid_field = The field definition is not valid: a unique lowercase key, and choices only for choice fields.
+error-request-invalid_text = The text is required and must not exceed the allowed length.
+error-transaction_type-unknown = The transaction type does not exist in this entity.
+error-transaction-unknown_field = This field is not defined for the transaction type.
+error-transaction-illegal_transition = This action is not possible in the transaction's current status.
+error-transaction-reference_ambiguous = You have transactions with this reference at more than one entity: choose the entity.
+error-transaction-already_rated = This transaction has already been rated.
+error-idempotency-in_progress = A request with the same idempotency key is still being processed.
+error-idempotency-key_reused = The idempotency key was already used for a different request.
+error-realtime-topic_forbidden = You may not follow this topic, or it does not exist.
+error-realtime-too_slow = The connection was closed because messages piled up faster than they were read; reconnect to resume.
+error-realtime-auth_timeout = No credentials arrived in time.
+error-voice-unsupported_type = This recording format is not supported: send Ogg Opus, WebM Opus or WAV.
+error-voice-invalid = The recording could not be read: it is damaged, cut short, or not what it claims to be.
+error-voice-too_long = The recording is longer than five minutes.
+error-search-query_empty = Type at least one word to search for.
+error-service-unavailable = The service is temporarily unavailable.
+error-internal = An unexpected error occurred; it has been logged.
+
+## Notifications: `notice-` and the kind, a subject and the sentence (see ar.ftl).
+
+brand = Tawasul
+mail-open = Open the transaction
+mail-preferences = Notification preferences
+
+notice-transaction_created-subject = Your transaction { $reference } has been received
+notice-transaction_created-line = { $entity } has received your transaction “{ $subject }” under number { $reference } ({ $year } AH). Keep this number to follow it up.
+notice-assigned-subject = Transaction { $reference } is assigned to you
+notice-assigned-line = Transaction { $reference }, “{ $subject }”, is assigned to you.
+notice-queued_unassigned-subject = Transaction { $reference } is waiting to be assigned
+notice-queued_unassigned-line = Transaction { $reference }, “{ $subject }”, is in the department's queue with no employee available to take it.
+notice-external_reply-subject = New reply on transaction { $reference }
+notice-external_reply-line = There is a new reply on transaction { $reference }, “{ $subject }”. Open the transaction to read it.
+notice-awaiting_beneficiary-subject = Transaction { $reference } is waiting for you
+notice-awaiting_beneficiary-line = { $entity } needs your reply to complete transaction { $reference }, “{ $subject }”.
+notice-postponed-subject = Transaction { $reference } postponed
+notice-postponed-line = Transaction { $reference } is postponed until { $until } (Riyadh time). Reason: { $reason }
+notice-resumed-subject = Transaction { $reference } resumed
+notice-resumed-line = Work on transaction { $reference }, “{ $subject }”, has resumed.
+notice-completed-subject = Transaction { $reference } completed
+notice-completed-line = { $entity } has completed transaction { $reference }, “{ $subject }”.
+notice-rejected-subject = Transaction { $reference } rejected
+notice-rejected-line = Transaction { $reference }, “{ $subject }”, was rejected. Reason: { $reason }
+notice-reopened-subject = Transaction { $reference } reopened
+notice-reopened-line = Transaction { $reference }, “{ $subject }”, has been reopened.
+notice-please_rate-subject = Rate the service on transaction { $reference }
+notice-please_rate-line = Please rate the service you received from { $entity } on transaction { $reference }; your opinion improves it.
+
+## The one-time code ($code), valid for $minutes minutes.
+
+otp-subject = Your Tawasul verification code
+otp-text = Your Tawasul verification code is { $code }. It is valid for { $minutes ->
+        [one] one minute
+       *[other] { $minutes } minutes
+    }. Do not share it.
+
+## A new staff account's sign-in details (see ar.ftl).
+
+credentials-subject = Your Tawasul sign-in details
+credentials-text =
+    Hello { $name },
+
+    An account has been created for you on Tawasul.
+    Login: { $login }
+    Temporary password: { $password }
+    Sign in at: { $url }
+
+    Please change the password after your first sign-in.
