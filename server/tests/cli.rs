@@ -403,12 +403,10 @@ async fn a_document_that_crashes_its_reader_harms_nothing() {
     terminate(child);
 }
 
-/// Counts rows of the server's SQLite database.
-async fn rows(data: &Path, sql: &str) -> i64 {
+/// Counts rows of the server's database.
+async fn rows(database_url: &str, sql: &str) -> i64 {
     use tawasul_storage::{ConnectionTrait, Statement};
-    let db = tawasul_storage::Db::connect(&format!("sqlite://{}?mode=rwc", data.join("tawasul.db").display()))
-        .await
-        .unwrap();
+    let db = tawasul_storage::Db::connect(database_url).await.unwrap();
     let backend = db.read().get_database_backend();
     let row = db.read().query_one(Statement::from_string(backend, format!("SELECT ({sql}) AS n"))).await.unwrap();
     let n = row.unwrap().try_get::<i64>("", "n").unwrap();
@@ -416,27 +414,52 @@ async fn rows(data: &Path, sql: &str) -> i64 {
     n
 }
 
+/// The tests that kill the server, on both backends: each takes a fresh
+/// database and the settings line that points the server at it.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(tawasul_testkit::TestDatabase::sqlite().unwrap()).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(tawasul_testkit::TestDatabase::postgres().unwrap()).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    killed_with_notifications_pending_it_delivers_them_all_after_a_restart,
+    killed_during_keyed_writes_no_key_is_stuck_and_none_runs_twice,
+);
+
+fn database_line(db: &tawasul_testkit::TestDatabase) -> String {
+    format!("database_url = \"{}\"\n", db.url)
+}
+
 /// Killed (SIGKILL) while its notifications could not go out (the mail
 /// server was down), then started again with the mail server up: every
 /// notification is delivered, none twice.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_with_notifications_pending_it_delivers_them_all_after_a_restart() {
+async fn killed_with_notifications_pending_it_delivers_them_all_after_a_restart(db: tawasul_testkit::TestDatabase) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let quick = "outbox_retry_base_ms = 100\noutbox_claim_lease_secs = 1\n";
+    let quick = format!("outbox_retry_base_ms = 100\noutbox_claim_lease_secs = 1\n{}", database_line(&db));
     settings_file(data, &format!("smtp_url = \"smtp://127.0.0.1:{closed}\"\n{quick}"));
     let (mut child, _, _) = serve(data, &["--demo"]);
     // Let the notifier take the demo's events and the worker fail on them.
     let notices = "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND dedupe_key IS NOT NULL";
     let deadline = Instant::now() + Duration::from_secs(30);
-    while rows(data, notices).await < 10 {
+    while rows(&db.url, notices).await < 10 {
         assert!(Instant::now() < deadline, "the demo's notifications were never enqueued");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let pending = rows(data, "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND status = 'pending'").await;
+    let pending = rows(&db.url, "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND status = 'pending'").await;
     assert!(pending >= 10, "killed with {pending} e-mails pending");
 
     let smtp = tawasul_testkit::smtp::SmtpServer::start().unwrap();
@@ -446,12 +469,12 @@ async fn killed_with_notifications_pending_it_delivers_them_all_after_a_restart(
     let deadline = Instant::now() + Duration::from_secs(60);
     let notifier_behind = "SELECT (SELECT MAX(position) FROM transaction_events) - \
                            (SELECT position FROM log_cursors WHERE consumer = 'notifier')";
-    while rows(data, all_sent).await > 0 || rows(data, notifier_behind).await > 0 {
+    while rows(&db.url, all_sent).await > 0 || rows(&db.url, notifier_behind).await > 0 {
         assert!(Instant::now() < deadline, "e-mails still undelivered after the restart");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let delivered = rows(data, "SELECT COUNT(*) FROM outbox WHERE kind = 'email'").await;
+    let delivered = rows(&db.url, "SELECT COUNT(*) FROM outbox WHERE kind = 'email'").await;
     let received = smtp.messages();
     let ids: std::collections::BTreeSet<String> = received
         .iter()
@@ -469,11 +492,10 @@ async fn killed_with_notifications_pending_it_delivers_them_all_after_a_restart(
 /// Killed (SIGKILL) while sixteen clients write with `Idempotency-Key`s, then
 /// started again: retrying every key replays the answer of what committed or
 /// runs what did not — none is stuck with 409, none written twice.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_during_keyed_writes_no_key_is_stuck_and_none_runs_twice() {
+async fn killed_during_keyed_writes_no_key_is_stuck_and_none_runs_twice(db: tawasul_testkit::TestDatabase) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    settings_file(data, "idempotency_lease_secs = 2\n");
+    settings_file(data, &format!("idempotency_lease_secs = 2\n{}", database_line(&db)));
     let (mut child, addr, _) = serve(data, &["--demo"]);
     let http = reqwest::Client::new();
     let token = login(&addr, "mohammed@example.sa", "Tawasul@1448").await["access_token"].as_str().unwrap().to_owned();
