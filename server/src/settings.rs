@@ -196,6 +196,11 @@ impl Settings {
         self.data_dir.join("outbox-mail")
     }
 
+    /// Where SMS are written when no gateway is configured.
+    pub fn sms_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox-sms")
+    }
+
     pub fn objects_dir(&self) -> PathBuf {
         self.data_dir.join("objects")
     }

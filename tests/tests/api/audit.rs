@@ -16,9 +16,11 @@ use crate::transactions::{request, setup};
 
 use crate::on_both_backends_with;
 
-/// No SMS gateway is configured in tests: with one try, SMS notifications are
-/// given up at once, which the walk needs for `resend`.
+/// An SMS gateway that refuses every connection, and one try: SMS
+/// notifications are given up at once, which the walk needs for `resend`.
 fn one_try(s: &mut tawasul_server::settings::Settings) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    s.sms_gateway_url = Some(format!("http://127.0.0.1:{closed}/sms"));
     s.outbox_max_attempts = 1;
 }
 

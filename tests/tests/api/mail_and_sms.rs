@@ -57,6 +57,32 @@ async fn an_sms_code_is_retried_until_the_gateway_accepts_it() {
     handle.stop(false).await;
 }
 
+/// Without a gateway (a developer's machine, the demo), an SMS is written as
+/// a JSON file under the data directory and counts as delivered, as e-mail
+/// without SMTP is written as `.eml`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_gateway_an_sms_is_written_as_a_file() {
+    let app = spawn_app("sqlite").await;
+    let (client, _) = app.beneficiary(1).await;
+    client.otp_send(OtpChannel::Sms).await.unwrap();
+    let dir = app.data_dir.join("outbox-sms");
+    let mut files = vec![];
+    for _ in 0..100 {
+        files = std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        if !files.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(files.len(), 1, "{files:?}");
+    let sms: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert_eq!(sms["to"], "+966500000001");
+    assert!(sms["text"].as_str().unwrap().contains("رمز التحقق"), "{sms}");
+    assert_eq!(sms["segments"], 2, "Arabic goes as UCS-2: {sms}");
+    let code: String = sms["text"].as_str().unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
+    assert!(client.otp_verify(OtpChannel::Sms, &code).await.unwrap().mobile_verified);
+}
+
 /// Two workers (as two server processes would run) on one PostgreSQL database,
 /// sending at the same moments: every message reaches the SMTP server exactly
 /// once. A message claimed by a worker that then died is sent after its lease.
