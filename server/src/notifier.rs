@@ -16,10 +16,11 @@ use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::messages::{NoticeFacts, render};
 use tawasul_core::notify::{Channel, NoticeKind, Recipient, notices_of_action};
 use tawasul_core::visibility::Visibility;
+use tawasul_storage::in_app::{self, NewNotice};
 use tawasul_storage::outbox::{self, About, Message};
 use tawasul_storage::recipients::{contacts, department_supervisors};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
-use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, in_app, log_cursors, organisation};
+use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, log_cursors, organisation};
 use tokio::sync::Notify;
 
 use crate::log::{Consumer, Tail};
@@ -75,26 +76,23 @@ impl Consumer for Notifier {
         for action in actions(&events) {
             messages.extend(self.messages(self.db.read(), action, &mut entities).await?);
         }
-        let (to_send, in_app): (Vec<Out>, Vec<Out>) = messages.into_iter().partition(|m| matches!(m, Out::Send(..)));
-        let messages = to_send;
-        if messages.is_empty() && in_app.is_empty() && self.saved.elapsed() < SAVE_EVERY {
+        if messages.is_empty() && self.saved.elapsed() < SAVE_EVERY {
             return Ok(());
         }
-        let tx = self.db.write().begin().await?;
-        let now = Utc::now();
-        let mut queued = 0;
-        for out in messages.iter().chain(&in_app) {
+        let mut to_send = Vec::new();
+        let mut kept = Vec::new();
+        for out in messages {
             match out {
-                Out::Send(message, about) => {
-                    if outbox::enqueue_notice(&tx, message, about, now).await?.is_some() {
-                        queued += 1;
-                    }
-                }
-                Out::InApp { about, subject, text } => {
-                    in_app::add(&tx, about, subject, text, now).await?;
-                }
+                Out::Send(message, about) => to_send.push((message, about)),
+                Out::InApp(notice) => kept.push(notice),
             }
         }
+        // One statement per table, whatever the batch holds: the writer
+        // (SQLite's one connection) is held for as short a time as can be.
+        let tx = self.db.write().begin().await?;
+        let now = Utc::now();
+        let queued = outbox::enqueue_notices(&tx, &to_send, now).await?;
+        in_app::add(&tx, &kept, now).await?;
         log_cursors::set_position(&tx, NAME, durable, now).await?;
         tx.commit().await?;
         self.saved = std::time::Instant::now();
@@ -186,11 +184,9 @@ impl Notifier {
                         },
                         (Channel::Sms, _, Some(to)) => Message::Sms { to: to.clone(), text: text.sms.clone() },
                         (Channel::InApp, _, _) => {
-                            out.push(Out::InApp {
-                                about: meta,
-                                subject: text.headline.clone(),
-                                text: text.line.clone(),
-                            });
+                            let notice =
+                                NewNotice { about: meta, subject: text.headline.clone(), text: text.line.clone() };
+                            out.push(Out::InApp(notice));
                             continue;
                         }
                         _ => continue,
@@ -208,7 +204,7 @@ enum Out {
     /// A message for the outbox worker to send.
     Send(Message, About),
     /// A notice kept for its reader in the application.
-    InApp { about: About, subject: String, text: String },
+    InApp(NewNotice),
 }
 
 fn about(e: &PositionedEvent, user: UserId, kind: NoticeKind, channel: Channel) -> About {

@@ -138,6 +138,7 @@ impl OutboxWorker {
             .collect()
             .await;
         let tx = self.db.write().begin().await?;
+        let mut delivered = Vec::with_capacity(outcomes.len());
         for (p, sent) in &outcomes {
             let kind = match &p.message {
                 Message::Email { .. } => "email",
@@ -146,7 +147,7 @@ impl OutboxWorker {
             let attempts = p.attempts + 1;
             let outcome = match sent {
                 Ok(()) => {
-                    outbox::delivered(&tx, p.id, Utc::now()).await?;
+                    delivered.push(p.id);
                     "delivered"
                 }
                 Err(e) if p.about.is_some() && attempts >= self.retry.max_attempts => {
@@ -162,6 +163,7 @@ impl OutboxWorker {
             };
             self.metrics.outbox_delivered.with_label_values(&[kind, outcome]).inc();
         }
+        outbox::delivered(&tx, &delivered, Utc::now()).await?;
         tx.commit().await?;
         Ok(claimed)
     }

@@ -29,31 +29,47 @@ pub struct Notice {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Keeps a notice once: false when its dedupe key was kept before.
-pub async fn add(
-    c: &impl ConnectionTrait,
-    about: &About,
-    subject: &str,
-    text: &str,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let inserted = notices::Entity::insert(notices::ActiveModel {
+/// A notice to keep: what it is about, its subject and its sentence.
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    pub about: About,
+    pub subject: String,
+    pub text: String,
+}
+
+/// Keeps notices, each once by its dedupe key, in one statement; returns how
+/// many were new.
+pub async fn add(c: &impl ConnectionTrait, new: &[NewNotice], now: DateTime<Utc>) -> Result<u64> {
+    let mut inserted = 0;
+    // Within every backend's limit of bound parameters per statement.
+    for chunk in new.chunks(500) {
+        inserted += add_chunk(c, chunk, now).await?;
+    }
+    Ok(inserted)
+}
+
+async fn add_chunk(c: &impl ConnectionTrait, new: &[NewNotice], now: DateTime<Utc>) -> Result<u64> {
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let rows = new.iter().map(|n| notices::ActiveModel {
         id: Set(Uuid::now_v7()),
-        dedupe_key: Set(about.dedupe_key.clone()),
-        user_id: Set(about.user.0),
-        entity_id: Set(about.entity.0),
-        transaction_id: Set(about.transaction.0),
-        event_seq: Set(i32::try_from(about.seq).unwrap_or(i32::MAX)),
-        notice: Set(about.notice.clone()),
-        subject: Set(subject.to_owned()),
-        text: Set(text.to_owned()),
+        dedupe_key: Set(n.about.dedupe_key.clone()),
+        user_id: Set(n.about.user.0),
+        entity_id: Set(n.about.entity.0),
+        transaction_id: Set(n.about.transaction.0),
+        event_seq: Set(i32::try_from(n.about.seq).unwrap_or(i32::MAX)),
+        notice: Set(n.about.notice.clone()),
+        subject: Set(n.subject.clone()),
+        text: Set(n.text.clone()),
         created_at: Set(now),
         read_at: Set(None),
-    })
-    .on_conflict(OnConflict::column(Column::DedupeKey).do_nothing().to_owned())
-    .exec_without_returning(c)
-    .await?;
-    Ok(inserted == 1)
+    });
+    let inserted = notices::Entity::insert_many(rows)
+        .on_conflict(OnConflict::column(Column::DedupeKey).do_nothing().to_owned())
+        .exec_without_returning(c)
+        .await?;
+    Ok(inserted)
 }
 
 /// Up to `limit` of a person's notices, newest first, older than `before`

@@ -82,6 +82,28 @@ pub async fn enqueue_notice(
     insert(c, m, Some(about), now).await
 }
 
+/// Enqueues notifications, each once by its dedupe key, in one statement;
+/// returns how many were new.
+pub async fn enqueue_notices(
+    c: &impl ConnectionTrait,
+    notices: &[(Message, About)],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut inserted = 0;
+    // Within every backend's limit of bound parameters per statement.
+    for chunk in notices.chunks(500) {
+        if chunk.is_empty() {
+            continue;
+        }
+        let rows = chunk.iter().map(|(m, a)| row(Uuid::now_v7(), m, Some(a), now)).collect::<Result<Vec<_>>>()?;
+        inserted += outbox::Entity::insert_many(rows)
+            .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(inserted)
+}
+
 async fn insert(
     c: &impl ConnectionTrait,
     m: &Message,
@@ -89,7 +111,15 @@ async fn insert(
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>> {
     let id = Uuid::now_v7();
-    let inserted = outbox::Entity::insert(outbox::ActiveModel {
+    let inserted = outbox::Entity::insert(row(id, m, about, now)?)
+        .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
+        .exec_without_returning(c)
+        .await?;
+    Ok((inserted == 1).then_some(id))
+}
+
+fn row(id: Uuid, m: &Message, about: Option<&About>, now: DateTime<Utc>) -> Result<outbox::ActiveModel> {
+    Ok(outbox::ActiveModel {
         id: Set(id),
         kind: Set(m.kind().to_owned()),
         payload: Set(serde_json::to_value(m).map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?),
@@ -106,10 +136,6 @@ async fn insert(
         event_seq: Set(about.map(|a| i32::try_from(a.seq).unwrap_or(i32::MAX))),
         notice: Set(about.map(|a| a.notice.clone())),
     })
-    .on_conflict(OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
-    .exec_without_returning(c)
-    .await?;
-    Ok((inserted == 1).then_some(id))
 }
 
 /// How long a claimed message is left to the worker that claimed it before
@@ -157,19 +183,20 @@ pub async fn claim_due(
         .collect())
 }
 
-/// Marks a message delivered and drops its content: once the far side has it, we
-/// keep no copy of what may be a password or a code.
-pub async fn delivered(c: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    outbox::Entity::update(outbox::ActiveModel {
-        id: Set(id),
-        delivered_at: Set(Some(now)),
-        payload: Set(serde_json::Value::Null),
-        last_error: Set(None),
-        status: Set(DELIVERED.to_owned()),
-        ..Default::default()
-    })
-    .exec(c)
-    .await?;
+/// Marks messages delivered and drops their content, in one statement: once
+/// the far side has them, we keep no copy of what may be a password or a code.
+pub async fn delivered(c: &impl ConnectionTrait, ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::DeliveredAt, Expr::value(now))
+        .col_expr(outbox::Column::Payload, Expr::value(serde_json::Value::Null))
+        .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(outbox::Column::Status, Expr::value(DELIVERED))
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .exec(c)
+        .await?;
     Ok(())
 }
 

@@ -189,11 +189,20 @@ async fn rounds(
             lag.set(store::last_position(db.read()).await? - tail.durable());
             measured = Instant::now();
         }
-        if !more && events == 0 {
+        if more {
+            // Catching up: the next batch is waiting already.
+            continue;
+        }
+        if events == 0 {
             // A ring after `mark_unchanged` above is not missed.
-            if tokio::time::timeout(poll, rung.changed()).await.is_ok() && !consumer.linger().is_zero() {
-                tokio::time::sleep(consumer.linger()).await;
+            if tokio::time::timeout(poll, rung.changed()).await.is_err() {
+                continue;
             }
+        }
+        // Under a steady stream of commits the consumer takes a batch per
+        // linger, not one per commit (a write and an index commit each).
+        if !consumer.linger().is_zero() {
+            tokio::time::sleep(consumer.linger()).await;
         }
     }
 }
