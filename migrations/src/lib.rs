@@ -10,6 +10,7 @@ mod m20261124_000004_document_texts;
 mod m20261201_000005_audit_chains;
 mod m20261201_000006_notifications;
 mod m20261201_000007_in_app_notices;
+mod m20261201_000008_audit_pending;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_audit_chains::Migration),
             Box::new(m20261201_000006_notifications::Migration),
             Box::new(m20261201_000007_in_app_notices::Migration),
+            Box::new(m20261201_000008_audit_pending::Migration),
         ]
     }
 }

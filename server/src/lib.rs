@@ -4,6 +4,7 @@
 pub mod app;
 pub mod archive;
 pub mod audit;
+pub mod audit_sealer;
 pub mod auth;
 pub mod body;
 pub mod credentials;

@@ -157,6 +157,7 @@ impl Application {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
+        let sealer = tokio::spawn(crate::audit_sealer::run(self.state.db.clone()));
         let sweeper = tokio::spawn(crate::orphan_sweeper::run(
             self.state.db.clone(),
             self.state.objects.clone(),
@@ -193,6 +194,7 @@ impl Application {
         worker.abort();
         resumer.abort();
         checkpointer.abort();
+        sealer.abort();
         sweeper.abort();
         indexer.abort();
         extractor.abort();

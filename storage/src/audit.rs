@@ -1,8 +1,18 @@
 //! The audit trail: append-only and hash-chained — one chain per entity and
 //! one for the platform — so that changing, removing or reordering an entry is
-//! detectable by recomputing its chain. Appends run inside the caller's
-//! database transaction, so an action and its audit entry commit together or
-//! not at all.
+//! detectable by recomputing its chain.
+//!
+//! An action writes its entry (`append`) inside its own database transaction,
+//! so that the two commit together or not at all, into `audit_pending`: one
+//! insert, no read of the chain's head and no lock held until the action
+//! commits. One sealer at a time (`seal`, under a PostgreSQL advisory lock
+//! when several server processes share the database) then moves committed
+//! entries into their chains, oldest first, each linked to the one before.
+//! An entry is in its chain a fraction of a second after its action; until
+//! then it is listed nowhere, and it is as exposed as any other row.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
@@ -15,14 +25,14 @@ use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::policy::AuditScope;
 
 use crate::Result;
-use crate::model::audit_trail;
+use crate::model::{audit_pending, audit_trail};
 
 /// The hash before the first entry of every chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Which chain an entry belongs to: its entity's, or the platform's for what
 /// belongs to no entity (a beneficiary's registration, the platform admin's work).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Chain {
     Platform,
     Entity(EntityId),
@@ -38,14 +48,6 @@ impl Chain {
             Chain::Platform => "platform".to_owned(),
             Chain::Entity(e) => e.to_string(),
         }
-    }
-
-    /// The PostgreSQL advisory lock that serialises appenders to this chain.
-    fn lock_key(self) -> i64 {
-        let digest = Sha256::new().chain_update(b"tawasul audit chain ").chain_update(self.key()).finalize();
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&digest[..8]);
-        i64::from_be_bytes(b)
     }
 }
 
@@ -117,35 +119,11 @@ fn entry_hash(prev: &str, chain: Chain, seq: i64, at: &DateTime<Utc>, e: &AuditE
     hex::encode(h.finalize())
 }
 
-/// Appends one entry after the head of its chain; returns its seq there.
-pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
-    let chain = Chain::of(entry.entity);
-    if c.get_database_backend() == DbBackend::Postgres {
-        // Serialises appenders to this chain for the rest of the database
-        // transaction, so two concurrent actions cannot both extend the same
-        // head; other entities' chains go on meanwhile. (SQLite has one writer.)
-        let lock = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [chain.lock_key().into()],
-        );
-        c.execute(lock).await?;
-    }
-    let head: Option<(i64, String)> = audit_trail::Entity::find()
-        .select_only()
-        .columns([audit_trail::Column::Seq, audit_trail::Column::Hash])
-        .filter(audit_trail::Column::Chain.eq(chain.key()))
-        .order_by_desc(audit_trail::Column::Seq)
-        .into_tuple()
-        .one(c)
-        .await?;
-    let (seq, prev) = head.map(|(seq, hash)| (seq + 1, hash)).unwrap_or((1, GENESIS.to_owned()));
+/// Writes one entry, to be sealed into its chain.
+pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<()> {
     // Stored at microsecond precision, which both backends keep exactly.
     let at = DateTime::<Utc>::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
-    let hash = entry_hash(&prev, chain, seq, &at, &entry);
-    audit_trail::Entity::insert(audit_trail::ActiveModel {
-        chain: Set(chain.key()),
-        seq: Set(seq),
+    audit_pending::Entity::insert(audit_pending::ActiveModel {
         at: Set(at),
         actor_id: Set(entry.actor.map(|a| a.0)),
         entity_id: Set(entry.entity.map(|e| e.0)),
@@ -154,23 +132,119 @@ pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTi
         target: Set(entry.target),
         before: Set(entry.before),
         after: Set(entry.after),
-        prev_hash: Set(prev),
-        hash: Set(hash),
         ..Default::default()
     })
     .exec_without_returning(c)
     .await?;
-    Ok(seq)
+    Ok(())
 }
 
-/// Appends one entry in a database transaction of its own, for what is audited
-/// with no other write (a failed log-in, a reached limit). Outside a
-/// transaction, two appends at once would both read the same head.
-pub async fn append_alone(db: &impl TransactionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<i64> {
+/// The advisory lock that lets one sealer at a time extend the chains.
+const SEALER_LOCK: i64 = 0x7461_7761_7375_6c01;
+
+/// Seals up to `limit` committed entries into their chains, oldest first, in
+/// one database transaction; returns how many.
+pub async fn seal(db: &impl TransactionTrait, limit: u64) -> Result<u64> {
     let tx = db.begin().await?;
-    let seq = append(&tx, entry, now).await?;
+    if tx.get_database_backend() == DbBackend::Postgres {
+        // Two server processes' sealers take turns; each reads what is
+        // pending only once it holds the lock, so none seals an entry twice.
+        let lock = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [SEALER_LOCK.into()],
+        );
+        tx.execute(lock).await?;
+    }
+    let pending = audit_pending::Entity::find().order_by_asc(audit_pending::Column::Id).limit(limit).all(&tx).await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut heads: HashMap<Chain, (i64, String)> = HashMap::new();
+    let mut sealed = Vec::with_capacity(pending.len());
+    for p in &pending {
+        let entity = p.entity_id.map(EntityId);
+        let chain = Chain::of(entity);
+        let (seq, prev) = match heads.entry(chain) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => v.insert(head(&tx, chain).await?),
+        };
+        let e = AuditEntry {
+            actor: p.actor_id.map(UserId),
+            entity,
+            address: p.client_address.clone(),
+            action: &p.action,
+            target: p.target.clone(),
+            before: p.before.clone(),
+            after: p.after.clone(),
+        };
+        *seq += 1;
+        let hash = entry_hash(prev, chain, *seq, &p.at, &e);
+        sealed.push(audit_trail::ActiveModel {
+            chain: Set(chain.key()),
+            seq: Set(*seq),
+            at: Set(p.at),
+            actor_id: Set(p.actor_id),
+            entity_id: Set(p.entity_id),
+            client_address: Set(p.client_address.clone()),
+            action: Set(p.action.clone()),
+            target: Set(p.target.clone()),
+            before: Set(p.before.clone()),
+            after: Set(p.after.clone()),
+            prev_hash: Set(std::mem::replace(prev, hash.clone())),
+            hash: Set(hash),
+            ..Default::default()
+        });
+    }
+    let n = sealed.len() as u64;
+    // Within every backend's limit of bound parameters per statement.
+    let mut rows = sealed.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        audit_trail::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+    }
+    for ids in pending.chunks(500) {
+        audit_pending::Entity::delete_many()
+            .filter(audit_pending::Column::Id.is_in(ids.iter().map(|p| p.id)))
+            .exec(&tx)
+            .await?;
+    }
     tx.commit().await?;
-    Ok(seq)
+    Ok(n)
+}
+
+/// Whether entries wait to be sealed (read before opening a write).
+pub async fn any_pending(c: &impl ConnectionTrait) -> Result<bool> {
+    Ok(audit_pending::Entity::find()
+        .select_only()
+        .column(audit_pending::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// The seq and hash of a chain's last entry (the genesis before the first).
+async fn head(c: &impl ConnectionTrait, chain: Chain) -> Result<(i64, String)> {
+    let head: Option<(i64, String)> = audit_trail::Entity::find()
+        .select_only()
+        .columns([audit_trail::Column::Seq, audit_trail::Column::Hash])
+        .filter(audit_trail::Column::Chain.eq(chain.key()))
+        .order_by_desc(audit_trail::Column::Seq)
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(head.unwrap_or((0, GENESIS.to_owned())))
+}
+
+/// Writes one entry in a database transaction of its own, for what is
+/// audited with no other write (a failed log-in, a reached limit).
+pub async fn append_alone(db: &impl TransactionTrait, entry: AuditEntry<'_>, now: DateTime<Utc>) -> Result<()> {
+    let tx = db.begin().await?;
+    append(&tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The outcome of checking one chain.

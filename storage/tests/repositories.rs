@@ -133,6 +133,15 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
     for t in tasks {
         t.await.unwrap();
     }
+    // Nothing is in a chain before it is sealed; two sealers at once (as two
+    // server processes run them) seal each entry once.
+    assert_eq!(audit::verify(db.read(), Chain::Platform).await.unwrap().entries, 0);
+    let (a, b) = tokio::join!(audit::seal(db.write(), 7), audit::seal(db.write(), 7));
+    let mut sealed = a.unwrap() + b.unwrap();
+    while audit::any_pending(db.read()).await.unwrap() {
+        sealed += audit::seal(db.write(), 7).await.unwrap();
+    }
+    assert_eq!(sealed, 40);
     let (ours, platform) = (Chain::Entity(entity), Chain::Platform);
     for chain in [ours, platform] {
         let v = audit::verify(db.read(), chain).await.unwrap();

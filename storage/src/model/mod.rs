@@ -2,6 +2,7 @@
 //! leave this crate (rows are turned back into domain types).
 
 pub mod attachments;
+pub mod audit_pending;
 pub mod audit_trail;
 pub mod blobs;
 pub mod departments;

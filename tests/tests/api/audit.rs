@@ -29,6 +29,7 @@ on_both_backends_with!(one_try; every_write_of_the_api_leaves_an_audit_entry);
 on_both_backends!(the_trail_is_read_by_those_who_may_and_no_one_else, editing_a_stored_entry_is_found_by_verify,);
 
 async fn count(app: &TestApp, action: &str) -> usize {
+    sealed(app).await;
     tawasul_storage::audit::all(app.db.read()).await.unwrap().iter().filter(|e| e.action == action).count()
 }
 
@@ -262,6 +263,7 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
 
     // Entries written while serving a request carry its client address; the
     // platform's own (a notification given up by the worker) have none.
+    sealed(&app).await;
     for e in tawasul_storage::audit::all(app.db.read()).await.unwrap() {
         let want = if e.action == "notification.given_up" { None } else { Some("127.0.0.1") };
         assert_eq!(e.address.as_deref(), want, "{}", e.action);
@@ -279,6 +281,7 @@ async fn the_trail_is_read_by_those_who_may_and_no_one_else(app: TestApp) {
     let (ben, auth) = app.beneficiary(8700).await;
     let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
     s.employees[0].1.comment(t.id, "internal", "داخلي").await.unwrap();
+    sealed(&app).await;
 
     // The entity's admin reads its trail, newest first, with the chain's hashes.
     let page = get(&s.entity.admin, "").await.unwrap();
@@ -333,6 +336,7 @@ async fn editing_a_stored_entry_is_found_by_verify(app: TestApp) {
     let (ben, _) = app.beneficiary(8500).await;
     let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
     ben.comment(t.id, "external", "شكراً").await.unwrap();
+    sealed(&app).await;
     let ok = verify(&s.entity.admin, "").await;
     assert_eq!(ok["ok"], true, "{ok}");
     let entries = ok["entries"].as_i64().unwrap();
@@ -352,5 +356,6 @@ async fn editing_a_stored_entry_is_found_by_verify(app: TestApp) {
     assert_eq!(bad["entries"].as_i64(), Some(entries));
     // Another entity's chain is not affected.
     let other = setup(&app, 1, "round_robin", 84).await;
+    sealed(&app).await;
     assert_eq!(verify(&other.entity.admin, "").await["ok"], true);
 }

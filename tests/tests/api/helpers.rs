@@ -65,6 +65,18 @@ macro_rules! on_both_backends_with {
     )*};
 }
 
+/// Waits until the server's sealer has put every audit entry written so far
+/// into its chain (a tenth of a second, normally).
+pub async fn sealed(app: &TestApp) {
+    for _ in 0..100 {
+        if !tawasul_storage::audit::any_pending(app.db.read()).await.unwrap() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("audit entries were not sealed within 5 s");
+}
+
 pub async fn spawn_app(backend: &str) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }

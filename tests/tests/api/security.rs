@@ -70,6 +70,7 @@ async fn sign_in(app: &TestApp, login: &str) -> Client {
 
 /// The audit entries with this action.
 async fn audited(app: &TestApp, action: &str) -> Vec<tawasul_storage::audit::StoredEntry> {
+    sealed(app).await;
     let action = tawasul_core::audit::AuditAction::parse(action).expect("an action the log knows");
     tawasul_storage::audit::with_action(app.db.read(), action).await.unwrap()
 }
@@ -690,6 +691,7 @@ async fn comments_documents_voice_notes_and_ratings_are_audited_without_their_co
         }
     }
     let chain = tawasul_storage::audit::Chain::Entity(comments[0].entity.unwrap());
+    sealed(&app).await;
     let verified = tawasul_storage::audit::verify(app.db.read(), chain).await.unwrap();
     assert_eq!(verified.first_bad_seq, None);
 }
