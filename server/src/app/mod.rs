@@ -13,10 +13,9 @@ use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::lifecycle::Refusal;
 use tawasul_storage::{DatabaseTransaction, Db, idempotency};
-
-use crate::error::{ApiError, ApiResult};
 use tokio::sync::Notify;
 
+use crate::error::{ApiError, ApiResult};
 use crate::log::Committed;
 
 /// What the use cases need; cheap to clone.

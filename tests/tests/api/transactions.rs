@@ -348,6 +348,7 @@ async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
     let last = beneficiary.timeline(t.id).await.unwrap().pop().unwrap();
     assert_eq!(last.kind, EventKind::StatusChanged);
     assert!(last.actor.is_none(), "the platform resumed it");
+    sealed(&app).await;
     let steps = tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::TransactionStep)
         .await
         .unwrap();
