@@ -534,8 +534,9 @@ mod tests {
             let _ = Password::parse(&s, &[&s]);
         }
 
+        // Letters only: a name of tatweel (U+0640) alone is refused, as it shows nothing.
         #[test]
-        fn serde_round_trip(rest in proptest::array::uniform8(0u8..10), n in 0u32..100_000_000, name in "[a-zA-Z\u{0621}-\u{064A}]{1,20}( [a-zA-Z\u{0621}-\u{064A}]{1,20})?") {
+        fn serde_round_trip(rest in proptest::array::uniform8(0u8..10), n in 0u32..100_000_000, name in "[a-zA-Z\u{0621}-\u{063A}\u{0641}-\u{064A}]{1,20}( [a-zA-Z\u{0621}-\u{063A}\u{0641}-\u{064A}]{1,20})?") {
             let id = NationalId::parse(&with_check(1, rest)).unwrap();
             let json = serde_json::to_string(&id).unwrap();
             prop_assert_eq!(serde_json::from_str::<NationalId>(&json).unwrap(), id);
