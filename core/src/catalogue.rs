@@ -91,16 +91,21 @@ pub fn plain(lang: Lang, id: &str) -> Option<&'static str> {
     by_id.get(id).map(String::as_str)
 }
 
-/// Every message id of a language's file, in order.
-fn ids(lang: Lang) -> impl Iterator<Item = &'static str> {
+/// Every message id of a language's file, in order, as Fluent's parser reads them.
+fn ids(lang: Lang) -> Vec<&'static str> {
     let source = match lang {
         Lang::Ar => AR,
         Lang::En => EN,
     };
-    source.lines().filter_map(|l| {
-        let (id, _) = l.split_once(" = ").or_else(|| l.strip_suffix(" =").map(|id| (id, "")))?;
-        (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')).then_some(id)
-    })
+    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(r, _)| r);
+    resource
+        .body
+        .into_iter()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -115,8 +120,8 @@ mod tests {
                 panic!("{lang}.ftl does not parse: {errors:?}");
             }
         }
-        let ar: BTreeSet<&str> = ids(Lang::Ar).collect();
-        let en: BTreeSet<&str> = ids(Lang::En).collect();
+        let ar: BTreeSet<&str> = ids(Lang::Ar).into_iter().collect();
+        let en: BTreeSet<&str> = ids(Lang::En).into_iter().collect();
         assert_eq!(ar.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&&str>::new());
         // Every error code and notice kind is looked up by the tests of `error` and `messages`.
         assert!(ar.contains("brand") && ar.contains("otp-text"), "{ar:?}");

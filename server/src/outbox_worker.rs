@@ -223,7 +223,7 @@ async fn give_up(tx: &impl ConnectionTrait, p: &Pending, attempts: i32, error: &
             let subject = text.chars().take(80).collect::<String>();
             let fallback = Message::Email { to, subject, body: text.clone(), html: None };
             let again = About { dedupe_key: format!("{}:email-fallback", about.dedupe_key), ..about.clone() };
-            outbox::enqueue_notice(tx, &fallback, &again, Utc::now()).await?;
+            outbox::enqueue_notices(tx, &[(fallback, again)], Utc::now()).await?;
         }
     }
     Ok(())

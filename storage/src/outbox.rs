@@ -72,16 +72,6 @@ pub async fn enqueue(c: &impl ConnectionTrait, m: &Message, now: DateTime<Utc>) 
     insert(c, m, None, now).await.map(|id| id.unwrap_or_default())
 }
 
-/// Enqueues a notification once: `None` when its dedupe key was enqueued before.
-pub async fn enqueue_notice(
-    c: &impl ConnectionTrait,
-    m: &Message,
-    about: &About,
-    now: DateTime<Utc>,
-) -> Result<Option<Uuid>> {
-    insert(c, m, Some(about), now).await
-}
-
 /// Enqueues notifications, each once by its dedupe key, in one statement;
 /// returns how many were new.
 pub async fn enqueue_notices(

@@ -11,15 +11,11 @@ use tawasul_core::ids::EntityId;
 use tawasul_core::policy::{Action, authorize};
 use tawasul_storage::organisation;
 
+use crate::app::organisation::ensure_entity;
 use crate::auth::Caller;
 use crate::body::{Deferred, Query};
 use crate::error::ApiResult;
 use crate::state::AppState;
-
-/// 404 unless the entity exists.
-async fn ensure_entity(state: &AppState, id: EntityId) -> ApiResult<()> {
-    crate::app::organisation::ensure_entity(state.db.read(), id).await
-}
 
 /// Registers an entity with its first admin.
 #[utoipa::path(post, path = "/api/v1/entities", tag = "organisation", request_body = CreateEntityRequest, security(("bearer" = [])),
@@ -80,7 +76,7 @@ pub async fn list_departments(
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ViewOrganisation(entity))?;
-    ensure_entity(&state, entity).await?;
+    ensure_entity(state.db.read(), entity).await?;
     let page = page.parse()?;
     Ok(HttpResponse::Ok().json(organisation::list_departments(state.db.read(), entity, &page).await?))
 }
@@ -135,7 +131,7 @@ pub async fn list_transaction_types(
 ) -> ApiResult<HttpResponse> {
     let entity = path.into_inner();
     authorize(caller.actor(), Action::ReadDirectory)?;
-    ensure_entity(&state, entity).await?;
+    ensure_entity(state.db.read(), entity).await?;
     let page = page.parse()?;
     Ok(HttpResponse::Ok().json(organisation::list_transaction_types(state.db.read(), entity, &page).await?))
 }
