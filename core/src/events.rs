@@ -36,6 +36,15 @@ impl EventKind {
         EventKind::Rated,
     ];
 
+    /// Whether events of this kind are the ones that change what a
+    /// transaction is (its status, its assignee): every such change is written
+    /// as one of them (the lifecycle's property test holds `decide` to it). The
+    /// archive re-indexes a transaction whole after one, and otherwise adds
+    /// only the new event's document.
+    pub fn changes_facts(self) -> bool {
+        matches!(self, EventKind::Created | EventKind::Assigned | EventKind::StatusChanged)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Created => "created",

@@ -22,6 +22,12 @@ pub fn client_address() -> Option<String> {
     CLIENT_ADDRESS.try_with(Clone::clone).ok().flatten()
 }
 
+/// Runs `work` — part of the request served, run elsewhere (SQLite's writer
+/// thread) — with the request's address, so its entries carry it too.
+pub async fn from_address<F: std::future::Future>(address: Option<String>, work: F) -> F::Output {
+    CLIENT_ADDRESS.scope(address, work).await
+}
+
 pub fn entry(
     actor: Option<UserId>,
     entity: Option<EntityId>,

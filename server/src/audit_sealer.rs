@@ -31,5 +31,5 @@ async fn round(db: &Db) -> anyhow::Result<bool> {
     if !audit::any_pending(db.read()).await? {
         return Ok(false);
     }
-    Ok(audit::seal(db.write(), BATCH).await? == BATCH)
+    Ok(db.unit(|tx| Box::pin(audit::seal(tx, BATCH))).await? == BATCH)
 }

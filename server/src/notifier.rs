@@ -20,7 +20,7 @@ use tawasul_storage::in_app::{self, NewNotice};
 use tawasul_storage::outbox::{self, About, Message};
 use tawasul_storage::recipients::{contacts, department_supervisors};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
-use tawasul_storage::{ConnectionTrait, Db, TransactionTrait, log_cursors, organisation};
+use tawasul_storage::{ConnectionTrait, Db, log_cursors, organisation};
 use tokio::sync::Notify;
 
 use crate::log::{Consumer, Tail};
@@ -89,12 +89,18 @@ impl Consumer for Notifier {
         }
         // One statement per table, whatever the batch holds: the writer
         // (SQLite's one connection) is held for as short a time as can be.
-        let tx = self.db.write().begin().await?;
-        let now = Utc::now();
-        let queued = outbox::enqueue_notices(&tx, &to_send, now).await?;
-        in_app::add(&tx, &kept, now).await?;
-        log_cursors::set_position(&tx, NAME, durable, now).await?;
-        tx.commit().await?;
+        let queued = self
+            .db
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let now = Utc::now();
+                    let queued = outbox::enqueue_notices(tx, &to_send, now).await?;
+                    in_app::add(tx, &kept, now).await?;
+                    log_cursors::set_position(tx, NAME, durable, now).await?;
+                    anyhow::Ok(queued)
+                })
+            })
+            .await?;
         self.saved = std::time::Instant::now();
         if queued > 0 {
             self.outbox_wake.notify_one();

@@ -15,9 +15,9 @@ use futures_util::StreamExt;
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
+use tawasul_storage::ConnectionTrait;
 use tawasul_storage::Db;
 use tawasul_storage::outbox::{self, About, Message, Pending};
-use tawasul_storage::{ConnectionTrait, TransactionTrait};
 use tokio::sync::Notify;
 
 use crate::metrics::Metrics;
@@ -122,7 +122,8 @@ impl OutboxWorker {
     /// returns how many messages it tried.
     #[tracing::instrument(name = "outbox_round", skip_all, fields(claimed))]
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let pending = outbox::claim_due(self.db.write(), Utc::now(), BATCH as u64, self.retry.claim_lease).await?;
+        let lease = self.retry.claim_lease;
+        let pending = self.db.unit(move |tx| Box::pin(outbox::claim_due(tx, Utc::now(), BATCH as u64, lease))).await?;
         let claimed = pending.len();
         tracing::Span::current().record("claimed", claimed);
         if claimed == 0 {
@@ -137,34 +138,45 @@ impl OutboxWorker {
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
-        let tx = self.db.write().begin().await?;
-        let mut delivered = Vec::with_capacity(outcomes.len());
-        for (p, sent) in &outcomes {
-            let kind = match &p.message {
-                Message::Email { .. } => "email",
-                Message::Sms { .. } => "sms",
-            };
-            let attempts = p.attempts + 1;
-            let outcome = match sent {
-                Ok(()) => {
-                    delivered.push(p.id);
-                    "delivered"
-                }
-                Err(e) if p.about.is_some() && attempts >= self.retry.max_attempts => {
-                    tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: notification given up");
-                    give_up(&tx, p, attempts, e).await?;
-                    "given_up"
-                }
-                Err(e) => {
-                    tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: delivery failed, will retry");
-                    outbox::failed(&tx, p.id, attempts, Utc::now() + self.retry.after(attempts), e).await?;
-                    "failed"
-                }
-            };
+        let retry = self.retry;
+        let recorded = self
+            .db
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let mut delivered = Vec::with_capacity(outcomes.len());
+                    let mut recorded = Vec::with_capacity(outcomes.len());
+                    for (p, sent) in &outcomes {
+                        let kind = match &p.message {
+                            Message::Email { .. } => "email",
+                            Message::Sms { .. } => "sms",
+                        };
+                        let attempts = p.attempts + 1;
+                        let outcome = match sent {
+                            Ok(()) => {
+                                delivered.push(p.id);
+                                "delivered"
+                            }
+                            Err(e) if p.about.is_some() && attempts >= retry.max_attempts => {
+                                tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: notification given up");
+                                give_up(tx, p, attempts, e).await?;
+                                "given_up"
+                            }
+                            Err(e) => {
+                                tracing::warn!(id = %p.id, kind, attempts, error = %e, "outbox: delivery failed, will retry");
+                                outbox::failed(tx, p.id, attempts, Utc::now() + retry.after(attempts), e).await?;
+                                "failed"
+                            }
+                        };
+                        recorded.push((kind, outcome));
+                    }
+                    outbox::delivered(tx, &delivered, Utc::now()).await?;
+                    anyhow::Ok(recorded)
+                })
+            })
+            .await?;
+        for (kind, outcome) in recorded {
             self.metrics.outbox_delivered.with_label_values(&[kind, outcome]).inc();
         }
-        outbox::delivered(&tx, &delivered, Utc::now()).await?;
-        tx.commit().await?;
         Ok(claimed)
     }
 

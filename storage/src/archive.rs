@@ -19,7 +19,7 @@ use crate::accounts::corrupt;
 use crate::attachments::Content;
 use crate::extract::{EXTRACTABLE, ExtractError};
 use crate::model::{attachments, blobs, document_texts, transaction_events, transactions};
-use crate::transactions::{Stored, stored};
+use crate::transactions::{PositionedEvent, Stored, stored};
 use tawasul_core::events::{Event, EventKind};
 
 /// Event kinds whose text is searched; the others (status changes,
@@ -87,6 +87,35 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
             let events = by_transaction.remove(&row.id).unwrap_or_default();
             let texts = texts.remove(&row.id).unwrap_or_default();
             Ok(Record { transaction: stored(row)?, events, texts })
+        })
+        .collect()
+}
+
+/// The transactions of these events as they now stand, each with only those
+/// of the events that carry searchable text, and no document texts: a
+/// document attached since has none yet, and its text, once extracted, has the
+/// transaction indexed whole (`transactions_with_new_texts`).
+pub async fn records_of_events(c: &impl ConnectionTrait, events: &[PositionedEvent]) -> Result<Vec<Record>> {
+    let mut by_transaction: HashMap<Uuid, Vec<ArchivedEvent>> = HashMap::new();
+    for e in events.iter().filter(|e| e.event.kind.is_searchable()) {
+        by_transaction.entry(e.transaction_id.0).or_default().push(ArchivedEvent {
+            position: e.position,
+            event: Event::parse(e.event.kind.as_str(), &e.event.data).map_err(|_| corrupt("event"))?,
+            visibility: e.event.visibility,
+            at: e.event.at,
+        });
+    }
+    if by_transaction.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = transactions::Entity::find()
+        .filter(transactions::Column::Id.is_in(by_transaction.keys().copied()))
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let events = by_transaction.remove(&row.id).unwrap_or_default();
+            Ok(Record { transaction: stored(row)?, events, texts: HashMap::new() })
         })
         .collect()
 }

@@ -142,10 +142,10 @@ pub async fn append(c: &impl ConnectionTrait, entry: AuditEntry<'_>, now: DateTi
 /// The advisory lock that lets one sealer at a time extend the chains.
 const SEALER_LOCK: i64 = 0x7461_7761_7375_6c01;
 
-/// Seals up to `limit` committed entries into their chains, oldest first, in
-/// one database transaction; returns how many.
-pub async fn seal(db: &impl TransactionTrait, limit: u64) -> Result<u64> {
-    let tx = db.begin().await?;
+/// Seals up to `limit` committed entries into their chains, oldest first;
+/// returns how many. Run it in a unit of work of its own (`Db::unit`): the
+/// PostgreSQL lock it takes is held to that unit's commit.
+pub async fn seal(tx: &impl ConnectionTrait, limit: u64) -> Result<u64> {
     if tx.get_database_backend() == DbBackend::Postgres {
         // Two server processes' sealers take turns; each reads what is
         // pending only once it holds the lock, so none seals an entry twice.
@@ -156,7 +156,7 @@ pub async fn seal(db: &impl TransactionTrait, limit: u64) -> Result<u64> {
         );
         tx.execute(lock).await?;
     }
-    let pending = audit_pending::Entity::find().order_by_asc(audit_pending::Column::Id).limit(limit).all(&tx).await?;
+    let pending = audit_pending::Entity::find().order_by_asc(audit_pending::Column::Id).limit(limit).all(tx).await?;
     if pending.is_empty() {
         return Ok(0);
     }
@@ -167,7 +167,7 @@ pub async fn seal(db: &impl TransactionTrait, limit: u64) -> Result<u64> {
         let chain = Chain::of(entity);
         let (seq, prev) = match heads.entry(chain) {
             Entry::Occupied(o) => o.into_mut(),
-            Entry::Vacant(v) => v.insert(head(&tx, chain).await?),
+            Entry::Vacant(v) => v.insert(head(tx, chain).await?),
         };
         let e = AuditEntry {
             actor: p.actor_id.map(UserId),
@@ -201,15 +201,14 @@ pub async fn seal(db: &impl TransactionTrait, limit: u64) -> Result<u64> {
     let mut rows = sealed.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(500).collect();
-        audit_trail::Entity::insert_many(chunk).exec_without_returning(&tx).await?;
+        audit_trail::Entity::insert_many(chunk).exec_without_returning(tx).await?;
     }
     for ids in pending.chunks(500) {
         audit_pending::Entity::delete_many()
             .filter(audit_pending::Column::Id.is_in(ids.iter().map(|p| p.id)))
-            .exec(&tx)
+            .exec(tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(n)
 }
 

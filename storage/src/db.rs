@@ -5,14 +5,24 @@
 //! tries to upgrade), writes go through a pool of exactly one connection and reads
 //! through a separate pool; WAL lets the readers proceed while the writer works.
 //! On PostgreSQL both are the same pool.
+//!
+//! A unit of work (`Db::unit`) is one database transaction from begin to
+//! commit. On SQLite it runs on the writer's own thread (see `writer`).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlxSqliteConnector,
+    TransactionTrait,
+};
 use tawasul_migrations::Migrator;
 use tawasul_migrations::MigratorTrait;
+
+use crate::writer::Writer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -25,6 +35,9 @@ pub struct Db {
     write: DatabaseConnection,
     read: DatabaseConnection,
     backend: Backend,
+    /// SQLite's writer thread; none on PostgreSQL, where units run where they
+    /// are called.
+    writer: Option<Arc<Writer>>,
 }
 
 impl Db {
@@ -34,7 +47,7 @@ impl Db {
             let mut opts = ConnectOptions::new(url);
             opts.max_connections(32).min_connections(1).sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
             let conn = Database::connect(opts).await?;
-            Ok(Db { write: conn.clone(), read: conn, backend: Backend::Postgres })
+            Ok(Db { write: conn.clone(), read: conn, backend: Backend::Postgres, writer: None })
         } else if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)
                 .map_err(|e| DbErr::Custom(format!("bad SQLite URL: {e}")))?
@@ -63,8 +76,10 @@ impl Db {
                 .connect_with(base)
                 .await
                 .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?;
+            let write = SqlxSqliteConnector::from_sqlx_sqlite_pool(write_pool);
             Ok(Db {
-                write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write_pool),
+                writer: Some(Arc::new(Writer::start(write.clone())?)),
+                write,
                 read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read_pool),
                 backend: Backend::Sqlite,
             })
@@ -80,6 +95,26 @@ impl Db {
     /// The connection for writes and read-modify-write transactions.
     pub fn write(&self) -> &DatabaseConnection {
         &self.write
+    }
+
+    /// Runs `work` in one database transaction: committed when it returns
+    /// `Ok`, rolled back when it returns `Err`. Once called, it runs to its
+    /// end even if the caller stops waiting for it (a request cancelled
+    /// between two statements must not leave a write half done or undone at
+    /// random). On SQLite the whole unit runs on the writer's thread.
+    pub async fn unit<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    {
+        match &self.writer {
+            Some(w) => w.run(move |conn| Box::pin(in_transaction(conn, work))).await?,
+            // A task of its own, so that it too runs to its end.
+            None => tokio::spawn(in_transaction(self.write.clone(), work))
+                .await
+                .map_err(|e| DbErr::Custom(format!("a unit of work failed: {e}")))?,
+        }
     }
 
     /// The connection for reads that need not see an in-flight write.
@@ -110,6 +145,24 @@ impl Db {
         let _ = self.write.clone().close().await;
         if self.backend == Backend::Sqlite {
             let _ = self.read.clone().close().await;
+        }
+    }
+}
+
+async fn in_transaction<T, E, F>(conn: DatabaseConnection, work: F) -> Result<T, E>
+where
+    E: From<DbErr>,
+    F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, E>>,
+{
+    let tx = conn.begin().await?;
+    match work(&tx).await {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
         }
     }
 }

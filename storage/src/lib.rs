@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod recipients;
 pub mod sessions;
 pub mod transactions;
+mod writer;
 
 pub use db::{Backend, Db};
 pub use error::StorageError;

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use tawasul_core::ids::{EntityId, TransactionId, UserId};
@@ -137,14 +136,14 @@ pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 /// again only when the lease ends, so another worker — in this process or
 /// another on the same database — does not send them meanwhile. On PostgreSQL
 /// the rows are read with `FOR UPDATE SKIP LOCKED`, so two workers claiming at
-/// the same moment take different messages; SQLite has one writer.
+/// the same moment take different messages; SQLite has one writer. Run it in
+/// a unit of work of its own, committed before anything is sent.
 pub async fn claim_due(
-    db: &impl TransactionTrait,
+    tx: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
     lease: chrono::Duration,
 ) -> Result<Vec<Pending>> {
-    let tx = db.begin().await?;
     let mut q = outbox::Entity::find()
         .filter(outbox::Column::Status.eq(PENDING))
         .filter(outbox::Column::NextAttemptAt.lte(now))
@@ -153,16 +152,15 @@ pub async fn claim_due(
     if tx.get_database_backend() == DbBackend::Postgres {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let rows = q.all(&tx).await?;
+    let rows = q.all(tx).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     outbox::Entity::update_many()
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
-        .exec(&tx)
+        .exec(tx)
         .await?;
-    tx.commit().await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Statement};
+use tawasul_core::ErrorCode;
 use tawasul_core::api::RegisterRequest;
 use tawasul_core::identity::{LoginIdentifier, id_check_digit};
 use tawasul_core::ids::UserId;
@@ -13,7 +14,7 @@ use tawasul_core::visibility::Visibility;
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::idempotency::{self, Begin};
 use tawasul_storage::sessions::{self, Rotation};
-use tawasul_storage::{Db, StorageError, TransactionTrait, accounts};
+use tawasul_storage::{Db, StorageError, TransactionTrait, accounts, log_cursors};
 use tawasul_testkit::TestDatabase;
 
 macro_rules! on_both_backends {
@@ -61,7 +62,41 @@ on_both_backends!(
     the_audit_chain_verifies_and_detects_tampering,
     idempotency_records_replay_and_refuse_mismatches,
     late_is_the_same_rule_in_lists_and_views,
+    a_unit_of_work_commits_whole_or_not_at_all,
 );
+
+/// A unit commits when it returns `Ok`, leaves nothing when it returns `Err`,
+/// and, once it has started, runs to its commit even when its caller stops
+/// waiting (a cancelled request must not cut a write between two statements).
+async fn a_unit_of_work_commits_whole_or_not_at_all(db: Db) {
+    let at = |name: &'static str, position: i64| {
+        db.unit(move |tx| {
+            Box::pin(async move {
+                log_cursors::set_position(tx, name, position, Utc::now()).await?;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                log_cursors::set_position(tx, name, position + 1, Utc::now()).await?;
+                if position < 0 { Err(StorageError::invalid("position", ErrorCode::InvalidField)) } else { Ok(()) }
+            })
+        })
+    };
+    at("kept", 1).await.unwrap();
+    assert_eq!(log_cursors::position(db.read(), "kept").await.unwrap(), Some(2));
+    assert!(at("refused", -5).await.is_err());
+    assert_eq!(log_cursors::position(db.read(), "refused").await.unwrap(), None);
+    // The caller gives up while the unit sleeps between its two writes.
+    let gave_up = tokio::time::timeout(std::time::Duration::from_millis(20), at("abandoned", 10)).await;
+    assert!(gave_up.is_err());
+    let started = std::time::Instant::now();
+    let mut seen = None;
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        seen = log_cursors::position(db.read(), "abandoned").await.unwrap();
+        if seen.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(seen, Some(11));
+}
 
 async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
     let r = registration(1).parse().unwrap();
@@ -136,10 +171,11 @@ async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {
     // Nothing is in a chain before it is sealed; two sealers at once (as two
     // server processes run them) seal each entry once.
     assert_eq!(audit::verify(db.read(), Chain::Platform).await.unwrap().entries, 0);
-    let (a, b) = tokio::join!(audit::seal(db.write(), 7), audit::seal(db.write(), 7));
+    let seal = || db.unit(|tx| Box::pin(audit::seal(tx, 7)));
+    let (a, b) = tokio::join!(seal(), seal());
     let mut sealed = a.unwrap() + b.unwrap();
     while audit::any_pending(db.read()).await.unwrap() {
-        sealed += audit::seal(db.write(), 7).await.unwrap();
+        sealed += seal().await.unwrap();
     }
     assert_eq!(sealed, 40);
     let (ours, platform) = (Chain::Entity(entity), Chain::Platform);

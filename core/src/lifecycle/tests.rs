@@ -293,7 +293,8 @@ proptest! {
     /// decided: a refused command changes nothing; every status change is
     /// recorded from the status it left; a closed transaction gets no new
     /// words; a beneficiary never causes an internal event; ratings happen
-    /// once; the due time never moves earlier; and nobody acts as another.
+    /// once; the due time never moves earlier; nobody acts as another; and
+    /// a change of status or assignee comes with an event that says so.
     #[test]
     fn random_commands_keep_the_rules(steps in proptest::collection::vec((0usize..6, any_command(), 0i64..48), 1..60)) {
         let w = world();
@@ -324,6 +325,9 @@ proptest! {
                 }
             }
             let after = o.apply_to(&t);
+            if after.status != t.status || after.facts != t.facts {
+                prop_assert!(o.events.iter().any(|e| e.event.kind().changes_facts()), "{:?} changed facts silently", cmd);
+            }
             prop_assert_eq!(after.status, status);
             prop_assert!(after.due_at >= t.due_at);
             prop_assert_eq!(after.closed_at.is_some(), after.status.is_closed());

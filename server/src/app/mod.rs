@@ -9,6 +9,7 @@ pub mod transactions;
 
 use std::sync::Arc;
 
+use futures_util::future::BoxFuture;
 use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::lifecycle::Refusal;
@@ -45,21 +46,77 @@ impl App {
         self
     }
 
-    /// Commits a use case's database transaction — with its answer stored
-    /// under the request's `Idempotency-Key`, when it has one, so that a
-    /// retry after a crash replays exactly what committed — and wakes the
-    /// log's consumers.
-    pub(crate) async fn commit(&self, tx: DatabaseTransaction, answer: Option<&Answer>) -> ApiResult<()> {
-        if let (Some(a), Some(key)) = (answer, crate::idempotency::running()) {
-            let body = serde_json::to_vec(&a.body).map_err(ApiError::internal)?;
-            idempotency::complete(&tx, &key.scope, &key.key, a.status, Some("application/json"), &body).await?;
-            tx.commit().await?;
+    /// Runs a use case's unit of work in one database transaction (on
+    /// SQLite, on the writer's thread) and commits it with its answer stored
+    /// under the request's `Idempotency-Key`, when it has one, so that a retry
+    /// after a crash replays exactly what committed; then wakes the log's
+    /// consumers.
+    pub(crate) async fn unit<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Answering + Send + 'static,
+        F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, ApiResult<T>> + Send + 'static,
+    {
+        let key = crate::idempotency::running();
+        let stored_under = key.clone();
+        let address = crate::audit::client_address();
+        let done = self
+            .db
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let done = crate::audit::from_address(address, work(tx)).await?;
+                    if let (Some(a), Some(key)) = (done.answer(), &stored_under) {
+                        let body = serde_json::to_vec(&a.body).map_err(ApiError::internal)?;
+                        idempotency::complete(tx, &key.scope, &key.key, a.status, Some("application/json"), &body)
+                            .await?;
+                    }
+                    Ok::<_, ApiError>(done)
+                })
+            })
+            .await?;
+        if let (Some(key), Some(_)) = (key, done.answer()) {
             key.answered();
-        } else {
-            tx.commit().await?;
         }
         self.committed.ring();
-        Ok(())
+        Ok(done)
+    }
+
+    /// Wakes the outbox worker for what a unit enqueued itself (credentials,
+    /// one-time codes; notifications come through the notifier).
+    pub(crate) fn wake_outbox(&self, queued: bool) {
+        if queued {
+            self.outbox_wake.notify_one();
+        }
+    }
+}
+
+/// What a unit of work returns, and the answer in it to store under the
+/// request's `Idempotency-Key`, if any.
+pub(crate) trait Answering {
+    fn answer(&self) -> Option<&Answer>;
+}
+
+impl Answering for Answer {
+    fn answer(&self) -> Option<&Answer> {
+        Some(self)
+    }
+}
+
+/// A worker's unit of work answers nobody.
+impl Answering for () {
+    fn answer(&self) -> Option<&Answer> {
+        None
+    }
+}
+
+impl Answering for bool {
+    fn answer(&self) -> Option<&Answer> {
+        None
+    }
+}
+
+impl<T> Answering for (Answer, T) {
+    fn answer(&self) -> Option<&Answer> {
+        Some(&self.0)
     }
 }
 

@@ -15,7 +15,7 @@ use tawasul_core::identity::{Email, Name};
 use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::org::Actor;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
-use tawasul_storage::{ConnectionTrait, DatabaseTransaction, TransactionTrait, audit, organisation, outbox, sessions};
+use tawasul_storage::{ConnectionTrait, DatabaseTransaction, audit, organisation, outbox, sessions};
 
 use super::{Answer, App};
 use crate::credentials::{StaffPassword, credentials_email, staff_password};
@@ -34,40 +34,52 @@ impl App {
     pub async fn create_entity(&self, by: &Actor, e: &NewEntity) -> ApiResult<Answer> {
         authorize(by, Action::CreateEntity)?;
         let password = staff_password(e.admin.initial_password.as_ref()).await?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let (entity, admin) = organisation::create_entity(&tx, e, &password.hash, now).await?;
-        let entry = crate::audit::entry(
-            Some(by.user_id),
-            Some(entity.id),
-            AuditAction::EntityCreate,
-            AuditTarget::Entity(entity.id),
-        )
-        .after(json!({ "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id }));
-        audit::append(&tx, entry, now).await?;
-        let queued = self.send_credentials(&tx, &password, &e.admin.email, &e.admin.name_ar, &e.admin.name_en).await?;
-        let answer = Answer::created(EntityCreated { entity, admin })?;
-        self.commit_sending(tx, &answer, queued).await?;
+        let (by, e, url) = (by.clone(), e.clone(), self.public_url.clone());
+        let (answer, queued) = self
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let now = Utc::now();
+                    let (entity, admin) = organisation::create_entity(tx, &e, &password.hash, now).await?;
+                    let entry = crate::audit::entry(
+                        Some(by.user_id),
+                        Some(entity.id),
+                        AuditAction::EntityCreate,
+                        AuditTarget::Entity(entity.id),
+                    )
+                    .after(json!({
+                        "name_ar": entity.name_ar, "name_en": entity.name_en, "kind": entity.kind, "admin": admin.id,
+                    }));
+                    audit::append(tx, entry, now).await?;
+                    let a = &e.admin;
+                    let queued = send_credentials(tx, &password, &a.email, &a.name_ar, &a.name_en, &url).await?;
+                    Ok((Answer::created(EntityCreated { entity, admin })?, queued))
+                })
+            })
+            .await?;
+        self.wake_outbox(queued);
         Ok(answer)
     }
 
     pub async fn create_department(&self, by: &Actor, entity: EntityId, d: &NewDepartment) -> ApiResult<Answer> {
         authorize(by, Action::ManageDepartments(entity))?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        ensure_entity(&tx, entity).await?;
-        let dept = organisation::create_department(&tx, entity, d, now).await?;
-        let entry = crate::audit::entry(
-            Some(by.user_id),
-            Some(entity),
-            AuditAction::DepartmentCreate,
-            AuditTarget::Department(dept.id),
-        )
-        .after(json!(dept));
-        audit::append(&tx, entry, now).await?;
-        let answer = Answer::created(dept)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok(answer)
+        let (by, d) = (by.clone(), d.clone());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                ensure_entity(tx, entity).await?;
+                let dept = organisation::create_department(tx, entity, &d, now).await?;
+                let entry = crate::audit::entry(
+                    Some(by.user_id),
+                    Some(entity),
+                    AuditAction::DepartmentCreate,
+                    AuditTarget::Department(dept.id),
+                )
+                .after(json!(dept));
+                audit::append(tx, entry, now).await?;
+                Answer::created(dept)
+            })
+        })
+        .await
     }
 
     /// An admin adds an employee; without an initial password a generated one
@@ -79,22 +91,28 @@ impl App {
         let admins = organisation::active_admins(self.db.read(), entity).await?;
         authorize_staff_change(by, None, &e.record(entity), admins)?;
         let password = staff_password(e.person.initial_password.as_ref()).await?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let employee = organisation::create_employee(&tx, entity, e, &password.hash, now).await?;
-        let entry = crate::audit::entry(
-            Some(by.user_id),
-            Some(entity),
-            AuditAction::EmployeeCreate,
-            AuditTarget::User(employee.id),
-        )
-        .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
-                               "grant": employee.grant, "revoke": employee.revoke }));
-        audit::append(&tx, entry, now).await?;
-        let p = &e.person;
-        let queued = self.send_credentials(&tx, &password, &p.email, &p.name_ar, &p.name_en).await?;
-        let answer = Answer::created(employee)?;
-        self.commit_sending(tx, &answer, queued).await?;
+        let (by, e, url) = (by.clone(), e.clone(), self.public_url.clone());
+        let (answer, queued) = self
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let now = Utc::now();
+                    let employee = organisation::create_employee(tx, entity, &e, &password.hash, now).await?;
+                    let entry = crate::audit::entry(
+                        Some(by.user_id),
+                        Some(entity),
+                        AuditAction::EmployeeCreate,
+                        AuditTarget::User(employee.id),
+                    )
+                    .after(json!({ "role": employee.role, "department_ids": employee.department_ids,
+                                   "grant": employee.grant, "revoke": employee.revoke }));
+                    audit::append(tx, entry, now).await?;
+                    let p = &e.person;
+                    let queued = send_credentials(tx, &password, &p.email, &p.name_ar, &p.name_en, &url).await?;
+                    Ok((Answer::created(employee)?, queued))
+                })
+            })
+            .await?;
+        self.wake_outbox(queued);
         Ok(answer)
     }
 
@@ -107,35 +125,44 @@ impl App {
         &self,
         by: &Actor,
         id: UserId,
-        changes: impl FnOnce() -> ApiResult<EmployeeChanges>,
+        changes: impl FnOnce() -> ApiResult<EmployeeChanges> + Send + 'static,
     ) -> ApiResult<EmployeeChanged> {
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let not_found = || ApiError::new(ErrorCode::NotFound);
-        let entity = organisation::employee(&tx, id).await?.ok_or_else(not_found)?.entity_id;
-        authorize(by, Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
-        let changes = &changes()?;
-        // Read again under the entity's lock: two admins changing each other at
-        // once must not both count the other as the one who remains.
-        organisation::lock_entity(&tx, entity).await?;
-        let before = organisation::employee(&tx, id).await?.ok_or_else(not_found)?;
-        let admins = organisation::active_admins(&tx, entity).await?;
-        let was = before.record();
-        let will_be = changes.apply(&was);
-        authorize_staff_change(by, Some(&was), &will_be, admins)?;
-        let after = organisation::update_employee(&tx, id, entity, changes, now).await?;
-        if was.active && !will_be.active {
-            // Signed out everywhere: reactivated, they sign in anew.
-            sessions::revoke_all_sessions(&tx, id, now).await?;
-        }
-        let entry =
-            crate::audit::entry(Some(by.user_id), Some(entity), AuditAction::EmployeeUpdate, AuditTarget::User(id))
-                .before(json!(before))
-                .after(json!(after));
-        audit::append(&tx, entry, now).await?;
-        let answer = Answer::ok(after)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok(EmployeeChanged { answer, standing_changed: was.standing_differs(&will_be) })
+        let by = by.clone();
+        let (answer, standing_changed) = self
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let now = Utc::now();
+                    let not_found = || ApiError::new(ErrorCode::NotFound);
+                    let entity = organisation::employee(tx, id).await?.ok_or_else(not_found)?.entity_id;
+                    authorize(&by, Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
+                    let changes = &changes()?;
+                    // Read again under the entity's lock: two admins changing each other at
+                    // once must not both count the other as the one who remains.
+                    organisation::lock_entity(tx, entity).await?;
+                    let before = organisation::employee(tx, id).await?.ok_or_else(not_found)?;
+                    let admins = organisation::active_admins(tx, entity).await?;
+                    let was = before.record();
+                    let will_be = changes.apply(&was);
+                    authorize_staff_change(&by, Some(&was), &will_be, admins)?;
+                    let after = organisation::update_employee(tx, id, entity, changes, now).await?;
+                    if was.active && !will_be.active {
+                        // Signed out everywhere: reactivated, they sign in anew.
+                        sessions::revoke_all_sessions(tx, id, now).await?;
+                    }
+                    let entry = crate::audit::entry(
+                        Some(by.user_id),
+                        Some(entity),
+                        AuditAction::EmployeeUpdate,
+                        AuditTarget::User(id),
+                    )
+                    .before(json!(before))
+                    .after(json!(after));
+                    audit::append(tx, entry, now).await?;
+                    Ok((Answer::ok(after)?, was.standing_differs(&will_be)))
+                })
+            })
+            .await?;
+        Ok(EmployeeChanged { answer, standing_changed })
     }
 
     /// Defines a transaction type: its department, SLA, routing and custom fields.
@@ -146,64 +173,68 @@ impl App {
         t: &NewTransactionType,
     ) -> ApiResult<Answer> {
         authorize(by, Action::ManageTransactionTypes(entity))?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        ensure_entity(&tx, entity).await?;
-        let view = organisation::create_transaction_type(&tx, entity, t, now).await?;
-        let entry = crate::audit::entry(
-            Some(by.user_id),
-            Some(entity),
-            AuditAction::TransactionTypeCreate,
-            AuditTarget::TransactionType(view.id),
-        )
-        .after(json!(view));
-        audit::append(&tx, entry, now).await?;
-        let answer = Answer::created(view)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok(answer)
+        let (by, t) = (by.clone(), t.clone());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                ensure_entity(tx, entity).await?;
+                let view = organisation::create_transaction_type(tx, entity, &t, now).await?;
+                let entry = crate::audit::entry(
+                    Some(by.user_id),
+                    Some(entity),
+                    AuditAction::TransactionTypeCreate,
+                    AuditTarget::TransactionType(view.id),
+                )
+                .after(json!(view));
+                audit::append(tx, entry, now).await?;
+                Answer::created(view)
+            })
+        })
+        .await
     }
 
     /// The platform admin creates a regulator with a remit of listed entities or all.
     pub async fn create_regulator(&self, by: &Actor, r: &NewRegulator) -> ApiResult<Answer> {
         authorize(by, Action::CreateRegulator)?;
         let password = staff_password(r.person.initial_password.as_ref()).await?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let view = organisation::create_regulator(&tx, r, &password.hash, now).await?;
-        let entry =
-            crate::audit::entry(Some(by.user_id), None, AuditAction::RegulatorCreate, AuditTarget::User(view.id))
-                .after(json!({ "entity_ids": view.entity_ids }));
-        audit::append(&tx, entry, now).await?;
-        let p = &r.person;
-        let queued = self.send_credentials(&tx, &password, &p.email, &p.name_ar, &p.name_en).await?;
-        let answer = Answer::created(view)?;
-        self.commit_sending(tx, &answer, queued).await?;
+        let (by, r, url) = (by.clone(), r.clone(), self.public_url.clone());
+        let (answer, queued) = self
+            .unit(move |tx| {
+                Box::pin(async move {
+                    let now = Utc::now();
+                    let view = organisation::create_regulator(tx, &r, &password.hash, now).await?;
+                    let entry = crate::audit::entry(
+                        Some(by.user_id),
+                        None,
+                        AuditAction::RegulatorCreate,
+                        AuditTarget::User(view.id),
+                    )
+                    .after(json!({ "entity_ids": view.entity_ids }));
+                    audit::append(tx, entry, now).await?;
+                    let p = &r.person;
+                    let queued = send_credentials(tx, &password, &p.email, &p.name_ar, &p.name_en, &url).await?;
+                    Ok((Answer::created(view)?, queued))
+                })
+            })
+            .await?;
+        self.wake_outbox(queued);
         Ok(answer)
     }
+}
 
-    /// The e-mail with a generated password, in the account's own
-    /// transaction; whether there was one.
-    async fn send_credentials(
-        &self,
-        tx: &DatabaseTransaction,
-        password: &StaffPassword,
-        to: &Email,
-        name_ar: &Name,
-        name_en: &Name,
-    ) -> ApiResult<bool> {
-        let Some(p) = &password.generated else { return Ok(false) };
-        outbox::enqueue(tx, &credentials_email(to, name_ar, name_en, p, &self.public_url), Utc::now()).await?;
-        Ok(true)
-    }
-
-    /// `commit`, then the outbox worker is woken for what was enqueued.
-    async fn commit_sending(&self, tx: DatabaseTransaction, answer: &Answer, queued: bool) -> ApiResult<()> {
-        self.commit(tx, Some(answer)).await?;
-        if queued {
-            self.outbox_wake.notify_one();
-        }
-        Ok(())
-    }
+/// The e-mail with a generated password, in the account's own transaction;
+/// whether there was one.
+async fn send_credentials(
+    tx: &DatabaseTransaction,
+    password: &StaffPassword,
+    to: &Email,
+    name_ar: &Name,
+    name_en: &Name,
+    public_url: &str,
+) -> ApiResult<bool> {
+    let Some(p) = &password.generated else { return Ok(false) };
+    outbox::enqueue(tx, &credentials_email(to, name_ar, name_en, p, public_url), Utc::now()).await?;
+    Ok(true)
 }
 
 /// 404 unless the entity exists. Entities are a public directory, so checking

@@ -14,12 +14,12 @@ use tawasul_core::lifecycle::{By, Command, Outcome, decide, open as decide_open}
 use tawasul_core::policy::{Action, authorize};
 use tawasul_core::visibility::{Visibility, can_view};
 use tawasul_core::workflow::Status;
+use tawasul_storage::ConnectionTrait;
 use tawasul_storage::accounts::Account;
 use tawasul_storage::attachments;
 use tawasul_storage::audit;
 use tawasul_storage::objects::Written;
 use tawasul_storage::transactions::{self as store, LoggedEvent, Stored};
-use tawasul_storage::{ConnectionTrait, TransactionTrait};
 
 use super::{Answer, App};
 use crate::error::{ApiError, ApiResult};
@@ -58,49 +58,63 @@ impl App {
     /// transaction.
     pub async fn open_transaction(&self, who: &Account, t: &NewTransaction) -> ApiResult<(Stored, Answer)> {
         authorize(&who.actor, Action::CreateTransaction)?;
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let opening = store::prepare_opening(&tx, t, now).await?;
-        let opened = decide_open(&who.actor, t, opening.terms, opening.reference, opening.decision.clone(), now)?;
-        let (s, events) = store::insert_opened(&tx, who.actor.user_id, t, &opening, &opened, now).await?;
-        let entry = crate::audit::entry(
-            Some(who.actor.user_id),
-            Some(t.entity_id),
-            AuditAction::TransactionCreate,
-            AuditTarget::Transaction(s.id()),
-        )
-        .after(json!({ "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events) }));
-        audit::append(&tx, entry, now).await?;
-        let answer = Answer::created(store::view(&tx, &s, now).await?)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok((s, answer))
+        let (who, t) = (who.clone(), t.clone());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let opening = store::prepare_opening(tx, &t, now).await?;
+                let opened =
+                    decide_open(&who.actor, &t, opening.terms, opening.reference, opening.decision.clone(), now)?;
+                let (s, events) = store::insert_opened(tx, who.actor.user_id, &t, &opening, &opened, now).await?;
+                let entry = crate::audit::entry(
+                    Some(who.actor.user_id),
+                    Some(t.entity_id),
+                    AuditAction::TransactionCreate,
+                    AuditTarget::Transaction(s.id()),
+                )
+                .after(json!({
+                    "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events),
+                }));
+                audit::append(tx, entry, now).await?;
+                let answer = Answer::created(store::view(tx, &s, now).await?)?;
+                Ok((answer, s))
+            })
+        })
+        .await
+        .map(|(answer, s)| (s, answer))
     }
 
     /// A person takes a step.
     pub async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> ApiResult<Answer> {
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let s = visible(&tx, &who.actor, id).await?;
-        let name = cmd.name();
-        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
-        let answer = answer_for(&tx, who, id, name, &events, now).await?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok(answer)
+        let who = who.clone();
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let s = visible(tx, &who.actor, id).await?;
+                let name = cmd.name();
+                let events = step(tx, By::Person(&who.actor), &s, cmd, now).await?;
+                answer_for(tx, &who, id, name, &events, now).await
+            })
+        })
+        .await
     }
 
     /// A supervisor gives the transaction to an employee, read in the same
     /// database transaction (so that one deactivated meanwhile is refused).
     pub async fn assign(&self, who: &Account, id: TransactionId, employee: UserId) -> ApiResult<Answer> {
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let s = visible(&tx, &who.actor, id).await?;
-        let to = store::assignee_facts(&tx, employee)
-            .await?
-            .ok_or_else(|| ApiError::field("employee_id", ErrorCode::InvalidField))?;
-        let events = step(&tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
-        let answer = answer_for(&tx, who, id, "assign", &events, now).await?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok(answer)
+        let who = who.clone();
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let s = visible(tx, &who.actor, id).await?;
+                let to = store::assignee_facts(tx, employee)
+                    .await?
+                    .ok_or_else(|| ApiError::field("employee_id", ErrorCode::InvalidField))?;
+                let events = step(tx, By::Person(&who.actor), &s, Command::Assign { to }, now).await?;
+                answer_for(tx, &who, id, "assign", &events, now).await
+            })
+        })
+        .await
     }
 
     /// Attaches content already stored (`w`) as a document named `name`.
@@ -115,18 +129,22 @@ impl App {
         w: &Written,
         content_type: &str,
     ) -> ApiResult<(Answer, Option<String>)> {
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let s = visible(&tx, &who.actor, id).await?;
-        // A refused step drops the database transaction, and the blob row with it.
-        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, content_type, now).await?;
-        let attachment = attachments::describe(&tx, blob, name).await?;
-        let cmd = Command::Attach { visibility, attachment: attachment.clone() };
-        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
-        let view = attachments::record_attachment(&tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
-        let answer = Answer::created(view)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok((answer, duplicate))
+        let (who, name, w, content_type) = (who.clone(), name.to_owned(), w.clone(), content_type.to_owned());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let s = visible(tx, &who.actor, id).await?;
+                // A refused step drops the database transaction, and the blob row with it.
+                let (blob, duplicate) = attachments::record_blob(tx, s.facts.entity_id, &w, &content_type, now).await?;
+                let attachment = attachments::describe(tx, blob, &name).await?;
+                let cmd = Command::Attach { visibility, attachment: attachment.clone() };
+                let events = step(tx, By::Person(&who.actor), &s, cmd, now).await?;
+                let view =
+                    attachments::record_attachment(tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
+                Ok((Answer::created(view)?, duplicate))
+            })
+        })
+        .await
     }
 
     /// Records a voice note whose Ogg Opus is stored (`w`), with its length and
@@ -141,17 +159,21 @@ impl App {
         duration_ms: u64,
         waveform: Vec<u8>,
     ) -> ApiResult<(Answer, Option<String>)> {
-        let now = Utc::now();
-        let tx = self.db.write().begin().await?;
-        let s = visible(&tx, &who.actor, id).await?;
-        let note = Voiced { voice_id: VoiceId::new(), duration_ms, waveform, content_type: "audio/ogg".to_owned() };
-        let cmd = Command::Voice { visibility, note: note.clone() };
-        let (blob, duplicate) = attachments::record_blob(&tx, s.facts.entity_id, w, "audio/ogg", now).await?;
-        let events = step(&tx, By::Person(&who.actor), &s, cmd, now).await?;
-        let view = attachments::record_voice(&tx, blob, &note, written_as(&events, is_voice)?).await?;
-        let answer = Answer::created(view)?;
-        self.commit(tx, Some(&answer)).await?;
-        Ok((answer, duplicate))
+        let (who, w) = (who.clone(), w.clone());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let s = visible(tx, &who.actor, id).await?;
+                let note =
+                    Voiced { voice_id: VoiceId::new(), duration_ms, waveform, content_type: "audio/ogg".to_owned() };
+                let cmd = Command::Voice { visibility, note: note.clone() };
+                let (blob, duplicate) = attachments::record_blob(tx, s.facts.entity_id, &w, "audio/ogg", now).await?;
+                let events = step(tx, By::Person(&who.actor), &s, cmd, now).await?;
+                let view = attachments::record_voice(tx, blob, &note, written_as(&events, is_voice)?).await?;
+                Ok((Answer::created(view)?, duplicate))
+            })
+        })
+        .await
     }
 
     /// The platform resumes postponed transactions whose date has come. Each
@@ -161,16 +183,21 @@ impl App {
         let due = store::due_postponements(self.db.read(), now, 100).await?;
         let mut resumed = 0;
         for candidate in due {
-            let tx = self.db.write().begin().await?;
-            let Some(s) = store::find(&tx, candidate.id()).await? else { continue };
-            if s.status != Status::Postponed {
-                continue;
-            }
-            step(&tx, By::Platform, &s, Command::Resume, now)
+            let id = candidate.id();
+            let taken = self
+                .unit(move |tx| {
+                    Box::pin(async move {
+                        let Some(s) = store::find(tx, id).await? else { return Ok(false) };
+                        if s.status != Status::Postponed {
+                            return Ok(false);
+                        }
+                        step(tx, By::Platform, &s, Command::Resume, now).await?;
+                        Ok(true)
+                    })
+                })
                 .await
-                .map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
-            self.commit(tx, None).await.map_err(|e| anyhow::anyhow!("resuming {}: {}", s.id(), e.code.as_str()))?;
-            resumed += 1;
+                .map_err(|e| anyhow::anyhow!("resuming {id}: {}", e.code.as_str()))?;
+            resumed += usize::from(taken);
         }
         Ok(resumed)
     }

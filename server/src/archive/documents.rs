@@ -1,17 +1,45 @@
 //! A transaction as archive documents: one for the transaction itself and one
 //! per comment, attachment and voice note, each carrying the transaction's
-//! current facts so that the visibility filter can judge it alone.
+//! current facts (and title) so that the visibility filter can judge it alone.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tawasul_core::events::Event;
 use tawasul_core::visibility::Visibility;
 use tawasul_search::{ArchiveDoc, Kind};
 use tawasul_storage::archive::{ArchivedEvent, Record};
+use tawasul_storage::transactions::Stored;
 
+/// Every document of a transaction.
 pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
     let t = &r.transaction;
-    let title = format!("{} · {}", t.reference(), t.subject());
-    let doc = |key: String, kind: Kind, visibility: Visibility, at, text: String| ArchiveDoc {
+    let mut text = vec![t.subject().to_owned(), t.body().to_owned(), t.reference().to_string()];
+    field_values(t.fields(), &mut text);
+    let mut docs = vec![doc(
+        t,
+        format!("transaction:{}", t.id()),
+        Kind::Transaction,
+        Visibility::External,
+        t.created_at(),
+        text.join("\n"),
+    )];
+    docs.extend(event_documents(r));
+    docs
+}
+
+/// The documents of the record's events only.
+pub fn event_documents(r: &Record) -> Vec<ArchiveDoc> {
+    r.events
+        .iter()
+        .filter_map(|e| {
+            let (kind, text) = event_text(e, r)?;
+            Some(doc(&r.transaction, format!("event:{}", e.position), kind, e.visibility, e.at, text))
+        })
+        .collect()
+}
+
+fn doc(t: &Stored, key: String, kind: Kind, visibility: Visibility, at: DateTime<Utc>, text: String) -> ArchiveDoc {
+    ArchiveDoc {
         key,
         kind,
         transaction_id: Some(t.id()),
@@ -24,23 +52,9 @@ pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
         status: Some(t.status.as_str().to_owned()),
         visibility,
         at,
-        title: title.clone(),
+        title: format!("{} · {}", t.reference(), t.subject()),
         text,
-    };
-    let mut text = vec![t.subject().to_owned(), t.body().to_owned(), t.reference().to_string()];
-    field_values(t.fields(), &mut text);
-    let mut docs = vec![doc(
-        format!("transaction:{}", t.id()),
-        Kind::Transaction,
-        Visibility::External,
-        t.created_at(),
-        text.join("\n"),
-    )];
-    docs.extend(r.events.iter().filter_map(|e| {
-        let (kind, text) = event_text(e, r)?;
-        Some(doc(format!("event:{}", e.position), kind, e.visibility, e.at, text))
-    }));
-    docs
+    }
 }
 
 /// What an event contributes to the archive, if anything.

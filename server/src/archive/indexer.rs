@@ -1,10 +1,10 @@
 //! Keeps the archive index up with the event log, as a consumer of it: each
-//! batch of events re-indexes every transaction they touched, whole — its
-//! documents carry the transaction's facts, which the event may have changed —
+//! batch of events re-indexes whole every transaction whose facts they changed
+//! (every document carries them) and adds the documents of the other events,
 //! and commits the index with the consumer's durable position, so that the
 //! index itself says where it stands (a rebuilt index resumes where it was
 //! built). At least once: a crash before the commit indexes the same
-//! transactions again, and documents are replaced, not added twice. When the
+//! transactions again, and documents are replaced by key, not added twice. When the
 //! extractor has stored new document texts (`new_texts`), the transactions
 //! holding them are re-indexed too, and the texts marked as taken in.
 
@@ -16,10 +16,10 @@ use std::time::Duration;
 use tawasul_core::ids::TransactionId;
 use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
-use tawasul_storage::archive::{mark_texts_indexed, records, transactions_with_new_texts};
+use tawasul_storage::archive::{mark_texts_indexed, records, records_of_events, transactions_with_new_texts};
 use tawasul_storage::transactions::PositionedEvent;
 
-use super::documents::documents;
+use super::documents::{documents, event_documents};
 use crate::log::{Consumer, Tail};
 
 /// Events taken per round: one index commit each, so catching up after a
@@ -27,6 +27,14 @@ use crate::log::{Consumer, Tail};
 const BATCH: u64 = 5_000;
 /// The indexer's writer memory (Tantivy's minimum for one thread).
 const WRITER_MEMORY: usize = 15_000_000;
+
+/// What a batch writes of one transaction.
+enum Indexed {
+    /// All its documents, replacing those it had.
+    Whole(TransactionId, Vec<ArchiveDoc>),
+    /// Its new events' documents (by key: taken twice, written once).
+    Added(Vec<ArchiveDoc>),
+}
 
 pub struct Indexer {
     db: Db,
@@ -88,24 +96,35 @@ impl Consumer for Indexer {
 
     #[tracing::instrument(name = "archive_index_batch", skip_all, fields(events = events.len()))]
     async fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> anyhow::Result<()> {
-        let mut ids: BTreeSet<TransactionId> = events.iter().map(|e| e.transaction_id).collect();
+        // A transaction whose facts an event changed is indexed whole (every
+        // document carries them); one that only gained words gains only their
+        // documents, so a long timeline is not read again at every comment.
+        let mut whole: BTreeSet<TransactionId> =
+            events.iter().filter(|e| e.event.kind.changes_facts()).map(|e| e.transaction_id).collect();
         if self.new_texts.swap(false, Ordering::AcqRel) {
-            ids.extend(transactions_with_new_texts(self.db.read()).await?);
+            whole.extend(transactions_with_new_texts(self.db.read()).await?);
         }
-        let ids: Vec<TransactionId> = ids.into_iter().collect();
-        let mut docs: Vec<(TransactionId, Vec<ArchiveDoc>)> = Vec::with_capacity(ids.len());
+        let added: Vec<PositionedEvent> = events.into_iter().filter(|e| !whole.contains(&e.transaction_id)).collect();
+        let whole: Vec<TransactionId> = whole.into_iter().collect();
+        let mut docs: Vec<Indexed> = Vec::with_capacity(whole.len() + added.len());
         let mut texts_taken_in = Vec::new();
-        for chunk in ids.chunks(500) {
+        for chunk in whole.chunks(500) {
             for r in records(self.db.read(), chunk).await? {
                 texts_taken_in.extend(r.texts.values().filter(|t| !t.indexed).map(|t| t.blob_id));
-                docs.push((r.transaction.id(), documents(&r)));
+                docs.push(Indexed::Whole(r.transaction.id(), documents(&r)));
             }
+        }
+        for r in records_of_events(self.db.read(), &added).await? {
+            docs.push(Indexed::Added(event_documents(&r)));
         }
         let Some(mut writer) = self.writer.take() else { anyhow::bail!("the archive writer is not open") };
         let (writer, written) = tokio::task::spawn_blocking(move || {
             let written = (|| {
-                for (id, d) in &docs {
-                    writer.replace_transaction(*id, d)?;
+                for d in &docs {
+                    match d {
+                        Indexed::Whole(id, d) => writer.replace_transaction(*id, d)?,
+                        Indexed::Added(d) => writer.upsert(d)?,
+                    }
                 }
                 writer.commit(durable)
             })();

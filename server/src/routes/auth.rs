@@ -63,26 +63,32 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
     audit_limits_reached(&state, &reached, None, AuditTarget::Address(address.clone())).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let user = accounts::register_beneficiary(&tx, &r, &hash, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(Some(user), None, AuditAction::Register, AuditTarget::User(user))
-            .after(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
-        now,
-    )
-    .await?;
-    let pair = issue_tokens(&state, &tx, user, Uuid::now_v7()).await?;
-    let user = user_view(&tx, user).await?;
-    let answer = Answer::created(AuthResponse {
-        user,
-        access_token: pair.access_token,
-        refresh_token: pair.refresh_token,
-        expires_in: pair.expires_in,
-    })?;
+    let tokens = state.clone();
     // A retry of the same keyed registration replays this answer.
-    state.app.commit(tx, Some(&answer)).await?;
+    let answer = state
+        .app
+        .unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let user = accounts::register_beneficiary(tx, &r, &hash, now).await?;
+                audit::append(
+                    tx,
+                    crate::audit::entry(Some(user), None, AuditAction::Register, AuditTarget::User(user))
+                        .after(json!({ "role": "beneficiary", "id_type": r.id.kind() })),
+                    now,
+                )
+                .await?;
+                let pair = issue_tokens(&tokens, tx, user, Uuid::now_v7()).await?;
+                let user = user_view(tx, user).await?;
+                Answer::created(AuthResponse {
+                    user,
+                    access_token: pair.access_token,
+                    refresh_token: pair.refresh_token,
+                    expires_in: pair.expires_in,
+                })
+            })
+        })
+        .await?;
     Ok(answer.respond())
 }
 
@@ -300,20 +306,26 @@ pub async fn otp_send(
     .ok_or(ApiError::field("channel", ErrorCode::OtpChannelUnavailable))?;
     let now = Utc::now();
     let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
-    let tx = state.db.write().begin().await?;
-    otp::put(&tx, user, channel.as_str(), &hash, now + Duration::minutes(OTP_MINUTES), now).await?;
-    outbox::enqueue(&tx, &message, now).await?;
-    audit::append(
-        &tx,
-        crate::audit::entry(Some(user), caller.entity_id(), AuditAction::OtpSend, AuditTarget::User(user))
-            .after(json!({ "channel": channel.as_str() })),
-        now,
-    )
-    .await?;
+    let entity = caller.entity_id();
     // A retry of the same keyed request sends no second code.
-    let answer = Answer::accepted(json!({ "expires_in": OTP_MINUTES * 60 }))?;
-    state.app.commit(tx, Some(&answer)).await?;
-    state.outbox_wake.notify_one();
+    let answer = state
+        .app
+        .unit(move |tx| {
+            Box::pin(async move {
+                otp::put(tx, user, channel.as_str(), &hash, now + Duration::minutes(OTP_MINUTES), now).await?;
+                outbox::enqueue(tx, &message, now).await?;
+                audit::append(
+                    tx,
+                    crate::audit::entry(Some(user), entity, AuditAction::OtpSend, AuditTarget::User(user))
+                        .after(json!({ "channel": channel.as_str() })),
+                    now,
+                )
+                .await?;
+                Answer::accepted(json!({ "expires_in": OTP_MINUTES * 60 }))
+            })
+        })
+        .await?;
+    state.app.wake_outbox(true);
     Ok(answer.respond())
 }
 

@@ -31,7 +31,7 @@ pub async fn update_employee(
     let id = path.into_inner();
     // Who may see the employee depends on them as stored: the use case
     // parses the body once that is settled.
-    let changes = || Ok(body.parse()?.parse()?);
+    let changes = move || Ok(body.parse()?.parse()?);
     let changed = state.app.update_employee(caller.actor(), id, changes).await?;
     if changed.standing_changed {
         state.realtime.signal(id, AccountSignal::Changed);

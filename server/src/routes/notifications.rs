@@ -12,7 +12,7 @@ use tawasul_core::ids::EntityId;
 use tawasul_core::notify::Preferences;
 use tawasul_core::policy::{Action, authorize};
 use tawasul_storage::outbox::{self, Message};
-use tawasul_storage::{TransactionTrait, audit, in_app, recipients};
+use tawasul_storage::{audit, in_app, recipients};
 
 use crate::app::Answer;
 use crate::auth::Caller;
@@ -41,21 +41,27 @@ pub async fn set_preferences(
 ) -> ApiResult<HttpResponse> {
     let p = body.parse()?;
     let user = caller.actor().user_id;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let before = recipients::preferences(&tx, user).await?;
-    recipients::set_preferences(&tx, user, &p, now).await?;
-    let entry = crate::audit::entry(
-        Some(user),
-        caller.entity_id(),
-        AuditAction::NotificationPreferencesChange,
-        AuditTarget::User(user),
-    )
-    .before(json!(before))
-    .after(json!(p));
-    audit::append(&tx, entry, now).await?;
-    let answer = Answer::ok(p)?;
-    state.app.commit(tx, Some(&answer)).await?;
+    let entity = caller.entity_id();
+    let answer = state
+        .app
+        .unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let before = recipients::preferences(tx, user).await?;
+                recipients::set_preferences(tx, user, &p, now).await?;
+                let entry = crate::audit::entry(
+                    Some(user),
+                    entity,
+                    AuditAction::NotificationPreferencesChange,
+                    AuditTarget::User(user),
+                )
+                .before(json!(before))
+                .after(json!(p));
+                audit::append(tx, entry, now).await?;
+                Answer::ok(p)
+            })
+        })
+        .await?;
     Ok(answer.respond())
 }
 
@@ -102,16 +108,22 @@ pub async fn mark_read(
 ) -> ApiResult<HttpResponse> {
     let ids = body.parse()?.parse()?;
     let me = caller.actor().user_id;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    let marked = in_app::mark_read(&tx, me, ids.as_deref(), now).await?;
-    let entry =
-        crate::audit::entry(Some(me), caller.entity_id(), AuditAction::NotificationsRead, AuditTarget::User(me))
-            .after(json!({ "ids": ids, "marked": marked }));
-    audit::append(&tx, entry, now).await?;
-    let unread = in_app::unread(&tx, me).await?;
-    let answer = Answer::ok(MarkedView { marked, unread })?;
-    state.app.commit(tx, Some(&answer)).await?;
+    let entity = caller.entity_id();
+    let answer = state
+        .app
+        .unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let marked = in_app::mark_read(tx, me, ids.as_deref(), now).await?;
+                let entry =
+                    crate::audit::entry(Some(me), entity, AuditAction::NotificationsRead, AuditTarget::User(me))
+                        .after(json!({ "ids": ids, "marked": marked }));
+                audit::append(tx, entry, now).await?;
+                let unread = in_app::unread(tx, me).await?;
+                Answer::ok(MarkedView { marked, unread })
+            })
+        })
+        .await?;
     Ok(answer.respond())
 }
 
@@ -185,18 +197,27 @@ pub async fn resend_notification(
 ) -> ApiResult<HttpResponse> {
     let (entity, id) = path.into_inner();
     authorize(caller.actor(), Action::ManageNotifications(entity))?;
-    let now = Utc::now();
-    let tx = state.db.write().begin().await?;
-    if !outbox::resend(&tx, entity, id, now).await? {
-        return Err(ApiError::new(ErrorCode::NotFound));
-    }
     let me = caller.actor().user_id;
-    let entry =
-        crate::audit::entry(Some(me), Some(entity), AuditAction::NotificationResend, AuditTarget::Entity(entity))
-            .after(json!({ "notification": id }));
-    audit::append(&tx, entry, now).await?;
-    let answer = Answer::accepted(json!({ "notification": id }))?;
-    state.app.commit(tx, Some(&answer)).await?;
-    state.outbox_wake.notify_one();
+    let answer = state
+        .app
+        .unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                if !outbox::resend(tx, entity, id, now).await? {
+                    return Err(ApiError::new(ErrorCode::NotFound));
+                }
+                let entry = crate::audit::entry(
+                    Some(me),
+                    Some(entity),
+                    AuditAction::NotificationResend,
+                    AuditTarget::Entity(entity),
+                )
+                .after(json!({ "notification": id }));
+                audit::append(tx, entry, now).await?;
+                Answer::accepted(json!({ "notification": id }))
+            })
+        })
+        .await?;
+    state.app.wake_outbox(true);
     Ok(answer.respond())
 }

@@ -16,6 +16,7 @@ use crate::transactions::{Setup, request, setup};
 on_both_backends!(
     every_caller_finds_only_what_they_could_open,
     a_write_is_found_within_a_second,
+    a_step_that_changes_a_transaction_reaches_its_earlier_documents,
     snippets_paging_and_bad_parameters,
     a_rebuild_beside_the_running_server_gives_the_same_answers,
     documents_and_voice_notes_are_found,
@@ -144,6 +145,38 @@ async fn a_write_is_found_within_a_second(app: TestApp) {
     waits.sort();
     println!("write → found: {waits:?}");
     assert!(waits[2] <= Duration::from_secs(1), "median {:?}", waits[2]);
+}
+
+/// A comment that changes nothing else is indexed alone; a later step that
+/// changes the transaction (status, assignee) reaches the documents written
+/// before it, since every document carries the transaction's facts.
+async fn a_step_that_changes_a_transaction_reaches_its_earlier_documents(app: TestApp) {
+    let s = setup(&app, 2, "round_robin", 84).await;
+    let (ben, _) = app.beneficiary(8400).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let first = s.employees.iter().find(|(id, _)| Some(*id) == t.assignee.as_ref().map(|a| a.id)).unwrap();
+    let other = s.employees.iter().find(|(id, _)| *id != first.0).unwrap();
+    // The first reply starts the work (a status change); the next ones only add words.
+    first.1.comment(t.id, "external", "بدأنا العمل على طلبكم").await.unwrap();
+    first.1.comment(t.id, "internal", "ملاحظةمتابعة داخلية").await.unwrap();
+    ben.comment(t.id, "external", "ردالمستفيد بالمستند").await.unwrap();
+    indexed(&ben, "ردالمستفيد").await;
+    indexed(&first.1, "ملاحظةمتابعة").await;
+    let status = |q: &'static str, st: &'static str| [("q", q), ("status", st)];
+    assert_eq!(find(&ben, &status("ردالمستفيد", "in_progress")).await.total, 1);
+    assert_eq!(find(&other.1, &[("q", "ملاحظةمتابعة")]).await.total, 0, "not theirs yet");
+    // Given to a colleague, then completed: both the earlier comments follow.
+    s.supervisor.step(t.id, "assign", &json!({ "employee_id": other.0 })).await.unwrap();
+    other.1.step(t.id, "complete", &json!({})).await.unwrap();
+    let started = Instant::now();
+    while find(&ben, &status("ردالمستفيد", "completed")).await.total == 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "the completion did not reach the earlier comment");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(find(&ben, &status("ردالمستفيد", "in_progress")).await.total, 0);
+    // The note written before the assignment is the new assignee's to find, and no longer the first's.
+    assert_eq!(find(&other.1, &status("ملاحظةمتابعة", "completed")).await.total, 1);
+    assert_eq!(find(&first.1, &[("q", "ملاحظةمتابعة")]).await.total, 0);
 }
 
 async fn snippets_paging_and_bad_parameters(app: TestApp) {
