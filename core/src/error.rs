@@ -91,6 +91,7 @@ error_codes! {
     CommonPassword => "identity.common_password", Invalid;
     PersonalPassword => "identity.password_has_personal_data", Invalid;
     TooManyItems => "request.too_many_items", Invalid;
+    CsrfInvalid => "request.csrf_invalid", Forbidden;
     InvalidChoice => "request.invalid_choice", Invalid;
     AccountExists => "identity.account_exists", Conflict;
     InvalidUnifiedNumber => "entity.invalid_unified_number", Invalid;

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod audit;
 pub mod catalogue;
+pub mod dates;
 pub mod error;
 pub mod events;
 pub mod identity;

@@ -55,6 +55,21 @@ impl ApiError {
         f.into()
     }
 
+    pub fn status(&self) -> StatusCode {
+        status_of(self.code.kind())
+    }
+
+    /// The error's message in `lang`.
+    pub fn message(&self, lang: Lang) -> &'static str {
+        self.code.message(lang)
+    }
+
+    /// Each field the error names, with its message in `lang`: what a form
+    /// shows beside the field and in its error summary.
+    pub fn field_messages(&self, lang: Lang) -> Vec<(String, &'static str)> {
+        self.fields.iter().flat_map(|f| f.0.iter()).map(|e| (e.field.clone(), e.code.message(lang))).collect()
+    }
+
     fn body(&self, lang: Lang) -> serde_json::Value {
         let mut details = self.details.clone();
         if let Some(fields) = &self.fields {

@@ -101,6 +101,7 @@ impl Application {
                 .wrap(from_fn(metrics::record))
                 .wrap(TracingLogger::default())
                 .configure(routes::configure)
+                .configure(crate::web::configure)
                 .default_service(web::to(routes::not_found))
         })
         .shutdown_timeout(30)

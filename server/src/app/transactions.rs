@@ -6,13 +6,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tawasul_core::ErrorCode;
+use tawasul_core::api::EventView;
 use tawasul_core::api::{ActorRef, NewTransaction};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::events::{EventKind, Voiced};
 use tawasul_core::ids::{TransactionId, UserId, VoiceId};
 use tawasul_core::lifecycle::{By, Command, Outcome, decide, open as decide_open};
 use tawasul_core::policy::{Action, authorize};
-use tawasul_core::visibility::{Visibility, can_view};
+use tawasul_core::visibility::{Visibility, can_view, sees_internal};
 use tawasul_core::workflow::Status;
 use tawasul_storage::ConnectionTrait;
 use tawasul_storage::accounts::Account;
@@ -82,6 +83,15 @@ impl App {
         })
         .await
         .map(|(answer, s)| (s, answer))
+    }
+
+    /// A transaction the person may see, and its timeline as they may see it:
+    /// a beneficiary's has no internal event at all. The one read of a
+    /// timeline, for the API and the pages.
+    pub async fn timeline(&self, who: &Account, id: TransactionId) -> ApiResult<(Stored, Vec<EventView>)> {
+        let s = visible(self.db.read(), &who.actor, id).await?;
+        let events = store::events(self.db.read(), s.id(), sees_internal(&who.actor)).await?;
+        Ok((s, events))
     }
 
     /// A person takes a step.

@@ -9,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::{DateTime, Utc};
 use tawasul_core::ErrorCode;
 use tawasul_core::api::ActorRef;
+use tawasul_core::ids::UserId;
 use tawasul_core::org::Actor;
 use tawasul_storage::accounts::{self, Account};
 use tawasul_storage::sessions;
@@ -47,18 +48,25 @@ pub fn bearer(req: &HttpRequest) -> Option<&str> {
 /// real-time gateway; returns the caller and when the token expires.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, DateTime<Utc>), ApiError> {
     let claims = state.tokens.decode(token).ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+    let caller = in_session(state, claims.sub.into(), claims.sid).await?;
+    let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
+    Ok((caller, expires))
+}
+
+/// The caller of a live session: by access token or by the web pages'
+/// cookie, the same checks.
+pub async fn in_session(state: &AppState, user: UserId, session: Uuid) -> Result<Caller, ApiError> {
     let db = state.db.read();
     // The account first: a deactivated person is told so (their sessions were
     // ended too, and do not come back when the account is reactivated).
-    let account = accounts::load(db, claims.sub.into()).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+    let account = accounts::load(db, user).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
     if !account.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    if !sessions::session_active(db, claims.sid, Utc::now()).await? {
+    if !sessions::session_active(db, session, Utc::now()).await? {
         return Err(ApiError::new(ErrorCode::TokenInvalid));
     }
-    let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
-    Ok((Caller { account, session: claims.sid }, expires))
+    Ok(Caller { account, session })
 }
 
 impl FromRequest for Caller {

@@ -137,6 +137,20 @@ fn login_key(identifier: &LoginIdentifier) -> String {
     (status = 429, description = "`auth.too_many_attempts`: too many failures for this account (whichever identifier was used) or from this address; `Retry-After` says when")))]
 #[post("/auth/login")]
 pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
+    let (user, _, pair) = sign_in(&state, &body).await?;
+    let user = user_view(state.db.write(), user).await?;
+    Ok(HttpResponse::Ok().json(AuthResponse {
+        user,
+        access_token: pair.access_token,
+        refresh_token: pair.refresh_token,
+        expires_in: pair.expires_in,
+    }))
+}
+
+/// Checks a login and its password under the failure limits and opens a
+/// session, audited: the one way in, for the API and the web pages. Returns
+/// the person, the session and its first tokens.
+pub(crate) async fn sign_in(state: &AppState, body: &LoginRequest) -> ApiResult<(UserId, Uuid, TokenPair)> {
     let identifier = LoginIdentifier::parse(&body.login);
     let address = client_address();
     let creds = accounts::find_credentials(state.db.read(), &identifier).await?;
@@ -160,7 +174,7 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
             now,
         )
         .await?;
-        audit_limits_reached(&state, &reached, None, target).await?;
+        audit_limits_reached(state, &reached, None, target).await?;
         return Err(ApiError::new(ErrorCode::InvalidCredentials));
     };
     state.limiter.clear(Rule::LoginFailuresPerAccount, &account_key);
@@ -168,8 +182,9 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
     if !creds.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
+    let session = Uuid::now_v7();
     let tx = state.db.write().begin().await?;
-    let pair = issue_tokens(&state, &tx, creds.user_id, Uuid::now_v7()).await?;
+    let pair = issue_tokens(state, &tx, creds.user_id, session).await?;
     audit::append(
         &tx,
         crate::audit::entry(Some(creds.user_id), None, AuditAction::Login, AuditTarget::User(creds.user_id)),
@@ -177,13 +192,7 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
     )
     .await?;
     tx.commit().await?;
-    let user = user_view(state.db.write(), creds.user_id).await?;
-    Ok(HttpResponse::Ok().json(AuthResponse {
-        user,
-        access_token: pair.access_token,
-        refresh_token: pair.refresh_token,
-        expires_in: pair.expires_in,
-    }))
+    Ok((creds.user_id, session, pair))
 }
 
 /// Exchanges a refresh token for a new pair; the old refresh token is spent.
@@ -246,12 +255,20 @@ fn logout_request(body: &[u8]) -> ApiResult<LogoutRequest> {
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes) -> ApiResult<HttpResponse> {
     let req = logout_request(&body)?;
+    sign_out(&state, &caller, req.refresh_token.as_deref()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends the caller's session (and the one `refresh_token` belongs to, if it
+/// is theirs), audited, and closes the sessions' WebSockets: the one way out,
+/// for the API and the web pages.
+pub(crate) async fn sign_out(state: &AppState, caller: &Caller, refresh_token: Option<&str>) -> ApiResult<()> {
     let now = Utc::now();
     let user = caller.actor().user_id;
     let tx = state.db.write().begin().await?;
     let mut ended = vec![caller.session];
     let mut revoked = sessions::revoke_session(&tx, caller.session, now).await?;
-    if let Some(token) = &req.refresh_token
+    if let Some(token) = refresh_token
         && let Some(other) = sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
     {
         revoked += sessions::revoke_session(&tx, other, now).await?;
@@ -268,7 +285,7 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller, body: web::Bytes
     for session in ended {
         state.realtime.signal(user, AccountSignal::SessionEnded { session });
     }
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }
 
 /// How long a one-time code is valid.

@@ -110,10 +110,8 @@ pub async fn timeline(
     caller: Caller,
     path: web::Path<TransactionId>,
 ) -> ApiResult<HttpResponse> {
-    let s = visible(&state, &caller, path.into_inner()).await?;
-    let staff = sees_internal(caller.actor());
-    let mut events = store::events(state.db.read(), s.id(), staff).await?;
-    if staff {
+    let (s, mut events) = state.app.timeline(&caller.account, path.into_inner()).await?;
+    if sees_internal(caller.actor()) {
         // Whether the people on it were told, and how: staff only.
         let mut by_seq: HashMap<u32, Vec<DeliveryView>> = HashMap::new();
         let mut deliveries = outbox::deliveries(state.db.read(), s.id()).await?;

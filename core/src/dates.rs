@@ -1,0 +1,79 @@
+//! Dates as people read them: the Gregorian and the Hijri (Umm al-Qura) date
+//! side by side, on Riyadh's clock (UTC+3, no daylight saving), with month
+//! names from the message catalogue.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use icu_calendar::Date;
+use icu_calendar::cal::Hijri;
+
+use crate::Lang;
+use crate::catalogue::{Arg, text};
+
+/// One instant as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownDate {
+    /// "1 ديسمبر 2026، 14:05"
+    pub gregorian: String,
+    /// "10 جمادى الآخرة 1448"; empty outside the calendar's tables.
+    pub hijri: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+}
+
+/// Riyadh's offset from UTC.
+const RIYADH: chrono::Duration = chrono::Duration::hours(3);
+
+pub fn shown(lang: Lang, at: DateTime<Utc>) -> ShownDate {
+    let local = at + RIYADH;
+    let month = |kind: &str, n: u32| text(lang, &format!("month-{kind}-{n}"), &[]);
+    let gregorian = text(
+        lang,
+        "date-gregorian",
+        &[
+            ("day", Arg::Number(i64::from(local.day()))),
+            ("month", Arg::Text(&month("gregorian", local.month()))),
+            ("year", Arg::Number(i64::from(local.year()))),
+            ("time", Arg::Text(&format!("{:02}:{:02}", local.hour(), local.minute()))),
+        ],
+    );
+    let hijri = hijri(local)
+        .map(|(y, m, d)| {
+            text(
+                lang,
+                "date-hijri",
+                &[
+                    ("day", Arg::Number(i64::from(d))),
+                    ("month", Arg::Text(&month("hijri", u32::from(m)))),
+                    ("year", Arg::Number(i64::from(y))),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    ShownDate { gregorian, hijri, iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }
+}
+
+/// The Umm al-Qura year, month and day of a Riyadh-clock date.
+fn hijri(local: DateTime<Utc>) -> Option<(i32, u8, u8)> {
+    let iso = Date::try_new_iso(local.year(), local.month() as u8, local.day() as u8).ok()?;
+    let h = iso.to_calendar(Hijri::new_umm_al_qura());
+    Some((h.era_year().year, h.month().ordinal, h.day_of_month().0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn both_calendars_on_riyadhs_clock() {
+        // 1 December 2026 22:30 UTC is already 2 December in Riyadh.
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 22, 30, 0).single().unwrap_or_default();
+        let ar = shown(Lang::Ar, at);
+        assert_eq!(ar.gregorian, "2 ديسمبر 2026، 01:30");
+        assert_eq!(ar.hijri, "22 جمادى الآخرة 1448");
+        let en = shown(Lang::En, at);
+        assert_eq!(en.gregorian, "2 December 2026, 01:30");
+        assert_eq!(en.hijri, "22 Jumada al-Akhirah 1448");
+        assert_eq!(en.iso, "2026-12-01T22:30:00Z");
+    }
+}

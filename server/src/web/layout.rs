@@ -1,0 +1,111 @@
+//! What every page's frame needs: its language and direction, its title, who
+//! is signed in, the CSRF token for its forms, and the words of the message
+//! catalogue.
+
+use actix_web::HttpRequest;
+use tawasul_core::Lang;
+use tawasul_core::catalogue;
+use tawasul_core::dates::{ShownDate, shown};
+use tawasul_core::org::Role;
+
+use super::session::Visitor;
+
+/// The language cookie the switch sets; without it, `Accept-Language`.
+pub const LANG_COOKIE: &str = "tawasul_lang";
+
+pub struct Layout {
+    pub lang: Lang,
+    /// The page's `<title>` and `<h1>`, a catalogue id.
+    pub title: &'static str,
+    /// Empty on pages for visitors not signed in.
+    pub csrf: String,
+    /// The signed-in person's name in the page's language.
+    pub user: Option<String>,
+    pub staff: bool,
+    pub beneficiary: bool,
+    /// This page's path and query, for the language switch to come back to.
+    pub here: String,
+}
+
+impl Layout {
+    /// The frame of a page for `req`, signed in or not.
+    pub fn of(req: &HttpRequest, visitor: Option<&Visitor>) -> Layout {
+        let lang = req
+            .cookie(LANG_COOKIE)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_else(|| crate::lang::lang_of(req.headers()));
+        let here = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{q}", req.path()),
+        };
+        let (user, staff, beneficiary, csrf) = match visitor {
+            Some(v) => {
+                let view = &v.caller.account.view;
+                let name = if lang == Lang::En { &view.name_en } else { &view.name_ar };
+                (Some(name.clone()), view.role != Role::Beneficiary, view.role == Role::Beneficiary, v.csrf.clone())
+            }
+            None => (None, false, false, String::new()),
+        };
+        Layout { lang, title: "brand", csrf, user, staff, beneficiary, here }
+    }
+
+    pub fn titled(mut self, title: &'static str) -> Layout {
+        self.title = title;
+        self
+    }
+
+    /// A message of the catalogue; its id if missing (a test forbids that).
+    pub fn t(&self, id: &str) -> &'static str {
+        catalogue::plain(self.lang, id).unwrap_or("")
+    }
+
+    /// A message with arguments.
+    pub fn t_with(&self, id: &str, args: &[(&str, catalogue::Arg<'_>)]) -> String {
+        catalogue::text(self.lang, id, args)
+    }
+
+    /// The name of a value of a kind: `label("priority", "urgent")`.
+    pub fn label(&self, kind: &str, value: &str) -> &'static str {
+        self.t(&format!("{kind}-{value}"))
+    }
+
+    pub fn status(&self, s: &tawasul_core::workflow::Status) -> &'static str {
+        self.label("status", s.as_str())
+    }
+
+    pub fn priority(&self, p: &tawasul_core::api::Priority) -> &'static str {
+        self.label("priority", p.as_str())
+    }
+
+    pub fn dir(&self) -> &'static str {
+        if self.lang == Lang::Ar { "rtl" } else { "ltr" }
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    /// The language the switch turns the page to.
+    pub fn other_lang(&self) -> &'static str {
+        if self.lang == Lang::Ar { "en" } else { "ar" }
+    }
+
+    /// The switch's link, back to this very page.
+    pub fn switch_href(&self) -> String {
+        format!("/language?to={}&back={}", self.other_lang(), urlencode(&self.here))
+    }
+
+    pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> ShownDate {
+        shown(self.lang, *at)
+    }
+
+    /// A name given in both languages, in the page's.
+    pub fn name<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En && !en.is_empty() { en } else { ar }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).map(|e| e.trim_start_matches("v=").to_owned()).unwrap_or_default()
+}

@@ -1,0 +1,133 @@
+//! The web client: server-rendered pages (askama templates, checked when the
+//! server is compiled) for every role, in Arabic (right to left) by default
+//! and English. Every flow is a plain link or form and works without
+//! JavaScript; one small module (`assets/tawasul.js`) adds the live parts.
+//! Pages call the same use cases and reads as the API — never the API over
+//! HTTP, and never a rule of their own.
+
+pub mod assets;
+pub mod layout;
+pub mod session;
+pub mod sign_in;
+pub mod transactions;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use tawasul_core::{ErrorCode, ErrorKind, Lang};
+
+use crate::error::ApiError;
+use layout::Layout;
+
+/// What the pages allow the browser to load and run: only what this server
+/// serves, no inline script or style, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
+    frame-ancestors 'none'; base-uri 'none'";
+
+/// The headers every page carries.
+pub fn hardening() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add(("Permissions-Policy", "microphone=(self), camera=(), geolocation=()"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("")
+            .wrap(hardening())
+            .service(assets::stylesheet)
+            .service(assets::script)
+            .service(home)
+            .service(language)
+            .service(sign_in::sign_in_form)
+            .service(sign_in::submit)
+            .service(sign_in::sign_out)
+            .service(session::token)
+            .service(transactions::list)
+            .service(transactions::new_form)
+            .service(transactions::create)
+            .service(transactions::transaction)
+            .service(transactions::comment),
+    );
+}
+
+/// The address `serve` prints: the list for a signed-in visitor, otherwise
+/// the sign-in page.
+#[get("/")]
+async fn home(req: HttpRequest) -> HttpResponse {
+    let to = if req.cookie(session::SESSION_COOKIE).is_some() { "/transactions" } else { "/sign-in" };
+    see_other(to)
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageQuery {
+    to: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// The language switch: remembered in a cookie, and back to the same page.
+#[get("/language")]
+async fn language(q: web::Query<LanguageQuery>) -> HttpResponse {
+    let lang = Lang::parse(&q.to).unwrap_or_default();
+    let cookie = actix_web::cookie::Cookie::build(layout::LANG_COOKIE, lang.as_str())
+        .path("/")
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    let mut res = see_other(local_path(&q.back));
+    let _ = res.add_cookie(&cookie);
+    res
+}
+
+/// `back` if it is a path on this site, else the home page: a link must not
+/// send anyone elsewhere (an open redirect).
+pub fn local_path(back: &str) -> &str {
+    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
+    if local { back } else { "/" }
+}
+
+/// 303 See Other: after a form, the browser fetches the next page with GET.
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+/// A rendered page.
+pub fn html(status: actix_web::http::StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")))
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Layout,
+    message: String,
+}
+
+/// What a page answers when its use case refuses: the sign-in page when the
+/// session is gone, otherwise the error's own message in the page's language.
+pub fn error_page(page: Layout, e: ApiError) -> HttpResponse {
+    if e.code.kind() == ErrorKind::Unauthenticated || e.code == ErrorCode::AccountDisabled {
+        let mut res = see_other("/sign-in");
+        let _ = res.add_cookie(&session::ended_cookie());
+        return res;
+    }
+    let status = e.status();
+    let message = e.message(page.lang).to_owned();
+    html(status, &ErrorPage { page: page.titled("ui-error-page"), message })
+}

@@ -1,0 +1,526 @@
+//! Transactions in the pages: the list (a beneficiary's own, an employee's
+//! inbox), one transaction with its timeline and the reply form, and a new
+//! request in steps (entity, type, details). Reads and writes are the API's:
+//! `store::list` under `list_scope`, `App::timeline`, `App::act`,
+//! `App::open_transaction`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+use tawasul_core::api::{
+    CommentRequest, CreateTransactionRequest, EntitySummary, EventView, FieldKind, FieldSpec, PageRequest,
+    TransactionListQuery, TransactionTypeView, TransactionView,
+};
+use tawasul_core::catalogue::Arg;
+use tawasul_core::events::EventKind;
+use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId, UserId};
+use tawasul_core::lifecycle::Command;
+use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
+use tawasul_core::visibility::{Visibility, list_scope, sees_internal};
+use tawasul_core::workflow::Status;
+use tawasul_storage::organisation;
+use tawasul_storage::transactions as store;
+
+use super::layout::Layout;
+use super::session::{self, Visitor};
+use super::{error_page, html, see_other};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Unwraps the visitor or answers with the sign-in page.
+macro_rules! signed_in {
+    ($req:expr, $visitor:expr) => {
+        match $visitor {
+            Ok(v) => v,
+            Err(e) => return error_page(Layout::of(&$req, None), e),
+        }
+    };
+}
+
+/// The names of transaction types, by id, for the entities given.
+async fn type_names(
+    state: &AppState,
+    entities: impl IntoIterator<Item = EntityId>,
+) -> ApiResult<HashMap<TransactionTypeId, TransactionTypeView>> {
+    let mut out = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in entities {
+        if seen.insert(e) {
+            for t in organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
+                .await?
+                .items
+            {
+                out.insert(t.id, t);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One row of the list.
+pub struct Row {
+    pub href: String,
+    pub view: TransactionView,
+    pub type_name: String,
+    pub assignee: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "transactions.html")]
+struct List {
+    page: Layout,
+    rows: Vec<Row>,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    mine: bool,
+    late: bool,
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    mine: Option<String>,
+    #[serde(default)]
+    late: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+#[get("/transactions")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    q: web::Query<ListForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let page = Layout::of(&req, Some(&v));
+    match list_rows(&state, &v, &q, page.lang).await {
+        Ok((rows, next)) => {
+            let title = if page.staff { "ui-inbox-title" } else { "ui-transactions-title" };
+            let statuses = Status::ALL.iter().map(|s| (s.as_str(), page.status(s), s.as_str() == q.status)).collect();
+            let next = next.map(|c| {
+                let mut query = vec![("cursor", c)];
+                if !q.status.is_empty() {
+                    query.push(("status", q.status.clone()));
+                }
+                format!("/transactions?{}", serde_urlencoded::to_string(query).unwrap_or_default())
+            });
+            let (mine, late) = (q.mine.is_some(), q.late.is_some());
+            html(StatusCode::OK, &List { page: page.titled(title), rows, statuses, mine, late, next })
+        }
+        Err(e) => error_page(page, e),
+    }
+}
+
+async fn list_rows(
+    state: &AppState,
+    v: &Visitor,
+    q: &ListForm,
+    lang: tawasul_core::Lang,
+) -> ApiResult<(Vec<Row>, Option<String>)> {
+    let query = TransactionListQuery {
+        status: Some(q.status.clone()).filter(|s| !s.is_empty()),
+        assignee: q.mine.as_ref().map(|_| "me".to_owned()),
+        late: q.late.as_ref().map(|_| true),
+        cursor: q.cursor.clone(),
+        ..Default::default()
+    };
+    let (filter, paging) = query.parse()?;
+    let actor = v.caller.actor();
+    let found = store::list(state.db.read(), &list_scope(actor), actor.user_id, &filter, &paging, Utc::now()).await?;
+    let types = type_names(state, found.items.iter().map(|t| t.entity_id)).await?;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|view| Row {
+            href: format!("/transactions/{}", view.id),
+            type_name: types
+                .get(&view.type_id)
+                .map(|t| pick(lang, &t.name_ar, &t.name_en).to_owned())
+                .unwrap_or_default(),
+            assignee: view.assignee.as_ref().map(|a| pick(lang, &a.name_ar, &a.name_en).to_owned()),
+            view,
+        })
+        .collect();
+    Ok((rows, found.next_cursor))
+}
+
+fn pick<'a>(lang: tawasul_core::Lang, ar: &'a str, en: &'a str) -> &'a str {
+    if lang == tawasul_core::Lang::En && !en.is_empty() { en } else { ar }
+}
+
+/// One event as the timeline shows it.
+pub struct Shown {
+    pub seq: u32,
+    pub internal: bool,
+    pub comment: bool,
+    pub who: String,
+    pub text: String,
+    pub at: chrono::DateTime<Utc>,
+}
+
+#[derive(Template)]
+#[template(path = "transaction.html")]
+struct Page {
+    page: Layout,
+    t: TransactionView,
+    type_name: String,
+    events: Vec<Shown>,
+    closed: bool,
+    may_internal: bool,
+    /// The reply form's refusal, if it was just refused.
+    errors: Vec<(String, &'static str)>,
+    body: String,
+    internal_chosen: bool,
+    /// The newest event's seq, where the live timeline resumes from.
+    last_seq: u32,
+}
+
+#[get("/transactions/{id}")]
+pub async fn transaction(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<TransactionId>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    match transaction_page(&state, &v, layout, path.into_inner(), vec![], String::new(), false).await {
+        Ok(r) => r,
+        Err((layout, e)) => error_page(layout, e),
+    }
+}
+
+async fn transaction_page(
+    state: &AppState,
+    v: &Visitor,
+    layout: Layout,
+    id: TransactionId,
+    errors: Vec<(String, &'static str)>,
+    body: String,
+    internal_chosen: bool,
+) -> Result<HttpResponse, (Layout, ApiError)> {
+    let built = async {
+        let (s, events) = state.app.timeline(&v.caller.account, id).await?;
+        let t = store::view(state.db.read(), &s, Utc::now()).await?;
+        let types = type_names(state, [t.entity_id]).await?;
+        let people = store::actor_refs(state.db.read(), assignees(&events)).await?;
+        let shown = events.iter().map(|e| show(&layout, e, &people)).collect();
+        let may_internal =
+            authorize_on_transaction(v.caller.actor(), &s.facts, TransactionAction::Comment(Visibility::Internal))
+                .is_ok();
+        ApiResult::Ok((t, types, shown, events.last().map_or(0, |e| e.seq), may_internal))
+    }
+    .await;
+    let (t, types, events, last_seq, may_internal) = match built {
+        Ok(b) => b,
+        Err(e) => return Err((layout, e)),
+    };
+    let type_name =
+        types.get(&t.type_id).map(|ty| layout.name(&ty.name_ar, &ty.name_en).to_owned()).unwrap_or_default();
+    let closed = t.status.is_closed();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = layout.titled("ui-details");
+    Ok(html(
+        status,
+        &Page { page, t, type_name, events, closed, may_internal, errors, body, internal_chosen, last_seq },
+    ))
+}
+
+/// The people assignments name, to show them by name.
+fn assignees(events: &[EventView]) -> Vec<UserId> {
+    events
+        .iter()
+        .filter(|e| e.kind == EventKind::Assigned)
+        .filter_map(|e| e.data.get("assignee")?.as_str()?.parse().ok().map(UserId))
+        .collect()
+}
+
+fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api::ActorRef>) -> Shown {
+    let text_of = |key: &str| e.data.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let text = match e.kind {
+        EventKind::Comment => text_of("body"),
+        EventKind::Created => page.t("event-created").to_owned(),
+        EventKind::Assigned => {
+            let who = e.data.get("assignee").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()).map(UserId);
+            match who.and_then(|u| people.get(&u)) {
+                Some(a) => page.t_with("event-assigned", &[("name", Arg::Text(page.name(&a.name_ar, &a.name_en)))]),
+                None => page.t("event-assigned-nobody").to_owned(),
+            }
+        }
+        EventKind::StatusChanged => {
+            let to = text_of("to");
+            page.t_with("event-status_changed", &[("status", Arg::Text(page.t(&format!("status-{to}"))))])
+        }
+        EventKind::Attachment => page.t_with("event-attachment", &[("name", Arg::Text(&text_of("name")))]),
+        EventKind::Voice => {
+            let ms = e.data.get("duration_ms").and_then(|v| v.as_u64()).unwrap_or_default();
+            let s = ms.div_ceil(1000);
+            page.t_with("event-voice", &[("duration", Arg::Text(&format!("{}:{:02}", s / 60, s % 60)))])
+        }
+        EventKind::Rated => {
+            let stars = e.data.get("stars").and_then(|v| v.as_i64()).unwrap_or_default();
+            page.t_with("event-rated", &[("stars", Arg::Number(stars))])
+        }
+    };
+    let who = e
+        .actor
+        .as_ref()
+        .map_or_else(|| page.t("ui-platform").to_owned(), |a| page.name(&a.name_ar, &a.name_en).to_owned());
+    Shown {
+        seq: e.seq,
+        internal: e.visibility == Visibility::Internal,
+        comment: e.kind == EventKind::Comment,
+        who,
+        text,
+        at: e.at,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    visibility: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[post("/transactions/{id}/comments")]
+pub async fn comment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<TransactionId>,
+    form: web::Form<CommentForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    let id = path.into_inner();
+    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
+        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
+    }
+    // A beneficiary's reply is external; staff choose, and the choice is
+    // theirs to make explicitly (no default that could leak a note).
+    let visibility =
+        if sees_internal(v.caller.actor()) { form.visibility.clone().unwrap_or_default() } else { "external".into() };
+    let request = CommentRequest { visibility: Some(visibility), body: form.body.clone() };
+    let done = async {
+        let (visibility, body) = request.parse()?;
+        state.app.act(&v.caller.account, id, Command::Comment { visibility, body }).await
+    }
+    .await;
+    match done {
+        Ok(_) => see_other(&format!("/transactions/{id}#timeline")),
+        Err(e) if !e.field_messages(layout.lang).is_empty() => {
+            let errors = e.field_messages(layout.lang);
+            let internal = form.visibility.as_deref() == Some("internal");
+            match transaction_page(&state, &v, layout, id, errors, form.body.clone(), internal).await {
+                Ok(r) => r,
+                Err((layout, e)) => error_page(layout, e),
+            }
+        }
+        Err(e) => error_page(layout, e),
+    }
+}
+
+/// A field of the chosen type, as the form shows it.
+pub struct FieldInput {
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub required: bool,
+    pub choices: Vec<String>,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "new_transaction.html")]
+struct NewRequest {
+    page: Layout,
+    entities: Vec<EntitySummary>,
+    entity: Option<EntityId>,
+    types: Vec<TransactionTypeView>,
+    chosen: Option<TransactionTypeView>,
+    fields: Vec<FieldInput>,
+    subject: String,
+    body: String,
+    priority: String,
+    errors: Vec<(String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "created.html")]
+struct Created {
+    page: Layout,
+    t: TransactionView,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    entity: Option<EntityId>,
+    #[serde(rename = "type")]
+    type_id: Option<TransactionTypeId>,
+}
+
+#[get("/transactions/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    q: web::Query<NewQuery>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    let values = BTreeMap::new();
+    match new_page(&state, &v, layout, q.entity, q.type_id, &values, vec![]).await {
+        Ok(r) => r,
+        Err((layout, e)) => error_page(layout, e),
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    v: &Visitor,
+    layout: Layout,
+    entity: Option<EntityId>,
+    type_id: Option<TransactionTypeId>,
+    values: &BTreeMap<String, String>,
+    errors: Vec<(String, &'static str)>,
+) -> Result<HttpResponse, (Layout, ApiError)> {
+    let loaded = async {
+        authorize(v.caller.actor(), Action::CreateTransaction)?;
+        let entities =
+            organisation::list_entities(state.db.read(), &PageRequest { limit: 100, after: None }).await?.items;
+        let types = match entity {
+            Some(e) => {
+                organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
+                    .await?
+                    .items
+            }
+            None => vec![],
+        };
+        ApiResult::Ok((entities, types))
+    }
+    .await;
+    let (entities, types) = match loaded {
+        Ok(l) => l,
+        Err(e) => return Err((layout, e)),
+    };
+    let chosen = type_id.and_then(|t| types.iter().find(|ty| ty.id == t).cloned());
+    let fields = chosen.iter().flat_map(|t| &t.fields).map(|f| field_input(&layout, f, values)).collect();
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = NewRequest {
+        subject: value("subject"),
+        body: value("body"),
+        priority: values.get("priority").cloned().unwrap_or_else(|| "normal".into()),
+        page: layout.titled("ui-new-title"),
+        entities,
+        entity,
+        types,
+        chosen,
+        fields,
+        errors,
+    };
+    Ok(html(status, &page))
+}
+
+fn field_input(page: &Layout, f: &FieldSpec, values: &BTreeMap<String, String>) -> FieldInput {
+    let name = format!("fields.{}", f.key);
+    FieldInput {
+        value: values.get(&name).cloned().unwrap_or_default(),
+        name,
+        label: page.name(&f.label_ar, &f.label_en).to_owned(),
+        kind: match f.kind {
+            FieldKind::Number => "number",
+            FieldKind::Date => "date",
+            FieldKind::Choice => "choice",
+            FieldKind::Text | FieldKind::File => "text",
+        },
+        required: f.required,
+        choices: f.choices.clone().unwrap_or_default(),
+    }
+}
+
+/// Sends the request: the form's fields become the API's request, checked by
+/// the same parse, opened by the same use case.
+#[post("/transactions/new")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    let values = form.into_inner();
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    if !session::csrf_holds(&state, v.caller.session, &value("csrf")) {
+        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
+    }
+    let entity = value("entity").parse().ok();
+    let type_id = value("type").parse().ok();
+    let opened = async {
+        let specs = match entity {
+            Some(e) => {
+                organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
+                    .await?
+                    .items
+            }
+            None => vec![],
+        };
+        let spec = specs.iter().find(|t| Some(t.id) == type_id).map(|t| t.fields.clone()).unwrap_or_default();
+        let request = CreateTransactionRequest {
+            entity_id: value("entity"),
+            type_id: value("type"),
+            subject: value("subject"),
+            body: value("body"),
+            priority: Some(value("priority")).filter(|p| !p.is_empty()),
+            fields: Some(custom_fields(&spec, &values)),
+        };
+        let t = request.parse()?;
+        let (_, answer) = state.app.open_transaction(&v.caller.account, &t).await?;
+        Ok::<_, ApiError>(answer)
+    }
+    .await;
+    match opened {
+        Ok(answer) => match serde_json::from_value::<TransactionView>(answer.body) {
+            Ok(t) => html(StatusCode::CREATED, &Created { page: layout.titled("ui-created-title"), t }),
+            Err(e) => error_page(layout, ApiError::internal(e)),
+        },
+        Err(e) if !e.field_messages(layout.lang).is_empty() => {
+            let errors = e.field_messages(layout.lang);
+            match new_page(&state, &v, layout, entity, type_id, &values, errors).await {
+                Ok(r) => r,
+                Err((layout, e)) => error_page(layout, e),
+            }
+        }
+        Err(e) => error_page(layout, e),
+    }
+}
+
+/// The form's `fields.<key>` values as the API takes them: numbers as JSON
+/// numbers when they read as one (the type's check refuses the rest).
+fn custom_fields(specs: &[FieldSpec], values: &BTreeMap<String, String>) -> BTreeMap<String, serde_json::Value> {
+    values
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("fields.")?.to_owned(), v)))
+        .map(|(key, v)| {
+            let number = specs.iter().any(|s| s.key == key && s.kind == FieldKind::Number);
+            let value = match v.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Some(n) if number => serde_json::Value::Number(n),
+                _ => serde_json::Value::String(v.clone()),
+            };
+            (key, value)
+        })
+        .collect()
+}
