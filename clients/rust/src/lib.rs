@@ -61,6 +61,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// The server's address this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     /// `base` is the server's address, e.g. `http://127.0.0.1:8080`.
     pub fn new(base: impl Into<String>) -> Client {
         Client {

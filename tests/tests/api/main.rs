@@ -10,6 +10,7 @@ mod malformed;
 mod notifications;
 mod operations;
 mod organisation;
+mod pages;
 mod realtime;
 mod search;
 mod security;

@@ -1,0 +1,223 @@
+//! The web pages over plain HTTP, as a browser without JavaScript uses them:
+//! a cookie jar, forms posted as `application/x-www-form-urlencoded`, redirects
+//! followed by hand. What each person's pages show (never an internal comment
+//! to a beneficiary, in the whole HTML), the CSRF refusals, one session for the
+//! cookie and the tokens, and a request opened from the form.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::json;
+use tawasul_core::ids::TransactionId;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+use crate::transactions::{request, setup};
+
+on_both_backends!(
+    pages_show_each_person_only_what_they_may_see,
+    forms_without_their_csrf_token_are_refused,
+    signing_out_of_the_pages_ends_the_session_everywhere,
+    a_request_opened_from_the_form_has_its_reference_and_fields,
+);
+
+/// A browser without JavaScript: cookies kept, redirects not followed.
+pub struct Page {
+    base: String,
+    http: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn new(app: &TestApp) -> Page {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Page { base: app.client.base_url().to_owned(), http, cookies: BTreeMap::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn keep(&mut self, res: reqwest::Response) -> Answer {
+        for c in res.headers().get_all(SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        Answer { status, location, body: res.text().await.unwrap() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let res =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        self.keep(res).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(res).await
+    }
+
+    /// Signs in through the form, as a person would.
+    pub async fn sign_in(app: &TestApp, login: &str) -> Page {
+        let mut p = Page::new(app);
+        let form = p.get("/sign-in").await;
+        let csrf = csrf_of(&form.body);
+        let done = p.post("/sign-in", &[("login", login), ("password", PASSWORD), ("csrf", &csrf)]).await;
+        assert_eq!(
+            (done.status, done.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/transactions")),
+            "{}",
+            done.body
+        );
+        p
+    }
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn pages_show_each_person_only_what_they_may_see(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 91).await;
+    let (ben, _) = app.beneficiary(9100).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let employee = &s.employees[0].1;
+    employee.comment(t.id, "internal", "ملاحظةسرية لا يراها المستفيد").await.unwrap();
+    employee.comment(t.id, "external", "نرجو إرفاق صورة الهوية").await.unwrap();
+
+    let mut ben_page = Page::sign_in(&app, "sara9100@example.sa").await;
+    let list = ben_page.get("/transactions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("data-testid=\"tx-row\"") && list.body.contains(&t.reference), "{}", list.body);
+    for lang in ["ar", "en"] {
+        ben_page.get(&format!("/language?to={lang}&back=/")).await;
+        let page = ben_page.get(&format!("/transactions/{}", t.id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&format!("<html lang=\"{lang}\"")), "{}", &page.body[..200]);
+        assert!(page.body.contains("نرجو إرفاق صورة الهوية"));
+        // Not the text, not its marker, not the composer's internal choice.
+        assert!(!page.body.contains("ملاحظةسرية"), "an internal comment reached the beneficiary's page");
+        assert!(!page.body.contains("class=\"event internal"), "{}", page.body);
+        assert!(!page.body.contains("value=\"internal\""));
+    }
+
+    let mut staff_page = Page::sign_in(&app, "employee9100@entity.sa").await;
+    let inbox = staff_page.get("/transactions").await;
+    assert!(inbox.body.contains(&t.reference));
+    let page = staff_page.get(&format!("/transactions/{}", t.id)).await;
+    assert!(page.body.contains("ملاحظةسرية لا يراها المستفيد"));
+    // Internal notes are marked by words and a class, not colour alone.
+    let note = page.body.find("ملاحظةسرية").unwrap();
+    let item = page.body[..note].rfind("<li").unwrap();
+    assert!(page.body[item..note].contains("class=\"event internal"), "{}", &page.body[item..note]);
+    assert!(page.body[item..note].contains("badge-internal"));
+
+    // Someone else's transaction is not found, as in the API.
+    let (_, _) = app.beneficiary(9101).await;
+    let mut other = Page::sign_in(&app, "sara9101@example.sa").await;
+    assert_eq!(other.get(&format!("/transactions/{}", t.id)).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn forms_without_their_csrf_token_are_refused(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 92).await;
+    let (ben, _) = app.beneficiary(9200).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let mut p = Page::sign_in(&app, "sara9200@example.sa").await;
+    let path = format!("/transactions/{}/comments", t.id);
+    assert_eq!(p.post(&path, &[("body", "بدون رمز")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(p.post(&path, &[("body", "برمز خاطئ"), ("csrf", "abc")]).await.status, StatusCode::FORBIDDEN);
+    // The token of another session does not do either.
+    let mut q = Page::sign_in(&app, "sara9200@example.sa").await;
+    let theirs = csrf_of(&q.get(&format!("/transactions/{}", t.id)).await.body);
+    assert_eq!(p.post(&path, &[("body", "برمز جلسة أخرى"), ("csrf", &theirs)]).await.status, StatusCode::FORBIDDEN);
+    let timeline = ben.timeline(t.id).await.unwrap();
+    assert!(timeline.iter().all(|e| e.kind != tawasul_core::events::EventKind::Comment), "a refused form wrote");
+    // With its own token the same form goes through.
+    let mine = csrf_of(&p.get(&format!("/transactions/{}", t.id)).await.body);
+    let sent = p.post(&path, &[("body", "برمزي الصحيح"), ("csrf", &mine)]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    // The sign-in form checks its own token against its cookie.
+    let mut fresh = Page::new(&app);
+    let refused =
+        fresh.post("/sign-in", &[("login", "sara9200@example.sa"), ("password", PASSWORD), ("csrf", "x")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!fresh.cookies.contains_key("tawasul_session"));
+}
+
+async fn signing_out_of_the_pages_ends_the_session_everywhere(app: TestApp) {
+    app.beneficiary(9300).await;
+    let mut p = Page::sign_in(&app, "sara9300@example.sa").await;
+    let token: serde_json::Value = serde_json::from_str(&p.get("/session/token").await.body).unwrap();
+    let api = app.client.with_token(token["token"].as_str().unwrap().to_owned());
+    assert!(api.me().await.is_ok());
+    let csrf = csrf_of(&p.get("/transactions").await.body);
+    let out = p.post("/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!((out.status, out.location.as_deref()), (StatusCode::SEE_OTHER, Some("/sign-in")));
+    // The page's cookie is dropped; a copy of it kept elsewhere opens nothing,
+    // and the tokens of the same session are refused too.
+    assert!(!p.cookies.contains_key("tawasul_session"));
+    let mut copy = Page::sign_in(&app, "sara9300@example.sa").await;
+    copy.cookies = p.cookies.clone();
+    let signed_out = copy.get("/transactions").await;
+    assert_eq!((signed_out.status, signed_out.location.as_deref()), (StatusCode::SEE_OTHER, Some("/sign-in")));
+    assert!(api.me().await.is_err());
+    // A forged cookie is refused alike.
+    let mut forged = Page::new(&app);
+    forged.cookies.insert("tawasul_session".into(), format!("{}.{}.00", uuid::Uuid::now_v7(), uuid::Uuid::now_v7()));
+    assert_eq!(forged.get("/transactions").await.location.as_deref(), Some("/sign-in"));
+}
+
+async fn a_request_opened_from_the_form_has_its_reference_and_fields(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 94).await;
+    let (ben, _) = app.beneficiary(9400).await;
+    let mut p = Page::sign_in(&app, "sara9400@example.sa").await;
+    let (entity, ty) = (s.entity.id.to_string(), s.type_id.to_string());
+    let form = p.get(&format!("/transactions/new?entity={entity}&type={ty}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"fields.preferred_date\"") && form.body.contains("التاريخ المفضل"));
+    let csrf = csrf_of(&form.body);
+    let base = [("csrf", csrf.as_str()), ("entity", &entity), ("type", &ty), ("priority", "urgent")];
+    // Without the required field: the form again, the field named in the summary, nothing opened.
+    let mut missing = base.to_vec();
+    missing.extend([("subject", "طلب موعد عاجل"), ("body", "أحتاج موعداً هذا الأسبوع")]);
+    let refused = p.post("/transactions/new", &missing).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#fields.preferred_date\""), "{}", refused.body);
+    assert!(refused.body.contains("value=\"طلب موعد عاجل\""), "what was typed is kept");
+    assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 0);
+    let mut complete = missing.clone();
+    complete.push(("fields.preferred_date", "2026-12-20"));
+    let opened = p.post("/transactions/new", &complete).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let mine = ben.list_transactions("").await.unwrap().items;
+    assert_eq!(mine.len(), 1);
+    assert!(opened.body.contains(&mine[0].reference) && opened.body.contains("data-testid=\"tx-reference\""));
+    assert_eq!(mine[0].fields.get("preferred_date"), Some(&json!("2026-12-20")));
+    assert_eq!(mine[0].priority.as_str(), "urgent");
+    let id: TransactionId = mine[0].id;
+    assert!(p.get(&format!("/transactions/{id}")).await.body.contains("طلب موعد عاجل"));
+}
