@@ -2,6 +2,7 @@
 
 mod attachments;
 mod audit;
+mod browser;
 mod helpers;
 mod idempotency;
 mod identity;

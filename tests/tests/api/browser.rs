@@ -1,0 +1,239 @@
+//! The web client in a real browser: Debian's Chromium, headless, driven
+//! through ChromeDriver (WebDriver) with fantoccini. A beneficiary opens a
+//! request, the assigned employee answers with an internal and an external
+//! comment, and the beneficiary's open page shows the external one live and
+//! never the internal one; the same flow with JavaScript off; the language
+//! switch. Each main page is written as a screenshot under
+//! `target/screenshots/`, in both languages.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::transactions::{Setup, setup};
+
+/// ChromeDriver on a port of its own, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    _profiles: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn driver() -> Driver {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; scripts/test installs it)");
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Driver { child, url, _profiles: tempfile::tempdir().unwrap() }
+}
+
+impl Driver {
+    /// A fresh headless Chromium (its own profile), with JavaScript on or off.
+    async fn browser(&self, javascript: bool) -> Browser {
+        let profile = tempfile::tempdir_in(self._profiles.path()).unwrap().keep();
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000", "--lang=ar",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        });
+        // Arabic first, as a browser set up in Saudi Arabia asks for it.
+        options["prefs"] = json!({ "intl.accept_languages": "ar,en" });
+        if !javascript {
+            options["prefs"]["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+/// Where the screenshots go: `target/screenshots/` of the workspace.
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shoot(b: &Browser, name: &str) {
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn css(b: &Browser, selector: &str) -> fantoccini::elements::Element {
+    b.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(selector)).await.unwrap_or_else(|e| {
+        panic!("{selector}: {e}");
+    })
+}
+
+async fn sign_in(b: &Browser, base: &str, login: &str) {
+    b.goto(&format!("{base}/sign-in")).await.unwrap();
+    css(b, "[data-testid=login-id]").await.send_keys(login).await.unwrap();
+    css(b, "[data-testid=login-password]").await.send_keys(PASSWORD).await.unwrap();
+    css(b, "[data-testid=login-submit]").await.click().await.unwrap();
+    css(b, "main h1").await;
+    assert!(b.current_url().await.unwrap().path().starts_with("/transactions"));
+}
+
+/// Opens a request from the form, step by step; returns its reference.
+async fn open_request(b: &Browser, s: &Setup, subject: &str, shots: Option<&str>) -> String {
+    css(b, "[data-testid=new-transaction]").await.click().await.unwrap();
+    css(b, "[data-testid=tx-entity]").await.select_by_value(&s.entity.id.to_string()).await.unwrap();
+    css(b, "form.step button").await.click().await.unwrap();
+    css(b, "[data-testid=tx-type]").await.select_by_value(&s.type_id.to_string()).await.unwrap();
+    css(b, "form.step button").await.click().await.unwrap();
+    // A date input is typed in the browser's own locale format; set as the
+    // ISO value the browser submits instead (WebDriver's script runs even
+    // where the page's JavaScript is off).
+    let date = css(b, "input[name='fields.preferred_date']").await;
+    b.execute("arguments[0].value = '2026-12-20'", vec![serde_json::to_value(&date).unwrap()]).await.unwrap();
+    css(b, "[data-testid=tx-subject]").await.send_keys(subject).await.unwrap();
+    css(b, "[data-testid=tx-body]").await.send_keys("أرجو تحديد موعد لمراجعة الملف.").await.unwrap();
+    css(b, "[data-testid=tx-priority]").await.select_by_value("important").await.unwrap();
+    if let Some(name) = shots {
+        shoot(b, name).await;
+    }
+    css(b, "[data-testid=tx-submit]").await.click().await.unwrap();
+    css(b, "[data-testid=tx-reference]").await.text().await.unwrap()
+}
+
+async fn comment(b: &Browser, internal: bool, text: &str) {
+    let choice = if internal { "comment-visibility-internal" } else { "comment-visibility" };
+    css(b, &format!("[data-testid={choice}]")).await.click().await.unwrap();
+    css(b, "[data-testid=comment-body]").await.send_keys(text).await.unwrap();
+    css(b, "[data-testid=comment-submit]").await.click().await.unwrap();
+    css(b, "[data-testid=timeline]").await;
+}
+
+async fn text_of(b: &Browser, selector: &str) -> String {
+    css(b, selector).await.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_live() {
+    let app = spawn_app("sqlite").await;
+    let s = setup(&app, 1, "round_robin", 96).await;
+    app.beneficiary(9600).await;
+    let base = app.client.base_url().to_owned();
+    let d = driver().await;
+    let ben = d.browser(true).await;
+    ben.goto(&format!("{base}/sign-in")).await.unwrap();
+    shoot(&ben, "sign-in.ar").await;
+    sign_in(&ben, &base, "sara9600@example.sa").await;
+    let reference = open_request(&ben, &s, "طلب موعد من المتصفح", Some("new-request.ar")).await;
+    shoot(&ben, "request-sent.ar").await;
+    assert!(reference.starts_with("14"), "{reference}");
+    ben.find(Locator::Css(".confirmation + p + p a")).await.unwrap().click().await.unwrap();
+    css(&ben, "[data-testid=timeline]").await;
+    // The script is following the timeline before the employee writes.
+    let started = Instant::now();
+    while ben.execute("return document.documentElement.dataset.live", vec![]).await.unwrap() != json!("on") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the live timeline did not connect");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let emp = d.browser(true).await;
+    sign_in(&emp, &base, "employee9600@entity.sa").await;
+    assert!(text_of(&emp, "table.list").await.contains(&reference));
+    shoot(&emp, "inbox.ar").await;
+    css(&emp, "[data-testid=tx-row] a").await.click().await.unwrap();
+    comment(&emp, true, "ملاحظة داخلية: الملف ناقص").await;
+    comment(&emp, false, "تم تحديد موعدكم يوم الأحد").await;
+    let staff_view = text_of(&emp, "[data-testid=timeline]").await;
+    assert!(staff_view.contains("ملاحظة داخلية: الملف ناقص") && staff_view.contains("تم تحديد موعدكم"));
+    shoot(&emp, "transaction-staff.ar").await;
+
+    // Without a reload, the external reply appears on the beneficiary's page.
+    let started = Instant::now();
+    while !text_of(&ben, "[data-testid=timeline]").await.contains("تم تحديد موعدكم يوم الأحد") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the reply did not arrive live");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let html = ben.source().await.unwrap();
+    assert!(!html.contains("الملف ناقص"), "an internal comment reached the beneficiary's page");
+    shoot(&ben, "transaction-beneficiary.ar").await;
+
+    // The language switch keeps the page and turns it to English, left to right, and back.
+    css(&ben, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&ben, "html[lang=en][dir=ltr]").await;
+    assert!(ben.current_url().await.unwrap().path().starts_with("/transactions/"));
+    assert!(text_of(&ben, "[data-testid=timeline]").await.contains("تم تحديد موعدكم"));
+    shoot(&ben, "transaction-beneficiary.en").await;
+    ben.goto(&format!("{base}/transactions")).await.unwrap();
+    shoot(&ben, "transactions.en").await;
+    ben.goto(&format!("{base}/transactions/new?entity={}&type={}", s.entity.id, s.type_id)).await.unwrap();
+    shoot(&ben, "new-request.en").await;
+    css(&ben, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&ben, "html[lang=ar][dir=rtl]").await;
+    ben.goto(&format!("{base}/transactions")).await.unwrap();
+    shoot(&ben, "transactions.ar").await;
+    css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&emp, "html[lang=en]").await;
+    shoot(&emp, "transaction-staff.en").await;
+    ben.close().await.unwrap();
+    emp.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_flow_works_with_javascript_off() {
+    let app = spawn_app("sqlite").await;
+    let s = setup(&app, 1, "round_robin", 97).await;
+    app.beneficiary(9700).await;
+    let base = app.client.base_url().to_owned();
+    let d = driver().await;
+    let ben = d.browser(false).await;
+    sign_in(&ben, &base, "sara9700@example.sa").await;
+    let reference = open_request(&ben, &s, "طلب دون جافاسكربت", None).await;
+    let emp = d.browser(false).await;
+    sign_in(&emp, &base, "employee9700@entity.sa").await;
+    assert!(text_of(&emp, "table.list").await.contains(&reference));
+    css(&emp, "[data-testid=tx-row] a").await.click().await.unwrap();
+    comment(&emp, true, "ملاحظة داخلية دون سكربت").await;
+    comment(&emp, false, "رد خارجي دون سكربت").await;
+    ben.goto(&format!("{base}/transactions")).await.unwrap();
+    css(&ben, "[data-testid=tx-row] a").await.click().await.unwrap();
+    let timeline = text_of(&ben, "[data-testid=timeline]").await;
+    assert!(timeline.contains("رد خارجي دون سكربت"), "{timeline}");
+    // The page's own script never ran: the live timeline did not start.
+    let live = ben.execute("return document.documentElement.dataset.live || null", vec![]).await.unwrap();
+    assert_eq!(live, serde_json::Value::Null, "JavaScript is off in this browser");
+    assert!(!ben.source().await.unwrap().contains("ملاحظة داخلية دون سكربت"));
+    // The beneficiary replies with the form alone.
+    css(&ben, "[data-testid=comment-body]").await.send_keys("شكراً لكم").await.unwrap();
+    css(&ben, "[data-testid=comment-submit]").await.click().await.unwrap();
+    assert!(text_of(&ben, "[data-testid=timeline]").await.contains("شكراً لكم"));
+    ben.close().await.unwrap();
+    emp.close().await.unwrap();
+}
