@@ -87,9 +87,25 @@ fn screenshots() -> PathBuf {
     dir
 }
 
+/// Writes the page's screenshot and checks it with axe-core (WCAG 2.2 A and
+/// AA rules): no serious or critical finding.
 async fn shoot(b: &Browser, name: &str) {
     let png = b.screenshot().await.unwrap();
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    let axe = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/axe/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe).expect("axe-core (scripts/test installs it under target/axe)");
+    b.execute(&source, vec![]).await.unwrap();
+    let found = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] })
+                .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html).slice(0, 3) }))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, json!([]), "axe-core on {name}");
 }
 
 async fn css(b: &Browser, selector: &str) -> fantoccini::elements::Element {
