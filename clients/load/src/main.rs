@@ -17,6 +17,7 @@
 //!   notifier consuming the log, the outbox worker sending over SMTP.
 
 mod archive;
+mod pages;
 mod realtime;
 
 use std::io::{BufRead, BufReader, Write};
@@ -47,6 +48,9 @@ enum Mode {
     Archive,
     /// Notifications delivered per second to a local SMTP server.
     Notify,
+    /// The web client's page weight and the render time of the inbox and a
+    /// transaction page (SQLite, the default backend).
+    Pages,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -455,6 +459,13 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         let f = Arc::new(fixture(&server.url, args.clients).await?);
         return measure_notifications(&f, smtp, args.clients, args.seconds, name).await;
     }
+    if args.mode == Mode::Pages {
+        let f = fixture(&server.url, 1).await?;
+        let ben = &f.beneficiaries[0];
+        let login = "b0@bench.sa";
+        return pages::run(&server.url, ben, login, PASSWORD, "e0@bench.sa", |n| new_transaction(&f, n), args.seconds)
+            .await;
+    }
     if args.mode == Mode::Realtime {
         let f = fixture(&server.url, 1).await?;
         println!("[{name}] server at {}, {} s per figure", server.url, args.seconds);
@@ -549,7 +560,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let backends = match (args.mode, args.backend) {
         // Real time is measured on the default backend.
-        (Mode::Realtime, _) => vec![Backend::Sqlite],
+        (Mode::Realtime | Mode::Pages, _) => vec![Backend::Sqlite],
         (_, Backend::Both) => vec![Backend::Sqlite, Backend::Postgres],
         (_, b) => vec![b],
     };

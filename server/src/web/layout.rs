@@ -54,7 +54,7 @@ impl Layout {
         self
     }
 
-    /// A message of the catalogue; its id if missing (a test forbids that).
+    /// A message of the catalogue; empty if missing (a test forbids that).
     pub fn t(&self, id: &str) -> &'static str {
         catalogue::plain(self.lang, id).unwrap_or("")
     }
@@ -108,4 +108,32 @@ impl Layout {
 /// Percent-encodes a query value.
 pub fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)]).map(|e| e.trim_start_matches("v=").to_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tawasul_core::workflow::Status;
+
+    /// Every word a template asks for, and every status and priority name,
+    /// is in both languages' catalogue.
+    #[test]
+    fn every_word_of_the_pages_is_in_the_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut ids = vec![];
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+            let source = std::fs::read_to_string(entry.unwrap_or_else(|e| panic!("{e}")).path()).unwrap_or_default();
+            for part in source.split("page.t(\"").skip(1) {
+                ids.push(part.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+        assert!(ids.len() > 40, "{ids:?}");
+        ids.extend(Status::ALL.iter().map(|s| format!("status-{}", s.as_str())));
+        ids.extend(["normal", "important", "urgent"].map(|p| format!("priority-{p}")));
+        for lang in [Lang::Ar, Lang::En] {
+            for id in &ids {
+                assert!(catalogue::plain(lang, id).is_some_and(|t| !t.is_empty()), "{id} missing in {lang:?}");
+            }
+        }
+    }
 }
