@@ -26,7 +26,7 @@ use crate::app::Answer;
 use crate::auth::Caller;
 use crate::auth::limiter::{Blocked, Rule};
 use crate::auth::passwords;
-use crate::auth::tokens::{self, ACCESS_TTL, REFRESH_TTL};
+use crate::auth::tokens::{self, ACCESS_TTL, REFRESH_TTL, TokenKeys};
 use crate::body::Json;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::bus::AccountSignal;
@@ -34,11 +34,11 @@ use crate::state::AppState;
 
 /// Starts a session (or continues one, on refresh): a new refresh token stored as
 /// a hash, and an access token naming the session.
-async fn issue_tokens(state: &AppState, c: &impl ConnectionTrait, user: UserId, session: Uuid) -> ApiResult<TokenPair> {
+async fn issue_tokens(keys: &TokenKeys, c: &impl ConnectionTrait, user: UserId, session: Uuid) -> ApiResult<TokenPair> {
     let now = Utc::now();
     let refresh_token = tokens::new_refresh_token();
     sessions::issue(c, user, session, &tokens::refresh_token_hash(&refresh_token), now + REFRESH_TTL, now).await?;
-    let access = state.tokens.access_token(user, session, now).map_err(ApiError::internal)?;
+    let access = keys.access_token(user, session, now).map_err(ApiError::internal)?;
     Ok(TokenPair { access_token: access, refresh_token, expires_in: ACCESS_TTL.num_seconds() as u64 })
 }
 
@@ -55,17 +55,32 @@ async fn user_view(c: &impl ConnectionTrait, user: UserId) -> ApiResult<UserView
     (status = 429, description = "`request.rate_limited`: too many registrations from this address; `Retry-After` says when")))]
 #[post("/auth/register")]
 pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> ApiResult<HttpResponse> {
+    let (answer, _) = sign_up(&state, &body).await?;
+    Ok(answer.respond())
+}
+
+/// Who registered, and the session they are signed in with.
+pub(crate) struct SignedUp {
+    pub user: UserId,
+    pub session: Uuid,
+}
+
+/// Registers a beneficiary under the registration limit, audited, and signs
+/// them in: the one way to register, for the API and the web pages. The
+/// answer (stored under a keyed request's `Idempotency-Key`) is the API's.
+pub(crate) async fn sign_up(state: &AppState, body: &RegisterRequest) -> ApiResult<(Answer, SignedUp)> {
     let r = body.parse()?;
     // Counted once the request is well-formed: what is limited is probing which
     // identifiers have an account (the 409 names none, but it does answer).
     let address = client_address();
     let keys = [(Rule::RegistrationsPerAddress, address.as_str())];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, None, AuditTarget::Address(address.clone())).await?;
+    audit_limits_reached(state, &reached, None, AuditTarget::Address(address.clone())).await?;
     let hash = passwords::hash(r.password.expose().to_owned()).await?;
-    let tokens = state.clone();
+    let tokens = state.tokens.clone();
+    let session = Uuid::now_v7();
     // A retry of the same keyed registration replays this answer.
-    let answer = state
+    state
         .app
         .unit(move |tx| {
             Box::pin(async move {
@@ -78,18 +93,18 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
                     now,
                 )
                 .await?;
-                let pair = issue_tokens(&tokens, tx, user, Uuid::now_v7()).await?;
-                let user = user_view(tx, user).await?;
-                Answer::created(AuthResponse {
-                    user,
+                let pair = issue_tokens(&tokens, tx, user, session).await?;
+                let view = user_view(tx, user).await?;
+                let answer = Answer::created(AuthResponse {
+                    user: view,
                     access_token: pair.access_token,
                     refresh_token: pair.refresh_token,
                     expires_in: pair.expires_in,
-                })
+                })?;
+                Ok((answer, SignedUp { user, session }))
             })
         })
-        .await?;
-    Ok(answer.respond())
+        .await
 }
 
 /// The client's address as the limits and the audit log know it.
@@ -184,7 +199,7 @@ pub(crate) async fn sign_in(state: &AppState, body: &LoginRequest) -> ApiResult<
     }
     let session = Uuid::now_v7();
     let tx = state.db.write().begin().await?;
-    let pair = issue_tokens(state, &tx, creds.user_id, session).await?;
+    let pair = issue_tokens(&state.tokens, &tx, creds.user_id, session).await?;
     audit::append(
         &tx,
         crate::audit::entry(Some(creds.user_id), None, AuditAction::Login, AuditTarget::User(creds.user_id)),
@@ -226,7 +241,7 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
     if !account.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    let pair = issue_tokens(&state, &tx, user, session).await?;
+    let pair = issue_tokens(&state.tokens, &tx, user, session).await?;
     let entry = crate::audit::entry(
         Some(user),
         account.actor.staff().map(|s| s.entity_id),

@@ -115,8 +115,8 @@ mod tests {
     use super::*;
     use tawasul_core::workflow::Status;
 
-    /// Every word a template asks for, and every status and priority name,
-    /// is in both languages' catalogue.
+    /// Every word a template or a page handler asks for, and every status
+    /// and priority name, is in both languages' catalogue.
     #[test]
     fn every_word_of_the_pages_is_in_the_catalogue() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
@@ -125,6 +125,17 @@ mod tests {
             let source = std::fs::read_to_string(entry.unwrap_or_else(|e| panic!("{e}")).path()).unwrap_or_default();
             for part in source.split("page.t(\"").skip(1) {
                 ids.push(part.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+        // And the ids the handlers name (titles, labels).
+        let code = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+        for entry in std::fs::read_dir(&code).unwrap_or_else(|e| panic!("{e}")) {
+            let source = std::fs::read_to_string(entry.unwrap_or_else(|e| panic!("{e}")).path()).unwrap_or_default();
+            for part in source.split("\"ui-").skip(1) {
+                let rest = part.split('"').next().unwrap_or_default();
+                if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                    ids.push(format!("ui-{rest}"));
+                }
             }
         }
         assert!(ids.len() > 40, "{ids:?}");

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod layout;
+pub mod register;
 pub mod session;
 pub mod sign_in;
 pub mod transactions;
@@ -48,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sign_in::sign_in_form)
             .service(sign_in::submit)
             .service(sign_in::sign_out)
+            .service(register::register_form)
+            .service(register::submit)
             .service(session::token)
             .service(transactions::list)
             .service(transactions::new_form)

@@ -1,6 +1,6 @@
 //! The web client in a real browser: Debian's Chromium, headless, driven
-//! through ChromeDriver (WebDriver) with fantoccini. A beneficiary opens a
-//! request, the assigned employee answers with an internal and an external
+//! through ChromeDriver (WebDriver) with fantoccini. A beneficiary registers
+//! and opens a request, the assigned employee answers with an internal and an external
 //! comment, and the beneficiary's open page shows the external one live and
 //! never the internal one; the same flow with JavaScript off; the language
 //! switch. Each main page is written as a screenshot under
@@ -161,13 +161,28 @@ async fn text_of(b: &Browser, selector: &str) -> String {
 async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_live() {
     let app = spawn_app("sqlite").await;
     let s = setup(&app, 1, "round_robin", 96).await;
-    app.beneficiary(9600).await;
     let base = app.client.base_url().to_owned();
     let d = driver().await;
     let ben = d.browser(true).await;
     ben.goto(&format!("{base}/sign-in")).await.unwrap();
     shoot(&ben, "sign-in.ar").await;
-    sign_in(&ben, &base, "sara9600@example.sa").await;
+    // A new beneficiary registers from the sign-in page and is signed in.
+    css(&ben, "[data-testid=register-link]").await.click().await.unwrap();
+    let r = registration(9600);
+    for (field, value) in [
+        ("name_ar", &r.name_ar),
+        ("name_en", &r.name_en),
+        ("id_number", &r.id_number),
+        ("mobile", &r.mobile),
+        ("email", &r.email),
+        ("password", &r.password),
+    ] {
+        css(&ben, &format!("#{field}")).await.send_keys(value).await.unwrap();
+    }
+    shoot(&ben, "register.ar").await;
+    css(&ben, "[data-testid=register-submit]").await.click().await.unwrap();
+    css(&ben, "[data-testid=new-transaction]").await;
+    assert_eq!(ben.current_url().await.unwrap().path(), "/transactions");
     let reference = open_request(&ben, &s, "طلب موعد من المتصفح", Some("new-request.ar")).await;
     shoot(&ben, "request-sent.ar").await;
     assert!(reference.starts_with("14"), "{reference}");

@@ -20,6 +20,7 @@ on_both_backends!(
     forms_without_their_csrf_token_are_refused,
     signing_out_of_the_pages_ends_the_session_everywhere,
     a_request_opened_from_the_form_has_its_reference_and_fields,
+    a_beneficiary_registers_from_the_form,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -220,4 +221,59 @@ async fn a_request_opened_from_the_form_has_its_reference_and_fields(app: TestAp
     assert_eq!(mine[0].priority.as_str(), "urgent");
     let id: TransactionId = mine[0].id;
     assert!(p.get(&format!("/transactions/{id}")).await.body.contains("طلب موعد عاجل"));
+}
+
+/// The registration form's fields for `r`, with this CSRF token.
+fn registration_form(r: &tawasul_core::api::RegisterRequest, csrf: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", csrf.to_owned()),
+        ("name_ar", r.name_ar.clone()),
+        ("name_en", r.name_en.clone()),
+        ("id_type", r.id_type.clone()),
+        ("id_number", r.id_number.clone()),
+        ("mobile", r.mobile.clone()),
+        ("email", r.email.clone()),
+        ("residence", r.residence.clone()),
+        ("language", "ar".to_owned()),
+        ("password", r.password.clone()),
+    ]
+}
+
+fn refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn a_beneficiary_registers_from_the_form(app: TestApp) {
+    let r = registration(9500);
+    let mut p = Page::new(&app);
+    let form = p.get("/register").await;
+    assert_eq!(form.status, StatusCode::OK);
+    // A wrong ID number and a short password: both named, beside the field and in the summary.
+    let wrong =
+        tawasul_core::api::RegisterRequest { id_number: "1234567890".into(), password: "short".into(), ..r.clone() };
+    let refused = p.post("/register", &refs(&registration_form(&wrong, &csrf_of(&form.body)))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    for field in ["id_number", "password"] {
+        assert!(refused.body.contains(&format!("href=\"#{field}\"")), "{field}: {}", refused.body);
+        assert!(refused.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    assert!(refused.body.contains(&format!("value=\"{}\"", r.email)), "what was typed is kept");
+    assert!(!refused.body.contains("value=\"short\""), "a password is never sent back");
+    assert!(app.client.login(&r.email, PASSWORD).await.is_err(), "nothing was registered");
+    // Right: signed in at once, on their list.
+    let done = p.post("/register", &refs(&registration_form(&r, &csrf_of(&refused.body)))).await;
+    assert_eq!(
+        (done.status, done.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/transactions")),
+        "{}",
+        done.body
+    );
+    let list = p.get("/transactions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&r.name_ar));
+    assert!(app.client.login(&r.email, PASSWORD).await.is_ok());
+    // The same person again: refused without saying which identifier exists.
+    let mut again = Page::new(&app);
+    let csrf = csrf_of(&again.get("/register").await.body);
+    assert_eq!(again.post("/register", &refs(&registration_form(&r, &csrf))).await.status, StatusCode::CONFLICT);
 }
