@@ -145,6 +145,29 @@ pub async fn add_comment(
     Ok(state.app.act(&caller.account, id, Command::Comment { visibility, body }).await?.respond())
 }
 
+/// The commands the steps' bodies ask for: one reading of each, for the API
+/// and the pages.
+pub(crate) fn postpone_command(b: PostponeRequest) -> ApiResult<Command> {
+    let (until, reason) = b.parse(Utc::now())?;
+    Ok(Command::Postpone { until, reason })
+}
+
+pub(crate) fn await_command(b: MessageRequest) -> ApiResult<Command> {
+    Ok(Command::AwaitBeneficiary { message: parse_reason("message", &b.message)? })
+}
+
+pub(crate) fn complete_command(b: CompleteRequest) -> ApiResult<Command> {
+    let note = match b.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => Some(parse_reason("note", n)?),
+        None => None,
+    };
+    Ok(Command::Complete { note })
+}
+
+pub(crate) fn reject_command(b: ReasonRequest) -> ApiResult<Command> {
+    Ok(Command::Reject { reason: parse_reason("reason", &b.reason)? })
+}
+
 /// Runs one lifecycle step and answers with the transaction as it now stands.
 /// `action` is checked before the body is read.
 async fn step<T: serde::de::DeserializeOwned>(
@@ -189,18 +212,7 @@ pub async fn postpone(
     path: web::Path<TransactionId>,
     body: Deferred<PostponeRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(
-        &state,
-        &caller,
-        path.into_inner(),
-        |_| TransactionAction::Postpone,
-        body,
-        |b: PostponeRequest| {
-            let (until, reason) = b.parse(Utc::now())?;
-            Ok(Command::Postpone { until, reason })
-        },
-    )
-    .await
+    step(&state, &caller, path.into_inner(), |_| TransactionAction::Postpone, body, postpone_command).await
 }
 
 /// The assignee asks the beneficiary for something (also an external comment).
@@ -213,15 +225,7 @@ pub async fn await_beneficiary(
     path: web::Path<TransactionId>,
     body: Deferred<MessageRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(
-        &state,
-        &caller,
-        path.into_inner(),
-        |_| TransactionAction::AwaitBeneficiary,
-        body,
-        |b: MessageRequest| Ok(Command::AwaitBeneficiary { message: parse_reason("message", &b.message)? }),
-    )
-    .await
+    step(&state, &caller, path.into_inner(), |_| TransactionAction::AwaitBeneficiary, body, await_command).await
 }
 
 /// Completes the transaction, with an optional closing note to the beneficiary.
@@ -234,21 +238,7 @@ pub async fn complete(
     path: web::Path<TransactionId>,
     body: Deferred<CompleteRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(
-        &state,
-        &caller,
-        path.into_inner(),
-        |_| TransactionAction::Complete,
-        body,
-        |b: CompleteRequest| {
-            let note = match b.note.as_deref().filter(|n| !n.trim().is_empty()) {
-                Some(n) => Some(parse_reason("note", n)?),
-                None => None,
-            };
-            Ok(Command::Complete { note })
-        },
-    )
-    .await
+    step(&state, &caller, path.into_inner(), |_| TransactionAction::Complete, body, complete_command).await
 }
 
 /// Rejects the transaction; the reason is required and shown to the beneficiary.
@@ -261,15 +251,7 @@ pub async fn reject(
     path: web::Path<TransactionId>,
     body: Deferred<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    step(
-        &state,
-        &caller,
-        path.into_inner(),
-        |_| TransactionAction::Reject,
-        body,
-        |b: ReasonRequest| Ok(Command::Reject { reason: parse_reason("reason", &b.reason)? }),
-    )
-    .await
+    step(&state, &caller, path.into_inner(), |_| TransactionAction::Reject, body, reject_command).await
 }
 
 /// Reopens a closed transaction: its beneficiary within 14 days, or a

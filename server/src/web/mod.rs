@@ -56,7 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::new_form)
             .service(transactions::create)
             .service(transactions::transaction)
-            .service(transactions::comment),
+            .service(transactions::comment)
+            .service(transactions::step),
     );
 }
 

@@ -175,6 +175,9 @@ struct Page {
     events: Vec<Shown>,
     closed: bool,
     may_internal: bool,
+    /// The steps the caller's permissions allow (the server refuses the
+    /// others anyway): `complete`, `await`, `postpone`, `reject`.
+    steps: Vec<&'static str>,
     /// The reply form's refusal, if it was just refused.
     errors: Vec<(String, &'static str)>,
     body: String,
@@ -213,13 +216,26 @@ async fn transaction_page(
         let types = type_names(state, [t.entity_id]).await?;
         let people = store::actor_refs(state.db.read(), assignees(&events)).await?;
         let shown = events.iter().map(|e| show(&layout, e, &people)).collect();
-        let may_internal =
-            authorize_on_transaction(v.caller.actor(), &s.facts, TransactionAction::Comment(Visibility::Internal))
-                .is_ok();
-        ApiResult::Ok((t, types, shown, events.last().map_or(0, |e| e.seq), may_internal))
+        let may = |a| authorize_on_transaction(v.caller.actor(), &s.facts, a).is_ok();
+        let may_internal = may(TransactionAction::Comment(Visibility::Internal));
+        let steps = if s.status.is_closed() {
+            vec![]
+        } else {
+            [
+                ("complete", TransactionAction::Complete),
+                ("await", TransactionAction::AwaitBeneficiary),
+                ("postpone", TransactionAction::Postpone),
+                ("reject", TransactionAction::Reject),
+            ]
+            .into_iter()
+            .filter(|(_, a)| may(*a))
+            .map(|(name, _)| name)
+            .collect()
+        };
+        ApiResult::Ok((t, types, shown, events.last().map_or(0, |e| e.seq), may_internal, steps))
     }
     .await;
-    let (t, types, events, last_seq, may_internal) = match built {
+    let (t, types, events, last_seq, may_internal, steps) = match built {
         Ok(b) => b,
         Err(e) => return Err((layout, e)),
     };
@@ -228,10 +244,9 @@ async fn transaction_page(
     let closed = t.status.is_closed();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = layout.titled("ui-details");
-    Ok(html(
-        status,
-        &Page { page, t, type_name, events, closed, may_internal, errors, body, internal_chosen, last_seq },
-    ))
+    let page =
+        Page { page, t, type_name, events, closed, may_internal, steps, errors, body, internal_chosen, last_seq };
+    Ok(html(status, &page))
 }
 
 /// The people assignments name, to show them by name.
@@ -523,4 +538,63 @@ fn custom_fields(specs: &[FieldSpec], values: &BTreeMap<String, String>) -> BTre
             (key, value)
         })
         .collect()
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    message: String,
+    /// A date (`YYYY-MM-DD`): postponed until its start on Riyadh's clock.
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A step from the transaction page, read into the same command as the API's.
+#[post("/transactions/{id}/steps/{step}")]
+pub async fn step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<(TransactionId, String)>,
+    form: web::Form<StepForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    let (id, name) = path.into_inner();
+    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
+        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
+    }
+    use crate::routes::transactions::{await_command, complete_command, postpone_command, reject_command};
+    use tawasul_core::api::{CompleteRequest, MessageRequest, PostponeRequest, ReasonRequest};
+    let command = match name.as_str() {
+        "complete" => complete_command(CompleteRequest { note: Some(form.note.clone()) }),
+        "await" => await_command(MessageRequest { message: form.message.clone() }),
+        "reject" => reject_command(ReasonRequest { reason: form.reason.clone() }),
+        "postpone" => {
+            let until = if form.until.is_empty() { String::new() } else { format!("{}T00:00:00+03:00", form.until) };
+            postpone_command(PostponeRequest { until, reason: form.reason.clone() })
+        }
+        _ => Err(ApiError::new(tawasul_core::ErrorCode::NotFound)),
+    };
+    let done = match command {
+        Ok(c) => state.app.act(&v.caller.account, id, c).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => see_other(&format!("/transactions/{id}")),
+        Err(e) if !e.field_messages(layout.lang).is_empty() => {
+            let errors = e.field_messages(layout.lang).into_iter().map(|(f, m)| (format!("{name}-{f}"), m)).collect();
+            match transaction_page(&state, &v, layout, id, errors, String::new(), false).await {
+                Ok(r) => r,
+                Err((layout, e)) => error_page(layout, e),
+            }
+        }
+        Err(e) => error_page(layout, e),
+    }
 }

@@ -21,6 +21,7 @@ on_both_backends!(
     signing_out_of_the_pages_ends_the_session_everywhere,
     a_request_opened_from_the_form_has_its_reference_and_fields,
     a_beneficiary_registers_from_the_form,
+    an_employee_takes_steps_from_the_transaction_page,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -276,4 +277,40 @@ async fn a_beneficiary_registers_from_the_form(app: TestApp) {
     let mut again = Page::new(&app);
     let csrf = csrf_of(&again.get("/register").await.body);
     assert_eq!(again.post("/register", &refs(&registration_form(&r, &csrf))).await.status, StatusCode::CONFLICT);
+}
+
+async fn an_employee_takes_steps_from_the_transaction_page(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 98).await;
+    let (ben, _) = app.beneficiary(9800).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let path = format!("/transactions/{}", t.id);
+    // The beneficiary is offered no step; the assignee the ones their permissions allow.
+    let mut mine = Page::sign_in(&app, "sara9800@example.sa").await;
+    assert!(!mine.get(&path).await.body.contains("data-testid=\"step-"));
+    let mut staff = Page::sign_in(&app, "employee9800@entity.sa").await;
+    let page = staff.get(&path).await.body;
+    for step in ["complete", "await"] {
+        assert!(page.contains(&format!("data-testid=\"step-{step}\"")), "{step}");
+    }
+    // An employee holds no `transaction.postpone`: not offered, and refused when posted.
+    assert!(!page.contains("data-testid=\"step-postpone\""));
+    let csrf = csrf_of(&page);
+    let until = [("csrf", csrf.as_str()), ("until", "2030-01-01"), ("reason", "إجازة")];
+    assert_eq!(staff.post(&format!("{path}/steps/postpone"), &until).await.status, StatusCode::FORBIDDEN);
+    // A step the server refuses whatever the page shows: the beneficiary posting one.
+    let theirs = csrf_of(&mine.get(&path).await.body);
+    let refused = mine.post(&format!("{path}/steps/complete"), &[("csrf", &theirs)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // A request for information without its message: the field named, nothing changed.
+    let no_message = staff.post(&format!("{path}/steps/await"), &[("csrf", &csrf), ("message", "")]).await;
+    assert_eq!(no_message.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_message.body.contains("href=\"#await-message\""), "{}", no_message.body);
+    assert_eq!(ben.get_transaction(t.id).await.unwrap().status.as_str(), "assigned");
+    // Completed with a note: closed, and no step is offered any more.
+    let done = staff.post(&format!("{path}/steps/complete"), &[("csrf", &csrf), ("note", "تم إنجاز طلبكم")]).await;
+    assert_eq!((done.status, done.location.as_deref()), (StatusCode::SEE_OTHER, Some(path.as_str())));
+    assert_eq!(ben.get_transaction(t.id).await.unwrap().status.as_str(), "completed");
+    let closed = staff.get(&path).await.body;
+    assert!(!closed.contains("data-testid=\"step-") && closed.contains("status-completed"));
+    assert!(mine.get(&path).await.body.contains("تم إنجاز طلبكم"));
 }
