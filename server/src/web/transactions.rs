@@ -101,15 +101,18 @@ pub async fn list(
 ) -> HttpResponse {
     let v = signed_in!(req, visitor);
     let page = Layout::of(&req, Some(&v));
-    match list_rows(&state, &v, &q, page.lang).await {
+    match list_rows(&state, &v, &q, &page).await {
         Ok((rows, next)) => {
             let title = if page.staff { "ui-inbox-title" } else { "ui-transactions-title" };
             let statuses = Status::ALL.iter().map(|s| (s.as_str(), page.status(s), s.as_str() == q.status)).collect();
+            // The next page keeps the filters of this one.
             let next = next.map(|c| {
                 let mut query = vec![("cursor", c)];
                 if !q.status.is_empty() {
                     query.push(("status", q.status.clone()));
                 }
+                query.extend(q.mine.as_ref().map(|_| ("mine", "1".to_owned())));
+                query.extend(q.late.as_ref().map(|_| ("late", "1".to_owned())));
                 format!("/transactions?{}", serde_urlencoded::to_string(query).unwrap_or_default())
             });
             let (mine, late) = (q.mine.is_some(), q.late.is_some());
@@ -123,7 +126,7 @@ async fn list_rows(
     state: &AppState,
     v: &Visitor,
     q: &ListForm,
-    lang: tawasul_core::Lang,
+    page: &Layout,
 ) -> ApiResult<(Vec<Row>, Option<String>)> {
     let query = TransactionListQuery {
         status: Some(q.status.clone()).filter(|s| !s.is_empty()),
@@ -143,17 +146,13 @@ async fn list_rows(
             href: format!("/transactions/{}", view.id),
             type_name: types
                 .get(&view.type_id)
-                .map(|t| pick(lang, &t.name_ar, &t.name_en).to_owned())
+                .map(|t| page.name(&t.name_ar, &t.name_en).to_owned())
                 .unwrap_or_default(),
-            assignee: view.assignee.as_ref().map(|a| pick(lang, &a.name_ar, &a.name_en).to_owned()),
+            assignee: view.assignee.as_ref().map(|a| page.name(&a.name_ar, &a.name_en).to_owned()),
             view,
         })
         .collect();
     Ok((rows, found.next_cursor))
-}
-
-fn pick<'a>(lang: tawasul_core::Lang, ar: &'a str, en: &'a str) -> &'a str {
-    if lang == tawasul_core::Lang::En && !en.is_empty() { en } else { ar }
 }
 
 /// One event as the timeline shows it.
