@@ -116,6 +116,11 @@ pub fn html(status: actix_web::http::StatusCode, page: &impl Template) -> HttpRe
     }
 }
 
+/// A page, or the error page in the frame it was to be shown in.
+pub fn or_error_page(page: Result<HttpResponse, (Layout, ApiError)>) -> HttpResponse {
+    page.unwrap_or_else(|(layout, e)| error_page(layout, e))
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -27,7 +27,7 @@ use tawasul_storage::transactions as store;
 
 use super::layout::Layout;
 use super::session::{self, Visitor};
-use super::{error_page, html, see_other};
+use super::{error_page, html, or_error_page, see_other};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -194,10 +194,7 @@ pub async fn transaction(
 ) -> HttpResponse {
     let v = signed_in!(req, visitor);
     let layout = Layout::of(&req, Some(&v));
-    match transaction_page(&state, &v, layout, path.into_inner(), vec![], String::new(), false).await {
-        Ok(r) => r,
-        Err((layout, e)) => error_page(layout, e),
-    }
+    or_error_page(transaction_page(&state, &v, layout, path.into_inner(), vec![], String::new(), false).await)
 }
 
 async fn transaction_page(
@@ -337,10 +334,7 @@ pub async fn comment(
         Err(e) if !e.field_messages(layout.lang).is_empty() => {
             let errors = e.field_messages(layout.lang);
             let internal = form.visibility.as_deref() == Some("internal");
-            match transaction_page(&state, &v, layout, id, errors, form.body.clone(), internal).await {
-                Ok(r) => r,
-                Err((layout, e)) => error_page(layout, e),
-            }
+            or_error_page(transaction_page(&state, &v, layout, id, errors, form.body.clone(), internal).await)
         }
         Err(e) => error_page(layout, e),
     }
@@ -395,10 +389,7 @@ pub async fn new_form(
     let v = signed_in!(req, visitor);
     let layout = Layout::of(&req, Some(&v));
     let values = BTreeMap::new();
-    match new_page(&state, &v, layout, q.entity, q.type_id, &values, vec![]).await {
-        Ok(r) => r,
-        Err((layout, e)) => error_page(layout, e),
-    }
+    or_error_page(new_page(&state, &v, layout, q.entity, q.type_id, &values, vec![]).await)
 }
 
 async fn new_page(
@@ -513,10 +504,7 @@ pub async fn create(
         },
         Err(e) if !e.field_messages(layout.lang).is_empty() => {
             let errors = e.field_messages(layout.lang);
-            match new_page(&state, &v, layout, entity, type_id, &values, errors).await {
-                Ok(r) => r,
-                Err((layout, e)) => error_page(layout, e),
-            }
+            or_error_page(new_page(&state, &v, layout, entity, type_id, &values, errors).await)
         }
         Err(e) => error_page(layout, e),
     }
@@ -589,10 +577,7 @@ pub async fn step(
         Ok(()) => see_other(&format!("/transactions/{id}")),
         Err(e) if !e.field_messages(layout.lang).is_empty() => {
             let errors = e.field_messages(layout.lang).into_iter().map(|(f, m)| (format!("{name}-{f}"), m)).collect();
-            match transaction_page(&state, &v, layout, id, errors, String::new(), false).await {
-                Ok(r) => r,
-                Err((layout, e)) => error_page(layout, e),
-            }
+            or_error_page(transaction_page(&state, &v, layout, id, errors, String::new(), false).await)
         }
         Err(e) => error_page(layout, e),
     }
