@@ -7,7 +7,8 @@
 //! On PostgreSQL both are the same pool.
 //!
 //! A unit of work (`Db::unit`) is one database transaction from begin to
-//! commit. On SQLite it runs on the writer's own thread (see `writer`).
+//! commit. On SQLite it runs on the writer's own thread, in a savepoint of a
+//! transaction it may share with the units queued beside it (see `writer`).
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -101,7 +102,8 @@ impl Db {
     /// `Ok`, rolled back when it returns `Err`. Once called, it runs to its
     /// end even if the caller stops waiting for it (a request cancelled
     /// between two statements must not leave a write half done or undone at
-    /// random). On SQLite the whole unit runs on the writer's thread.
+    /// random). On SQLite the whole unit runs on the writer's thread, and is
+    /// answered once the commit of its group is durable.
     pub async fn unit<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -109,7 +111,7 @@ impl Db {
         F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
     {
         match &self.writer {
-            Some(w) => w.run(move |conn| Box::pin(in_transaction(conn, work))).await?,
+            Some(w) => w.unit(work).await,
             // A task of its own, so that it too runs to its end.
             None => tokio::spawn(in_transaction(self.write.clone(), work))
                 .await

@@ -63,6 +63,7 @@ on_both_backends!(
     idempotency_records_replay_and_refuse_mismatches,
     late_is_the_same_rule_in_lists_and_views,
     a_unit_of_work_commits_whole_or_not_at_all,
+    units_committed_together_are_undone_alone,
 );
 
 /// A unit commits when it returns `Ok`, leaves nothing when it returns `Err`,
@@ -96,6 +97,43 @@ async fn a_unit_of_work_commits_whole_or_not_at_all(db: Db) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(seen, Some(11));
+}
+
+/// Units queued behind a slow one share its commit on SQLite (group commit):
+/// a unit of the group that fails must be undone alone, the others kept, and
+/// each caller answered with its own outcome.
+async fn units_committed_together_are_undone_alone(db: Db) {
+    let unit = |i: i64| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.unit(move |tx| {
+                Box::pin(async move {
+                    log_cursors::set_position(tx, &format!("group-{i}"), i, Utc::now()).await?;
+                    if i == 0 {
+                        // The others queue up behind this one meanwhile.
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                    if i % 3 == 1 { Err(StorageError::invalid("position", ErrorCode::InvalidField)) } else { Ok(i) }
+                })
+            })
+            .await
+        })
+    };
+    let first = unit(0);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let rest: Vec<_> = (1..40).map(unit).collect();
+    assert_eq!(first.await.unwrap().unwrap(), 0);
+    for (i, answer) in (1..40).zip(rest) {
+        let answer = answer.await.unwrap();
+        let kept = log_cursors::position(db.read(), &format!("group-{i}")).await.unwrap();
+        if i % 3 == 1 {
+            assert!(answer.is_err(), "unit {i} failed and must say so");
+            assert_eq!(kept, None, "unit {i} failed, and nothing of it may stay");
+        } else {
+            assert_eq!(answer.unwrap(), i);
+            assert_eq!(kept, Some(i), "unit {i} succeeded and must stay");
+        }
+    }
 }
 
 async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
