@@ -2,7 +2,10 @@
 //! log-in, and loading a caller as the policy sees them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+};
 use tawasul_core::api::{AllMarker, EntityIds, Registration, UserView};
 use tawasul_core::identity::{Email, IdType, LoginIdentifier, Mobile, Name, NationalId};
 use tawasul_core::ids::{DepartmentId, EntityId, UserId};
@@ -11,7 +14,7 @@ use tawasul_core::permissions::{Permission, PermissionSet, effective_permissions
 use tawasul_core::{ErrorCode, Lang};
 
 use crate::error::on_unique;
-use crate::model::{regulator_entities, user_departments, users};
+use crate::model::{refresh_tokens, regulator_entities, user_departments, users};
 use crate::{Result, StorageError};
 
 /// What log-in needs to know about an account.
@@ -201,9 +204,43 @@ pub struct Account {
 /// Loads an account as a policy actor and as its `/me` view. `None` when it does
 /// not exist.
 pub async fn load(c: &impl ConnectionTrait, user: UserId) -> Result<Option<Account>> {
-    let Some(u) = users::Entity::find_by_id(user.0).one(c).await? else {
+    match users::Entity::find_by_id(user.0).one(c).await? {
+        Some(u) => Ok(Some(account_of(c, u).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Loads an account and says whether `session` is a live session of it (not
+/// ended, not expired), in one round trip: every signed-in request asks both.
+/// `None` when the account does not exist.
+pub async fn load_in_session(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    session: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<(Account, bool)>> {
+    let live = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_tokens::Entity)
+        .and_where(Expr::col(refresh_tokens::Column::SessionId).eq(session))
+        .and_where(Expr::col(refresh_tokens::Column::UserId).eq(user.0))
+        .and_where(Expr::col(refresh_tokens::Column::RevokedAt).is_null())
+        .and_where(Expr::col(refresh_tokens::Column::ExpiresAt).gt(now))
+        .to_owned();
+    let query =
+        users::Entity::find_by_id(user.0).column_as(Expr::exists(live), "session_live").build(c.get_database_backend());
+    let Some(row) = c.query_one(query).await? else {
         return Ok(None);
     };
+    let live: bool = row.try_get("", "session_live")?;
+    let u = users::Model::from_query_result(&row, "")?;
+    Ok(Some((account_of(c, u).await?, live)))
+}
+
+/// The account a `users` row stands for, with what its role needs besides
+/// (a regulator's remit, an employee's departments).
+async fn account_of(c: &impl ConnectionTrait, u: users::Model) -> Result<Account> {
+    let user = UserId(u.id);
     let role = Role::parse(&u.role).map_err(|_| corrupt("role"))?;
     let language = Lang::parse(&u.language).unwrap_or_default();
     let mut view = UserView {
@@ -254,7 +291,7 @@ pub async fn load(c: &impl ConnectionTrait, user: UserId) -> Result<Option<Accou
             Standing::Staff(Staff { entity_id, role: staff_role, department_ids, permissions, active: u.active })
         }
     };
-    Ok(Some(Account { actor: Actor { user_id: user, standing }, view, active: u.active }))
+    Ok(Account { actor: Actor { user_id: user, standing }, view, active: u.active })
 }
 
 pub(crate) async fn department_ids_of(c: &impl ConnectionTrait, user: UserId) -> Result<Vec<DepartmentId>> {

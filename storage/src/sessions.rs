@@ -122,15 +122,3 @@ async fn revoke_sessions_of(
     }
     Ok(q.exec(c).await?.rows_affected)
 }
-
-/// Whether a session still has a live refresh token; an access token of a
-/// logged-out session is refused from then on, not only when it expires.
-pub async fn session_active(c: &impl ConnectionTrait, session: Uuid, now: DateTime<Utc>) -> Result<bool> {
-    Ok(refresh_tokens::Entity::find()
-        .filter(refresh_tokens::Column::SessionId.eq(session))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .filter(refresh_tokens::Column::ExpiresAt.gt(now))
-        .one(c)
-        .await?
-        .is_some())
-}

@@ -59,6 +59,7 @@ fn registration(n: u32) -> RegisterRequest {
 on_both_backends!(
     accounts_are_unique_by_id_email_and_mobile,
     a_refresh_token_is_spent_exactly_once_under_concurrency,
+    a_session_is_live_only_for_its_own_account_until_it_ends,
     the_audit_chain_verifies_and_detects_tampering,
     idempotency_records_replay_and_refuse_mismatches,
     late_is_the_same_rule_in_lists_and_views,
@@ -149,6 +150,29 @@ async fn accounts_are_unique_by_id_email_and_mobile(db: Db) {
     assert_eq!(account.view.mobile.as_deref(), Some("+966500000001"));
 }
 
+/// What every signed-in request checks, in one read: the account, and whether
+/// the token's session is one of its own live sessions.
+async fn a_session_is_live_only_for_its_own_account_until_it_ends(db: Db) {
+    let now = Utc::now();
+    let mine = accounts::register_beneficiary(db.write(), &registration(3).parse().unwrap(), "h", now).await.unwrap();
+    let other = accounts::register_beneficiary(db.write(), &registration(4).parse().unwrap(), "h", now).await.unwrap();
+    let (session, short) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    sessions::issue(db.write(), mine, session, "s1", now + chrono::Duration::days(1), now).await.unwrap();
+    sessions::issue(db.write(), mine, short, "s2", now + chrono::Duration::seconds(1), now).await.unwrap();
+    let live = |user, session, at| {
+        let db = db.clone();
+        async move {
+            accounts::load_in_session(db.read(), user, session, at).await.unwrap().map(|(a, live)| (a.view.id, live))
+        }
+    };
+    assert_eq!(live(mine, session, now).await, Some((mine, true)));
+    assert_eq!(live(other, session, now).await, Some((other, false)), "another account's session");
+    assert_eq!(live(mine, short, now + chrono::Duration::seconds(2)).await, Some((mine, false)), "expired");
+    assert_eq!(live(UserId::new(), session, now).await, None, "no such account");
+    sessions::revoke_session(db.write(), session, now).await.unwrap();
+    assert_eq!(live(mine, session, now).await, Some((mine, false)), "ended");
+}
+
 async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
     let r = registration(2).parse().unwrap();
     let user = accounts::register_beneficiary(db.write(), &r, "hash", Utc::now()).await.unwrap();
@@ -174,7 +198,8 @@ async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
     }
     assert_eq!(rotated, 1, "exactly one refresh wins");
     // The losers presented a spent token: the session is revoked.
-    assert!(!sessions::session_active(db.read(), session, Utc::now()).await.unwrap());
+    let (_, live) = accounts::load_in_session(db.read(), user, session, Utc::now()).await.unwrap().unwrap();
+    assert!(!live);
 }
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {

@@ -368,6 +368,61 @@ async fn measure_creates(f: &Arc<Fixture>, clients: usize, seconds: u64) -> anyh
     .await
 }
 
+/// PostgreSQL's own counters of a database: commits, and rows written per table.
+struct DatabaseWork {
+    commits: u64,
+    /// (table, inserted + updated + deleted)
+    rows: Vec<(String, u64)>,
+}
+
+impl DatabaseWork {
+    /// Each counter's growth since `before`, per operation.
+    fn per(&self, before: &DatabaseWork, ops: u64) -> String {
+        let ops = ops.max(1) as f64;
+        let mut tables: Vec<(String, f64)> = self
+            .rows
+            .iter()
+            .map(|(t, n)| {
+                let was = before.rows.iter().find(|(b, _)| b == t).map_or(0, |(_, n)| *n);
+                (t.clone(), n.saturating_sub(was) as f64 / ops)
+            })
+            .filter(|(_, n)| *n >= 0.01)
+            .collect();
+        tables.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let rows: f64 = tables.iter().map(|(_, n)| n).sum();
+        let each: Vec<String> = tables.iter().map(|(t, n)| format!("{t} {n:.2}")).collect();
+        format!(
+            "{:.2} commits, {rows:.2} rows written ({})",
+            self.commits.saturating_sub(before.commits) as f64 / ops,
+            each.join(", ")
+        )
+    }
+}
+
+fn database_work(cluster: &PgCluster, database: &str) -> anyhow::Result<DatabaseWork> {
+    let bin = tawasul_tests::postgres::find_bindir()?;
+    let query = |sql: &str| -> anyhow::Result<String> {
+        let out = Command::new(bin.join("psql"))
+            .args(["-h", "127.0.0.1", "-p", &cluster.port().to_string(), "-U", "postgres", "-d", database])
+            .args(["-q", "-A", "-t", "-F", "\t", "-c", sql])
+            .output()?;
+        if !out.status.success() {
+            bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let commits = query(&format!("SELECT xact_commit FROM pg_stat_database WHERE datname = '{database}'"))?
+        .trim()
+        .parse()
+        .context("xact_commit")?;
+    let rows = query("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")?
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(t, n)| Some((t.to_owned(), n.trim().parse().ok()?)))
+        .collect();
+    Ok(DatabaseWork { commits, rows })
+}
+
 /// `pgbench` inserting one event-shaped row per transaction on the same cluster.
 fn pgbench(cluster: &PgCluster, database: &str, clients: usize, seconds: u64) -> anyhow::Result<f64> {
     let bin = tawasul_tests::postgres::find_bindir()?;
@@ -484,8 +539,19 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     println!("[{name}] server at {}, {} clients, {} s per figure", server.url, args.clients, args.seconds);
     let mut comment_rate = None;
     if matches!(args.mode, Mode::Comment | Mode::All) {
+        let before = match &cluster {
+            Some(c) => Some(database_work(c, "tawasul")?),
+            None => None,
+        };
         let m = measure_comments(&f, args.clients, args.seconds).await?;
         println!("P4 comment writes [{name}] {}", m.line("ours"));
+        if let (Some(c), Some(before)) = (&cluster, before) {
+            // What the server and its consumers asked of PostgreSQL per comment
+            // (the statistics reach the views within a second or so).
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let after = database_work(c, "tawasul")?;
+            println!("P4 database work per comment [{name}] {}", after.per(&before, m.ops));
+        }
         let baseline = match &cluster {
             Some(c) => pgbench(c, "tawasul", args.clients, args.seconds)?,
             None => sqlite_bare(args.seconds).await?,

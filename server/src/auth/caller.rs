@@ -12,7 +12,6 @@ use tawasul_core::api::ActorRef;
 use tawasul_core::ids::UserId;
 use tawasul_core::org::Actor;
 use tawasul_storage::accounts::{self, Account};
-use tawasul_storage::sessions;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -56,14 +55,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, Date
 /// The caller of a live session: by access token or by the web pages'
 /// cookie, the same checks.
 pub async fn in_session(state: &AppState, user: UserId, session: Uuid) -> Result<Caller, ApiError> {
-    let db = state.db.read();
+    let found = accounts::load_in_session(state.db.read(), user, session, Utc::now()).await?;
+    let (account, live) = found.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
     // The account first: a deactivated person is told so (their sessions were
     // ended too, and do not come back when the account is reactivated).
-    let account = accounts::load(db, user).await?.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
     if !account.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    if !sessions::session_active(db, session, Utc::now()).await? {
+    if !live {
         return Err(ApiError::new(ErrorCode::TokenInvalid));
     }
     Ok(Caller { account, session })
