@@ -69,6 +69,11 @@ impl SmtpServer {
     }
 
     /// The raw messages delivered so far.
+    /// How many messages have arrived, without reading them.
+    pub fn count(&self) -> usize {
+        ["new", "cur"].iter().map(|sub| std::fs::read_dir(self.maildir.join(sub)).map_or(0, |d| d.count())).sum()
+    }
+
     pub fn messages(&self) -> Vec<Vec<u8>> {
         ["new", "cur"]
             .iter()

@@ -588,14 +588,14 @@ async fn measure_notifications(
     seconds: u64,
     name: &str,
 ) -> anyhow::Result<()> {
-    let before = smtp.messages().len();
+    let before = smtp.count();
     let started = Instant::now();
     let m = measure_creates(f, clients, seconds).await?;
     let expected = before + 2 * m.ops as usize;
-    let mut last = (smtp.messages().len(), Instant::now());
+    let mut last = (smtp.count(), Instant::now());
     loop {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let n = smtp.messages().len();
+        let n = smtp.count();
         if n >= expected {
             last = (n, Instant::now());
             break;
