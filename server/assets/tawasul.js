@@ -3,11 +3,72 @@
 // over the WebSocket, and resumes after a dropped connection from the last
 // event it showed (the server sends what was missed, then live events).
 // The new timeline is the server's own rendering of the page, fetched and
-// swapped in: the script renders nothing itself.
+// swapped in: the script renders nothing itself. It also records voice
+// notes (MediaRecorder, Opus in WebM or Ogg) where the browser can.
 
 const timeline = document.getElementById("timeline");
+const recorder = document.getElementById("recorder");
 
 if (timeline) follow(timeline);
+if (recorder) offerRecording(recorder);
+
+// The recorder is shown only where it can work; the server checks the
+// recording (format, length) as it checks the API's.
+function offerRecording(box) {
+  const type = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus"].find(
+    (t) => window.MediaRecorder && MediaRecorder.isTypeSupported(t));
+  if (!type || !navigator.mediaDevices) return;
+  const button = box.querySelector("button");
+  const state = box.querySelector(".recorder-state");
+  const idle = button.textContent;
+  let rec = null;
+  box.hidden = false;
+
+  button.addEventListener("click", async () => {
+    if (rec) { rec.stop(); return; }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (_) {
+      state.textContent = box.dataset.denied;
+      return;
+    }
+    const parts = [];
+    rec = new MediaRecorder(stream, { mimeType: type });
+    rec.addEventListener("dataavailable", (e) => { if (e.data.size) parts.push(e.data); });
+    rec.addEventListener("stop", async () => {
+      stream.getTracks().forEach((t) => t.stop());
+      rec = null;
+      button.textContent = idle;
+      button.setAttribute("aria-pressed", "false");
+      state.textContent = box.dataset.sending;
+      // Staff send it as the reply form's chosen visibility; the server
+      // decides whether they may.
+      const chosen = document.querySelector('input[name="visibility"]:checked');
+      const visibility = chosen ? `&visibility=${encodeURIComponent(chosen.value)}` : "";
+      try {
+        const res = await fetch(box.dataset.action + visibility, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": type.split(";")[0] },
+          body: new Blob(parts, { type }),
+        });
+        if (!res.ok) {
+          const body = await res.json().catch(() => null);
+          state.textContent = (body && body.error && body.error.message) || box.dataset.failed;
+          return;
+        }
+        state.textContent = "";
+        if (!timeline || document.documentElement.dataset.live !== "on") location.reload();
+      } catch (_) {
+        state.textContent = box.dataset.failed;
+      }
+    });
+    rec.start();
+    button.textContent = button.dataset.stop;
+    button.setAttribute("aria-pressed", "true");
+    state.textContent = "";
+  });
+}
 
 function follow(list) {
   const id = list.dataset.transaction;

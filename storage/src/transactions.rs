@@ -214,6 +214,22 @@ pub(crate) async fn department_members(
     Ok(users::Entity::find().filter(users::Column::Id.is_in(members)).all(c).await?)
 }
 
+/// The active staff of a department, by name: whom a supervisor may give its
+/// transactions to (the assignment itself checks again, in its own unit).
+pub async fn assignable(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<ActorRef>> {
+    let mut people: Vec<ActorRef> = department_members(c, department)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .filter_map(|u| {
+            let role = Role::parse(&u.role).ok().filter(|r| r.staff().is_some())?;
+            Some(ActorRef { id: UserId(u.id), role, name_ar: u.name_ar, name_en: u.name_en })
+        })
+        .collect();
+    people.sort_by(|a, b| a.name_ar.cmp(&b.name_ar));
+    Ok(people)
+}
+
 /// The employees of a department as routing candidates, with their open load.
 async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
     let staff = department_members(c, department).await?;

@@ -84,6 +84,12 @@ fn file_name(field: &Field) -> String {
     clean_file_name(&ext.or_else(|| cd.and_then(|cd| cd.get_filename()).map(str::to_owned)).unwrap_or_default())
 }
 
+/// A browser sends the `file` part with an empty file name, and no bytes,
+/// when the form was sent with no file chosen: that is a missing file.
+fn no_file_chosen(field: &Field) -> bool {
+    field.content_disposition().and_then(|cd| cd.get_filename()) == Some("")
+}
+
 /// A short text field (at most `max` bytes).
 async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
     let mut buf = Vec::new();
@@ -111,15 +117,26 @@ pub async fn upload(
     caller: Caller,
     path: web::Path<TransactionId>,
     query: Query<UploadQuery>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let mut visibility = match &query.visibility {
+    let visibility = match &query.visibility {
         Some(v) => parse_visibility(v)?,
         None => Visibility::External,
     };
+    Ok(receive(&state, &caller, path.into_inner(), visibility, form).await?.respond())
+}
+
+/// Takes an uploaded form (`visibility`, then `file`) and records its file as
+/// an attachment: the API's upload and the pages' are this one.
+pub(crate) async fn receive(
+    state: &AppState,
+    caller: &Caller,
+    id: TransactionId,
+    mut visibility: Visibility,
+    mut form: Multipart,
+) -> ApiResult<crate::app::Answer> {
     // Visible and allowed before a byte is stored.
-    let s = visible(&state, &caller, id).await?;
+    let s = visible(state, caller, id).await?;
     may_write(caller.actor(), &s.state(), visibility, false)?;
     let mut written: Option<(String, Written)> = None;
     while let Some(field) = form.next().await {
@@ -132,7 +149,7 @@ pub async fn upload(
                 }
                 Err(e) => Err(e),
             },
-            Some("file") if written.is_none() => {
+            Some("file") if written.is_none() && !no_file_chosen(&field) => {
                 let name = file_name(&field);
                 let key = format!("{}/{}", s.facts.entity_id, uuid::Uuid::now_v7());
                 match state.objects.put(&key, &mut field, state.settings.attachment_max_bytes).await {
@@ -148,16 +165,16 @@ pub async fn upload(
         };
         if let Err(e) = outcome {
             if let Some((_, w)) = &written {
-                discard(&state, &w.key).await;
+                discard(state, &w.key).await;
             }
             return Err(e);
         }
     }
     let Some((name, w)) = written else { return Err(ApiError::field("file", ErrorCode::MissingField)) };
-    match record(&state, &caller, id, visibility, &name, &w).await {
-        Ok(answer) => Ok(answer.respond()),
+    match record(state, caller, id, visibility, &name, &w).await {
+        Ok(answer) => Ok(answer),
         Err(e) => {
-            discard(&state, &w.key).await;
+            discard(state, &w.key).await;
             Err(e)
         }
     }
@@ -199,9 +216,13 @@ pub async fn download(
     caller: Caller,
     path: web::Path<AttachmentId>,
 ) -> ApiResult<HttpResponse> {
-    let found =
-        attachments::find(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    serve(&state, &caller, found.transaction_id, found.visibility, &found.content, disposition(&found.view.name)).await
+    send_attachment(&state, &caller, path.into_inner()).await
+}
+
+/// An attachment's bytes to whoever may see it: the API's download and the pages'.
+pub(crate) async fn send_attachment(state: &AppState, caller: &Caller, id: AttachmentId) -> ApiResult<HttpResponse> {
+    let found = attachments::find(state.db.read(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    serve(state, caller, found.transaction_id, found.visibility, &found.content, disposition(&found.view.name)).await
 }
 
 /// Stored content of an event, streamed and decrypted, to whoever may see the

@@ -152,6 +152,15 @@ pub(crate) fn postpone_command(b: PostponeRequest) -> ApiResult<Command> {
     Ok(Command::Postpone { until, reason })
 }
 
+pub(crate) fn reopen_command(b: ReasonRequest) -> ApiResult<Command> {
+    Ok(Command::Reopen { reason: parse_reason("reason", &b.reason)? })
+}
+
+pub(crate) fn rate_command(b: RateRequest) -> ApiResult<Command> {
+    let (stars, comment) = b.parse()?;
+    Ok(Command::Rate { stars, comment })
+}
+
 pub(crate) fn await_command(b: MessageRequest) -> ApiResult<Command> {
     Ok(Command::AwaitBeneficiary { message: parse_reason("message", &b.message)? })
 }
@@ -267,10 +276,7 @@ pub async fn reopen(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let action = move |s: &Stored| TransactionAction::Reopen { closed_at: s.closed_at, now };
-    step(&state, &caller, path.into_inner(), action, body, |b: ReasonRequest| {
-        Ok(Command::Reopen { reason: parse_reason("reason", &b.reason)? })
-    })
-    .await
+    step(&state, &caller, path.into_inner(), action, body, reopen_command).await
 }
 
 /// The beneficiary rates a closed transaction, once, 1 to 5 stars.
@@ -287,6 +293,6 @@ pub async fn rate(
     let id = path.into_inner();
     let s = visible(&state, &caller, id).await?;
     authorize_on_transaction(caller.actor(), &s.facts, TransactionAction::Rate)?;
-    let (stars, comment) = body.parse()?.parse()?;
-    Ok(state.app.act(&caller.account, id, Command::Rate { stars, comment }).await?.respond())
+    let command = rate_command(body.parse()?)?;
+    Ok(state.app.act(&caller.account, id, command).await?.respond())
 }

@@ -50,16 +50,28 @@ pub async fn record(
     req: HttpRequest,
     path: web::Path<TransactionId>,
     query: Query<UploadQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
     let visibility = match &query.visibility {
         Some(v) => parse_visibility(v)?,
         None => Visibility::External,
     };
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let s = visible(&state, &caller, id).await?;
+    Ok(receive(&state, &caller, path.into_inner(), visibility, &content_type, body).await?.respond())
+}
+
+/// Takes a recording and keeps it as a voice note: the API's and the pages'
+/// recorder are this one.
+pub(crate) async fn receive(
+    state: &AppState,
+    caller: &Caller,
+    id: TransactionId,
+    visibility: Visibility,
+    content_type: &str,
+    mut body: web::Payload,
+) -> ApiResult<crate::app::Answer> {
+    let s = visible(state, caller, id).await?;
     may_write(caller.actor(), &s.state(), visibility, true)?;
     let limit = state.settings.voice_max_bytes;
     let mut buf = BytesMut::new();
@@ -72,6 +84,7 @@ pub async fn record(
     }
     // Decoding every packet (and encoding WAV) is CPU work: off the HTTP worker.
     let bytes = buf.freeze();
+    let content_type = content_type.to_owned();
     let note: VoiceNote = web::block(move || audio::ingest(&bytes, &content_type))
         .await
         .map_err(ApiError::internal)?
@@ -86,12 +99,12 @@ pub async fn record(
     match saved {
         Ok((answer, duplicate)) => {
             if let Some(key) = duplicate {
-                discard(&state, &key).await;
+                discard(state, &key).await;
             }
-            Ok(answer.respond())
+            Ok(answer)
         }
         Err(e) => {
-            discard(&state, &written.key).await;
+            discard(state, &written.key).await;
             Err(e)
         }
     }
@@ -103,11 +116,15 @@ pub async fn record(
     (status = 404, description = "Not visible")))]
 #[get("/voice/{id}")]
 pub async fn play(state: web::Data<AppState>, caller: Caller, path: web::Path<VoiceId>) -> ApiResult<HttpResponse> {
-    let found =
-        attachments::find_voice(state.db.read(), path.into_inner()).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+    send_voice(&state, &caller, path.into_inner()).await
+}
+
+/// A voice note's audio to whoever may see it: the API's and the pages' player.
+pub(crate) async fn send_voice(state: &AppState, caller: &Caller, id: VoiceId) -> ApiResult<HttpResponse> {
+    let found = attachments::find_voice(state.db.read(), id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     let inline = ContentDisposition {
         disposition: DispositionType::Inline,
         parameters: vec![DispositionParam::Filename(format!("{}.ogg", found.view.id))],
     };
-    serve(&state, &caller, found.transaction_id, found.visibility, &found.content, inline).await
+    serve(state, caller, found.transaction_id, found.visibility, &found.content, inline).await
 }

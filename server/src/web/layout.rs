@@ -99,6 +99,16 @@ impl Layout {
         shown(self.lang, *at)
     }
 
+    /// A document's size, in the unit that reads best.
+    pub fn size(&self, bytes: u64) -> String {
+        let (id, n) = match bytes {
+            0..1_000 => ("ui-size-b", bytes.to_string()),
+            1_000..1_000_000 => ("ui-size-kb", format!("{:.0}", bytes as f64 / 1_000.0)),
+            _ => ("ui-size-mb", format!("{:.1}", bytes as f64 / 1_000_000.0)),
+        };
+        self.t_with(id, &[("n", catalogue::Arg::Text(&n))])
+    }
+
     /// A name given in both languages, in the page's.
     pub fn name<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() { en } else { ar }

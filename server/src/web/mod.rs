@@ -6,6 +6,7 @@
 //! HTTP, and never a rule of their own.
 
 pub mod assets;
+pub mod documents;
 pub mod layout;
 pub mod register;
 pub mod session;
@@ -38,6 +39,17 @@ pub fn hardening() -> DefaultHeaders {
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
 
+/// Unwraps the visitor or answers with the sign-in page.
+macro_rules! signed_in {
+    ($req:expr, $visitor:expr) => {
+        match $visitor {
+            Ok(v) => v,
+            Err(e) => return $crate::web::error_page($crate::web::layout::Layout::of(&$req, None), e),
+        }
+    };
+}
+pub(crate) use signed_in;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("")
@@ -57,7 +69,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::create)
             .service(transactions::transaction)
             .service(transactions::comment)
-            .service(transactions::step),
+            .service(transactions::step)
+            .service(documents::attach)
+            .service(documents::download)
+            .service(documents::record_voice)
+            .service(documents::play),
     );
 }
 

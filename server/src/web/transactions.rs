@@ -27,19 +27,9 @@ use tawasul_storage::transactions as store;
 
 use super::layout::Layout;
 use super::session::{self, Visitor};
-use super::{error_page, html, or_error_page, see_other};
+use super::{error_page, html, or_error_page, see_other, signed_in};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// Unwraps the visitor or answers with the sign-in page.
-macro_rules! signed_in {
-    ($req:expr, $visitor:expr) => {
-        match $visitor {
-            Ok(v) => v,
-            Err(e) => return error_page(Layout::of(&$req, None), e),
-        }
-    };
-}
 
 /// The names of transaction types, by id, for the entities given.
 async fn type_names(
@@ -163,6 +153,30 @@ pub struct Shown {
     pub who: String,
     pub text: String,
     pub at: chrono::DateTime<Utc>,
+    /// An attachment's download address.
+    pub download: Option<String>,
+    pub voice: Option<Player>,
+}
+
+/// A voice note as the page plays it: the audio's address, and its waveform
+/// drawn as bars (x, y, height in a 64 × 32 box).
+pub struct Player {
+    pub src: String,
+    pub bars: Vec<(usize, u8, u8)>,
+}
+
+impl Player {
+    fn of(id: &str, waveform: &[u8]) -> Player {
+        let bars = waveform
+            .iter()
+            .enumerate()
+            .map(|(x, v)| {
+                let h = (u16::from(*v) * 30 / 255).max(2) as u8;
+                (x, (32 - h) / 2, h)
+            })
+            .collect();
+        Player { src: format!("/voice/{id}"), bars }
+    }
 }
 
 #[derive(Template)]
@@ -174,15 +188,34 @@ struct Page {
     events: Vec<Shown>,
     closed: bool,
     may_internal: bool,
-    /// The steps the caller's permissions allow (the server refuses the
-    /// others anyway): `complete`, `await`, `postpone`, `reject`.
+    /// The steps the caller's permissions and the status allow (the server
+    /// refuses the others anyway): `assign`, `complete`, `await`, `postpone`,
+    /// `reject`, and on a closed transaction `reopen` and `rate`.
     steps: Vec<&'static str>,
+    /// Whom `assign` offers: the department's active staff (id, name).
+    assignable: Vec<(String, String)>,
+    /// Whether the caller may add a document, and a voice note, here.
+    may_attach: bool,
+    may_voice: bool,
     /// The reply form's refusal, if it was just refused.
     errors: Vec<(String, &'static str)>,
     body: String,
     internal_chosen: bool,
     /// The newest event's seq, where the live timeline resumes from.
     last_seq: u32,
+}
+
+impl Page {
+    /// The message of a refused field, if this page shows one.
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+    }
+
+    /// Whether the step's form was just refused (it is shown open, its
+    /// refused fields named).
+    fn step_refused(&self, name: &str) -> bool {
+        self.errors.iter().any(|(f, _)| f.strip_prefix(name).is_some_and(|rest| rest.starts_with('-')))
+    }
 }
 
 #[get("/transactions/{id}")]
@@ -197,7 +230,7 @@ pub async fn transaction(
     or_error_page(transaction_page(&state, &v, layout, path.into_inner(), vec![], String::new(), false).await)
 }
 
-async fn transaction_page(
+pub(super) async fn transaction_page(
     state: &AppState,
     v: &Visitor,
     layout: Layout,
@@ -214,24 +247,33 @@ async fn transaction_page(
         let shown = events.iter().map(|e| show(&layout, e, &people)).collect();
         let may = |a| authorize_on_transaction(v.caller.actor(), &s.facts, a).is_ok();
         let may_internal = may(TransactionAction::Comment(Visibility::Internal));
-        let steps = if s.status.is_closed() {
-            vec![]
+        let open = !s.status.is_closed();
+        let offered = [
+            ("assign", open && may(TransactionAction::Assign)),
+            ("complete", open && may(TransactionAction::Complete)),
+            ("await", open && may(TransactionAction::AwaitBeneficiary)),
+            ("postpone", open && may(TransactionAction::Postpone)),
+            ("reject", open && may(TransactionAction::Reject)),
+            ("reopen", !open && may(TransactionAction::Reopen { closed_at: s.closed_at, now: Utc::now() })),
+            ("rate", !open && t.rating.is_none() && may(TransactionAction::Rate)),
+        ];
+        let steps: Vec<&'static str> = offered.into_iter().filter(|(_, ok)| *ok).map(|(name, _)| name).collect();
+        let assignable = if steps.contains(&"assign") {
+            store::assignable(state.db.read(), s.facts.department_id)
+                .await?
+                .into_iter()
+                .map(|a| (a.id.to_string(), layout.name(&a.name_ar, &a.name_en).to_owned()))
+                .collect()
         } else {
-            [
-                ("complete", TransactionAction::Complete),
-                ("await", TransactionAction::AwaitBeneficiary),
-                ("postpone", TransactionAction::Postpone),
-                ("reject", TransactionAction::Reject),
-            ]
-            .into_iter()
-            .filter(|(_, a)| may(*a))
-            .map(|(name, _)| name)
-            .collect()
+            vec![]
         };
-        ApiResult::Ok((t, types, shown, events.last().map_or(0, |e| e.seq), may_internal, steps))
+        let may_attach = open && may(TransactionAction::Comment(Visibility::External));
+        let may_voice = open && may(TransactionAction::Voice(Visibility::External));
+        let last = events.last().map_or(0, |e| e.seq);
+        ApiResult::Ok((t, types, shown, last, may_internal, steps, assignable, (may_attach, may_voice)))
     }
     .await;
-    let (t, types, events, last_seq, may_internal, steps) = match built {
+    let (t, types, events, last_seq, may_internal, steps, assignable, (may_attach, may_voice)) = match built {
         Ok(b) => b,
         Err(e) => return Err((layout, e)),
     };
@@ -240,8 +282,22 @@ async fn transaction_page(
     let closed = t.status.is_closed();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = layout.titled("ui-details");
-    let page =
-        Page { page, t, type_name, events, closed, may_internal, steps, errors, body, internal_chosen, last_seq };
+    let page = Page {
+        page,
+        t,
+        type_name,
+        events,
+        closed,
+        may_internal,
+        steps,
+        assignable,
+        may_attach,
+        may_voice,
+        errors,
+        body,
+        internal_chosen,
+        last_seq,
+    };
     Ok(html(status, &page))
 }
 
@@ -270,7 +326,11 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
             let to = text_of("to");
             page.t_with("event-status_changed", &[("status", Arg::Text(page.t(&format!("status-{to}"))))])
         }
-        EventKind::Attachment => page.t_with("event-attachment", &[("name", Arg::Text(&text_of("name")))]),
+        EventKind::Attachment => {
+            let size = e.data.get("size").and_then(|v| v.as_u64()).unwrap_or_default();
+            let size = page.size(size);
+            page.t_with("event-attachment", &[("name", Arg::Text(&text_of("name"))), ("size", Arg::Text(&size))])
+        }
         EventKind::Voice => {
             let ms = e.data.get("duration_ms").and_then(|v| v.as_u64()).unwrap_or_default();
             let s = ms.div_ceil(1000);
@@ -285,6 +345,18 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         .actor
         .as_ref()
         .map_or_else(|| page.t("ui-platform").to_owned(), |a| page.name(&a.name_ar, &a.name_en).to_owned());
+    let download = match e.kind {
+        EventKind::Attachment => Some(format!("/attachments/{}", text_of("attachment_id"))),
+        _ => None,
+    };
+    let voice = match e.kind {
+        EventKind::Voice => {
+            let waveform: Vec<u8> =
+                e.data.get("waveform").and_then(|w| serde_json::from_value(w.clone()).ok()).unwrap_or_default();
+            Some(Player::of(&text_of("voice_id"), &waveform))
+        }
+        _ => None,
+    };
     Shown {
         seq: e.seq,
         internal: e.visibility == Visibility::Internal,
@@ -292,6 +364,8 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         who,
         text,
         at: e.at,
+        download,
+        voice,
     }
 }
 
@@ -538,6 +612,14 @@ pub struct StepForm {
     /// A date (`YYYY-MM-DD`): postponed until its start on Riyadh's clock.
     #[serde(default)]
     until: String,
+    /// `assign`: the employee's id.
+    #[serde(default)]
+    employee: String,
+    /// `rate`: 1 to 5, and an optional word.
+    #[serde(default)]
+    stars: String,
+    #[serde(default)]
+    comment: String,
     #[serde(default)]
     csrf: String,
 }
@@ -557,12 +639,26 @@ pub async fn step(
     if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
         return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
     }
-    use crate::routes::transactions::{await_command, complete_command, postpone_command, reject_command};
-    use tawasul_core::api::{CompleteRequest, MessageRequest, PostponeRequest, ReasonRequest};
+    use crate::routes::transactions::{
+        await_command, complete_command, postpone_command, rate_command, reject_command, reopen_command,
+    };
+    use tawasul_core::api::{CompleteRequest, MessageRequest, PostponeRequest, RateRequest, ReasonRequest};
+    if name == "assign" {
+        let done = match form.employee.parse::<UserId>() {
+            Ok(employee) => state.app.assign(&v.caller.account, id, employee).await.map(|_| ()),
+            Err(_) => Err(ApiError::field("employee", tawasul_core::ErrorCode::MissingField)),
+        };
+        return after_step(&state, &v, layout, id, &name, done).await;
+    }
     let command = match name.as_str() {
         "complete" => complete_command(CompleteRequest { note: Some(form.note.clone()) }),
         "await" => await_command(MessageRequest { message: form.message.clone() }),
         "reject" => reject_command(ReasonRequest { reason: form.reason.clone() }),
+        "reopen" => reopen_command(ReasonRequest { reason: form.reason.clone() }),
+        "rate" => rate_command(RateRequest {
+            stars: form.stars.trim().parse().unwrap_or_default(),
+            comment: Some(form.comment.clone()).filter(|c| !c.trim().is_empty()),
+        }),
         "postpone" => {
             let until = if form.until.is_empty() { String::new() } else { format!("{}T00:00:00+03:00", form.until) };
             postpone_command(PostponeRequest { until, reason: form.reason.clone() })
@@ -573,11 +669,24 @@ pub async fn step(
         Ok(c) => state.app.act(&v.caller.account, id, c).await.map(|_| ()),
         Err(e) => Err(e),
     };
+    after_step(&state, &v, layout, id, &name, done).await
+}
+
+/// Back to the transaction, or its page again with the step's refused
+/// fields named (`<step>-<field>`, the ids of the step's inputs).
+async fn after_step(
+    state: &AppState,
+    v: &Visitor,
+    layout: Layout,
+    id: TransactionId,
+    name: &str,
+    done: ApiResult<()>,
+) -> HttpResponse {
     match done {
         Ok(()) => see_other(&format!("/transactions/{id}")),
         Err(e) if !e.field_messages(layout.lang).is_empty() => {
             let errors = e.field_messages(layout.lang).into_iter().map(|(f, m)| (format!("{name}-{f}"), m)).collect();
-            or_error_page(transaction_page(&state, &v, layout, id, errors, String::new(), false).await)
+            or_error_page(transaction_page(state, v, layout, id, errors, String::new(), false).await)
         }
         Err(e) => error_page(layout, e),
     }

@@ -22,6 +22,8 @@ on_both_backends!(
     a_request_opened_from_the_form_has_its_reference_and_fields,
     a_beneficiary_registers_from_the_form,
     an_employee_takes_steps_from_the_transaction_page,
+    documents_and_voice_notes_from_the_page_reach_only_their_audience,
+    a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -69,16 +71,33 @@ impl Page {
         self.keep(res).await
     }
 
+    fn posting(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header())
+    }
+
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie_header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+        let res = self.posting(path).form(form).send().await.unwrap();
         self.keep(res).await
+    }
+
+    /// Sends a form with a file, as a browser's `multipart/form-data`.
+    pub async fn upload(&mut self, path: &str, form: reqwest::multipart::Form) -> Answer {
+        let res = self.posting(path).multipart(form).send().await.unwrap();
+        self.keep(res).await
+    }
+
+    /// Sends a body as it is (the recorder's audio), with its type.
+    pub async fn send(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let res =
+            self.posting(path).header(reqwest::header::CONTENT_TYPE, content_type).body(body).send().await.unwrap();
+        self.keep(res).await
+    }
+
+    /// The bytes at `path`.
+    pub async fn bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let res =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        (res.status(), res.bytes().await.unwrap().to_vec())
     }
 
     /// Signs in through the form, as a person would.
@@ -313,4 +332,157 @@ async fn an_employee_takes_steps_from_the_transaction_page(app: TestApp) {
     let closed = staff.get(&path).await.body;
     assert!(!closed.contains("data-testid=\"step-") && closed.contains("status-completed"));
     assert!(mine.get(&path).await.body.contains("تم إنجاز طلبكم"));
+}
+
+/// The first address after `marker` on a page, up to the next quote.
+fn address_after(html: &str, marker: &str) -> String {
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker} in {html}")) + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// Every document link of a page.
+fn document_links(html: &str) -> Vec<String> {
+    html.split("href=\"/attachments/")
+        .skip(1)
+        .map(|rest| format!("/attachments/{}", rest.split('"').next().unwrap()))
+        .collect()
+}
+
+fn file(name: &str, bytes: &[u8]) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned())
+}
+
+async fn documents_and_voice_notes_from_the_page_reach_only_their_audience(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 87).await;
+    let (ben, _) = app.beneficiary(8700).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let path = format!("/transactions/{}", t.id);
+    let mut mine = Page::sign_in(&app, "sara8700@example.sa").await;
+    let csrf = csrf_of(&mine.get(&path).await.body);
+
+    // Without its token, nothing is stored.
+    let forged = mine
+        .upload(
+            &format!("{path}/attachments"),
+            reqwest::multipart::Form::new().part("file", file("x.pdf", b"%PDF-1.4 x")),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Sent with no file chosen: the field is named, on the page.
+    let empty = reqwest::multipart::Form::new().part("file", file("", b""));
+    let refused = mine.upload(&format!("{path}/attachments?csrf={csrf}"), empty).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("id=\"attach-file-error\"") && refused.body.contains("href=\"#attach-file\""));
+    assert!(ben.timeline(t.id).await.unwrap().iter().all(|e| e.kind.as_str() != "attachment"));
+
+    // A document from the form: on the timeline as a link, and the same bytes back.
+    let pdf = b"%PDF-1.4 \xd8\xb5\xd9\x88\xd8\xb1\xd8\xa9 \xd8\xa7\xd9\x84\xd9\x87\xd9\x88\xd9\x8a\xd8\xa9".to_vec();
+    let form = reqwest::multipart::Form::new().part("file", file("صورة الهوية.pdf", &pdf));
+    let sent = mine.upload(&format!("{path}/attachments?csrf={csrf}"), form).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = mine.get(&path).await.body;
+    assert!(page.contains("صورة الهوية.pdf"), "{page}");
+    let links = document_links(&page);
+    assert_eq!(links.len(), 1, "{page}");
+    assert_eq!(mine.bytes(&links[0]).await, (StatusCode::OK, pdf.clone()));
+
+    // Staff attach a document for themselves: the beneficiary neither sees it
+    // nor can fetch it by its address.
+    let mut staff = Page::sign_in(&app, "employee8700@entity.sa").await;
+    let staff_csrf = csrf_of(&staff.get(&path).await.body);
+    let form = reqwest::multipart::Form::new()
+        .text("visibility", "internal")
+        .part("file", file("تقرير-داخلي.pdf", b"%PDF-1.4 internal"));
+    assert_eq!(
+        staff.upload(&format!("{path}/attachments?csrf={staff_csrf}"), form).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let staff_page = staff.get(&path).await.body;
+    assert!(staff_page.contains("تقرير-داخلي.pdf"));
+    let internal_link = document_links(&staff_page).into_iter().find(|l| *l != links[0]).expect("the internal link");
+    let theirs = mine.get(&path).await.body;
+    assert!(!theirs.contains("تقرير-داخلي") && document_links(&theirs) == links);
+    assert_eq!(mine.bytes(&internal_link).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(staff.bytes(&internal_link).await.0, StatusCode::OK);
+    // A beneficiary asking for an internal document in the form is refused.
+    let form =
+        reqwest::multipart::Form::new().text("visibility", "internal").part("file", file("y.pdf", b"%PDF-1.4 y"));
+    assert_eq!(mine.upload(&format!("{path}/attachments?csrf={csrf}"), form).await.status, StatusCode::FORBIDDEN);
+
+    // A voice note from the page's recorder (its body is the audio), played
+    // back from the page to the beneficiary.
+    let r = tawasul_tests::speech::record().unwrap();
+    let webm = std::fs::read(&r.webm).unwrap();
+    assert_eq!(mine.send(&format!("{path}/voice"), "audio/webm", webm.clone()).await.status, StatusCode::FORBIDDEN);
+    let recorded = mine.send(&format!("{path}/voice?csrf={csrf}"), "audio/webm", webm).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    let page = mine.get(&path).await.body;
+    assert!(page.contains("data-testid=\"voice-player\""), "{page}");
+    let src = address_after(&page, "<audio controls preload=\"none\" src=\"");
+    let (status, ogg) = mine.bytes(&src).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(tawasul_tests::speech::played_ms(&ogg).unwrap() > 500);
+    // Staff's internal recording is not on the beneficiary's page, nor theirs to play.
+    let wav = std::fs::read(&r.wav).unwrap();
+    let internal = staff.send(&format!("{path}/voice?csrf={staff_csrf}&visibility=internal"), "audio/wav", wav).await;
+    assert_eq!(internal.status, StatusCode::CREATED, "{}", internal.body);
+    let id: serde_json::Value = serde_json::from_str(&internal.body).unwrap();
+    let internal_src = format!("/voice/{}", id["id"].as_str().unwrap());
+    assert_eq!(mine.bytes(&internal_src).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(mine.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 1);
+    assert_eq!(staff.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 2);
+}
+
+async fn a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page(app: TestApp) {
+    let s = setup(&app, 2, "round_robin", 86).await;
+    let (ben, _) = app.beneficiary(8600).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let path = format!("/transactions/{}", t.id);
+    let first = t.assignee.as_ref().unwrap().id;
+    let (other, other_client) = s.employees.iter().find(|(id, _)| *id != first).unwrap();
+
+    // The supervisor is offered the department's people, and gives it to the other one.
+    let mut sup = Page::sign_in(&app, "employee8699@entity.sa").await;
+    let page = sup.get(&path).await.body;
+    assert!(page.contains("data-testid=\"step-assign\""), "{page}");
+    assert!(page.contains(&format!("<option value=\"{other}\"")));
+    let csrf = csrf_of(&page);
+    let none = sup.post(&format!("{path}/steps/assign"), &[("csrf", &csrf), ("employee", "")]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("href=\"#assign-employee\"") && none.body.contains("<details class=\"step-form\" open"));
+    let given = sup.post(&format!("{path}/steps/assign"), &[("csrf", &csrf), ("employee", &other.to_string())]).await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    assert_eq!(ben.get_transaction(t.id).await.unwrap().assignee.unwrap().id, *other);
+    // An employee is not offered the assignment, and is refused it.
+    let mut emp = Page::sign_in(
+        &app,
+        &format!("employee{}@entity.sa", 8600 + s.employees.iter().position(|(id, _)| id == other).unwrap()),
+    )
+    .await;
+    let emp_page = emp.get(&path).await.body;
+    assert!(!emp_page.contains("data-testid=\"step-assign\""));
+    let emp_csrf = csrf_of(&emp_page);
+    let taken =
+        emp.post(&format!("{path}/steps/assign"), &[("csrf", &emp_csrf), ("employee", &first.to_string())]).await;
+    assert_eq!(taken.status, StatusCode::FORBIDDEN);
+    other_client.step(t.id, "complete", &json!({"note": "تم"})).await.unwrap();
+
+    // Closed: the beneficiary may rate it once and reopen it.
+    let mut mine = Page::sign_in(&app, "sara8600@example.sa").await;
+    let page = mine.get(&path).await.body;
+    assert!(page.contains("data-testid=\"step-rate\"") && page.contains("data-testid=\"step-reopen\""), "{page}");
+    let csrf = csrf_of(&page);
+    let no_stars = mine.post(&format!("{path}/steps/rate"), &[("csrf", &csrf), ("stars", "")]).await;
+    assert_eq!(no_stars.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rated =
+        mine.post(&format!("{path}/steps/rate"), &[("csrf", &csrf), ("stars", "5"), ("comment", "خدمة سريعة")]).await;
+    assert_eq!(rated.status, StatusCode::SEE_OTHER, "{}", rated.body);
+    assert_eq!(ben.get_transaction(t.id).await.unwrap().rating, Some(5));
+    let page = mine.get(&path).await.body;
+    assert!(!page.contains("data-testid=\"step-rate\""), "rated once: not offered again");
+    let again = mine.post(&format!("{path}/steps/rate"), &[("csrf", &csrf), ("stars", "1")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let reopened = mine.post(&format!("{path}/steps/reopen"), &[("csrf", &csrf), ("reason", "لم يصلني الموعد")]).await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
+    assert!(!ben.get_transaction(t.id).await.unwrap().status.is_closed());
 }
