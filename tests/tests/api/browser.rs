@@ -90,8 +90,7 @@ fn screenshots() -> PathBuf {
 /// Writes the page's screenshot and checks it with axe-core (WCAG 2.2 A and
 /// AA rules): no serious or critical finding.
 async fn shoot(b: &Browser, name: &str) {
-    let png = b.screenshot().await.unwrap();
-    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    picture(b, name).await;
     let axe = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/axe/node_modules/axe-core/axe.min.js");
     let source = std::fs::read_to_string(&axe).expect("axe-core (scripts/test installs it under target/axe)");
     b.execute(&source, vec![]).await.unwrap();
@@ -106,6 +105,13 @@ async fn shoot(b: &Browser, name: &str) {
         .await
         .unwrap();
     assert_eq!(found, json!([]), "axe-core on {name}");
+}
+
+/// Writes the page's screenshot only (a browser with JavaScript off runs no
+/// checker).
+async fn picture(b: &Browser, name: &str) {
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
 async fn css(b: &Browser, selector: &str) -> fantoccini::elements::Element {
@@ -216,6 +222,23 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     assert!(!html.contains("الملف ناقص"), "an internal comment reached the beneficiary's page");
     shoot(&ben, "transaction-beneficiary.ar").await;
 
+    // A voice note from the page's recorder (Chromium's fake microphone): it
+    // appears, with its player, on both pages without a reload.
+    css(&ben, "#recorder:not([hidden]) [data-testid=voice-record]").await.click().await.unwrap();
+    css(&ben, "[data-testid=voice-record][aria-pressed=true]").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    css(&ben, "[data-testid=voice-record]").await.click().await.unwrap();
+    for b in [&ben, &emp] {
+        b.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("[data-testid=timeline] [data-testid=voice-player] audio[src^='/voice/']"))
+            .await
+            .expect("the voice note on the timeline");
+    }
+    let state = text_of(&ben, ".recorder-state").await;
+    assert_eq!(state, "", "the recorder reported: {state}");
+    shoot(&ben, "transaction-voice.ar").await;
+
     // The language switch keeps the page and turns it to English, left to right, and back.
     css(&ben, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&ben, "html[lang=en][dir=ltr]").await;
@@ -265,6 +288,18 @@ async fn the_same_flow_works_with_javascript_off() {
     css(&ben, "[data-testid=comment-body]").await.send_keys("شكراً لكم").await.unwrap();
     css(&ben, "[data-testid=comment-submit]").await.click().await.unwrap();
     assert!(text_of(&ben, "[data-testid=timeline]").await.contains("شكراً لكم"));
+    // And attaches a document with the form alone; the employee downloads it.
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("شهادة-راتب.pdf");
+    std::fs::write(&doc, b"%PDF-1.4 salary certificate").unwrap();
+    css(&ben, "[data-testid=attach-file]").await.send_keys(&doc.display().to_string()).await.unwrap();
+    css(&ben, "[data-testid=attach-submit]").await.click().await.unwrap();
+    let link = css(&ben, "[data-testid=timeline] [data-testid=attachment-link]").await;
+    assert!(link.text().await.unwrap().contains("شهادة-راتب.pdf"));
+    picture(&ben, "transaction-attachment.ar").await;
+    emp.refresh().await.unwrap();
+    let href = css(&emp, "[data-testid=attachment-link]").await.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("/attachments/"), "{href}");
     ben.close().await.unwrap();
     emp.close().await.unwrap();
 }
