@@ -60,8 +60,12 @@ fn sentence(kind: NoticeKind, lang: Lang, f: &NoticeFacts) -> (String, String) {
     let until = f.until.map(riyadh).unwrap_or_default();
     let year = f.hijri_year.to_string();
     let entity = if lang == Lang::Ar { &f.entity_ar } else { &f.entity_en };
+    // In Arabic text the digits of `1448-000001` are Arabic numbers to the
+    // bidi algorithm, which a hyphen does not join: shown as `000001-1448`.
+    // Isolated left to right, it reads as written.
+    let reference = if lang == Lang::Ar { format!("\u{2066}{}\u{2069}", f.reference) } else { f.reference.clone() };
     let args = [
-        ("reference", Arg::Text(&f.reference)),
+        ("reference", Arg::Text(&reference)),
         ("subject", Arg::Text(&f.subject)),
         ("entity", Arg::Text(entity)),
         ("year", Arg::Text(&year)),

@@ -71,6 +71,22 @@ impl NoticeKind {
     }
 }
 
+impl NoticeKind {
+    /// Whether a beneficiary (`staff` false) or a member of staff can be
+    /// sent this kind of notice at all, by `notices` below: the kinds a
+    /// person's preferences offer them.
+    pub fn heard_by(self, staff: bool) -> bool {
+        use NoticeKind::*;
+        match self {
+            Assigned | QueuedUnassigned => staff,
+            ExternalReply | Reopened => true,
+            TransactionCreated | AwaitingBeneficiary | Postponed | Resumed | Completed | Rejected | PleaseRate => {
+                !staff
+            }
+        }
+    }
+}
+
 /// Who on the transaction a notice is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recipient {
@@ -184,7 +200,7 @@ pub struct Channels {
 }
 
 impl Channels {
-    fn has(&self, c: Channel) -> bool {
+    pub fn has(&self, c: Channel) -> bool {
         match c {
             Channel::Email => self.email,
             Channel::Sms => self.sms,
@@ -321,6 +337,26 @@ mod tests {
             }
             for (r, k) in notices(&event, Visibility::External, actor, &f) {
                 prop_assert!(actor.is_none() || r != Recipient::Person(actor.unwrap()) || k == NoticeKind::TransactionCreated);
+            }
+        }
+
+        /// The kinds a person's preferences offer are every kind they can be
+        /// sent: `heard_by` and `notices` say the same.
+        #[test]
+        fn preferences_offer_every_kind_a_person_is_sent(kind in 0usize..6, actor in 0u128..4, from in 0usize..8, to in 0usize..8) {
+            let f = facts();
+            let event = match kind {
+                0 => Event::Comment(Comment { body: "رد".into() }),
+                1 => status(Status::ALL[from], Status::ALL[to]),
+                2 => Event::Assigned(Assigned { assignee: Some(user(20)), reason: AssignReason::Said(Assignment::Manual) }),
+                3 => Event::Assigned(Assigned { assignee: None, reason: AssignReason::Said(Assignment::Queued) }),
+                4 => Event::Created(Created { subject: "s".into(), body: "b".into(), reference: "1448/1".into() }),
+                _ => Event::Comment(Comment { body: "ملاحظة".into() }),
+            };
+            let actor = [None, Some(user(10)), Some(user(20)), Some(user(30))][actor as usize];
+            for (r, k) in notices(&event, Visibility::External, actor, &f) {
+                let staff = r != Recipient::Person(f.beneficiary_id);
+                prop_assert!(k.heard_by(staff), "{:?} sent to {} but not offered", k, if staff { "staff" } else { "the beneficiary" });
             }
         }
     }

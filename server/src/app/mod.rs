@@ -4,6 +4,7 @@
 //! and the audit entry in one database transaction; then it wakes what follows
 //! the event log.
 
+pub mod me;
 pub mod organisation;
 pub mod transactions;
 

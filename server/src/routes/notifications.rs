@@ -40,29 +40,7 @@ pub async fn set_preferences(
     body: Deferred<Preferences>,
 ) -> ApiResult<HttpResponse> {
     let p = body.parse()?;
-    let user = caller.actor().user_id;
-    let entity = caller.entity_id();
-    let answer = state
-        .app
-        .unit(move |tx| {
-            Box::pin(async move {
-                let now = Utc::now();
-                let before = recipients::preferences(tx, user).await?;
-                recipients::set_preferences(tx, user, &p, now).await?;
-                let entry = crate::audit::entry(
-                    Some(user),
-                    entity,
-                    AuditAction::NotificationPreferencesChange,
-                    AuditTarget::User(user),
-                )
-                .before(json!(before))
-                .after(json!(p));
-                audit::append(tx, entry, now).await?;
-                Answer::ok(p)
-            })
-        })
-        .await?;
-    Ok(answer.respond())
+    Ok(state.app.set_preferences(&caller.account, p).await?.respond())
 }
 
 /// The caller's in-app notices, newest first, with how many are unread (an
@@ -83,7 +61,7 @@ pub async fn notices(state: web::Data<AppState>, caller: Caller, query: Query<Pa
     Ok(HttpResponse::Ok().json(view))
 }
 
-fn notice_view(n: in_app::Notice) -> NoticeView {
+pub(crate) fn notice_view(n: in_app::Notice) -> NoticeView {
     NoticeView {
         id: n.id,
         kind: n.notice,
@@ -107,24 +85,7 @@ pub async fn mark_read(
     body: Deferred<MarkReadRequest>,
 ) -> ApiResult<HttpResponse> {
     let ids = body.parse()?.parse()?;
-    let me = caller.actor().user_id;
-    let entity = caller.entity_id();
-    let answer = state
-        .app
-        .unit(move |tx| {
-            Box::pin(async move {
-                let now = Utc::now();
-                let marked = in_app::mark_read(tx, me, ids.as_deref(), now).await?;
-                let entry =
-                    crate::audit::entry(Some(me), entity, AuditAction::NotificationsRead, AuditTarget::User(me))
-                        .after(json!({ "ids": ids, "marked": marked }));
-                audit::append(tx, entry, now).await?;
-                let unread = in_app::unread(tx, me).await?;
-                Answer::ok(MarkedView { marked, unread })
-            })
-        })
-        .await?;
-    Ok(answer.respond())
+    Ok(state.app.mark_read(&caller.account, ids).await?.respond())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -151,6 +151,8 @@ mod tests {
         assert!(ids.len() > 40, "{ids:?}");
         ids.extend(Status::ALL.iter().map(|s| format!("status-{}", s.as_str())));
         ids.extend(["normal", "important", "urgent"].map(|p| format!("priority-{p}")));
+        ids.extend(tawasul_core::notify::NoticeKind::ALL.iter().map(|k| format!("ui-kind-{}", k.as_str())));
+        ids.extend(tawasul_core::notify::Channel::ALL.iter().map(|c| format!("ui-channel-{}", c.as_str())));
         for lang in [Lang::Ar, Lang::En] {
             for id in &ids {
                 assert!(catalogue::plain(lang, id).is_some_and(|t| !t.is_empty()), "{id} missing in {lang:?}");

@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod documents;
 pub mod layout;
+pub mod me;
 pub mod register;
 pub mod session;
 pub mod sign_in;
@@ -73,7 +74,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::attach)
             .service(documents::download)
             .service(documents::record_voice)
-            .service(documents::play),
+            .service(documents::play)
+            .service(me::notices)
+            .service(me::mark_all_read)
+            .service(me::preferences)
+            .service(me::save_preferences),
     );
 }
 

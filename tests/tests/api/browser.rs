@@ -253,6 +253,13 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&ben, "html[lang=ar][dir=rtl]").await;
     ben.goto(&format!("{base}/transactions")).await.unwrap();
     shoot(&ben, "transactions.ar").await;
+    // The bell's list: the receipt and the replies, from the header's link.
+    css(&ben, "[data-testid=notices-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=notice]").await;
+    shoot(&ben, "notices.ar").await;
+    css(&ben, "[data-testid=preferences-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=pref-completed-email]").await;
+    shoot(&ben, "preferences.ar").await;
     css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&emp, "html[lang=en]").await;
     shoot(&emp, "transaction-staff.en").await;

@@ -24,6 +24,7 @@ on_both_backends!(
     an_employee_takes_steps_from_the_transaction_page,
     documents_and_voice_notes_from_the_page_reach_only_their_audience,
     a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page,
+    notices_and_notification_settings_from_the_pages,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -485,4 +486,61 @@ async fn a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page(
     let reopened = mine.post(&format!("{path}/steps/reopen"), &[("csrf", &csrf), ("reason", "لم يصلني الموعد")]).await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
     assert!(!ben.get_transaction(t.id).await.unwrap().status.is_closed());
+}
+
+async fn notices_and_notification_settings_from_the_pages(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 85).await;
+    let (ben, _) = app.beneficiary(8500).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    s.employees[0].1.comment(t.id, "internal", "ملاحظةداخلية للموظفين").await.unwrap();
+    s.employees[0].1.comment(t.id, "external", "نرجو إرفاق الهوية").await.unwrap();
+    let mut mine = Page::sign_in(&app, "sara8500@example.sa").await;
+    // The notifier works from the log: wait for the reply's notice.
+    let started = std::time::Instant::now();
+    let page = loop {
+        let page = mine.get("/notifications").await;
+        assert_eq!(page.status, StatusCode::OK);
+        if page.body.matches("data-testid=\"notice\"").count() >= 2 {
+            break page.body;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{}", page.body);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(page.contains(&t.reference) && page.contains(&format!("href=\"/transactions/{}\"", t.id)), "{page}");
+    assert!(page.contains("class=\"notice-item unread\""));
+    assert!(!page.contains("ملاحظةداخلية"), "an internal comment reached a notice");
+    let csrf = csrf_of(&page);
+    assert_eq!(mine.post("/notifications/read", &[("csrf", "forged")]).await.status, StatusCode::FORBIDDEN);
+    let read = mine.post("/notifications/read", &[("csrf", &csrf)]).await;
+    assert_eq!(read.location.as_deref(), Some("/notifications"));
+    let page = mine.get("/notifications").await.body;
+    assert!(!page.contains("unread") && !page.contains("data-testid=\"notices-mark-all\""), "{page}");
+
+    // Settings: the kinds a beneficiary can hear of, the receipt's SMS fixed on.
+    let settings = mine.get("/settings/notifications").await.body;
+    assert!(settings.contains("data-testid=\"pref-completed-email\"") && !settings.contains("pref-assigned-"));
+    let receipt = settings.split("data-testid=\"pref-transaction_created-sms\"").next().unwrap();
+    assert!(receipt.rsplit("<input").next().unwrap().contains("disabled"));
+    // E-mail off for completions, SMS off altogether.
+    let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    form.extend(["channel-email", "channel-in_app"].map(|c| (c.to_owned(), "on".to_owned())));
+    for kind in ["external_reply", "awaiting_beneficiary", "completed", "rejected"] {
+        for channel in ["email", "sms", "in_app"] {
+            if !(kind == "completed" && channel == "email") {
+                form.push((format!("{kind}-{channel}"), "on".into()));
+            }
+        }
+    }
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved = mine.post("/settings/notifications", &fields).await;
+    assert_eq!(saved.location.as_deref(), Some("/settings/notifications?saved=1"), "{}", saved.body);
+    let res = ben.request(reqwest::Method::GET, "/api/v1/me/notification-preferences").send().await.unwrap();
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["channels"], json!({"email": true, "sms": false, "in_app": true}));
+    assert_eq!(p["events"]["completed"], json!(["sms", "in_app"]));
+    assert!(p["events"].get("external_reply").is_none(), "every box ticked: every channel, as by default");
+    let settings = mine.get("/settings/notifications?saved=1").await.body;
+    assert!(settings.contains("data-testid=\"preferences-saved\""));
+    let email = settings.split("data-testid=\"pref-completed-email\"").next().unwrap();
+    assert!(!email.rsplit("<input").next().unwrap().contains("checked"));
 }
