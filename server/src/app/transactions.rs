@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use tawasul_core::ErrorCode;
 use tawasul_core::api::EventView;
-use tawasul_core::api::{ActorRef, NewTransaction};
+use tawasul_core::api::{ActorRef, NewTransaction, ReferenceMatch};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::events::{EventKind, Voiced};
-use tawasul_core::ids::{TransactionId, UserId, VoiceId};
+use tawasul_core::ids::{EntityId, TransactionId, UserId, VoiceId};
 use tawasul_core::lifecycle::{By, Command, Outcome, decide, open as decide_open};
 use tawasul_core::policy::{Action, authorize};
+use tawasul_core::reference::Reference;
 use tawasul_core::visibility::{Visibility, can_view, sees_internal};
 use tawasul_core::workflow::Status;
 use tawasul_storage::ConnectionTrait;
@@ -20,6 +21,7 @@ use tawasul_storage::accounts::Account;
 use tawasul_storage::attachments;
 use tawasul_storage::audit;
 use tawasul_storage::objects::Written;
+use tawasul_storage::organisation;
 use tawasul_storage::transactions::{self as store, LoggedEvent, Stored};
 
 use super::{Answer, App};
@@ -92,6 +94,28 @@ impl App {
         let s = visible(self.db.read(), &who.actor, id).await?;
         let events = store::events(self.db.read(), s.id(), sees_internal(&who.actor)).await?;
         Ok((s, events))
+    }
+
+    /// The transaction a reference number names, among those the person may
+    /// see; several (the same number at several entities) are refused with
+    /// `transaction.reference_ambiguous`, naming the entities to choose from,
+    /// rather than guessing and showing the wrong one.
+    pub async fn look_up(&self, who: &Account, r: Reference, entity: Option<EntityId>) -> ApiResult<Stored> {
+        let db = self.db.read();
+        let mut found: Vec<Stored> = store::find_by_reference(db, r)
+            .await?
+            .into_iter()
+            .filter(|s| can_view(&who.actor, &s.facts) && entity.is_none_or(|e| s.facts.entity_id == e))
+            .collect();
+        if found.len() > 1 {
+            let mut matches = Vec::with_capacity(found.len());
+            for s in &found {
+                let e = organisation::entity(db, s.facts.entity_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+                matches.push(ReferenceMatch { entity_id: e.id, name_ar: e.name_ar, name_en: e.name_en });
+            }
+            return Err(ApiError::new(ErrorCode::ReferenceAmbiguous).with_details(json!({ "entities": matches })));
+        }
+        found.pop().ok_or(ApiError::new(ErrorCode::NotFound))
     }
 
     /// A person takes a step.

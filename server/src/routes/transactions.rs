@@ -6,15 +6,14 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::*;
 use tawasul_core::ids::{TransactionId, UserId};
 use tawasul_core::lifecycle::Command;
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
-use tawasul_core::visibility::{can_view, list_scope, sees_internal};
+use tawasul_core::visibility::{list_scope, sees_internal};
+use tawasul_storage::outbox;
 use tawasul_storage::transactions::{self as store, Stored};
-use tawasul_storage::{organisation, outbox};
 
 use crate::auth::Caller;
 use crate::body::{Deferred, Query};
@@ -68,24 +67,8 @@ pub async fn lookup_transaction(
     query: Query<LookupQuery>,
 ) -> ApiResult<HttpResponse> {
     let (r, entity) = query.parse()?;
-    let db = state.db.read();
-    let mut found: Vec<Stored> = store::find_by_reference(db, r)
-        .await?
-        .into_iter()
-        .filter(|s| can_view(caller.actor(), &s.facts) && entity.is_none_or(|e| s.facts.entity_id == e))
-        .collect();
-    if found.len() > 1 {
-        // One reference per entity and year: several matches are several
-        // entities, and guessing among them would show the wrong one.
-        let mut matches = Vec::with_capacity(found.len());
-        for s in &found {
-            let e = organisation::entity(db, s.facts.entity_id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-            matches.push(ReferenceMatch { entity_id: e.id, name_ar: e.name_ar, name_en: e.name_en });
-        }
-        return Err(ApiError::new(ErrorCode::ReferenceAmbiguous).with_details(json!({ "entities": matches })));
-    }
-    let s = found.pop().ok_or(ApiError::new(ErrorCode::NotFound))?;
-    Ok(HttpResponse::Ok().json(store::view(db, &s, Utc::now()).await?))
+    let s = state.app.look_up(&caller.account, r, entity).await?;
+    Ok(HttpResponse::Ok().json(store::view(state.db.read(), &s, Utc::now()).await?))
 }
 
 /// One transaction.

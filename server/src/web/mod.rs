@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod documents;
 pub mod layout;
+pub mod lookup;
 pub mod me;
 pub mod register;
 pub mod session;
@@ -75,6 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::download)
             .service(documents::record_voice)
             .service(documents::play)
+            .service(lookup::lookup)
             .service(me::notices)
             .service(me::mark_all_read)
             .service(me::preferences)

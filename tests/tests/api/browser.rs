@@ -260,6 +260,11 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&ben, "[data-testid=preferences-link]").await.click().await.unwrap();
     css(&ben, "[data-testid=pref-completed-email]").await;
     shoot(&ben, "preferences.ar").await;
+    css(&ben, "[data-testid=lookup-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=lookup-reference]").await.send_keys(&reference).await.unwrap();
+    shoot(&ben, "lookup.ar").await;
+    css(&ben, "[data-testid=lookup-submit]").await.click().await.unwrap();
+    css(&ben, "[data-testid=timeline]").await;
     css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&emp, "html[lang=en]").await;
     shoot(&emp, "transaction-staff.en").await;

@@ -25,6 +25,7 @@ on_both_backends!(
     documents_and_voice_notes_from_the_page_reach_only_their_audience,
     a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page,
     notices_and_notification_settings_from_the_pages,
+    a_transaction_is_found_by_its_reference_from_the_page,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -543,4 +544,52 @@ async fn notices_and_notification_settings_from_the_pages(app: TestApp) {
     assert!(settings.contains("data-testid=\"preferences-saved\""));
     let email = settings.split("data-testid=\"pref-completed-email\"").next().unwrap();
     assert!(!email.rsplit("<input").next().unwrap().contains("checked"));
+}
+
+async fn a_transaction_is_found_by_its_reference_from_the_page(app: TestApp) {
+    let one = setup(&app, 1, "round_robin", 84).await;
+    let two = setup(&app, 1, "round_robin", 83).await;
+    let (ben, _) = app.beneficiary(8400).await;
+    app.beneficiary(8401).await;
+    let t = ben.create_transaction(&request(one.entity.id, one.type_id, 1)).await.unwrap();
+    let mut mine = Page::sign_in(&app, "sara8400@example.sa").await;
+    let found = |reference: &str, year: &str| {
+        let url = reqwest::Url::parse_with_params("http://x/lookup", [("reference", reference), ("hijri_year", year)]);
+        format!("/lookup?{}", url.unwrap().query().unwrap())
+    };
+    // As the receipt writes it, or the number alone with its year.
+    let (year, number) = t.reference.split_once('-').unwrap();
+    for path in [found(&t.reference, ""), found(number.trim_start_matches('0'), year)] {
+        let res = mine.get(&path).await;
+        assert_eq!(res.location, Some(format!("/transactions/{}", t.id)), "{path}: {}", res.body);
+    }
+    // Nonsense is named on the form; someone else's number is not found.
+    let bad = mine.get(&found("رقم", "")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#reference\"") && bad.body.contains("aria-invalid=\"true\""), "{}", bad.body);
+    let mut them = Page::sign_in(&app, "sara8401@example.sa").await;
+    let not_theirs = them.get(&found(&t.reference, "")).await;
+    assert_eq!(not_theirs.status, StatusCode::NOT_FOUND);
+    assert!(not_theirs.body.contains("id=\"reference-error\""));
+    // The same number at two entities: the page asks which, and each choice finds its own.
+    let at_two = ben.create_transaction(&request(two.entity.id, two.type_id, 1)).await.unwrap();
+    assert_eq!(t.reference, at_two.reference, "the first transaction of the year at each entity");
+    let ambiguous = mine.get(&found(&t.reference, "")).await;
+    assert_eq!(ambiguous.status, StatusCode::CONFLICT, "{}", ambiguous.body);
+    let choices: Vec<String> = ambiguous
+        .body
+        .split("<a href=\"/lookup?")
+        .skip(1)
+        .map(|rest| format!("/lookup?{}", rest.split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&")))
+        .collect();
+    assert_eq!(choices.len(), 2, "{}", ambiguous.body);
+    let mut reached = vec![];
+    for c in choices {
+        let res = mine.get(&c).await;
+        reached.push(res.location.unwrap_or_else(|| panic!("{c}: {}", res.body)));
+    }
+    reached.sort();
+    let mut expected = vec![format!("/transactions/{}", t.id), format!("/transactions/{}", at_two.id)];
+    expected.sort();
+    assert_eq!(reached, expected);
 }
