@@ -321,13 +321,18 @@ pub async fn otp_send(
     caller: Caller,
     body: Json<OtpSendRequest>,
 ) -> ApiResult<HttpResponse> {
-    let channel = body.parse()?;
+    Ok(send_code(&state, &caller, body.parse()?).await?.respond())
+}
+
+/// Sends a one-time code to the account's e-mail or mobile: the API's and
+/// the pages' (limited per account and per address, audited).
+pub(crate) async fn send_code(state: &AppState, caller: &Caller, channel: OtpChannel) -> ApiResult<Answer> {
     let user = caller.actor().user_id;
     let address = client_address();
     let account_channel = format!("{user}:{}", channel.as_str());
     let keys = [(Rule::OtpSendsPerAccount, account_channel.as_str()), (Rule::OtpSendsPerAddress, &address)];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::RateLimited, b))?;
-    audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user)).await?;
+    audit_limits_reached(state, &reached, Some(user), AuditTarget::User(user)).await?;
     let (email, mobile, lang) = accounts::contact(state.db.read(), user).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
@@ -358,7 +363,7 @@ pub async fn otp_send(
         })
         .await?;
     state.app.wake_outbox(true);
-    Ok(answer.respond())
+    Ok(answer)
 }
 
 /// Checks a code; a right one marks the channel verified.
@@ -372,12 +377,23 @@ pub async fn otp_verify(
     body: Json<OtpVerifyRequest>,
 ) -> ApiResult<HttpResponse> {
     let (channel, code) = body.parse()?;
+    Ok(HttpResponse::Ok().json(verify_code(&state, &caller, channel, &code).await?))
+}
+
+/// Checks a one-time code: the API's and the pages' (failures limited per
+/// account, every try audited).
+pub(crate) async fn verify_code(
+    state: &AppState,
+    caller: &Caller,
+    channel: OtpChannel,
+    code: &str,
+) -> ApiResult<UserView> {
     let user = caller.actor().user_id;
     let account = user.to_string();
     let keys = [(Rule::OtpVerifyFailures, account.as_str())];
     let reached = state.limiter.take(&keys, Instant::now()).map_err(|b| too_many(ErrorCode::TooManyAttempts, b))?;
     let now = Utc::now();
-    let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), &code]);
+    let hash = state.tokens.keyed_hash(&[&user.to_string(), channel.as_str(), code]);
     let tx = state.db.write().begin().await?;
     let ok = otp::check(&tx, user, channel.as_str(), &hash, now).await?;
     if ok {
@@ -392,11 +408,11 @@ pub async fn otp_verify(
     .await?;
     tx.commit().await?;
     if !ok {
-        audit_limits_reached(&state, &reached, Some(user), AuditTarget::User(user)).await?;
+        audit_limits_reached(state, &reached, Some(user), AuditTarget::User(user)).await?;
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     state.limiter.clear(Rule::OtpVerifyFailures, &account);
-    Ok(HttpResponse::Ok().json(user_view(state.db.write(), user).await?))
+    user_view(state.db.write(), user).await
 }
 
 /// Changes the caller's password; every other session is signed out.

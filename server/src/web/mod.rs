@@ -5,6 +5,7 @@
 //! Pages call the same use cases and reads as the API — never the API over
 //! HTTP, and never a rule of their own.
 
+pub mod account;
 pub mod assets;
 pub mod documents;
 pub mod layout;
@@ -77,6 +78,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::record_voice)
             .service(documents::play)
             .service(lookup::lookup)
+            .service(account::account)
+            .service(account::send)
+            .service(account::verify)
             .service(me::notices)
             .service(me::mark_all_read)
             .service(me::preferences)

@@ -265,6 +265,10 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     shoot(&ben, "lookup.ar").await;
     css(&ben, "[data-testid=lookup-submit]").await.click().await.unwrap();
     css(&ben, "[data-testid=timeline]").await;
+    css(&ben, "[data-testid=account-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=send-code-email]").await.click().await.unwrap();
+    css(&ben, "[data-testid=code-email]").await;
+    shoot(&ben, "account.ar").await;
     css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&emp, "html[lang=en]").await;
     shoot(&emp, "transaction-staff.en").await;

@@ -26,6 +26,7 @@ on_both_backends!(
     a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page,
     notices_and_notification_settings_from_the_pages,
     a_transaction_is_found_by_its_reference_from_the_page,
+    a_beneficiary_verifies_their_e_mail_from_the_account_page,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -592,4 +593,40 @@ async fn a_transaction_is_found_by_its_reference_from_the_page(app: TestApp) {
     let mut expected = vec![format!("/transactions/{}", t.id), format!("/transactions/{}", at_two.id)];
     expected.sort();
     assert_eq!(reached, expected);
+}
+
+async fn a_beneficiary_verifies_their_e_mail_from_the_account_page(app: TestApp) {
+    app.beneficiary(8200).await;
+    let mut mine = Page::sign_in(&app, "sara8200@example.sa").await;
+    let page = mine.get("/account").await.body;
+    assert!(
+        page.contains("data-testid=\"unverified-email\"") && page.contains("data-testid=\"unverified-sms\""),
+        "{page}"
+    );
+    let csrf = csrf_of(&page);
+    assert_eq!(
+        mine.post("/account/code", &[("csrf", "forged"), ("channel", "email")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let sent = mine.post("/account/code", &[("csrf", &csrf), ("channel", "email")]).await;
+    assert_eq!(sent.location.as_deref(), Some("/account?sent=email#code-email"), "{}", sent.body);
+    assert!(mine.get("/account?sent=email").await.body.contains("data-testid=\"code-email\""));
+    let mails = app.mails(1).await;
+    let code: String = mails[0]
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code in the e-mail")
+        .to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = mine.post("/account/verify", &[("csrf", &csrf), ("channel", "email"), ("code", wrong)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"code-email-error\"") && refused.body.contains("href=\"#code-email\""),
+        "{}",
+        refused.body
+    );
+    let done = mine.post("/account/verify", &[("csrf", &csrf), ("channel", "email"), ("code", &code)]).await;
+    assert_eq!(done.location.as_deref(), Some("/account?verified=email"), "{}", done.body);
+    let page = mine.get("/account?verified=email").await.body;
+    assert!(page.contains("data-testid=\"verified-email\"") && page.contains("data-testid=\"unverified-sms\""));
 }

@@ -1,0 +1,139 @@
+//! The person's account page: their contact details, and proving each is
+//! theirs with a one-time code (the API's `send_code` and `verify_code`,
+//! with the same limits and audit).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+use tawasul_core::ErrorCode;
+use tawasul_core::api::{OtpSendRequest, OtpVerifyRequest};
+
+use super::layout::Layout;
+use super::session::{self, Visitor};
+use super::{error_page, html, see_other, signed_in};
+use crate::error::ApiError;
+use crate::routes::auth::{send_code, verify_code};
+use crate::state::AppState;
+
+/// One contact detail: (channel, the address, verified).
+pub struct Contact {
+    pub channel: &'static str,
+    pub address: String,
+    pub verified: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: Layout,
+    contacts: Vec<Contact>,
+    /// The channel a code was just sent to, or just verified.
+    sent: Option<String>,
+    verified: Option<String>,
+    errors: Vec<(String, &'static str)>,
+}
+
+impl AccountPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AccountQuery {
+    sent: Option<String>,
+    verified: Option<String>,
+}
+
+fn account_page(v: &Visitor, layout: Layout, q: AccountQuery, errors: Vec<(String, &'static str)>) -> HttpResponse {
+    let view = &v.caller.account.view;
+    let mut contacts = vec![];
+    if let Some(e) = &view.email {
+        contacts.push(Contact { channel: "email", address: e.clone(), verified: view.email_verified });
+    }
+    if let Some(m) = &view.mobile {
+        contacts.push(Contact { channel: "sms", address: m.clone(), verified: view.mobile_verified });
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page =
+        AccountPage { page: layout.titled("ui-account-title"), contacts, sent: q.sent, verified: q.verified, errors };
+    html(status, &page)
+}
+
+#[get("/account")]
+pub async fn account(
+    req: HttpRequest,
+    visitor: Result<Visitor, ApiError>,
+    q: web::Query<AccountQuery>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    account_page(&v, layout, q.into_inner(), vec![])
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Sends a code to the chosen channel.
+#[post("/account/code")]
+pub async fn send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
+        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
+    }
+    let sent = match (OtpSendRequest { channel: form.channel.clone() }).parse() {
+        Ok(channel) => send_code(&state, &v.caller, channel).await.map(|_| channel),
+        Err(e) => Err(e.into()),
+    };
+    match sent {
+        Ok(channel) => see_other(&format!("/account?sent={}#code-{}", channel.as_str(), channel.as_str())),
+        Err(e) => error_page(layout, e),
+    }
+}
+
+/// Checks the code typed for a channel.
+#[post("/account/verify")]
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
+        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
+    }
+    let request = OtpVerifyRequest { channel: form.channel.clone(), code: form.code.trim().to_owned() };
+    let checked = match request.parse() {
+        Ok((channel, code)) => verify_code(&state, &v.caller, channel, &code).await.map(|_| channel),
+        Err(e) => Err(e.into()),
+    };
+    match checked {
+        Ok(channel) => see_other(&format!("/account?verified={}", channel.as_str())),
+        // The field is the channel's own code box.
+        Err(e) if !e.field_messages(layout.lang).is_empty() => {
+            let errors = e
+                .field_messages(layout.lang)
+                .into_iter()
+                .map(|(f, m)| (if f == "code" { format!("code-{}", form.channel) } else { f }, m))
+                .collect();
+            account_page(&v, layout, AccountQuery { sent: Some(form.channel.clone()), verified: None }, errors)
+        }
+        Err(e) => error_page(layout, e),
+    }
+}
