@@ -6,12 +6,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
-use tawasul_core::ErrorCode;
 use tawasul_core::api::{OtpSendRequest, OtpVerifyRequest};
 
 use super::layout::Layout;
-use super::session::{self, Visitor};
-use super::{error_page, html, see_other, signed_in};
+use super::session::Visitor;
+use super::{error_page, html, see_other, signed_in, signed_in_form};
 use crate::error::ApiError;
 use crate::routes::auth::{send_code, verify_code};
 use crate::state::AppState;
@@ -90,11 +89,7 @@ pub async fn send(
     visitor: Result<Visitor, ApiError>,
     form: web::Form<CodeForm>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
-    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
-        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
-    }
+    let (v, layout) = signed_in_form!(req, state, visitor, &form.csrf);
     let sent = match (OtpSendRequest { channel: form.channel.clone() }).parse() {
         Ok(channel) => send_code(&state, &v.caller, channel).await.map(|_| channel),
         Err(e) => Err(e.into()),
@@ -113,11 +108,7 @@ pub async fn verify(
     visitor: Result<Visitor, ApiError>,
     form: web::Form<CodeForm>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
-    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
-        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
-    }
+    let (v, layout) = signed_in_form!(req, state, visitor, &form.csrf);
     let request = OtpVerifyRequest { channel: form.channel.clone(), code: form.code.trim().to_owned() };
     let checked = match request.parse() {
         Ok((channel, code)) => verify_code(&state, &v.caller, channel, &code).await.map(|_| channel),

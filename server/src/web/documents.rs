@@ -16,7 +16,7 @@ use tawasul_core::visibility::{Visibility, sees_internal};
 use super::layout::Layout;
 use super::session::{self, Visitor};
 use super::transactions::transaction_page;
-use super::{error_page, or_error_page, see_other, signed_in};
+use super::{error_page, or_error_page, see_other, signed_in, signed_in_form};
 use crate::error::ApiError;
 use crate::routes::attachments::{self, parse_visibility};
 use crate::routes::voice;
@@ -49,12 +49,8 @@ pub async fn attach(
     q: web::Query<UploadQuery>,
     form: Multipart,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
+    let (v, layout) = signed_in_form!(req, state, visitor, &q.csrf);
     let id = path.into_inner();
-    if !session::csrf_holds(&state, v.caller.session, &q.csrf) {
-        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
-    }
     let done = match chosen(&v, q.visibility.as_deref()) {
         Ok(visibility) => attachments::receive(&state, &v.caller, id, visibility, form).await,
         Err(e) => Err(e),

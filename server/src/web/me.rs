@@ -7,14 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
-use tawasul_core::ErrorCode;
 use tawasul_core::api::{NoticeView, Page, PageQuery};
 use tawasul_core::notify::{Channel, Channels, NoticeKind, Preferences};
 use tawasul_storage::{in_app, recipients};
 
 use super::layout::Layout;
-use super::session::{self, Visitor};
-use super::{error_page, html, see_other, signed_in};
+use super::session::Visitor;
+use super::{error_page, html, see_other, signed_in, signed_in_form};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -74,13 +73,10 @@ pub async fn mark_all_read(
     visitor: Result<Visitor, ApiError>,
     form: web::Form<CsrfForm>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
-        return error_page(Layout::of(&req, Some(&v)), ApiError::new(ErrorCode::CsrfInvalid));
-    }
+    let (v, layout) = signed_in_form!(req, state, visitor, &form.csrf);
     match state.app.mark_read(&v.caller.account, None).await {
         Ok(_) => see_other("/notifications"),
-        Err(e) => error_page(Layout::of(&req, Some(&v)), e),
+        Err(e) => error_page(layout, e),
     }
 }
 
@@ -177,12 +173,8 @@ pub async fn save_preferences(
     visitor: Result<Visitor, ApiError>,
     form: web::Form<Vec<(String, String)>>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
     let csrf = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    if !session::csrf_holds(&state, v.caller.session, csrf) {
-        return error_page(layout, ApiError::new(ErrorCode::CsrfInvalid));
-    }
+    let (v, layout) = signed_in_form!(req, state, visitor, csrf);
     let saved = async {
         let before = recipients::preferences(state.db.read(), v.caller.actor().user_id).await?;
         let p = read_form(layout.staff, &before, &form);

@@ -53,6 +53,21 @@ macro_rules! signed_in {
 }
 pub(crate) use signed_in;
 
+/// Unwraps the visitor of a form and checks the form's CSRF token: the
+/// visitor and the page's frame, or the sign-in page or the refusal.
+macro_rules! signed_in_form {
+    ($req:expr, $state:expr, $visitor:expr, $token:expr) => {{
+        let v = $crate::web::signed_in!($req, $visitor);
+        let layout = $crate::web::layout::Layout::of(&$req, Some(&v));
+        if !$crate::web::session::csrf_holds(&$state, v.caller.session, $token) {
+            let refused = $crate::error::ApiError::new(tawasul_core::ErrorCode::CsrfInvalid);
+            return $crate::web::error_page(layout, refused);
+        }
+        (v, layout)
+    }};
+}
+pub(crate) use signed_in_form;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("")

@@ -26,8 +26,8 @@ use tawasul_storage::organisation;
 use tawasul_storage::transactions as store;
 
 use super::layout::Layout;
-use super::session::{self, Visitor};
-use super::{error_page, html, or_error_page, see_other, signed_in};
+use super::session::Visitor;
+use super::{error_page, html, or_error_page, see_other, signed_in, signed_in_form};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -387,12 +387,8 @@ pub async fn comment(
     path: web::Path<TransactionId>,
     form: web::Form<CommentForm>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
+    let (v, layout) = signed_in_form!(req, state, visitor, &form.csrf);
     let id = path.into_inner();
-    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
-        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
-    }
     // A beneficiary's reply is external; staff choose, and the choice is
     // theirs to make explicitly (no default that could leak a note).
     let visibility =
@@ -539,13 +535,9 @@ pub async fn create(
     visitor: Result<Visitor, ApiError>,
     form: web::Form<BTreeMap<String, String>>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
     let values = form.into_inner();
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
-    if !session::csrf_holds(&state, v.caller.session, &value("csrf")) {
-        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
-    }
+    let (v, layout) = signed_in_form!(req, state, visitor, &value("csrf"));
     let entity = value("entity").parse().ok();
     let type_id = value("type").parse().ok();
     let opened = async {
@@ -633,12 +625,8 @@ pub async fn step(
     path: web::Path<(TransactionId, String)>,
     form: web::Form<StepForm>,
 ) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
+    let (v, layout) = signed_in_form!(req, state, visitor, &form.csrf);
     let (id, name) = path.into_inner();
-    if !session::csrf_holds(&state, v.caller.session, &form.csrf) {
-        return error_page(layout, ApiError::new(tawasul_core::ErrorCode::CsrfInvalid));
-    }
     use crate::routes::transactions::{
         await_command, complete_command, postpone_command, rate_command, reject_command, reopen_command,
     };
