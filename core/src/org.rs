@@ -71,6 +71,8 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    pub const ALL: [EntityKind; 3] = [EntityKind::Government, EntityKind::Private, EntityKind::Nonprofit];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Government => "government",

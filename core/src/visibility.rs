@@ -88,6 +88,17 @@ impl ListScope {
             ListScope::Nothing => false,
         }
     }
+
+    /// Whether any transaction of `entity` could be in this scope: the
+    /// entities a search or a list may be narrowed to.
+    pub fn may_reach(&self, entity: EntityId) -> bool {
+        match self {
+            ListScope::Everything | ListScope::OwnAsBeneficiary(_) => true,
+            ListScope::Entities(ids) => ids.contains(&entity),
+            ListScope::Staff { entity_id, .. } => *entity_id == entity,
+            ListScope::Nothing => false,
+        }
+    }
 }
 
 /// The visibility rule for one caller, worked out once. Long-lived readers (a
@@ -230,6 +241,33 @@ mod tests {
             if can_view(&s, &t) {
                 prop_assert_eq!(my_entity, entity);
                 prop_assert!(active);
+            }
+        }
+
+        /// `may_reach` never hides an entity that holds a transaction the
+        /// scope covers: narrowing a search to it can only lose nothing.
+        #[test]
+        fn a_covered_transaction_s_entity_is_reachable(
+            user in 0u8..4, entity in 0u8..3, dept in 0u8..3, assignee in proptest::option::of(0u8..4),
+            bits in any::<u32>(), my_entity in 0u8..3, my_depts in proptest::collection::vec(0u8..3, 0..3),
+            active in any::<bool>(), remit in proptest::collection::vec(0u8..3, 0..3),
+        ) {
+            let t = facts(entity, dept, user, assignee);
+            let perms: PermissionSet = crate::permissions::Permission::ALL.iter().copied().enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0).map(|(_, p)| p).collect();
+            let remit = Remit::Entities(remit.into_iter().map(|e| EntityId(id(e))).collect());
+            for actor in [
+                staff(user, my_entity, &my_depts, perms, active),
+                Actor { user_id: UserId(id(user)), standing: Standing::Beneficiary },
+                Actor { user_id: UserId(id(user)), standing: Standing::Regulator(remit.clone()) },
+            ] {
+                let scope = list_scope(&actor);
+                if scope.covers(&t) {
+                    prop_assert!(scope.may_reach(t.entity_id));
+                }
+                if let Standing::Staff(s) = &actor.standing {
+                    prop_assert_eq!(scope.may_reach(t.entity_id), s.active && s.entity_id == t.entity_id);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, get, web};
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{AuditEntryView, AuditQuery, Page, VerifyQuery, VerifyView};
+use tawasul_core::org::Actor;
 use tawasul_core::policy::{AuditScope, audit_scope};
 use tawasul_storage::audit::{self, AuditFilter, Chain};
 use tawasul_storage::transactions::actor_refs;
@@ -23,8 +24,14 @@ pub async fn list_audit(
     caller: Caller,
     query: Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(entries(&state, caller.actor(), &query).await?))
+}
+
+/// One page of the trail entries `actor` may read that `query` asks for: the
+/// read the API and the audit page share.
+pub async fn entries(state: &AppState, actor: &Actor, query: &AuditQuery) -> ApiResult<Page<AuditEntryView>> {
     let requested = query.entity_id.as_deref().and_then(|s| s.parse().ok());
-    let scope = audit_scope(caller.actor(), requested)?;
+    let scope = audit_scope(actor, requested)?;
     let r = query.parse()?;
     let filter = AuditFilter {
         scope,
@@ -53,7 +60,7 @@ pub async fn list_audit(
             prev_hash: e.prev_hash,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(Page { items, next_cursor })
 }
 
 /// Recomputes one chain from its first entry: `ok: false` and the first entry
@@ -67,8 +74,13 @@ pub async fn verify_audit(
     caller: Caller,
     query: Query<VerifyQuery>,
 ) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(verify(&state, caller.actor(), &query).await?))
+}
+
+/// Verifies the one chain `query` names within `actor`'s reach.
+pub async fn verify(state: &AppState, actor: &Actor, query: &VerifyQuery) -> ApiResult<VerifyView> {
     let requested = query.entity_id.as_deref().and_then(|s| s.parse().ok());
-    let scope = audit_scope(caller.actor(), requested)?;
+    let scope = audit_scope(actor, requested)?;
     query.parse()?;
     let chain = match scope {
         AuditScope::Entities(ids) if ids.len() == 1 => Chain::Entity(ids[0]),
@@ -76,10 +88,10 @@ pub async fn verify_audit(
         _ => return Err(ApiError::field("entity_id", ErrorCode::MissingField)),
     };
     let v = audit::verify(state.db.read(), chain).await?;
-    Ok(HttpResponse::Ok().json(VerifyView {
+    Ok(VerifyView {
         ok: v.first_bad_seq.is_none(),
         entries: v.entries,
         head_hash: v.head_hash,
         first_bad_seq: v.first_bad_seq,
-    }))
+    })
 }

@@ -13,6 +13,7 @@ use super::session::Visitor;
 /// The language cookie the switch sets; without it, `Accept-Language`.
 pub const LANG_COOKIE: &str = "tawasul_lang";
 
+#[derive(Clone)]
 pub struct Layout {
     pub lang: Lang,
     /// The page's `<title>` and `<h1>`, a catalogue id.
@@ -23,6 +24,8 @@ pub struct Layout {
     pub user: Option<String>,
     pub staff: bool,
     pub beneficiary: bool,
+    /// Whether the person reads an audit trail (the nav links to it).
+    pub auditor: bool,
     /// This page's path and query, for the language switch to come back to.
     pub here: String,
 }
@@ -46,7 +49,8 @@ impl Layout {
             }
             None => (None, false, false, String::new()),
         };
-        Layout { lang, title: "brand", csrf, user, staff, beneficiary, here }
+        let auditor = visitor.is_some_and(|v| tawasul_core::policy::audit_scope(v.caller.actor(), None).is_ok());
+        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, here }
     }
 
     pub fn titled(mut self, title: &'static str) -> Layout {
@@ -109,10 +113,23 @@ impl Layout {
         self.t_with(id, &[("n", catalogue::Arg::Text(&n))])
     }
 
+    /// An audit action's name (`transaction.step`), as the trail shows it.
+    pub fn audit_action(&self, action: &str) -> String {
+        match catalogue::plain(self.lang, &audit_id(action)) {
+            Some(name) => name.to_owned(),
+            None => action.to_owned(),
+        }
+    }
+
     /// A name given in both languages, in the page's.
     pub fn name<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() { en } else { ar }
     }
+}
+
+/// The catalogue id of an audit action's name.
+fn audit_id(action: &str) -> String {
+    format!("ui-audit-{}", action.replace('.', "-"))
 }
 
 /// Percent-encodes a query value.
@@ -153,6 +170,9 @@ mod tests {
         ids.extend(["normal", "important", "urgent"].map(|p| format!("priority-{p}")));
         ids.extend(tawasul_core::notify::NoticeKind::ALL.iter().map(|k| format!("ui-kind-{}", k.as_str())));
         ids.extend(tawasul_core::notify::Channel::ALL.iter().map(|c| format!("ui-channel-{}", c.as_str())));
+        ids.extend(tawasul_core::api::Kind::ALL.iter().map(|k| format!("ui-archive-kind-{}", k.as_str())));
+        ids.extend(tawasul_core::org::EntityKind::ALL.iter().map(|k| format!("ui-entity-kind-{}", k.as_str())));
+        ids.extend(tawasul_core::audit::AuditAction::ALL.iter().map(|a| audit_id(a.as_str())));
         for lang in [Lang::Ar, Lang::En] {
             for id in &ids {
                 // A missing message comes back as its id.

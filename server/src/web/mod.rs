@@ -7,11 +7,14 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
+pub mod directory;
 pub mod documents;
 pub mod layout;
 pub mod lookup;
 pub mod me;
 pub mod register;
+pub mod search;
 pub mod session;
 pub mod sign_in;
 pub mod transactions;
@@ -93,6 +96,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::record_voice)
             .service(documents::play)
             .service(lookup::lookup)
+            .service(directory::directory)
+            .service(search::search)
+            .service(audit::audit)
             .service(account::account)
             .service(account::send)
             .service(account::verify)
@@ -137,6 +143,14 @@ async fn language(q: web::Query<LanguageQuery>) -> HttpResponse {
 pub fn local_path(back: &str) -> &str {
     let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
     if local { back } else { "/" }
+}
+
+/// A choice of a `<select>`: value, label, chosen.
+pub type Choice = (String, String, bool);
+
+/// A form's field as a filter: none when left empty.
+pub fn given(field: &str) -> Option<String> {
+    Some(field.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// 303 See Other: after a form, the browser fetches the next page with GET.

@@ -12,8 +12,8 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 use tawasul_core::api::{
-    CommentRequest, CreateTransactionRequest, EntitySummary, EventView, FieldKind, FieldSpec, PageRequest,
-    TransactionListQuery, TransactionTypeView, TransactionView,
+    CommentRequest, CreateTransactionRequest, EntitySummary, EventView, FieldKind, FieldSpec, TransactionListQuery,
+    TransactionTypeView, TransactionView,
 };
 use tawasul_core::catalogue::Arg;
 use tawasul_core::events::EventKind;
@@ -22,7 +22,6 @@ use tawasul_core::lifecycle::Command;
 use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
 use tawasul_core::visibility::{Visibility, list_scope, sees_internal};
 use tawasul_core::workflow::Status;
-use tawasul_storage::organisation;
 use tawasul_storage::transactions as store;
 
 use super::layout::Layout;
@@ -40,10 +39,7 @@ async fn type_names(
     let mut seen = std::collections::HashSet::new();
     for e in entities {
         if seen.insert(e) {
-            for t in organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
-                .await?
-                .items
-            {
+            for t in super::directory::types_of(state, e).await? {
                 out.insert(t.id, t);
             }
         }
@@ -473,14 +469,9 @@ async fn new_page(
 ) -> Result<HttpResponse, (Layout, ApiError)> {
     let loaded = async {
         authorize(v.caller.actor(), Action::CreateTransaction)?;
-        let entities =
-            organisation::list_entities(state.db.read(), &PageRequest { limit: 100, after: None }).await?.items;
+        let entities = super::directory::entities(state).await?;
         let types = match entity {
-            Some(e) => {
-                organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
-                    .await?
-                    .items
-            }
+            Some(e) => super::directory::types_of(state, e).await?,
             None => vec![],
         };
         ApiResult::Ok((entities, types))
@@ -542,11 +533,7 @@ pub async fn create(
     let type_id = value("type").parse().ok();
     let opened = async {
         let specs = match entity {
-            Some(e) => {
-                organisation::list_transaction_types(state.db.read(), e, &PageRequest { limit: 100, after: None })
-                    .await?
-                    .items
-            }
+            Some(e) => super::directory::types_of(&state, e).await?,
             None => vec![],
         };
         let spec = specs.iter().find(|t| Some(t.id) == type_id).map(|t| t.fields.clone()).unwrap_or_default();

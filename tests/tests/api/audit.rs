@@ -61,7 +61,7 @@ impl Walk<'_> {
 }
 
 /// A regulator of one entity, signing in as `reg<n>@nazaha.sa`.
-fn regulator_of(n: u32, entity: tawasul_core::ids::EntityId) -> CreateRegulatorRequest {
+pub fn regulator_of(n: u32, entity: tawasul_core::ids::EntityId) -> CreateRegulatorRequest {
     CreateRegulatorRequest {
         name_ar: "رقيب".into(),
         name_en: "Regulator".into(),

@@ -272,6 +272,38 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&emp, "html[lang=en]").await;
     shoot(&emp, "transaction-staff.en").await;
+    // The archive search from the header, the match marked in the snippet
+    // (the index takes the new comments within a second or so).
+    css(&emp, "[data-testid=search-link]").await.click().await.unwrap();
+    css(&emp, "[data-testid=search-box]").await.send_keys("موعدكم").await.unwrap();
+    css(&emp, "[data-testid=search-submit]").await.click().await.unwrap();
+    let started = Instant::now();
+    while emp.find(Locator::Css("[data-testid=search-hit] mark")).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the comment was not found");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        emp.refresh().await.unwrap();
+    }
+    shoot(&emp, "search.en").await;
+    css(&emp, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&emp, "html[lang=ar] [data-testid=search-hit]").await;
+    shoot(&emp, "search.ar").await;
+    css(&ben, "[data-testid=directory-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=directory-entity]").await;
+    shoot(&ben, "directory.ar").await;
+    // The department's supervisor reads the audit trail and verifies it.
+    let sup = d.browser(true).await;
+    sign_in(&sup, &base, "employee9699@entity.sa").await;
+    css(&sup, "[data-testid=audit-link]").await.click().await.unwrap();
+    css(&sup, "[data-testid=audit-row]").await;
+    css(&sup, "[data-testid=audit-verify]").await.click().await.unwrap();
+    assert!(
+        css(&sup, "[data-testid=audit-verification]").await.attr("class").await.unwrap().unwrap().contains("intact")
+    );
+    shoot(&sup, "audit.ar").await;
+    css(&sup, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&sup, "html[lang=en] [data-testid=audit-verification]").await;
+    shoot(&sup, "audit.en").await;
+    sup.close().await.unwrap();
     ben.close().await.unwrap();
     emp.close().await.unwrap();
 }

@@ -27,6 +27,9 @@ on_both_backends!(
     notices_and_notification_settings_from_the_pages,
     a_transaction_is_found_by_its_reference_from_the_page,
     a_beneficiary_verifies_their_e_mail_from_the_account_page,
+    the_archive_search_page_shows_each_person_only_what_they_could_open,
+    the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it,
+    the_directory_lists_entities_and_their_requests,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -629,4 +632,135 @@ async fn a_beneficiary_verifies_their_e_mail_from_the_account_page(app: TestApp)
     assert_eq!(done.location.as_deref(), Some("/account?verified=email"), "{}", done.body);
     let page = mine.get("/account?verified=email").await.body;
     assert!(page.contains("data-testid=\"verified-email\"") && page.contains("data-testid=\"unverified-sms\""));
+}
+
+/// The text of the hits a search page lists.
+fn hits(html: &str) -> Vec<String> {
+    html.split("data-testid=\"search-hit\"").skip(1).map(|h| h.split("</li>").next().unwrap().to_owned()).collect()
+}
+
+async fn the_archive_search_page_shows_each_person_only_what_they_could_open(app: TestApp) {
+    let a = setup(&app, 1, "round_robin", 71).await;
+    let b = setup(&app, 1, "round_robin", 72).await;
+    let (ben, _) = app.beneficiary(7100).await;
+    let mine = ben.create_transaction(&request(a.entity.id, a.type_id, 1)).await.unwrap();
+    let emp = &a.employees[0].1;
+    emp.comment(mine.id, "external", "وصلت المستندات المطلوبة لتجديد الرخصة").await.unwrap();
+    emp.comment(mine.id, "internal", "المستندات ناقصة والملفسري للغاية").await.unwrap();
+    let (other, _) = app.beneficiary(7101).await;
+    let theirs = other.create_transaction(&request(b.entity.id, b.type_id, 2)).await.unwrap();
+    b.employees[0].1.comment(theirs.id, "external", "المستندات لدى الجهة الأخرى").await.unwrap();
+    crate::search::indexed_n(&app.platform, "المستندات", 3).await;
+
+    let search = |q: &str, more: &[(&str, &str)]| {
+        let mut params = vec![("q", q)];
+        params.extend_from_slice(more);
+        let url = reqwest::Url::parse_with_params("http://x/search", params).unwrap();
+        format!("/search?{}", url.query().unwrap())
+    };
+    // The beneficiary: their own external comment, the match marked, never
+    // the internal one nor the other entity's, anywhere in the page.
+    let mut ben_page = Page::sign_in(&app, "sara7100@example.sa").await;
+    let empty = ben_page.get("/search").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("data-testid=\"search-box\"") && !empty.body.contains("search-total"));
+    let found = ben_page.get(&search("المستندات", &[])).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    let listed = hits(&found.body);
+    assert_eq!(listed.len(), 1, "{}", found.body);
+    assert!(listed[0].contains("<mark>المستندات</mark>"), "{}", listed[0]);
+    assert!(listed[0].contains(&format!("href=\"/transactions/{}\"", mine.id)));
+    assert!(!found.body.contains("الملفسري") && !found.body.contains("الجهة الأخرى"), "{}", found.body);
+    // A filter narrows, and a word of the subject is a transaction hit.
+    assert!(hits(&ben_page.get(&search("المستندات", &[("kind", "transaction")])).await.body).is_empty());
+    assert_eq!(hits(&ben_page.get(&search("موعد", &[("kind", "transaction")])).await.body).len(), 1);
+    // What cannot be searched is named on its field.
+    let bad = ben_page.get(&search("المستندات", &[("from", "أمس")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#from\"") && bad.body.contains("id=\"from-error\""), "{}", bad.body);
+    let nothing = ben_page.get(&search("؟!", &[])).await;
+    assert!(nothing.body.contains("href=\"#q\""), "{}", nothing.body);
+
+    // The employee: both comments of their entity, no choice of entity.
+    let mut staff_page = Page::sign_in(&app, "employee7100@entity.sa").await;
+    let found = staff_page.get(&search("المستندات", &[])).await;
+    assert_eq!(hits(&found.body).len(), 2, "{}", found.body);
+    assert!(found.body.contains("الملفسري") && !found.body.contains("الجهة الأخرى"));
+    assert!(!found.body.contains("data-testid=\"search-entity\""));
+
+    // A regulator of entity A: A's hits, internal ones too, and A alone to choose.
+    app.platform.create_regulator(&crate::audit::regulator_of(7101, a.entity.id)).await.unwrap();
+    let mut reg_page = Page::sign_in(&app, "reg7101@nazaha.sa").await;
+    let found = reg_page.get(&search("المستندات", &[("entity_id", &a.entity.id.to_string())])).await;
+    assert_eq!(hits(&found.body).len(), 2, "{}", found.body);
+    assert!(found.body.contains(&format!("<option value=\"{}\" selected>", a.entity.id)), "{}", found.body);
+    assert!(!found.body.contains(&format!("value=\"{}\"", b.entity.id)));
+    let outside = reg_page.get(&search("المستندات", &[("entity_id", &b.entity.id.to_string())])).await;
+    assert!(hits(&outside.body).is_empty() && !outside.body.contains("الجهة الأخرى"));
+}
+
+async fn the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it(app: TestApp) {
+    let a = setup(&app, 1, "round_robin", 73).await;
+    let b = setup(&app, 1, "round_robin", 74).await;
+    let (ben, _) = app.beneficiary(7300).await;
+    let t = ben.create_transaction(&request(a.entity.id, a.type_id, 1)).await.unwrap();
+    a.employees[0].1.comment(t.id, "external", "تم").await.unwrap();
+    let other = b.employees[0].1.me().await.unwrap();
+    crate::helpers::sealed(&app).await;
+
+    // A supervisor (audit.view) reads their entity's trail, in words.
+    let mut sup = Page::sign_in(&app, "employee7399@entity.sa").await;
+    let home = sup.get("/transactions").await;
+    assert!(home.body.contains("data-testid=\"audit-link\""));
+    let trail = sup.get("/audit").await;
+    assert_eq!(trail.status, StatusCode::OK, "{}", trail.body);
+    assert!(trail.body.contains("data-testid=\"audit-row\""));
+    assert!(trail.body.contains("تعليق على معاملة") && trail.body.contains("تقديم معاملة"), "{}", trail.body);
+    assert!(!trail.body.contains(&other.id.to_string()), "another entity's entries reached the page");
+    assert!(!trail.body.contains("data-testid=\"audit-entity\""));
+    // Filtered by action, then verified.
+    let comments = sup.get("/audit?action=transaction.comment").await;
+    assert_eq!(comments.body.matches("data-testid=\"audit-row\"").count(), 1, "{}", comments.body);
+    let verified = sup.get("/audit?verify=1").await;
+    assert!(verified.body.contains("data-testid=\"audit-verification\""), "{}", verified.body);
+    assert!(verified.body.contains("class=\"panel verification intact\""), "{}", verified.body);
+    let bad = sup.get("/audit?from=never").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"from-error\""));
+
+    // A regulator of A chooses among their remit, and must choose to verify.
+    app.platform.create_regulator(&crate::audit::regulator_of(7301, a.entity.id)).await.unwrap();
+    let mut reg = Page::sign_in(&app, "reg7301@nazaha.sa").await;
+    let trail = reg.get("/audit").await;
+    assert!(trail.body.contains("data-testid=\"audit-entity\""));
+    assert!(trail.body.contains(&format!("value=\"{}\"", a.entity.id)));
+    assert!(!trail.body.contains(&format!("value=\"{}\"", b.entity.id)));
+    let verified = reg.get(&format!("/audit?entity_id={}&verify=1", a.entity.id)).await;
+    assert!(verified.body.contains("verification intact"), "{}", verified.body);
+    let refused = reg.get(&format!("/audit?entity_id={}", b.entity.id)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Neither a beneficiary nor a plain employee reads a trail, nor sees the link.
+    for login in ["sara7300@example.sa", "employee7300@entity.sa"] {
+        let mut p = Page::sign_in(&app, login).await;
+        assert!(!p.get("/transactions").await.body.contains("audit-link"), "{login}");
+        let res = p.get("/audit").await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{login}");
+        assert!(!res.body.contains("audit-row"));
+    }
+}
+
+async fn the_directory_lists_entities_and_their_requests(app: TestApp) {
+    let a = setup(&app, 1, "round_robin", 75).await;
+    app.beneficiary(7500).await;
+    let mut p = Page::sign_in(&app, "sara7500@example.sa").await;
+    let list = p.get("/entities").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("data-testid=\"directory-entity\""));
+    // Each type opens the new request with its entity and type chosen.
+    let start = format!("/transactions/new?entity={}&amp;type={}", a.entity.id, a.type_id);
+    assert!(list.body.contains(&start), "{}", list.body);
+    let form = p.get(&start.replace("&amp;", "&")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&format!("<option value=\"{}\" selected", a.type_id)), "{}", form.body);
 }

@@ -32,7 +32,7 @@ async fn indexed(c: &Client, q: &str) -> Duration {
 }
 
 /// Waits until `c` finds `q` at least `n` times.
-async fn indexed_n(c: &Client, q: &str, n: u64) -> Duration {
+pub async fn indexed_n(c: &Client, q: &str, n: u64) -> Duration {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(10) {
         if find(c, &[("q", q)]).await.total >= n {

@@ -1,0 +1,197 @@
+//! The archive search: transactions, comments, voice notes and documents the
+//! person could open, best first, with the matching words highlighted. The
+//! same read as the API's (`routes::search::find`); staff are narrowed to
+//! their entity, regulators to their remit, by the scope itself.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use serde::Deserialize;
+use tawasul_core::api::{Kind, SearchItem, SearchQuery};
+use tawasul_core::ids::EntityId;
+use tawasul_core::visibility::{ListScope, list_scope};
+use tawasul_core::workflow::Status;
+
+use super::directory::{entities, types_of};
+use super::layout::Layout;
+use super::session::Visitor;
+use super::{Choice, error_page, given, html, signed_in};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct Search {
+    page: Layout,
+    form: SearchForm,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    /// Empty when the person's scope is one entity (staff).
+    entities: Vec<Choice>,
+    types: Vec<Choice>,
+    errors: Vec<(String, &'static str)>,
+    /// None until something was searched for.
+    found: Option<Found>,
+}
+
+impl Search {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+    }
+}
+
+struct Found {
+    /// "12 results", in the page's language.
+    total: String,
+    hits: Vec<Hit>,
+    next: Option<String>,
+}
+
+/// One hit as the page lists it.
+struct Hit {
+    item: SearchItem,
+    href: Option<String>,
+    entity: String,
+}
+
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    entity_id: String,
+    #[serde(default)]
+    type_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default, skip_serializing)]
+    cursor: String,
+}
+
+impl SearchForm {
+    /// The API's query: a field left empty on the form is no filter.
+    fn query(&self) -> SearchQuery {
+        SearchQuery {
+            q: Some(self.q.clone()),
+            entity_id: given(&self.entity_id),
+            type_id: given(&self.type_id),
+            status: given(&self.status),
+            kind: given(&self.kind),
+            from: given(&self.from),
+            to: given(&self.to),
+            limit: None,
+            cursor: given(&self.cursor),
+        }
+    }
+}
+
+#[get("/search")]
+pub async fn search(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    form: web::Query<SearchForm>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    match page(&state, &v, layout.titled("ui-search-title"), form.into_inner()).await {
+        Ok(response) => response,
+        Err((layout, e)) => error_page(layout, e),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    v: &Visitor,
+    page: Layout,
+    form: SearchForm,
+) -> Result<HttpResponse, (Layout, ApiError)> {
+    let choices = async {
+        let scope = list_scope(v.caller.actor());
+        let reachable: Vec<_> = entities(state).await?.into_iter().filter(|e| scope.may_reach(e.id)).collect();
+        // The entity whose types the type filter offers: the staff's own, or
+        // the one chosen.
+        let entity = match &scope {
+            ListScope::Staff { entity_id, .. } => Some(*entity_id),
+            _ => form.entity_id.parse::<EntityId>().ok().filter(|e| scope.may_reach(*e)),
+        };
+        let types = match entity {
+            Some(e) => types_of(state, e).await?,
+            None => vec![],
+        };
+        let one_entity = matches!(scope, ListScope::Staff { .. });
+        ApiResult::Ok((reachable, types, one_entity))
+    }
+    .await;
+    let (reachable, types, one_entity) = match choices {
+        Ok(c) => c,
+        Err(e) => return Err((page, e)),
+    };
+    let names: HashMap<EntityId, String> =
+        reachable.iter().map(|e| (e.id, page.name(&e.name_ar, &e.name_en).to_owned())).collect();
+    let choice = |value: String, label: &str, chosen: &str| {
+        let selected = value == chosen;
+        (value, label.to_owned(), selected)
+    };
+    let mut found_page = Search {
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| choice(k.as_str().into(), page.t(&format!("ui-archive-kind-{}", k.as_str())), &form.kind))
+            .collect(),
+        statuses: Status::ALL.iter().map(|s| choice(s.as_str().into(), page.status(s), &form.status)).collect(),
+        entities: if one_entity {
+            vec![]
+        } else {
+            reachable.iter().map(|e| choice(e.id.to_string(), &names[&e.id], &form.entity_id)).collect()
+        },
+        types: types
+            .iter()
+            .map(|t| choice(t.id.to_string(), page.name(&t.name_ar, &t.name_en), &form.type_id))
+            .collect(),
+        errors: vec![],
+        found: None,
+        page,
+        form,
+    };
+    if found_page.form.q.trim().is_empty() {
+        return Ok(html(StatusCode::OK, &found_page));
+    }
+    let params = match found_page.form.query().parse() {
+        Ok(p) => p,
+        Err(e) => {
+            found_page.errors = ApiError::from(e).field_messages(found_page.page.lang);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &found_page));
+        }
+    };
+    let found = match crate::routes::search::find(state, v.caller.actor(), params).await {
+        Ok(f) => f,
+        Err(e) => return Err((found_page.page, e)),
+    };
+    let next = found.next_cursor.map(|c| {
+        let mut q = serde_urlencoded::to_string(&found_page.form).unwrap_or_default();
+        q.push_str("&cursor=");
+        q.push_str(&super::layout::urlencode(&c));
+        format!("/search?{q}")
+    });
+    let hits = found
+        .items
+        .into_iter()
+        .map(|item| Hit {
+            href: item.transaction_id.map(|t| format!("/transactions/{t}")),
+            entity: names.get(&item.entity_id).cloned().unwrap_or_default(),
+            item,
+        })
+        .collect();
+    let n = i64::try_from(found.total).unwrap_or(i64::MAX);
+    let total = found_page.page.t_with("ui-search-total", &[("n", tawasul_core::catalogue::Arg::Number(n))]);
+    found_page.found = Some(Found { total, hits, next });
+    Ok(html(StatusCode::OK, &found_page))
+}
