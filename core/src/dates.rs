@@ -23,6 +23,17 @@ pub struct ShownDate {
 /// Riyadh's offset from UTC.
 const RIYADH: chrono::Duration = chrono::Duration::hours(3);
 
+/// A day as a form's `<input type=date>` holds it, on Riyadh's clock.
+pub fn form_day(at: DateTime<Utc>) -> String {
+    (at + RIYADH).format("%Y-%m-%d").to_string()
+}
+
+/// The start of a form's day on Riyadh's clock, in RFC 3339: `form_day`'s
+/// inverse.
+pub fn form_day_start(day: &str) -> String {
+    format!("{day}T00:00:00+03:00")
+}
+
 pub fn shown(lang: Lang, at: DateTime<Utc>) -> ShownDate {
     let local = at + RIYADH;
     let month = |kind: &str, n: u32| text(lang, &format!("month-{kind}-{n}"), &[]);
@@ -63,6 +74,16 @@ fn hijri(local: DateTime<Utc>) -> Option<(i32, u8, u8)> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_form_s_day_is_riyadh_s_and_comes_back_as_its_start() {
+        // 22:30 UTC on 1 December is already 2 December in Riyadh.
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 22, 30, 0).unwrap();
+        assert_eq!(form_day(at), "2026-12-02");
+        let start = DateTime::parse_from_rfc3339(&form_day_start("2026-12-02")).unwrap();
+        assert_eq!(start.with_timezone(&Utc), Utc.with_ymd_and_hms(2026, 12, 1, 21, 0, 0).unwrap());
+        assert_eq!(form_day(start.with_timezone(&Utc)), "2026-12-02");
+    }
 
     #[test]
     fn both_calendars_on_riyadhs_clock() {

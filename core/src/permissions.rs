@@ -134,6 +134,8 @@ pub enum StaffRole {
 }
 
 impl StaffRole {
+    pub const ALL: [StaffRole; 3] = [StaffRole::Employee, StaffRole::Supervisor, StaffRole::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             StaffRole::Admin => "admin",

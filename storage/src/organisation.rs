@@ -249,6 +249,50 @@ pub async fn employee(c: &impl ConnectionTrait, id: UserId) -> Result<Option<Emp
     }))
 }
 
+/// An entity's employees, by name in Arabic: two queries, whatever their
+/// number.
+pub async fn list_employees(c: &impl ConnectionTrait, entity: EntityId) -> Result<Vec<EmployeeView>> {
+    let rows = users::Entity::find()
+        .filter(users::Column::EntityId.eq(entity.0))
+        .order_by_asc(users::Column::NameAr)
+        .order_by_asc(users::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|u| u.id).collect();
+    let mut departments: std::collections::HashMap<uuid::Uuid, Vec<DepartmentId>> = Default::default();
+    if !ids.is_empty() {
+        let links = user_departments::Entity::find()
+            .filter(user_departments::Column::UserId.is_in(ids))
+            .order_by_asc(user_departments::Column::DepartmentId)
+            .all(c)
+            .await?;
+        for l in links {
+            departments.entry(l.user_id).or_default().push(DepartmentId(l.department_id));
+        }
+    }
+    let mut out = vec![];
+    for u in rows {
+        let Some(role) = Role::parse(&u.role).ok().and_then(Role::staff) else { continue };
+        let (grants, revokes) = (permissions_from_json(&u.grants), permissions_from_json(&u.revokes));
+        out.push(EmployeeView {
+            id: UserId(u.id),
+            entity_id: entity,
+            department_ids: departments.remove(&u.id).unwrap_or_default(),
+            name_ar: u.name_ar,
+            name_en: u.name_en,
+            email: u.email.unwrap_or_default(),
+            mobile: u.mobile.unwrap_or_default(),
+            role,
+            permissions: effective_permissions(role, grants, revokes).to_vec(),
+            grant: grants.to_vec(),
+            revoke: revokes.to_vec(),
+            active: u.active,
+            on_leave_until: u.on_leave_until,
+        });
+    }
+    Ok(out)
+}
+
 /// Applies changes to an employee, already authorized. Run it inside a transaction.
 pub async fn update_employee(
     c: &impl ConnectionTrait,

@@ -1,9 +1,11 @@
 //! Changing an employee: departments, role, grants and revokes, active, leave.
 
 use actix_web::{HttpResponse, patch, web};
-use tawasul_core::api::{EmployeeView, UpdateEmployeeRequest};
+use tawasul_core::api::{EmployeeChanges, EmployeeView, UpdateEmployeeRequest};
 use tawasul_core::ids::UserId;
+use tawasul_core::org::Actor;
 
+use crate::app::Answer;
 use crate::auth::Caller;
 use crate::body::Deferred;
 use crate::error::ApiResult;
@@ -32,9 +34,20 @@ pub async fn update_employee(
     // Who may see the employee depends on them as stored: the use case
     // parses the body once that is settled.
     let changes = move || Ok(body.parse()?.parse()?);
-    let changed = state.app.update_employee(caller.actor(), id, changes).await?;
+    Ok(change(&state, caller.actor(), id, changes).await?.respond())
+}
+
+/// Changes an employee through the use case; a change of standing reaches the
+/// employee's open connections at once (the API and the admin pages).
+pub async fn change(
+    state: &AppState,
+    by: &Actor,
+    id: UserId,
+    changes: impl FnOnce() -> ApiResult<EmployeeChanges> + Send + 'static,
+) -> ApiResult<Answer> {
+    let changed = state.app.update_employee(by, id, changes).await?;
     if changed.standing_changed {
         state.realtime.signal(id, AccountSignal::Changed);
     }
-    Ok(changed.answer.respond())
+    Ok(changed.answer)
 }

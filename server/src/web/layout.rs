@@ -26,6 +26,8 @@ pub struct Layout {
     pub beneficiary: bool,
     /// Whether the person reads an audit trail (the nav links to it).
     pub auditor: bool,
+    /// Whether the person manages some of their entity's organisation.
+    pub admin: bool,
     /// This page's path and query, for the language switch to come back to.
     pub here: String,
 }
@@ -50,7 +52,14 @@ impl Layout {
             None => (None, false, false, String::new()),
         };
         let auditor = visitor.is_some_and(|v| tawasul_core::policy::audit_scope(v.caller.actor(), None).is_ok());
-        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, here }
+        let admin = visitor.and_then(|v| v.caller.actor().staff().map(|s| (v, s.entity_id))).is_some_and(|(v, e)| {
+            use tawasul_core::policy::{Action, authorize};
+            let actor = v.caller.actor();
+            [Action::ManageDepartments(e), Action::ManageEmployees(e), Action::ManageTransactionTypes(e)]
+                .into_iter()
+                .any(|a| authorize(actor, a).is_ok())
+        });
+        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, admin, here }
     }
 
     pub fn titled(mut self, title: &'static str) -> Layout {
@@ -121,6 +130,11 @@ impl Layout {
         }
     }
 
+    /// A permission's name (`transaction.assign`).
+    pub fn permission(&self, p: &str) -> &'static str {
+        self.t(&permission_id(p))
+    }
+
     /// A name given in both languages, in the page's.
     pub fn name<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
         if self.lang == Lang::En && !en.is_empty() { en } else { ar }
@@ -130,6 +144,11 @@ impl Layout {
 /// The catalogue id of an audit action's name.
 fn audit_id(action: &str) -> String {
     format!("ui-audit-{}", action.replace('.', "-"))
+}
+
+/// The catalogue id of a permission's name.
+fn permission_id(p: &str) -> String {
+    format!("ui-permission-{}", p.replace('.', "-"))
 }
 
 /// Percent-encodes a query value.
@@ -173,6 +192,10 @@ mod tests {
         ids.extend(tawasul_core::api::Kind::ALL.iter().map(|k| format!("ui-archive-kind-{}", k.as_str())));
         ids.extend(tawasul_core::org::EntityKind::ALL.iter().map(|k| format!("ui-entity-kind-{}", k.as_str())));
         ids.extend(tawasul_core::audit::AuditAction::ALL.iter().map(|a| audit_id(a.as_str())));
+        ids.extend(tawasul_core::permissions::Permission::ALL.iter().map(|p| permission_id(p.as_str())));
+        ids.extend(tawasul_core::permissions::StaffRole::ALL.iter().map(|r| format!("ui-role-{}", r.as_str())));
+        ids.extend(["least_loaded", "round_robin"].map(|r| format!("ui-routing-{r}")));
+        ids.extend(["text", "number", "date", "choice", "file"].map(|k| format!("ui-field-kind-{k}")));
         for lang in [Lang::Ar, Lang::En] {
             for id in &ids {
                 // A missing message comes back as its id.

@@ -6,6 +6,7 @@
 //! HTTP, and never a rule of their own.
 
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod directory;
@@ -99,6 +100,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(directory::directory)
             .service(search::search)
             .service(audit::audit)
+            .service(admin::departments::departments)
+            .service(admin::departments::add_department)
+            .service(admin::employees::employees)
+            .service(admin::employees::add_employee)
+            .service(admin::employees::employee)
+            .service(admin::employees::change_employee)
+            .service(admin::types::list_types)
+            .service(admin::types::add_type)
             .service(account::account)
             .service(account::send)
             .service(account::verify)

@@ -304,6 +304,25 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&sup, "html[lang=en] [data-testid=audit-verification]").await;
     shoot(&sup, "audit.en").await;
     sup.close().await.unwrap();
+    // The entity admin's pages, from the header's link.
+    let admin = d.browser(true).await;
+    sign_in(&admin, &base, "admin96@entity.sa").await;
+    css(&admin, "[data-testid=admin-link]").await.click().await.unwrap();
+    css(&admin, "[data-testid=employee-row]").await;
+    shoot(&admin, "admin-employees.ar").await;
+    css(&admin, "[data-testid=employee-row] a").await.click().await.unwrap();
+    css(&admin, "[data-testid=employee-save]").await;
+    shoot(&admin, "admin-employee.ar").await;
+    css(&admin, "[data-testid=admin-departments]").await.click().await.unwrap();
+    css(&admin, "[data-testid=department-tree]").await;
+    shoot(&admin, "admin-departments.ar").await;
+    css(&admin, "[data-testid=admin-types]").await.click().await.unwrap();
+    css(&admin, "[data-testid=type-row]").await;
+    shoot(&admin, "admin-types.ar").await;
+    css(&admin, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&admin, "html[lang=en] [data-testid=type-row]").await;
+    shoot(&admin, "admin-types.en").await;
+    admin.close().await.unwrap();
     ben.close().await.unwrap();
     emp.close().await.unwrap();
 }

@@ -30,6 +30,7 @@ on_both_backends!(
     the_archive_search_page_shows_each_person_only_what_they_could_open,
     the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it,
     the_directory_lists_entities_and_their_requests,
+    an_entity_admin_builds_the_organisation_from_the_pages,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -763,4 +764,162 @@ async fn the_directory_lists_entities_and_their_requests(app: TestApp) {
     let form = p.get(&start.replace("&amp;", "&")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains(&format!("<option value=\"{}\" selected", a.type_id)), "{}", form.body);
+}
+
+async fn an_entity_admin_builds_the_organisation_from_the_pages(app: TestApp) {
+    use tawasul_core::api::PageQuery;
+    use tawasul_core::permissions::Permission;
+    let entity = app.entity(76).await;
+    let mut admin = Page::sign_in(&app, "admin76@entity.sa").await;
+    assert!(admin.get("/transactions").await.body.contains("data-testid=\"admin-link\""));
+    let csrf = csrf_of(&admin.get("/admin/departments").await.body);
+    let at = |path: &str| format!("{path}?entity={}", entity.id);
+
+    // Departments: one at the top, one under it, shown as a tree.
+    let top = admin
+        .post("/admin/departments", &[("csrf", &csrf), ("name_ar", "خدمات المستفيدين"), ("name_en", "Services")])
+        .await;
+    assert_eq!(top.location, Some(at("/admin/departments")), "{}", top.body);
+    let top_id = entity.admin.list_departments(entity.id, &PageQuery::default()).await.unwrap().items[0].id.to_string();
+    let child = [("csrf", csrf.as_str()), ("name_ar", "المواعيد"), ("name_en", "Appointments"), ("parent_id", &top_id)];
+    assert_eq!(admin.post("/admin/departments", &child).await.status, StatusCode::SEE_OTHER);
+    let tree = admin.get("/admin/departments").await.body;
+    assert!(tree.contains("class=\"depth-1\" data-testid=\"department\">المواعيد"), "{tree}");
+    let unnamed = admin.post("/admin/departments", &[("csrf", &csrf), ("name_ar", ""), ("name_en", "")]).await;
+    assert_eq!(unnamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unnamed.body.contains("href=\"#name_ar\"") && unnamed.body.contains("id=\"name_ar-error\""));
+    let departments = entity.admin.list_departments(entity.id, &PageQuery::default()).await.unwrap().items;
+    assert_eq!(departments.len(), 2, "a refused form wrote nothing");
+    let child_id = departments.iter().find(|d| d.name_en == "Appointments").unwrap().id.to_string();
+
+    // An employee: added with e-mailed sign-in details.
+    let new_employee = |email: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name_ar", "نورة القحطاني".to_owned()),
+            ("name_en", "Noura Alqahtani".to_owned()),
+            ("email", email.to_owned()),
+            ("mobile", "0571234576".to_owned()),
+            ("national_id", valid_id(1, 76_000_076)),
+            ("role", "employee".to_owned()),
+            ("department_ids", child_id.clone()),
+        ]
+    };
+    let bad = admin.post("/admin/employees", &refs(&new_employee("not-an-address"))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#email\"") && bad.body.contains("value=\"نورة القحطاني\""), "{}", bad.body);
+    let added = admin.post("/admin/employees", &refs(&new_employee("noura76@entity.sa"))).await;
+    let location = added.location.unwrap_or_else(|| panic!("{}", added.body));
+    let listed = admin.get(&location).await.body;
+    assert!(listed.contains("data-testid=\"employee-added\"") && listed.contains("نورة القحطاني"), "{listed}");
+    let mails = app.mails(1).await;
+    assert!(mails.iter().any(|m| m.contains("noura76@entity.sa")), "{mails:?}");
+    let again = admin.post("/admin/employees", &refs(&new_employee("noura76@entity.sa"))).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "the same person twice");
+    let id: tawasul_core::ids::UserId = location.split("added=").nth(1).unwrap().parse().unwrap();
+
+    // Changed: one more permission than the role gives, then deactivated.
+    let form = admin.get(&format!("/admin/employees/{id}")).await.body;
+    assert!(
+        form.contains("data-testid=\"permission-comment.internal\" checked")
+            || form.contains("value=\"comment.internal\" checked"),
+        "{form}"
+    );
+    let mut change: Vec<(&str, String)> = vec![
+        ("csrf", csrf.clone()),
+        ("role", "employee".into()),
+        ("department_ids", child_id.clone()),
+        ("active", "1".into()),
+    ];
+    for p in tawasul_core::permissions::StaffRole::Employee.default_permissions().to_vec() {
+        change.push(("permissions", p.as_str().into()));
+    }
+    change.push(("permissions", "transaction.assign".into()));
+    let saved = admin.post(&format!("/admin/employees/{id}"), &refs(&change)).await;
+    assert_eq!(saved.location, Some(format!("/admin/employees/{id}?saved=1")), "{}", saved.body);
+    let stored = tawasul_storage::organisation::employee(app.db.read(), id).await.unwrap().unwrap();
+    assert_eq!(stored.grant, vec![Permission::TransactionAssign]);
+    assert!(stored.revoke.is_empty() && stored.active);
+    let noura =
+        app.client.with_token(app.client.login("noura76@entity.sa", &new_password(&mails)).await.unwrap().access_token);
+    change.retain(|(k, _)| *k != "active");
+    assert_eq!(admin.post(&format!("/admin/employees/{id}"), &refs(&change)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(noura.me().await.unwrap_err().status(), Some(403), "a deactivated account is refused at once");
+
+    // The only admin cannot take away their own standing: said on the form.
+    let me = entity.admin.me().await.unwrap().id;
+    let own = [("csrf", csrf.as_str()), ("role", "employee")];
+    let refused = admin.post(&format!("/admin/employees/{me}"), &own).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("data-testid=\"employee-refused\""));
+    assert_eq!(
+        tawasul_storage::organisation::employee(app.db.read(), me).await.unwrap().unwrap().role.as_str(),
+        "admin"
+    );
+
+    // A transaction type with a text field and a choice field.
+    let mut ty: Vec<(&str, String)> = vec![
+        ("csrf", csrf.clone()),
+        ("name_ar", "تجديد رخصة".into()),
+        ("name_en", "Licence renewal".into()),
+        ("code", "Bad Code".into()),
+        ("department_id", child_id.clone()),
+        ("sla_hours", "48".into()),
+        ("routing", "round_robin".into()),
+        ("fields[0].key", "plate".into()),
+        ("fields[0].label_ar", "رقم اللوحة".into()),
+        ("fields[0].label_en", "Plate".into()),
+        ("fields[0].kind", "text".into()),
+        ("fields[0].required", "1".into()),
+        ("fields[1].key", "City".into()),
+        ("fields[1].label_ar", "المدينة".into()),
+        ("fields[1].label_en", "City".into()),
+        ("fields[1].kind", "choice".into()),
+        ("fields[1].choices", "الرياض، جدة".into()),
+        ("fields[2].kind", "text".into()),
+    ];
+    let refused = admin.post("/admin/types", &refs(&ty)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("href=\"#code\"") && refused.body.contains("id=\"fields[1].key-error\""),
+        "{}",
+        refused.body
+    );
+    for (k, v) in ty.iter_mut() {
+        match *k {
+            "code" => *v = "licence".into(),
+            "fields[1].key" => *v = "city".into(),
+            _ => {}
+        }
+    }
+    let made = admin.post("/admin/types", &refs(&ty)).await;
+    assert_eq!(made.location, Some(at("/admin/types")), "{}", made.body);
+    let types = entity.admin.list_transaction_types(entity.id, &PageQuery::default()).await.unwrap().items;
+    assert_eq!(types.len(), 1);
+    assert_eq!(types[0].fields.len(), 2, "the empty third row is no field");
+    assert_eq!(types[0].fields[1].choices.as_deref(), Some(&["الرياض".to_owned(), "جدة".to_owned()][..]));
+    assert!(admin.get("/admin/types").await.body.contains("data-testid=\"type-row\""));
+
+    // No one else manages this entity: a plain employee, another entity's admin.
+    setup(&app, 1, "round_robin", 77).await;
+    let mut plain = Page::sign_in(&app, "employee7700@entity.sa").await;
+    assert!(!plain.get("/transactions").await.body.contains("admin-link"));
+    assert_eq!(plain.get("/admin/employees").await.status, StatusCode::FORBIDDEN);
+    let mut other = Page::sign_in(&app, "admin77@entity.sa").await;
+    assert_eq!(other.get(&format!("/admin/employees/{id}")).await.status, StatusCode::NOT_FOUND);
+    let theirs = csrf_of(&other.get("/admin/departments").await.body);
+    let sneak =
+        other.post(&format!("/admin/employees/{id}"), &[("csrf", &theirs), ("role", "admin"), ("active", "1")]).await;
+    assert_eq!(sneak.status, StatusCode::NOT_FOUND);
+    // Naming this entity on the form changes nothing: a staff admin manages their own.
+    let foreign =
+        [("csrf", theirs.as_str()), ("name_ar", "قسم"), ("name_en", "Dept"), ("entity", &entity.id.to_string())];
+    assert_eq!(other.post("/admin/departments", &foreign).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(entity.admin.list_departments(entity.id, &PageQuery::default()).await.unwrap().items.len(), 2);
+}
+
+/// The temporary password in a new employee's e-mail.
+fn new_password(mails: &[String]) -> String {
+    let mail = mails.iter().find(|m| m.contains("noura76@entity.sa")).expect("the credentials e-mail");
+    mail.lines().find_map(|l| l.strip_prefix("Temporary password: ")).expect("the password line").trim().to_owned()
 }
