@@ -37,6 +37,8 @@ audit_actions! {
     OtpVerify => "auth.otp_verify",
     PasswordChange => "auth.password_change",
     PasswordChangeFailed => "auth.password_change_failed",
+    PasswordReset => "auth.password_reset",
+    PasswordResetFailed => "auth.password_reset_failed",
     EntityCreate => "entity.create",
     DepartmentCreate => "department.create",
     EmployeeCreate => "employee.create",

@@ -35,6 +35,8 @@ impl Modify for BearerAuth {
         routes::auth::otp_send,
         routes::auth::otp_verify,
         routes::auth::change_password,
+        routes::password_reset::forgot,
+        routes::password_reset::reset,
         routes::auth::me,
         routes::notifications::preferences,
         routes::notifications::set_preferences,

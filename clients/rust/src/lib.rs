@@ -225,6 +225,17 @@ impl Client {
         self.send_empty(Method::POST, "/api/v1/auth/password", Some(&body)).await
     }
 
+    /// Asks for a code to reset a forgotten password (no token needed).
+    pub async fn forgot_password(&self, login: &str, channel: OtpChannel) -> Result<serde_json::Value> {
+        let body = ForgotPasswordRequest { login: login.into(), channel: channel.as_str().into() };
+        self.send(Method::POST, "/api/v1/auth/password/forgot", Some(&body)).await
+    }
+
+    /// Sets a new password with the code sent.
+    pub async fn reset_password(&self, body: &ResetPasswordRequest) -> Result<()> {
+        self.send_empty(Method::POST, "/api/v1/auth/password/reset", Some(body)).await
+    }
+
     pub async fn me(&self) -> Result<UserView> {
         self.send::<(), _>(Method::GET, "/api/v1/me", None).await
     }

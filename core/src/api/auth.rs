@@ -190,6 +190,51 @@ impl OtpVerifyRequest {
     }
 }
 
+/// `POST /auth/password/forgot`: a code to reset a forgotten password, sent
+/// to the account's e-mail or mobile.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ForgotPasswordRequest {
+    /// An ID number, e-mail or mobile, as at log-in.
+    pub login: String,
+    #[schema(value_type = OtpChannel)]
+    pub channel: String,
+}
+
+impl ForgotPasswordRequest {
+    pub fn parse(&self) -> Result<OtpChannel, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if self.login.trim().is_empty() {
+            e.push("login", ErrorCode::MissingField);
+        }
+        let c = e.check("channel", OtpChannel::parse(&self.channel));
+        e.finish(c)
+    }
+}
+
+/// `POST /auth/password/reset`: the code sent, and the new password.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ResetPasswordRequest {
+    pub login: String,
+    #[schema(value_type = OtpChannel)]
+    pub channel: String,
+    pub code: String,
+    pub new_password: String,
+}
+
+impl ResetPasswordRequest {
+    /// The channel and the code, checked before any account is looked up.
+    pub fn parse(&self) -> Result<(OtpChannel, String), FieldErrors> {
+        OtpVerifyRequest { channel: self.channel.clone(), code: self.code.clone() }.parse()
+    }
+
+    /// The new password, once the account (and so its personal words) is known.
+    pub fn new_password(&self, personal: &[&str]) -> Result<Password, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let p = e.check("new_password", Password::parse(&self.new_password, personal));
+        e.finish(p)
+    }
+}
+
 /// The signed-in caller, as `GET /api/v1/me` and log-in return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserView {

@@ -109,18 +109,18 @@ pub(crate) async fn sign_up(state: &AppState, body: &RegisterRequest) -> ApiResu
 
 /// The client's address as the limits and the audit log know it.
 /// Where the request came from, as the audit trail records it: limits are counted per address.
-fn client_address() -> String {
+pub(crate) fn client_address() -> String {
     crate::audit::client_address().unwrap_or_default()
 }
 
 /// A 429 for a reached limit, with `Retry-After`.
-fn too_many(code: ErrorCode, b: Blocked) -> ApiError {
+pub(crate) fn too_many(code: ErrorCode, b: Blocked) -> ApiError {
     ApiError::new(code).retry_after(b.retry_after_secs)
 }
 
 /// Records in the audit log each limit an attempt has just reached (once per
 /// window, not for every refused attempt after it).
-async fn audit_limits_reached(
+pub(crate) async fn audit_limits_reached(
     state: &AppState,
     reached: &[Rule],
     actor: Option<UserId>,
@@ -136,7 +136,7 @@ async fn audit_limits_reached(
 
 /// A stable, non-reversible key for a login in the limiter and the audit log, so
 /// that neither keeps the identifier itself.
-fn login_key(identifier: &LoginIdentifier) -> String {
+pub(crate) fn login_key(identifier: &LoginIdentifier) -> String {
     let s = match identifier {
         LoginIdentifier::Email(e) => e.to_string(),
         LoginIdentifier::Mobile(m) => m.to_string(),
@@ -304,9 +304,9 @@ pub(crate) async fn sign_out(state: &AppState, caller: &Caller, refresh_token: O
 }
 
 /// How long a one-time code is valid.
-const OTP_MINUTES: i64 = 10;
+pub(crate) const OTP_MINUTES: i64 = 10;
 
-fn otp_text(lang: Lang, code: &str) -> (String, String) {
+pub(crate) fn otp_text(lang: Lang, code: &str) -> (String, String) {
     let args = [("code", Arg::Text(code)), ("minutes", Arg::Number(OTP_MINUTES))];
     (text(lang, "otp-subject", &[]), text(lang, "otp-text", &args))
 }

@@ -7,6 +7,7 @@ pub mod employees;
 pub mod entities;
 pub mod health;
 pub mod notifications;
+pub mod password_reset;
 pub mod regulators;
 pub mod search;
 pub mod transactions;
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::otp_send)
             .service(auth::otp_verify)
             .service(auth::change_password)
+            .service(password_reset::forgot)
+            .service(password_reset::reset)
             .service(auth::me)
             .service(notifications::preferences)
             .service(notifications::set_preferences)

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod layout;
 pub mod lookup;
 pub mod me;
+pub mod password;
 pub mod register;
 pub mod search;
 pub mod session;
@@ -83,6 +84,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(sign_in::sign_in_form)
             .service(sign_in::submit)
             .service(sign_in::sign_out)
+            .service(password::forgot_form)
+            .service(password::forgot)
+            .service(password::reset)
             .service(register::register_form)
             .service(register::submit)
             .service(session::token)

@@ -22,13 +22,16 @@ struct SignIn {
     login: String,
     /// The refusal's message, shown in the error summary.
     error: Option<&'static str>,
+    /// Just back from setting a new password.
+    reset: bool,
 }
 
 fn form_page(req: &HttpRequest, status: StatusCode, login: String, error: Option<&'static str>) -> HttpResponse {
     let (cookie, token) = session::new_csrf_cookie();
     let mut page = Layout::of(req, None).titled("ui-sign-in-title");
     page.csrf = token;
-    let mut res = html(status, &SignIn { page, login, error });
+    let reset = req.query_string() == "reset=1";
+    let mut res = html(status, &SignIn { page, login, error, reset });
     let _ = res.add_cookie(&cookie);
     res
 }

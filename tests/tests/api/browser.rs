@@ -172,6 +172,10 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     let ben = d.browser(true).await;
     ben.goto(&format!("{base}/sign-in")).await.unwrap();
     shoot(&ben, "sign-in.ar").await;
+    css(&ben, "[data-testid=forgot-link]").await.click().await.unwrap();
+    css(&ben, "[data-testid=reset-send]").await;
+    shoot(&ben, "forgot-password.ar").await;
+    ben.back().await.unwrap();
     // A new beneficiary registers from the sign-in page and is signed in.
     css(&ben, "[data-testid=register-link]").await.click().await.unwrap();
     let r = registration(9600);

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 use tawasul_core::Lang;
-use tawasul_core::api::OtpChannel;
+use tawasul_core::api::{OtpChannel, ResetPasswordRequest};
 use tawasul_core::org::Role;
 
 use crate::helpers::*;
@@ -21,6 +21,7 @@ on_both_backends!(
     repeated_failures_are_rate_limited,
     otp_by_email_verifies_the_address,
     changing_the_password_signs_out_other_sessions,
+    a_forgotten_password_is_reset_with_a_code_that_works_once,
 );
 
 async fn register_then_log_in_by_id_number_email_and_mobile(app: TestApp) {
@@ -212,4 +213,59 @@ async fn changing_the_password_signs_out_other_sessions(app: TestApp) {
     assert_eq!(app.client.with_token(&other.access_token).me().await.unwrap_err().status(), Some(401));
     assert_eq!(app.client.login(&registration(13).email, PASSWORD).await.unwrap_err().status(), Some(401));
     app.client.login(&registration(13).email, "a brand new password").await.unwrap();
+}
+
+/// The six-digit code in the newest e-mail to `to`.
+pub fn code_in(mails: &[String], to: &str) -> String {
+    let mail = mails.iter().rev().find(|m| m.contains(to)).unwrap_or_else(|| panic!("no e-mail to {to}"));
+    mail.split_whitespace()
+        .map(|w| w.trim_end_matches(['.', '،']))
+        .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .expect("a code in the e-mail")
+        .to_owned()
+}
+
+async fn a_forgotten_password_is_reset_with_a_code_that_works_once(app: TestApp) {
+    let r = registration(12);
+    let (signed_in, _) = app.beneficiary(12).await;
+    // An unknown login gets the very answer a known one gets, and no e-mail.
+    let unknown = app.client.forgot_password("nobody@example.sa", OtpChannel::Email).await.unwrap();
+    let known = app.client.forgot_password(&r.id_number, OtpChannel::Email).await.unwrap();
+    assert_eq!(unknown, known);
+    let code = code_in(&app.mails(1).await, &r.email);
+    assert_eq!(app.mails(1).await.len(), 1, "nothing was sent for the unknown login");
+
+    let reset = |code: &str, password: &str| ResetPasswordRequest {
+        login: r.email.clone(),
+        channel: "email".into(),
+        code: code.into(),
+        new_password: password.into(),
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = app.client.reset_password(&reset(wrong, "ثلاث كلمات لا رابط بينها")).await.unwrap_err();
+    assert_eq!((refused.status(), refused.field()), (Some(422), Some("code")));
+    // A weak password is refused and leaves the code for the next try.
+    let weak = app.client.reset_password(&reset(&code, "12345678")).await.unwrap_err();
+    assert_eq!(weak.field(), Some("new_password"));
+    // An unknown login with a code is refused the same way as a wrong code.
+    let mut nobody = reset(&code, "ثلاث كلمات لا رابط بينها");
+    nobody.login = "nobody@example.sa".into();
+    assert_eq!(app.client.reset_password(&nobody).await.unwrap_err().field(), Some("code"));
+
+    app.client.reset_password(&reset(&code, "ثلاث كلمات لا رابط بينها")).await.unwrap();
+    assert_eq!(signed_in.me().await.unwrap_err().status(), Some(401), "every session ended");
+    assert_eq!(app.client.login(&r.email, PASSWORD).await.unwrap_err().status(), Some(401));
+    app.client.login(&r.email, "ثلاث كلمات لا رابط بينها").await.unwrap();
+    let again = app.client.reset_password(&reset(&code, "كلمات أخرى طويلة بما يكفي")).await.unwrap_err();
+    assert_eq!(again.field(), Some("code"), "a code works once");
+    crate::helpers::sealed(&app).await;
+    let done = tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::PasswordReset)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    let failed =
+        tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::PasswordResetFailed)
+            .await
+            .unwrap();
+    assert_eq!(failed.len(), 2, "the wrong code and the spent one, not the unknown login");
 }

@@ -31,6 +31,7 @@ on_both_backends!(
     the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it,
     the_directory_lists_entities_and_their_requests,
     an_entity_admin_builds_the_organisation_from_the_pages,
+    a_forgotten_password_is_reset_from_the_sign_in_page,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -922,4 +923,45 @@ async fn an_entity_admin_builds_the_organisation_from_the_pages(app: TestApp) {
 fn new_password(mails: &[String]) -> String {
     let mail = mails.iter().find(|m| m.contains("noura76@entity.sa")).expect("the credentials e-mail");
     mail.lines().find_map(|l| l.strip_prefix("Temporary password: ")).expect("the password line").trim().to_owned()
+}
+
+async fn a_forgotten_password_is_reset_from_the_sign_in_page(app: TestApp) {
+    app.beneficiary(7800).await;
+    let email = "sara7800@example.sa";
+    let mut p = Page::new(&app);
+    let sign_in = p.get("/sign-in").await;
+    assert!(sign_in.body.contains("href=\"/password/forgot\""));
+    assert_eq!(p.get("/password/forgot").await.status, StatusCode::OK);
+    // Without its token, refused.
+    let forged = p.post("/password/forgot", &[("login", email), ("channel", "email")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The refusal is a fresh form with its own token.
+    let csrf = csrf_of(&forged.body);
+    let asked = p.post("/password/forgot", &[("csrf", &csrf), ("login", email), ("channel", "email")]).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("data-testid=\"reset-sent\""));
+    let code = crate::identity::code_in(&app.mails(1).await, email);
+    let csrf = csrf_of(&asked.body);
+    let new = "جملة طويلة لا يخمنها أحد";
+    let weak = p
+        .post(
+            "/password/reset",
+            &[("csrf", &csrf), ("login", email), ("channel", "email"), ("code", &code), ("new_password", "12345678")],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("href=\"#new_password\"") && !weak.body.contains(&code), "{}", weak.body);
+    let csrf = csrf_of(&weak.body);
+    let done = p
+        .post(
+            "/password/reset",
+            &[("csrf", &csrf), ("login", email), ("channel", "email"), ("code", &code), ("new_password", new)],
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/sign-in?reset=1"), "{}", done.body);
+    let back = p.get("/sign-in?reset=1").await;
+    assert!(back.body.contains("data-testid=\"reset-done\""));
+    let csrf = csrf_of(&back.body);
+    let signed = p.post("/sign-in", &[("login", email), ("password", new), ("csrf", &csrf)]).await;
+    assert_eq!(signed.location.as_deref(), Some("/transactions"));
 }
