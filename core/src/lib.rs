@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod dates;
 pub mod error;
 pub mod events;
+pub mod feedback;
 pub mod identity;
 pub mod ids;
 pub mod lang;

@@ -29,6 +29,8 @@ pub enum Action {
     /// See the entity's notifications that were given up, and send them again:
     /// its admins.
     ManageNotifications(EntityId),
+    /// Read how many found each page useful: the platform admin.
+    ReadPageFeedback,
 }
 
 /// Why an action was refused. Deliberately carries nothing the caller may not know.
@@ -44,7 +46,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (_, Action::ReadDirectory) => true,
         (Standing::Beneficiary, Action::CreateTransaction) => true,
         (_, Action::CreateTransaction) => false,
-        (_, Action::CreateEntity | Action::CreateRegulator) => false,
+        (_, Action::CreateEntity | Action::CreateRegulator | Action::ReadPageFeedback) => false,
         (Standing::Beneficiary, _) => false,
         (Standing::Regulator(remit), Action::ViewOrganisation(e)) => remit.covers(e),
         (Standing::Regulator(_), _) => false,

@@ -11,6 +11,7 @@ mod m20261201_000005_audit_chains;
 mod m20261201_000006_notifications;
 mod m20261201_000007_in_app_notices;
 mod m20261201_000008_audit_pending;
+mod m20261202_000009_page_feedback;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_notifications::Migration),
             Box::new(m20261201_000007_in_app_notices::Migration),
             Box::new(m20261201_000008_audit_pending::Migration),
+            Box::new(m20261202_000009_page_feedback::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ impl Modify for BearerAuth {
         routes::auth::otp_send,
         routes::auth::otp_verify,
         routes::auth::change_password,
+        routes::feedback::page_counts,
         routes::password_reset::forgot,
         routes::password_reset::reset,
         routes::auth::me,

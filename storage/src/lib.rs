@@ -17,6 +17,7 @@ pub mod objects;
 pub mod organisation;
 pub mod otp;
 pub mod outbox;
+pub mod page_feedback;
 pub mod recipients;
 pub mod sessions;
 pub mod transactions;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod employees;
 pub mod entities;
+pub mod feedback;
 pub mod health;
 pub mod notifications;
 pub mod password_reset;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::otp_send)
             .service(auth::otp_verify)
             .service(auth::change_password)
+            .service(feedback::page_counts)
             .service(password_reset::forgot)
             .service(password_reset::reset)
             .service(auth::me)

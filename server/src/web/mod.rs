@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod directory;
 pub mod documents;
+pub mod feedback;
 pub mod layout;
 pub mod lookup;
 pub mod me;
@@ -80,6 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(assets::stylesheet)
             .service(assets::script)
             .service(home)
+            .service(feedback::answer)
             .service(language)
             .service(sign_in::sign_in_form)
             .service(sign_in::submit)

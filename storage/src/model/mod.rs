@@ -13,6 +13,7 @@ pub mod in_app_notices;
 pub mod log_cursors;
 pub mod otp_codes;
 pub mod outbox;
+pub mod page_feedback;
 pub mod reference_counters;
 pub mod refresh_tokens;
 pub mod regulator_entities;

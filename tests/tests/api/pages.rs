@@ -32,6 +32,7 @@ on_both_backends!(
     the_directory_lists_entities_and_their_requests,
     an_entity_admin_builds_the_organisation_from_the_pages,
     a_forgotten_password_is_reset_from_the_sign_in_page,
+    every_page_asks_whether_it_was_useful_and_the_answers_are_counted,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -964,4 +965,57 @@ async fn a_forgotten_password_is_reset_from_the_sign_in_page(app: TestApp) {
     let csrf = csrf_of(&back.body);
     let signed = p.post("/sign-in", &[("login", email), ("password", new), ("csrf", &csrf)]).await;
     assert_eq!(signed.location.as_deref(), Some("/transactions"));
+}
+
+async fn every_page_asks_whether_it_was_useful_and_the_answers_are_counted(app: TestApp) {
+    let (ben, _) = app.beneficiary(7900).await;
+    let s = setup(&app, 1, "round_robin", 79).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let mut mine = Page::sign_in(&app, "sara7900@example.sa").await;
+    let page = format!("/transactions/{}", t.id);
+    let shown = mine.get(&page).await.body;
+    assert!(
+        shown.contains("data-testid=\"page-useful\"") && shown.contains(&format!("name=\"back\" value=\"{page}\""))
+    );
+    let csrf = csrf_of(&shown);
+    for useful in ["yes", "yes", "no"] {
+        let thanks = mine.post("/feedback", &[("csrf", &csrf), ("back", &page), ("useful", useful)]).await;
+        assert_eq!(thanks.status, StatusCode::OK, "{}", thanks.body);
+        assert!(
+            thanks.body.contains("data-testid=\"useful-thanks\"") && thanks.body.contains(&format!("href=\"{page}\""))
+        );
+    }
+    // Someone not signed in answers the sign-in page with its own form's token.
+    let mut visitor = Page::new(&app);
+    let sign_in = visitor.get("/sign-in").await.body;
+    assert!(sign_in.contains("data-testid=\"page-useful\""));
+    let anonymous = csrf_of(&sign_in);
+    let thanks = visitor.post("/feedback", &[("csrf", &anonymous), ("back", "/sign-in"), ("useful", "no")]).await;
+    assert_eq!(thanks.status, StatusCode::OK);
+    // Refused, and not counted: no token, another site, no answer.
+    let refused = [
+        mine.post("/feedback", &[("back", &page), ("useful", "yes")]).await.status,
+        mine.post("/feedback", &[("csrf", &csrf), ("back", "https://evil.example/"), ("useful", "yes")]).await.status,
+        mine.post("/feedback", &[("csrf", &csrf), ("back", &page), ("useful", "maybe")]).await.status,
+    ];
+    assert_eq!(refused, [StatusCode::FORBIDDEN, StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY]);
+
+    let counts: serde_json::Value = app
+        .platform
+        .request(reqwest::Method::GET, "/api/v1/feedback/pages")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        json!([
+            {"page": "/sign-in", "useful": 0, "not_useful": 1},
+            {"page": "/transactions/{id}", "useful": 2, "not_useful": 1},
+        ])
+    );
+    let res = ben.request(reqwest::Method::GET, "/api/v1/feedback/pages").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
