@@ -12,6 +12,12 @@ const recorder = document.getElementById("recorder");
 if (timeline) follow(timeline);
 if (recorder) offerRecording(recorder);
 
+// The printable summary's button: only with the script, which can print.
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
+
 // The recorder is shown only where it can work; the server checks the
 // recording (format, length) as it checks the API's.
 function offerRecording(box) {

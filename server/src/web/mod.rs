@@ -95,6 +95,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::list)
             .service(transactions::new_form)
             .service(transactions::create)
+            .service(transactions::print)
             .service(transactions::transaction)
             .service(transactions::comment)
             .service(transactions::step)

@@ -181,6 +181,8 @@ struct Page {
     page: Layout,
     t: TransactionView,
     type_name: String,
+    /// The type's custom fields as the beneficiary filled them in.
+    fields: Vec<(String, String)>,
     events: Vec<Shown>,
     closed: bool,
     may_internal: bool,
@@ -275,6 +277,7 @@ pub(super) async fn transaction_page(
     };
     let type_name =
         types.get(&t.type_id).map(|ty| layout.name(&ty.name_ar, &ty.name_en).to_owned()).unwrap_or_default();
+    let fields = fields_shown(&layout, types.get(&t.type_id), &t);
     let closed = t.status.is_closed();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = layout.titled("ui-details");
@@ -282,6 +285,7 @@ pub(super) async fn transaction_page(
         page,
         t,
         type_name,
+        fields,
         events,
         closed,
         may_internal,
@@ -295,6 +299,74 @@ pub(super) async fn transaction_page(
         last_seq,
     };
     Ok(html(status, &page))
+}
+
+/// A transaction's custom fields, labelled in the page's language, in the
+/// type's order; a value the type no longer names is left out.
+fn fields_shown(page: &Layout, ty: Option<&TransactionTypeView>, t: &TransactionView) -> Vec<(String, String)> {
+    let Some(ty) = ty else { return vec![] };
+    ty.fields
+        .iter()
+        .filter_map(|f| {
+            let value = match t.fields.get(&f.key)? {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((page.name(&f.label_ar, &f.label_en).to_owned(), value))
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "print.html")]
+struct Printed {
+    page: Layout,
+    t: TransactionView,
+    type_name: String,
+    fields: Vec<(String, String)>,
+    entity: String,
+    /// The replies the beneficiary was sent: external events only, whoever prints.
+    events: Vec<Shown>,
+    printed_at: chrono::DateTime<Utc>,
+}
+
+/// A request's printable summary (`001_…` §2.10): its facts and the replies
+/// exchanged with the beneficiary — never an internal event, even when staff
+/// print it, since a printed page leaves the platform.
+#[get("/transactions/{id}/print")]
+pub async fn print(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<TransactionId>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    let built = async {
+        let (s, events) = state.app.timeline(&v.caller.account, path.into_inner()).await?;
+        let t = store::view(state.db.read(), &s, Utc::now()).await?;
+        let types = type_names(&state, [t.entity_id]).await?;
+        let entity = tawasul_storage::organisation::entity(state.db.read(), t.entity_id).await?;
+        let people = store::actor_refs(state.db.read(), assignees(&events)).await?;
+        let shown: Vec<Shown> = events.iter().map(|e| show(&layout, e, &people)).filter(|e| !e.internal).collect();
+        ApiResult::Ok((t, types, entity, shown))
+    }
+    .await;
+    let (t, types, entity, events) = match built {
+        Ok(b) => b,
+        Err(e) => return error_page(layout, e),
+    };
+    let ty = types.get(&t.type_id);
+    let page = Printed {
+        type_name: ty.map(|ty| layout.name(&ty.name_ar, &ty.name_en).to_owned()).unwrap_or_default(),
+        fields: fields_shown(&layout, ty, &t),
+        entity: entity.map(|e| layout.name(&e.name_ar, &e.name_en).to_owned()).unwrap_or_default(),
+        events,
+        printed_at: Utc::now(),
+        page: layout.titled("ui-print-title"),
+        t,
+    };
+    html(StatusCode::OK, &page)
 }
 
 /// The people assignments name, to show them by name.

@@ -294,6 +294,36 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&ben, "[data-testid=directory-link]").await.click().await.unwrap();
     css(&ben, "[data-testid=directory-entity]").await;
     shoot(&ben, "directory.ar").await;
+    // The printable summary, and every main page at a phone's 320 px with
+    // nothing wider than the screen (tables scroll inside their own box).
+    ben.goto(&format!("{base}/transactions")).await.unwrap();
+    css(&ben, "[data-testid=tx-row] a").await.click().await.unwrap();
+    let page = ben.current_url().await.unwrap().path().to_owned();
+    css(&ben, "[data-testid=print-link]").await.click().await.unwrap();
+    css(&ben, "[data-print]:not([hidden])").await;
+    shoot(&ben, "print.ar").await;
+    ben.set_window_size(320, 800).await.unwrap();
+    for path in [
+        "/transactions".to_owned(),
+        page.clone(),
+        format!("/transactions/new?entity={}&type={}", s.entity.id, s.type_id),
+        "/search?q=%D9%85%D9%88%D8%B9%D8%AF".to_owned(),
+        "/entities".to_owned(),
+        "/account".to_owned(),
+        "/notifications".to_owned(),
+    ] {
+        ben.goto(&format!("{base}{path}")).await.unwrap();
+        css(&ben, "main h1").await;
+        let wide = ben
+            .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+            .await
+            .unwrap();
+        assert!(wide.as_i64().unwrap_or(1) <= 0, "{path} is {wide} px wider than a 320 px screen");
+    }
+    ben.goto(&format!("{base}{page}")).await.unwrap();
+    css(&ben, "[data-testid=timeline]").await;
+    picture(&ben, "transaction-320px.ar").await;
+    ben.set_window_size(1280, 900).await.unwrap();
     // The department's supervisor reads the audit trail and verifies it.
     let sup = d.browser(true).await;
     sign_in(&sup, &base, "employee9699@entity.sa").await;

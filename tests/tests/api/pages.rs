@@ -33,6 +33,7 @@ on_both_backends!(
     an_entity_admin_builds_the_organisation_from_the_pages,
     a_forgotten_password_is_reset_from_the_sign_in_page,
     every_page_asks_whether_it_was_useful_and_the_answers_are_counted,
+    a_request_prints_its_summary_without_any_internal_comment,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -1018,4 +1019,30 @@ async fn every_page_asks_whether_it_was_useful_and_the_answers_are_counted(app: 
     );
     let res = ben.request(reqwest::Method::GET, "/api/v1/feedback/pages").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+async fn a_request_prints_its_summary_without_any_internal_comment(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 69).await;
+    let (ben, _) = app.beneficiary(6900).await;
+    app.beneficiary(6901).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    s.employees[0].1.comment(t.id, "internal", "ملاحظةداخلية لا تطبع").await.unwrap();
+    s.employees[0].1.comment(t.id, "external", "موعدكم يوم الأحد").await.unwrap();
+    let print = format!("/transactions/{}/print", t.id);
+    for login in ["sara6900@example.sa", "employee6900@entity.sa"] {
+        let mut p = Page::sign_in(&app, login).await;
+        let page = p.get(&format!("/transactions/{}", t.id)).await.body;
+        assert!(page.contains(&format!("href=\"{print}\"")), "{login}");
+        // The page and the summary show the custom field with its label.
+        assert!(page.contains("<dt>التاريخ المفضل</dt><dd dir=\"auto\">2026-12-01</dd>"), "{page}");
+        let printed = p.get(&print).await;
+        assert_eq!(printed.status, StatusCode::OK, "{login}");
+        for shown in [t.reference.as_str(), "طلب موعد رقم 1", "التاريخ المفضل", "موعدكم يوم الأحد", "جهة رقم 69"]
+        {
+            assert!(printed.body.contains(shown), "{login}: {shown} missing");
+        }
+        assert!(!printed.body.contains("ملاحظةداخلية"), "{login}: an internal comment was printed");
+    }
+    let mut other = Page::sign_in(&app, "sara6901@example.sa").await;
+    assert_eq!(other.get(&print).await.status, StatusCode::NOT_FOUND);
 }
