@@ -516,3 +516,4 @@ ui-print-hint = أو اطبع الصفحة من المتصفح.
 ui-print-replies = المراسلات مع المستفيد
 ui-print-no-replies = لا توجد مراسلات بعد.
 ui-print-at = طُبع في
+ui-unread = غير مقروءة

@@ -504,3 +504,4 @@ ui-print-hint = Or print the page from the browser.
 ui-print-replies = Messages with the beneficiary
 ui-print-no-replies = No messages yet.
 ui-print-at = Printed on
+ui-unread = unread

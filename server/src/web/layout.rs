@@ -26,6 +26,8 @@ pub struct Layout {
     pub beneficiary: bool,
     /// Whether the person reads an audit trail (the nav links to it).
     pub auditor: bool,
+    /// Unread in-app notices, shown beside the header's link.
+    pub unread: u64,
     /// Whether the person manages some of their entity's organisation.
     pub admin: bool,
     /// This page's path and query, for the language switch to come back to.
@@ -59,7 +61,8 @@ impl Layout {
                 .into_iter()
                 .any(|a| authorize(actor, a).is_ok())
         });
-        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, admin, here }
+        let unread = visitor.map_or(0, |v| v.unread);
+        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, unread, admin, here }
     }
 
     pub fn titled(mut self, title: &'static str) -> Layout {

@@ -90,6 +90,8 @@ pub fn anonymous_csrf_holds(req: &HttpRequest, given: &str) -> bool {
 pub struct Visitor {
     pub caller: Caller,
     pub csrf: String,
+    /// The person's unread in-app notices, for the header's count.
+    pub unread: u64,
 }
 
 impl FromRequest for Visitor {
@@ -104,7 +106,8 @@ impl FromRequest for Visitor {
             let (session, user) =
                 cookie.and_then(|c| parse(&state, &c)).ok_or(ApiError::new(ErrorCode::Unauthenticated))?;
             let caller = in_session(&state, user, session).await?;
-            Ok(Visitor { csrf: csrf_token(&state, session), caller })
+            let unread = tawasul_storage::in_app::unread(state.db.read(), user).await?;
+            Ok(Visitor { csrf: csrf_token(&state, session), caller, unread })
         })
     }
 }

@@ -517,6 +517,10 @@ async fn notices_and_notification_settings_from_the_pages(app: TestApp) {
     };
     assert!(page.contains(&t.reference) && page.contains(&format!("href=\"/transactions/{}\"", t.id)), "{page}");
     assert!(page.contains("class=\"notice-item unread\""));
+    // The header counts them on every page.
+    let unread = page.matches("class=\"notice-item unread\"").count();
+    let header = mine.get("/transactions").await.body;
+    assert!(header.contains(&format!("data-testid=\"unread-count\">{unread}<")), "{header}");
     assert!(!page.contains("ملاحظةداخلية"), "an internal comment reached a notice");
     let csrf = csrf_of(&page);
     assert_eq!(mine.post("/notifications/read", &[("csrf", "forged")]).await.status, StatusCode::FORBIDDEN);
