@@ -30,6 +30,8 @@ pub struct Layout {
     pub unread: u64,
     /// Whether the person manages some of their entity's organisation.
     pub admin: bool,
+    /// Whether the person administers the platform.
+    pub platform_admin: bool,
     /// This page's path and query, for the language switch to come back to.
     pub here: String,
 }
@@ -62,7 +64,10 @@ impl Layout {
                 .any(|a| authorize(actor, a).is_ok())
         });
         let unread = visitor.map_or(0, |v| v.unread);
-        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, unread, admin, here }
+        let platform_admin = visitor.is_some_and(|v| {
+            tawasul_core::policy::authorize(v.caller.actor(), tawasul_core::policy::Action::CreateEntity).is_ok()
+        });
+        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, unread, admin, platform_admin, here }
     }
 
     pub fn titled(mut self, title: &'static str) -> Layout {

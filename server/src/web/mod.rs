@@ -16,6 +16,7 @@ pub mod layout;
 pub mod lookup;
 pub mod me;
 pub mod password;
+pub mod platform;
 pub mod register;
 pub mod search;
 pub mod session;
@@ -115,6 +116,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin::employees::change_employee)
             .service(admin::types::list_types)
             .service(admin::types::add_type)
+            .service(platform::platform)
+            .service(platform::add_entity)
+            .service(platform::add_regulator)
             .service(account::account)
             .service(account::send)
             .service(account::verify)

@@ -357,6 +357,18 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&admin, "html[lang=en] [data-testid=type-row]").await;
     shoot(&admin, "admin-types.en").await;
     admin.close().await.unwrap();
+    // The platform admin's pages.
+    let platform = d.browser(true).await;
+    sign_in(&platform, &base, "platform@tawasul.test").await;
+    css(&platform, "[data-testid=platform-link]").await.click().await.unwrap();
+    css(&platform, "[data-testid=platform-entity]").await;
+    shoot(&platform, "platform-entities.ar").await;
+    css(&platform, "[data-testid=platform-regulators]").await.click().await.unwrap();
+    css(&platform, "[data-testid=regulator-submit]").await;
+    css(&platform, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&platform, "html[lang=en] [data-testid=regulator-submit]").await;
+    shoot(&platform, "platform-regulators.en").await;
+    platform.close().await.unwrap();
     ben.close().await.unwrap();
     emp.close().await.unwrap();
 }

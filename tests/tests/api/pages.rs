@@ -34,6 +34,7 @@ on_both_backends!(
     a_forgotten_password_is_reset_from_the_sign_in_page,
     every_page_asks_whether_it_was_useful_and_the_answers_are_counted,
     a_request_prints_its_summary_without_any_internal_comment,
+    the_platform_admin_registers_entities_and_regulators_from_the_pages,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -1049,4 +1050,78 @@ async fn a_request_prints_its_summary_without_any_internal_comment(app: TestApp)
     }
     let mut other = Page::sign_in(&app, "sara6901@example.sa").await;
     assert_eq!(other.get(&print).await.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_platform_admin_registers_entities_and_regulators_from_the_pages(app: TestApp) {
+    let mut p = Page::sign_in(&app, "platform@tawasul.test").await;
+    assert!(p.get("/transactions").await.body.contains("data-testid=\"platform-link\""));
+    let page = p.get("/platform/entities").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_of(&page.body);
+    let r = crate::helpers::entity_request(68);
+    let mut entity = vec![
+        ("csrf", csrf.clone()),
+        ("name_ar", r.name_ar.clone()),
+        ("name_en", r.name_en.clone()),
+        ("kind", "government".into()),
+        ("unified_number", r.unified_number.clone()),
+        ("admin.name_ar", r.admin.name_ar.clone()),
+        ("admin.name_en", r.admin.name_en.clone()),
+        ("admin.email", "not an address".into()),
+        ("admin.mobile", r.admin.mobile.clone()),
+        ("admin.national_id", r.admin.national_id.clone()),
+    ];
+    let refused = p.post("/platform/entities", &refs(&entity)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#admin.email\""), "{}", refused.body);
+    entity[7].1 = r.admin.email.clone();
+    let made = p.post("/platform/entities", &refs(&entity)).await;
+    let to = made.location.unwrap_or_else(|| panic!("{}", made.body));
+    assert!(p.get(&to).await.body.contains("data-testid=\"platform-created\""));
+    // The first admin is e-mailed their sign-in details.
+    assert!(app.mails(1).await.iter().any(|m| m.contains(&r.admin.email)));
+    let again = p.post("/platform/entities", &refs(&entity)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "the same unified number twice");
+    let listed = tawasul_storage::organisation::find_entity_by_unified_number(app.db.read(), &r.unified_number)
+        .await
+        .unwrap()
+        .expect("the entity");
+    // The platform admin reaches the entity's administration.
+    assert_eq!(p.get(&format!("/admin/employees?entity={}", listed.id)).await.status, StatusCode::OK);
+
+    // A regulator of that entity alone, who then reads its trail.
+    let regulator = |remit: Option<&str>| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("name_ar", "هيئة الرقابة".to_owned()),
+            ("name_en", "Oversight".to_owned()),
+            ("email", "watch68@oversight.sa".to_owned()),
+            ("mobile", "0591000068".to_owned()),
+            ("national_id", valid_id(1, 68_000_068)),
+            ("remit", "list".to_owned()),
+        ];
+        f.extend(remit.map(|e| ("entity_ids", e.to_owned())));
+        f
+    };
+    let none = p.post("/platform/regulators", &refs(&regulator(None))).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "a remit of no entity");
+    let made = p.post("/platform/regulators", &refs(&regulator(Some(&listed.id.to_string())))).await;
+    assert!(made.location.is_some_and(|l| l.starts_with("/platform/regulators?created=")), "{}", made.body);
+    let mails = app.mails(2).await;
+    let mail = mails.iter().find(|m| m.contains("watch68@oversight.sa")).expect("the regulator's e-mail");
+    let password = mail.lines().find_map(|l| l.strip_prefix("Temporary password: ")).unwrap().trim().to_owned();
+    let watcher =
+        app.client.with_token(app.client.login("watch68@oversight.sa", &password).await.unwrap().access_token);
+    let me = watcher.me().await.unwrap();
+    assert_eq!(me.role.as_str(), "regulator");
+
+    // Nobody else has these pages.
+    app.beneficiary(6800).await;
+    let mut ben = Page::sign_in(&app, "sara6800@example.sa").await;
+    assert!(!ben.get("/transactions").await.body.contains("platform-link"));
+    assert_eq!(ben.get("/platform/entities").await.status, StatusCode::FORBIDDEN);
+    let theirs = csrf_of(&ben.get("/transactions").await.body);
+    let mut sneaked = entity.clone();
+    sneaked[0].1 = theirs;
+    assert_eq!(ben.post("/platform/entities", &refs(&sneaked)).await.status, StatusCode::FORBIDDEN);
 }
