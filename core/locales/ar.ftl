@@ -533,3 +533,7 @@ ui-platform-remit-all = كل الجهات
 ui-platform-remit-list = الجهات المحددة أدناه
 ui-platform-no-feedback = لم يُجب أحد بعد عن سؤال «هل كانت هذه الصفحة مفيدة؟».
 ui-platform-page = الصفحة
+ui-voice-file = أو أرفق تسجيلاً صوتياً من جهازك
+ui-voice-file-label = ملف التسجيل
+ui-voice-file-hint = بصيغة Ogg أو WebM أو WAV، حتى خمس دقائق.
+ui-voice-file-submit = أرسل التسجيل

@@ -521,3 +521,7 @@ ui-platform-remit-all = Every entity
 ui-platform-remit-list = The entities ticked below
 ui-platform-no-feedback = Nobody has answered "Was this page useful?" yet.
 ui-platform-page = Page
+ui-voice-file = Or attach a recording from your device
+ui-voice-file-label = Recording
+ui-voice-file-hint = Ogg, WebM or WAV, up to five minutes.
+ui-voice-file-submit = Send the recording

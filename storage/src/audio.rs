@@ -49,8 +49,9 @@ pub struct VoiceNote {
 pub fn ingest(bytes: &[u8], content_type: &str) -> Result<VoiceNote, AudioError> {
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let stream = match essence.as_str() {
-        "audio/ogg" | "audio/opus" => read_ogg(bytes)?,
-        "audio/webm" => read_webm(bytes)?,
+        // A file picked from a device may be labelled by its container alone.
+        "audio/ogg" | "audio/opus" | "application/ogg" => read_ogg(bytes)?,
+        "audio/webm" | "video/webm" => read_webm(bytes)?,
         "audio/wav" | "audio/wave" | "audio/x-wav" | "audio/vnd.wave" => encode_wav(bytes)?,
         other => return Err(AudioError::Unsupported(other.to_owned())),
     };

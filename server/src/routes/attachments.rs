@@ -61,7 +61,7 @@ pub fn object_error(e: ObjectError) -> ApiError {
 }
 
 /// A multipart error: the slow-body guard's timeout, or a broken form.
-fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+pub(crate) fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
     match e {
         actix_multipart::MultipartError::Payload(p) => crate::body::payload_error(p),
         _ => ApiError::new(ErrorCode::Malformed),

@@ -58,6 +58,7 @@ pub async fn record(
     };
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let body = body.map(|piece| piece.map_err(crate::body::payload_error));
     Ok(receive(&state, &caller, path.into_inner(), visibility, &content_type, body).await?.respond())
 }
 
@@ -69,14 +70,14 @@ pub(crate) async fn receive(
     id: TransactionId,
     visibility: Visibility,
     content_type: &str,
-    mut body: web::Payload,
+    mut body: impl futures_util::Stream<Item = ApiResult<Bytes>> + Unpin,
 ) -> ApiResult<crate::app::Answer> {
     let s = visible(state, caller, id).await?;
     may_write(caller.actor(), &s.state(), visibility, true)?;
     let limit = state.settings.voice_max_bytes;
     let mut buf = BytesMut::new();
     while let Some(piece) = body.next().await {
-        let piece = piece.map_err(crate::body::payload_error)?;
+        let piece = piece?;
         if (buf.len() + piece.len()) as u64 > limit {
             return Err(object_error(tawasul_storage::objects::ObjectError::TooLarge(limit)));
         }

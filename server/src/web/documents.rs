@@ -8,6 +8,7 @@
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use tawasul_core::ErrorCode;
 use tawasul_core::ids::{AttachmentId, TransactionId, VoiceId};
@@ -98,12 +99,75 @@ pub async fn record_voice(
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let done = match chosen(&v, q.visibility.as_deref()) {
-        Ok(visibility) => voice::receive(&state, &v.caller, path.into_inner(), visibility, &content_type, body).await,
+        Ok(visibility) => {
+            let body = body.map(|piece| piece.map_err(crate::body::payload_error));
+            voice::receive(&state, &v.caller, path.into_inner(), visibility, &content_type, body).await
+        }
         Err(e) => Err(e),
     };
     match done {
         Ok(answer) => answer.respond(),
         Err(e) => e.error_response(),
+    }
+}
+
+/// A recording chosen as a file (`multipart/form-data`: `visibility`, then
+/// `audio`): the voice note without the script, or from a phone's own
+/// recorder. Kept as the recorder's are.
+#[post("/transactions/{id}/voice-file")]
+pub async fn upload_voice(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<TransactionId>,
+    q: web::Query<UploadQuery>,
+    mut form: Multipart,
+) -> HttpResponse {
+    let (v, layout) = signed_in_form!(req, state, visitor, &q.csrf);
+    let id = path.into_inner();
+    let done = async {
+        let mut visibility = None;
+        while let Some(field) = form.next().await {
+            let mut field = field.map_err(attachments::multipart_error)?;
+            match field.name() {
+                Some("visibility") => {
+                    let mut value = Vec::new();
+                    while let Some(piece) = field.next().await {
+                        value.extend_from_slice(&piece.map_err(attachments::multipart_error)?);
+                        if value.len() > 16 {
+                            return Err(ApiError::field("visibility", ErrorCode::InvalidChoice));
+                        }
+                    }
+                    visibility = Some(String::from_utf8_lossy(&value).into_owned());
+                }
+                Some("audio") => {
+                    let content_type = field.content_type().map(|m| m.essence_str().to_owned()).unwrap_or_default();
+                    // As asked, like the attachment form: one who may not
+                    // write internally is refused, not quietly made external.
+                    let visibility = match visibility.as_deref() {
+                        Some(raw) => parse_visibility(raw)?,
+                        None => Visibility::External,
+                    };
+                    let audio = field.map(|piece| piece.map_err(attachments::multipart_error));
+                    return voice::receive(&state, &v.caller, id, visibility, &content_type, audio).await;
+                }
+                _ => {}
+            }
+        }
+        Err(ApiError::field("audio", ErrorCode::MissingField))
+    }
+    .await;
+    match done {
+        Ok(_) => see_other(&format!("/transactions/{id}")),
+        // Not theirs to do: refused as the whole page.
+        Err(e) if matches!(e.status().as_u16(), 401 | 403 | 404) => error_page(layout, e),
+        Err(e) => {
+            // What was wrong with the file: said beside the file input.
+            let errors = vec![("audio".to_owned(), e.message(layout.lang))];
+            let page =
+                super::transactions::transaction_page(&state, &v, layout, id, errors, String::new(), false).await;
+            super::or_error_page(page)
+        }
     }
 }
 

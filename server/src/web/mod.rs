@@ -103,6 +103,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::attach)
             .service(documents::download)
             .service(documents::record_voice)
+            .service(documents::upload_voice)
             .service(documents::play)
             .service(lookup::lookup)
             .service(directory::directory)

@@ -442,6 +442,28 @@ async fn documents_and_voice_notes_from_the_page_reach_only_their_audience(app: 
     assert_eq!(mine.bytes(&internal_src).await.0, StatusCode::NOT_FOUND);
     assert_eq!(mine.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 1);
     assert_eq!(staff.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 2);
+
+    // Without the script: the recording chosen as a file, in a plain form.
+    let ogg_file = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("تسجيل.ogg").mime_str("audio/ogg").unwrap();
+        reqwest::multipart::Form::new().part("audio", part)
+    };
+    let forged = mine.upload(&format!("{path}/voice-file"), ogg_file(ogg.clone())).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let sent = mine.upload(&format!("{path}/voice-file?csrf={csrf}"), ogg_file(ogg)).await;
+    assert_eq!(sent.location.as_deref(), Some(path.as_str()), "{}", sent.body);
+    assert_eq!(mine.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 2);
+    // Not audio: refused beside the file input, nothing kept.
+    let bad = mine.upload(&format!("{path}/voice-file?csrf={csrf}"), ogg_file(b"not audio".to_vec())).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &bad.body[..200.min(bad.body.len())]);
+    assert!(bad.body.contains("id=\"audio-error\"") && bad.body.contains("href=\"#audio\""));
+    assert_eq!(mine.get(&path).await.body.matches("data-testid=\"voice-player\"").count(), 2);
+    // A beneficiary's file cannot be internal.
+    let internal = reqwest::multipart::Form::new().text("visibility", "internal").part(
+        "audio",
+        reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("a.ogg").mime_str("audio/ogg").unwrap(),
+    );
+    assert_eq!(mine.upload(&format!("{path}/voice-file?csrf={csrf}"), internal).await.status, StatusCode::FORBIDDEN);
 }
 
 async fn a_supervisor_assigns_and_a_beneficiary_rates_and_reopens_from_the_page(app: TestApp) {
