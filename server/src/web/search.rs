@@ -141,7 +141,7 @@ async fn page(
         let selected = value == chosen;
         (value, label.to_owned(), selected)
     };
-    let mut found_page = Search {
+    let mut shown = Search {
         kinds: Kind::ALL
             .iter()
             .map(|k| choice(k.as_str().into(), page.t(&format!("ui-archive-kind-{}", k.as_str())), &form.kind))
@@ -161,22 +161,22 @@ async fn page(
         page,
         form,
     };
-    if found_page.form.q.trim().is_empty() {
-        return Ok(html(StatusCode::OK, &found_page));
+    if shown.form.q.trim().is_empty() {
+        return Ok(html(StatusCode::OK, &shown));
     }
-    let params = match found_page.form.query().parse() {
+    let params = match shown.form.query().parse() {
         Ok(p) => p,
         Err(e) => {
-            found_page.errors = ApiError::from(e).field_messages(found_page.page.lang);
-            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &found_page));
+            shown.errors = ApiError::from(e).field_messages(shown.page.lang);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &shown));
         }
     };
     let found = match crate::routes::search::find(state, v.caller.actor(), params).await {
         Ok(f) => f,
-        Err(e) => return Err((found_page.page, e)),
+        Err(e) => return Err((shown.page, e)),
     };
     let next = found.next_cursor.map(|c| {
-        let mut q = serde_urlencoded::to_string(&found_page.form).unwrap_or_default();
+        let mut q = serde_urlencoded::to_string(&shown.form).unwrap_or_default();
         q.push_str("&cursor=");
         q.push_str(&super::layout::urlencode(&c));
         format!("/search?{q}")
@@ -191,7 +191,7 @@ async fn page(
         })
         .collect();
     let n = i64::try_from(found.total).unwrap_or(i64::MAX);
-    let total = found_page.page.t_with("ui-search-total", &[("n", tawasul_core::catalogue::Arg::Number(n))]);
-    found_page.found = Some(Found { total, hits, next });
-    Ok(html(StatusCode::OK, &found_page))
+    let total = shown.page.t_with("ui-search-total", &[("n", tawasul_core::catalogue::Arg::Number(n))]);
+    shown.found = Some(Found { total, hits, next });
+    Ok(html(StatusCode::OK, &shown))
 }

@@ -858,6 +858,7 @@ async fn an_entity_admin_builds_the_organisation_from_the_pages(app: TestApp) {
     let mut change: Vec<(&str, String)> = vec![
         ("csrf", csrf.clone()),
         ("role", "employee".into()),
+        ("role_was", "employee".into()),
         ("department_ids", child_id.clone()),
         ("active", "1".into()),
     ];
@@ -875,6 +876,16 @@ async fn an_entity_admin_builds_the_organisation_from_the_pages(app: TestApp) {
     change.retain(|(k, _)| *k != "active");
     assert_eq!(admin.post(&format!("/admin/employees/{id}"), &refs(&change)).await.status, StatusCode::SEE_OTHER);
     assert_eq!(noura.me().await.unwrap_err().status(), Some(403), "a deactivated account is refused at once");
+    // A new role starts from its own permissions, whatever the old role's ticks said.
+    for (k, v) in change.iter_mut() {
+        if *k == "role" {
+            *v = "supervisor".into();
+        }
+    }
+    assert_eq!(admin.post(&format!("/admin/employees/{id}"), &refs(&change)).await.status, StatusCode::SEE_OTHER);
+    let stored = tawasul_storage::organisation::employee(app.db.read(), id).await.unwrap().unwrap();
+    assert_eq!(stored.role.as_str(), "supervisor");
+    assert!(stored.grant.is_empty() && stored.revoke.is_empty(), "{stored:?}");
 
     // The only admin cannot take away their own standing: said on the form.
     let me = entity.admin.me().await.unwrap().id;

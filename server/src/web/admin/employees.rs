@@ -250,17 +250,24 @@ pub async fn employee(
 
 /// The form's changes as the API's request: the whole standing is sent, the
 /// permissions ticked become the role's defaults plus grants minus revokes.
+/// A new role starts from its own defaults: the ticks showed the old role's.
 fn changes_of(posted: &Posted) -> UpdateEmployeeRequest {
     let ticked: Vec<String> = posted.all("permissions");
     let role = posted.one("role");
     let defaults = StaffRole::parse(&role).map(StaffRole::default_permissions).unwrap_or_default();
-    let grant = ticked.iter().filter(|p| Permission::parse(p).is_ok_and(|p| !defaults.contains(p))).cloned().collect();
-    let revoke = defaults
-        .to_vec()
-        .into_iter()
-        .filter(|p| !ticked.iter().any(|t| t == p.as_str()))
-        .map(|p| p.as_str().to_owned())
-        .collect();
+    let (grant, revoke) = if role != posted.one("role_was") {
+        (vec![], vec![])
+    } else {
+        let grant =
+            ticked.iter().filter(|p| Permission::parse(p).is_ok_and(|p| !defaults.contains(p))).cloned().collect();
+        let revoke = defaults
+            .to_vec()
+            .into_iter()
+            .filter(|p| !ticked.iter().any(|t| t == p.as_str()))
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        (grant, revoke)
+    };
     let leave = posted.one("on_leave_until");
     UpdateEmployeeRequest {
         department_ids: Some(posted.all("department_ids")),
