@@ -12,6 +12,7 @@ mod m20261201_000006_notifications;
 mod m20261201_000007_in_app_notices;
 mod m20261201_000008_audit_pending;
 mod m20261202_000009_page_feedback;
+mod m20261202_000010_request_drafts;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_in_app_notices::Migration),
             Box::new(m20261201_000008_audit_pending::Migration),
             Box::new(m20261202_000009_page_feedback::Migration),
+            Box::new(m20261202_000010_request_drafts::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audio;
 pub mod audit;
 mod db;
+pub mod drafts;
 mod error;
 pub mod extract;
 pub mod idempotency;

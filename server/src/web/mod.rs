@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod directory;
 pub mod documents;
+pub mod drafts;
 pub mod feedback;
 pub mod layout;
 pub mod lookup;
@@ -94,6 +95,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(register::submit)
             .service(session::token)
             .service(transactions::list)
+            .service(drafts::list)
+            .service(drafts::delete)
             .service(transactions::new_form)
             .service(transactions::create)
             .service(transactions::print)

@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use tawasul_core::api::{
     CommentRequest, CreateTransactionRequest, EntitySummary, EventView, FieldKind, FieldSpec, TransactionListQuery,
-    TransactionTypeView, TransactionView,
+    TransactionTypeView, TransactionView, validate_fields,
 };
 use tawasul_core::catalogue::Arg;
 use tawasul_core::events::EventKind;
@@ -486,12 +486,16 @@ pub struct FieldInput {
     pub required: bool,
     pub choices: Vec<String>,
     pub value: String,
+    /// Why it was refused, shown beside it.
+    pub error: Option<&'static str>,
 }
 
 #[derive(Template)]
 #[template(path = "new_transaction.html")]
 struct NewRequest {
     page: Layout,
+    /// The draft this form resumes, kept with it when saved again or sent.
+    draft: String,
     entities: Vec<EntitySummary>,
     entity: Option<EntityId>,
     types: Vec<TransactionTypeView>,
@@ -501,6 +505,28 @@ struct NewRequest {
     body: String,
     priority: String,
     errors: Vec<(String, &'static str)>,
+}
+
+impl NewRequest {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
+    }
+}
+
+/// The check-your-answers step: the request as it will be sent, with the
+/// way back to change it.
+#[derive(Template)]
+#[template(path = "check_request.html")]
+struct CheckRequest {
+    page: Layout,
+    entity: String,
+    type_name: String,
+    fields: Vec<(String, String)>,
+    subject: String,
+    body: String,
+    priority: String,
+    /// Every answer, carried as hidden inputs to the send and change forms.
+    carried: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -515,6 +541,8 @@ pub struct NewQuery {
     entity: Option<EntityId>,
     #[serde(rename = "type")]
     type_id: Option<TransactionTypeId>,
+    /// A draft to resume: its answers fill the form.
+    draft: Option<uuid::Uuid>,
 }
 
 #[get("/transactions/new")]
@@ -526,8 +554,19 @@ pub async fn new_form(
 ) -> HttpResponse {
     let v = signed_in!(req, visitor);
     let layout = Layout::of(&req, Some(&v));
-    let values = BTreeMap::new();
-    or_error_page(new_page(&state, &v, layout, q.entity, q.type_id, &values, vec![]).await)
+    let Some(id) = q.draft else {
+        return or_error_page(new_page(&state, &v, layout, q.entity, q.type_id, &BTreeMap::new(), vec![]).await);
+    };
+    let found = tawasul_storage::drafts::find(state.db.read(), v.caller.actor().user_id, id).await;
+    let mut values = match found {
+        Ok(Some(d)) => d.answers,
+        Ok(None) => return error_page(layout, ApiError::new(tawasul_core::ErrorCode::NotFound)),
+        Err(e) => return error_page(layout, e.into()),
+    };
+    values.insert("draft".into(), id.to_string());
+    let entity = values.get("entity").and_then(|e| e.parse().ok());
+    let type_id = values.get("type").and_then(|t| t.parse().ok());
+    or_error_page(new_page(&state, &v, layout, entity, type_id, &values, vec![]).await)
 }
 
 async fn new_page(
@@ -554,10 +593,19 @@ async fn new_page(
         Err(e) => return Err((layout, e)),
     };
     let chosen = type_id.and_then(|t| types.iter().find(|ty| ty.id == t).cloned());
-    let fields = chosen.iter().flat_map(|t| &t.fields).map(|f| field_input(&layout, f, values)).collect();
+    let fields = chosen
+        .iter()
+        .flat_map(|t| &t.fields)
+        .map(|f| {
+            let mut input = field_input(&layout, f, values);
+            input.error = errors.iter().find(|(name, _)| *name == input.name).map(|(_, m)| *m);
+            input
+        })
+        .collect();
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = NewRequest {
+        draft: value("draft"),
         subject: value("subject"),
         body: value("body"),
         priority: values.get("priority").cloned().unwrap_or_else(|| "normal".into()),
@@ -586,11 +634,14 @@ fn field_input(page: &Layout, f: &FieldSpec, values: &BTreeMap<String, String>) 
         },
         required: f.required,
         choices: f.choices.clone().unwrap_or_default(),
+        error: None,
     }
 }
 
-/// Sends the request: the form's fields become the API's request, checked by
-/// the same parse, opened by the same use case.
+/// The details form leads to the check-your-answers step, which sends the
+/// request (`confirm`) or goes back to change it (`change`). The form's
+/// fields become the API's request, checked by the same parse and the same
+/// check of the type's fields, and opened by the same use case.
 #[post("/transactions/new")]
 pub async fn create(
     req: HttpRequest,
@@ -603,22 +654,52 @@ pub async fn create(
     let (v, layout) = signed_in_form!(req, state, visitor, &value("csrf"));
     let entity = value("entity").parse().ok();
     let type_id = value("type").parse().ok();
+    if value("change") == "1" {
+        return or_error_page(new_page(&state, &v, layout, entity, type_id, &values, vec![]).await);
+    }
+    if value("save_draft") == "1" {
+        return super::drafts::keep(&state, &v, layout, &values).await;
+    }
+    let types = match entity {
+        Some(e) => super::directory::types_of(&state, e).await,
+        None => Ok(vec![]),
+    };
+    let types = match types {
+        Ok(t) => t,
+        Err(e) => return error_page(layout, e),
+    };
+    let ty = types.iter().find(|t| Some(t.id) == type_id);
+    let spec = ty.map(|t| t.fields.clone()).unwrap_or_default();
+    let fields = custom_fields(&spec, &values);
+    let request = CreateTransactionRequest {
+        entity_id: value("entity"),
+        type_id: value("type"),
+        subject: value("subject"),
+        body: value("body"),
+        priority: Some(value("priority")).filter(|p| !p.is_empty()),
+        fields: Some(fields.clone()),
+    };
+    // Every refusal at once: the request's own fields and the type's.
+    let mut errors = match request.parse() {
+        Ok(_) => vec![],
+        Err(e) => ApiError::from(e).field_messages(layout.lang),
+    };
+    if let Err(e) = validate_fields(&spec, &fields) {
+        errors.extend(ApiError::from(e).field_messages(layout.lang));
+    }
+    if !errors.is_empty() {
+        return or_error_page(new_page(&state, &v, layout, entity, type_id, &values, errors).await);
+    }
+    if value("confirm") != "1" {
+        return check_page(&state, layout, ty, &values).await;
+    }
     let opened = async {
-        let specs = match entity {
-            Some(e) => super::directory::types_of(&state, e).await?,
-            None => vec![],
-        };
-        let spec = specs.iter().find(|t| Some(t.id) == type_id).map(|t| t.fields.clone()).unwrap_or_default();
-        let request = CreateTransactionRequest {
-            entity_id: value("entity"),
-            type_id: value("type"),
-            subject: value("subject"),
-            body: value("body"),
-            priority: Some(value("priority")).filter(|p| !p.is_empty()),
-            fields: Some(custom_fields(&spec, &values)),
-        };
         let t = request.parse()?;
         let (_, answer) = state.app.open_transaction(&v.caller.account, &t).await?;
+        // Sent: its draft, if it was one, is done with.
+        if let Ok(draft) = value("draft").parse() {
+            tawasul_storage::drafts::remove(state.db.write(), v.caller.actor().user_id, draft).await?;
+        }
         Ok::<_, ApiError>(answer)
     }
     .await;
@@ -633,6 +714,48 @@ pub async fn create(
         }
         Err(e) => error_page(layout, e),
     }
+}
+
+/// The answers, as the beneficiary will send them.
+async fn check_page(
+    state: &AppState,
+    layout: Layout,
+    ty: Option<&TransactionTypeView>,
+    values: &BTreeMap<String, String>,
+) -> HttpResponse {
+    let Some(ty) = ty else {
+        return error_page(layout, ApiError::field("type_id", tawasul_core::ErrorCode::UnknownTransactionType));
+    };
+    let entity = match tawasul_storage::organisation::entity(state.db.read(), ty.entity_id).await {
+        Ok(e) => e.map(|e| layout.name(&e.name_ar, &e.name_en).to_owned()).unwrap_or_default(),
+        Err(e) => return error_page(layout, e.into()),
+    };
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let fields = ty
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let v = value(&format!("fields.{}", f.key));
+            (!v.trim().is_empty()).then(|| (layout.name(&f.label_ar, &f.label_en).to_owned(), v))
+        })
+        .collect();
+    let carried = values
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "csrf" | "confirm" | "change" | "save_draft"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let priority = Some(value("priority")).filter(|p| !p.is_empty()).unwrap_or_else(|| "normal".into());
+    let page = CheckRequest {
+        type_name: layout.name(&ty.name_ar, &ty.name_en).to_owned(),
+        priority: layout.label("priority", &priority).to_owned(),
+        subject: value("subject"),
+        body: value("body"),
+        page: layout.titled("ui-check-title"),
+        entity,
+        fields,
+        carried,
+    };
+    html(StatusCode::OK, &page)
 }
 
 /// The form's `fields.<key>` values as the API takes them: numbers as JSON

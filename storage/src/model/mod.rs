@@ -17,6 +17,7 @@ pub mod page_feedback;
 pub mod reference_counters;
 pub mod refresh_tokens;
 pub mod regulator_entities;
+pub mod request_drafts;
 pub mod routing_cursors;
 pub mod transaction_events;
 pub mod transaction_types;

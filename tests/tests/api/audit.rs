@@ -248,6 +248,22 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
     assert_eq!(status, 202);
     assert!(count(&app, "notification.given_up").await >= 1, "giving up is audited");
 
+    // A forgotten password, last: the reset ends the beneficiary's sessions.
+    let before = app.mails(0).await;
+    let forgot = app.client.forgot_password(&login, OtpChannel::Email);
+    w.step("post", "/api/v1/auth/password/forgot", "auth.otp_send", forgot).await.unwrap();
+    let mails = app.mails(before.len() + 1).await;
+    let new: Vec<String> = mails.into_iter().filter(|m| !before.contains(m)).collect();
+    let reset = tawasul_core::api::ResetPasswordRequest {
+        login: login.clone(),
+        channel: "email".into(),
+        code: crate::identity::code_in(&new, &login),
+        new_password: PASSWORD.into(),
+    };
+    w.step("post", "/api/v1/auth/password/reset", "auth.password_reset", app.client.reset_password(&reset))
+        .await
+        .unwrap();
+
     // Every write the document lists was walked (and so left an entry).
     let doc = app.client.openapi().await.unwrap();
     let mut writes = BTreeSet::new();

@@ -148,6 +148,12 @@ async fn open_request(b: &Browser, s: &Setup, subject: &str, shots: Option<&str>
         shoot(b, name).await;
     }
     css(b, "[data-testid=tx-submit]").await.click().await.unwrap();
+    // Check your answers, then send.
+    css(b, "[data-testid=check-answers]").await;
+    if let Some(name) = shots {
+        shoot(b, &name.replace("new-request", "check-request")).await;
+    }
+    css(b, "[data-testid=tx-confirm]").await.click().await.unwrap();
     css(b, "[data-testid=tx-reference]").await.text().await.unwrap()
 }
 

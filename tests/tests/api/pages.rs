@@ -35,6 +35,7 @@ on_both_backends!(
     every_page_asks_whether_it_was_useful_and_the_answers_are_counted,
     a_request_prints_its_summary_without_any_internal_comment,
     the_platform_admin_registers_entities_and_regulators_from_the_pages,
+    a_draft_is_kept_resumed_sent_and_seen_by_its_author_alone,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -239,11 +240,25 @@ async fn a_request_opened_from_the_form_has_its_reference_and_fields(app: TestAp
     let refused = p.post("/transactions/new", &missing).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("href=\"#fields.preferred_date\""), "{}", refused.body);
+    assert!(refused.body.contains("id=\"fields.preferred_date-error\""), "named beside the field too");
     assert!(refused.body.contains("value=\"طلب موعد عاجل\""), "what was typed is kept");
     assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 0);
     let mut complete = missing.clone();
     complete.push(("fields.preferred_date", "2026-12-20"));
-    let opened = p.post("/transactions/new", &complete).await;
+    // Check your answers: shown as they will be sent, nothing opened yet.
+    let check = p.post("/transactions/new", &complete).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert!(check.body.contains("data-testid=\"check-answers\"") && check.body.contains("2026-12-20"));
+    assert!(check.body.contains("طلب موعد عاجل") && check.body.contains("جهة رقم 94"), "{}", check.body);
+    assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 0);
+    // Back to change them: the form again, filled in.
+    let mut change = complete.clone();
+    change.push(("change", "1"));
+    let again = p.post("/transactions/new", &change).await;
+    assert!(again.body.contains("value=\"2026-12-20\"") && again.body.contains("data-testid=\"tx-submit\""));
+    let mut confirmed = complete.clone();
+    confirmed.push(("confirm", "1"));
+    let opened = p.post("/transactions/new", &confirmed).await;
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
     let mine = ben.list_transactions("").await.unwrap().items;
     assert_eq!(mine.len(), 1);
@@ -1157,4 +1172,80 @@ async fn the_platform_admin_registers_entities_and_regulators_from_the_pages(app
     let mut sneaked = entity.clone();
     sneaked[0].1 = theirs;
     assert_eq!(ben.post("/platform/entities", &refs(&sneaked)).await.status, StatusCode::FORBIDDEN);
+}
+
+async fn a_draft_is_kept_resumed_sent_and_seen_by_its_author_alone(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 67).await;
+    let (ben, _) = app.beneficiary(6700).await;
+    app.beneficiary(6701).await;
+    let mut p = Page::sign_in(&app, "sara6700@example.sa").await;
+    let (entity, ty) = (s.entity.id.to_string(), s.type_id.to_string());
+    let csrf = csrf_of(&p.get(&format!("/transactions/new?entity={entity}&type={ty}")).await.body);
+    // Half written: no body, no date. Kept as typed.
+    let half = [
+        ("csrf", csrf.as_str()),
+        ("entity", &entity),
+        ("type", &ty),
+        ("subject", "تجديد رخصة المحل"),
+        ("priority", "important"),
+        ("save_draft", "1"),
+    ];
+    let saved = p.post("/transactions/new", &half).await;
+    assert_eq!(saved.location.as_deref(), Some("/transactions/drafts?saved=1"), "{}", saved.body);
+    assert!(p.get("/transactions").await.body.contains("data-testid=\"drafts-link\""));
+    let list = p.get("/transactions/drafts?saved=1").await.body;
+    assert!(list.contains("data-testid=\"draft-saved\"") && list.contains("تجديد رخصة المحل"), "{list}");
+    let id = address_after(&list, "<a href=\"/transactions/new?draft=");
+    let resume = format!("/transactions/new?draft={id}");
+    assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 0, "a draft is not a request");
+
+    // Resumed into the form, filled in, saved again under the same draft.
+    let form = p.get(&resume).await.body;
+    assert!(form.contains("value=\"تجديد رخصة المحل\"") && form.contains(&format!("name=\"draft\" value=\"{id}\"")));
+    assert!(form.contains("<option value=\"important\" selected>"), "{form}");
+    let mut again = half.to_vec();
+    again.push(("draft", &id));
+    again.push(("body", "أرفقت صورة السجل التجاري"));
+    assert_eq!(p.post("/transactions/new", &again).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.get("/transactions/drafts").await.body.matches("data-testid=\"draft\"").count(), 1);
+
+    // Someone else reaches neither the draft nor its deletion.
+    let mut other = Page::sign_in(&app, "sara6701@example.sa").await;
+    assert_eq!(other.get(&resume).await.status, StatusCode::NOT_FOUND);
+    let theirs = csrf_of(&other.get("/transactions/drafts").await.body);
+    other.post(&format!("/transactions/drafts/{id}/delete"), &[("csrf", &theirs)]).await;
+    assert_eq!(p.get("/transactions/drafts").await.body.matches("data-testid=\"draft\"").count(), 1);
+    // Saving under someone else's draft id makes one's own, and a person
+    // keeps their latest twenty.
+    for n in 0..21 {
+        let subject = format!("مسودة {n}");
+        let form = [
+            ("csrf", theirs.as_str()),
+            ("entity", &entity),
+            ("type", &ty),
+            ("subject", &subject),
+            ("draft", &id),
+            ("save_draft", "1"),
+        ];
+        assert_eq!(other.post("/transactions/new", &form).await.status, StatusCode::SEE_OTHER);
+    }
+    let kept = other.get("/transactions/drafts").await.body;
+    assert_eq!(
+        kept.matches("data-testid=\"draft\"").count(),
+        20,
+        "each save under a foreign id is a new draft, twenty kept"
+    );
+    let mine_still = p.get(&resume).await.body;
+    assert!(mine_still.contains("value=\"تجديد رخصة المحل\""), "the author's draft is untouched");
+    // Nor may staff keep drafts of requests.
+    let mut staff = Page::sign_in(&app, "employee6700@entity.sa").await;
+    assert_eq!(staff.get("/transactions/drafts").await.status, StatusCode::FORBIDDEN);
+
+    // Sent: the draft is gone.
+    let mut send: Vec<(&str, &str)> = again.iter().filter(|(k, _)| *k != "save_draft").copied().collect();
+    send.extend([("fields.preferred_date", "2026-12-20"), ("confirm", "1")]);
+    let sent = p.post("/transactions/new", &send).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    assert!(!p.get("/transactions/drafts").await.body.contains("data-testid=\"draft\""));
+    assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 1);
 }
