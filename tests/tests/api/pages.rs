@@ -1087,7 +1087,7 @@ async fn a_request_prints_its_summary_without_any_internal_comment(app: TestApp)
         let page = p.get(&format!("/transactions/{}", t.id)).await.body;
         assert!(page.contains(&format!("href=\"{print}\"")), "{login}");
         // The page and the summary show the custom field with its label.
-        assert!(page.contains("<dt>التاريخ المفضل</dt><dd dir=\"auto\">2026-12-01</dd>"), "{page}");
+        assert!(page.contains("<dt>التاريخ المفضل</dt><dd><bdi>2026-12-01</bdi></dd>"), "{page}");
         let printed = p.get(&print).await;
         assert_eq!(printed.status, StatusCode::OK, "{login}");
         for shown in [t.reference.as_str(), "طلب موعد رقم 1", "التاريخ المفضل", "موعدكم يوم الأحد", "جهة رقم 69"]
