@@ -41,14 +41,6 @@ impl Platform {
     fn error_for(&self, field: &str) -> Option<&'static str> {
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
     }
-
-    fn value(&self, field: &str) -> String {
-        self.posted.one(field)
-    }
-
-    fn checked(&self, field: &str, value: &str) -> bool {
-        self.posted.0.iter().any(|(k, v)| k == field && v == value)
-    }
 }
 
 #[derive(serde::Deserialize)]

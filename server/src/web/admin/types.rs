@@ -40,10 +40,6 @@ impl Types {
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
     }
 
-    fn value(&self, field: &str) -> String {
-        self.posted.one(field)
-    }
-
     /// A custom field row's input: `fields[1].key`.
     fn row_value(&self, i: &usize, part: &str) -> String {
         self.posted.one(&format!("fields[{i}].{part}"))
