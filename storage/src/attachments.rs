@@ -82,10 +82,10 @@ async fn blob_by_digest(c: &impl ConnectionTrait, entity: EntityId, sha256: &str
 }
 
 /// What an `attachment` event says of recorded content given this name.
-pub async fn describe(c: &impl ConnectionTrait, blob: Uuid, name: &str) -> Result<Attached> {
+pub async fn describe(c: &impl ConnectionTrait, id: AttachmentId, blob: Uuid, name: &str) -> Result<Attached> {
     let b = blobs::Entity::find_by_id(blob).one(c).await?.ok_or(StorageError::NotFound)?;
     Ok(Attached {
-        attachment_id: AttachmentId::new(),
+        attachment_id: id,
         name: name.to_owned(),
         size: u64::try_from(b.size).map_err(|_| corrupt("size"))?,
         content_type: b.content_type,

@@ -10,7 +10,7 @@ use tawasul_core::api::EventView;
 use tawasul_core::api::{ActorRef, NewTransaction, ReferenceMatch};
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::events::{EventKind, Voiced};
-use tawasul_core::ids::{EntityId, TransactionId, UserId, VoiceId};
+use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
 use tawasul_core::lifecycle::{By, Command, Outcome, decide, open as decide_open};
 use tawasul_core::policy::{Action, authorize};
 use tawasul_core::reference::Reference;
@@ -60,6 +60,20 @@ impl App {
     /// A beneficiary opens a transaction; it is routed in the same database
     /// transaction.
     pub async fn open_transaction(&self, who: &Account, t: &NewTransaction) -> ApiResult<(Stored, Answer)> {
+        self.open_with_documents(who, t, vec![]).await.map(|(s, answer, _)| (s, answer))
+    }
+
+    /// Opens a transaction with the documents sent with it, all in one
+    /// database transaction: the request and each of its attachments (every
+    /// one an external `attachment` event, audited as the step it is), or
+    /// nothing. Returns, beside the transaction, the keys of copies of content
+    /// the entity already held, for the caller to delete.
+    pub async fn open_with_documents(
+        &self,
+        who: &Account,
+        t: &NewTransaction,
+        documents: Vec<Enclosed>,
+    ) -> ApiResult<(Stored, Answer, Vec<String>)> {
         authorize(&who.actor, Action::CreateTransaction)?;
         let (who, t) = (who.clone(), t.clone());
         self.unit(move |tx| {
@@ -79,12 +93,17 @@ impl App {
                     "type_id": t.type_id, "status": s.status, "assignee": s.facts.assignee_id, "events": written(&events),
                 }));
                 audit::append(tx, entry, now).await?;
+                let mut duplicates = Vec::new();
+                for d in &documents {
+                    let (_, duplicate) = attach_in(tx, &who, &s, Visibility::External, d, now).await?;
+                    duplicates.extend(duplicate);
+                }
                 let answer = Answer::created(store::view(tx, &s, now).await?)?;
-                Ok((answer, s))
+                Ok((answer, (s, duplicates)))
             })
         })
         .await
-        .map(|(answer, s)| (s, answer))
+        .map(|(answer, (s, duplicates))| (s, answer, duplicates))
     }
 
     /// A transaction the person may see, and its timeline as they may see it:
@@ -151,30 +170,22 @@ impl App {
         .await
     }
 
-    /// Attaches content already stored (`w`) as a document named `name`.
-    /// Returns the attachment and, when the entity held the same content
-    /// already, the key of the copy just written, for the caller to delete.
+    /// Attaches a document already stored. Returns the attachment and, when
+    /// the entity held the same content already, the key of the copy just
+    /// written, for the caller to delete.
     pub async fn attach(
         &self,
         who: &Account,
         id: TransactionId,
         visibility: Visibility,
-        name: &str,
-        w: &Written,
-        content_type: &str,
+        document: Enclosed,
     ) -> ApiResult<(Answer, Option<String>)> {
-        let (who, name, w, content_type) = (who.clone(), name.to_owned(), w.clone(), content_type.to_owned());
+        let who = who.clone();
         self.unit(move |tx| {
             Box::pin(async move {
                 let now = Utc::now();
                 let s = visible(tx, &who.actor, id).await?;
-                // A refused step drops the database transaction, and the blob row with it.
-                let (blob, duplicate) = attachments::record_blob(tx, s.facts.entity_id, &w, &content_type, now).await?;
-                let attachment = attachments::describe(tx, blob, &name).await?;
-                let cmd = Command::Attach { visibility, attachment: attachment.clone() };
-                let events = step(tx, By::Person(&who.actor), &s, cmd, now).await?;
-                let view =
-                    attachments::record_attachment(tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
+                let (view, duplicate) = attach_in(tx, &who, &s, visibility, &document, now).await?;
                 Ok((Answer::created(view)?, duplicate))
             })
         })
@@ -245,6 +256,36 @@ pub async fn visible(
 ) -> ApiResult<Stored> {
     let s = store::find(c, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
     if can_view(actor, &s.facts) { Ok(s) } else { Err(ApiError::new(ErrorCode::NotFound)) }
+}
+
+/// A document whose content is stored already (`written`), as it is to be
+/// attached: its name, the type its first bytes show, and its id, given
+/// beforehand so that a file field of a new request can name it.
+#[derive(Debug, Clone)]
+pub struct Enclosed {
+    pub id: AttachmentId,
+    pub name: String,
+    pub written: Written,
+    pub content_type: String,
+}
+
+/// Records a stored document as an attachment of `s`, inside the caller's
+/// database transaction: its blob, the `attachment` step and its row. A
+/// refused step drops the database transaction, and the blob row with it.
+async fn attach_in(
+    tx: &impl ConnectionTrait,
+    who: &Account,
+    s: &Stored,
+    visibility: Visibility,
+    d: &Enclosed,
+    now: DateTime<Utc>,
+) -> ApiResult<(tawasul_core::api::AttachmentView, Option<String>)> {
+    let (blob, duplicate) = attachments::record_blob(tx, s.facts.entity_id, &d.written, &d.content_type, now).await?;
+    let attachment = attachments::describe(tx, d.id, blob, &d.name).await?;
+    let cmd = Command::Attach { visibility, attachment: attachment.clone() };
+    let events = step(tx, By::Person(&who.actor), s, cmd, now).await?;
+    let view = attachments::record_attachment(tx, blob, &attachment, written_as(&events, is_attachment)?).await?;
+    Ok((view, duplicate))
 }
 
 /// Decides and persists one command, routing again in the same database

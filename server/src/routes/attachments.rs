@@ -18,6 +18,7 @@ use tawasul_storage::objects::{ObjectError, Written, sniff};
 use tawasul_storage::transactions as store;
 
 use super::transactions::visible;
+use crate::app::transactions::Enclosed;
 use crate::auth::Caller;
 use crate::body::Query;
 use crate::error::{ApiError, ApiResult};
@@ -73,7 +74,7 @@ pub(crate) fn parse_visibility(raw: &str) -> ApiResult<Visibility> {
 }
 
 /// The uploader's file name: RFC 5987 `filename*` first, then `filename`.
-fn file_name(field: &Field) -> String {
+pub(crate) fn file_name(field: &Field) -> String {
     let cd = field.content_disposition();
     let ext = cd.and_then(|cd| {
         cd.parameters.iter().find_map(|p| match p {
@@ -86,12 +87,12 @@ fn file_name(field: &Field) -> String {
 
 /// A browser sends the `file` part with an empty file name, and no bytes,
 /// when the form was sent with no file chosen: that is a missing file.
-fn no_file_chosen(field: &Field) -> bool {
+pub(crate) fn no_file_chosen(field: &Field) -> bool {
     field.content_disposition().and_then(|cd| cd.get_filename()) == Some("")
 }
 
 /// A short text field (at most `max` bytes).
-async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
+pub(crate) async fn small_field(field: &mut Field, max: usize) -> ApiResult<String> {
     let mut buf = Vec::new();
     while let Some(piece) = field.next().await {
         let piece = piece.map_err(multipart_error)?;
@@ -191,7 +192,13 @@ async fn record(
     name: &str,
     w: &Written,
 ) -> ApiResult<crate::app::Answer> {
-    let (answer, duplicate) = state.app.attach(&caller.account, id, visibility, name, w, sniff(&w.head)).await?;
+    let document = Enclosed {
+        id: AttachmentId::new(),
+        name: name.to_owned(),
+        written: w.clone(),
+        content_type: sniff(&w.head).to_owned(),
+    };
+    let (answer, duplicate) = state.app.attach(&caller.account, id, visibility, document).await?;
     if let Some(key) = duplicate {
         discard(state, &key).await;
     }

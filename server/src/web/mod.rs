@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod layout;
 pub mod lookup;
 pub mod me;
+pub mod new_request;
 pub mod password;
 pub mod platform;
 pub mod register;
@@ -97,8 +98,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(transactions::list)
             .service(drafts::list)
             .service(drafts::delete)
-            .service(transactions::new_form)
-            .service(transactions::create)
+            .service(new_request::new_form)
+            .service(new_request::create)
+            .service(new_request::send)
             .service(transactions::print)
             .service(transactions::transaction)
             .service(transactions::comment)

@@ -1,10 +1,10 @@
 //! Transactions in the pages: the list (a beneficiary's own, an employee's
-//! inbox), one transaction with its timeline and the reply form, and a new
-//! request in steps (entity, type, details). Reads and writes are the API's:
-//! `store::list` under `list_scope`, `App::timeline`, `App::act`,
-//! `App::open_transaction`.
+//! inbox), one transaction with its timeline, the reply form and the steps,
+//! and its printable summary. Reads and writes are the API's: `store::list`
+//! under `list_scope`, `App::timeline`, `App::act`. A new request is
+//! `new_request`'s.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -12,14 +12,13 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 use tawasul_core::api::{
-    CommentRequest, CreateTransactionRequest, EntitySummary, EventView, FieldKind, FieldSpec, TransactionListQuery,
-    TransactionTypeView, TransactionView, validate_fields,
+    CommentRequest, EventView, FieldKind, TransactionListQuery, TransactionTypeView, TransactionView,
 };
 use tawasul_core::catalogue::Arg;
 use tawasul_core::events::EventKind;
 use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::lifecycle::Command;
-use tawasul_core::policy::{Action, TransactionAction, authorize, authorize_on_transaction};
+use tawasul_core::policy::{TransactionAction, authorize_on_transaction};
 use tawasul_core::visibility::{Visibility, list_scope, sees_internal};
 use tawasul_core::workflow::Status;
 use tawasul_storage::transactions as store;
@@ -149,8 +148,9 @@ pub struct Shown {
     pub who: String,
     pub text: String,
     pub at: chrono::DateTime<Utc>,
-    /// An attachment's download address.
+    /// An attachment's download address, and its file's name.
     pub download: Option<String>,
+    pub file_name: Option<String>,
     pub voice: Option<Player>,
 }
 
@@ -182,7 +182,7 @@ struct Page {
     t: TransactionView,
     type_name: String,
     /// The type's custom fields as the beneficiary filled them in.
-    fields: Vec<(String, String)>,
+    fields: Vec<ShownField>,
     events: Vec<Shown>,
     closed: bool,
     may_internal: bool,
@@ -242,7 +242,7 @@ pub(super) async fn transaction_page(
         let t = store::view(state.db.read(), &s, Utc::now()).await?;
         let types = type_names(state, [t.entity_id]).await?;
         let people = store::actor_refs(state.db.read(), assignees(&events)).await?;
-        let shown = events.iter().map(|e| show(&layout, e, &people)).collect();
+        let shown: Vec<Shown> = events.iter().map(|e| show(&layout, e, &people)).collect();
         let may = |a| authorize_on_transaction(v.caller.actor(), &s.facts, a).is_ok();
         let may_internal = may(TransactionAction::Comment(Visibility::Internal));
         let open = !s.status.is_closed();
@@ -277,7 +277,7 @@ pub(super) async fn transaction_page(
     };
     let type_name =
         types.get(&t.type_id).map(|ty| layout.name(&ty.name_ar, &ty.name_en).to_owned()).unwrap_or_default();
-    let fields = fields_shown(&layout, types.get(&t.type_id), &t);
+    let fields = fields_shown(&layout, types.get(&t.type_id), &t, &events);
     let closed = t.status.is_closed();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = layout.titled("ui-details");
@@ -301,9 +301,23 @@ pub(super) async fn transaction_page(
     Ok(html(status, &page))
 }
 
+/// A custom field as the summary shows it: a file field as its document's
+/// name, linked to it.
+pub struct ShownField {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
 /// A transaction's custom fields, labelled in the page's language, in the
-/// type's order; a value the type no longer names is left out.
-fn fields_shown(page: &Layout, ty: Option<&TransactionTypeView>, t: &TransactionView) -> Vec<(String, String)> {
+/// type's order; a value the type no longer names is left out. A file
+/// field's value is an attachment's id, found among the events shown.
+fn fields_shown(
+    page: &Layout,
+    ty: Option<&TransactionTypeView>,
+    t: &TransactionView,
+    events: &[Shown],
+) -> Vec<ShownField> {
     let Some(ty) = ty else { return vec![] };
     ty.fields
         .iter()
@@ -312,7 +326,13 @@ fn fields_shown(page: &Layout, ty: Option<&TransactionTypeView>, t: &Transaction
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            Some((page.name(&f.label_ar, &f.label_en).to_owned(), value))
+            let label = page.name(&f.label_ar, &f.label_en).to_owned();
+            if f.kind != FieldKind::File {
+                return Some(ShownField { label, value, href: None });
+            }
+            let href = format!("/attachments/{value}");
+            let document = events.iter().find(|e| e.download.as_deref() == Some(href.as_str()))?;
+            Some(ShownField { label, value: document.file_name.clone().unwrap_or_default(), href: Some(href) })
         })
         .collect()
 }
@@ -323,7 +343,7 @@ struct Printed {
     page: Layout,
     t: TransactionView,
     type_name: String,
-    fields: Vec<(String, String)>,
+    fields: Vec<ShownField>,
     entity: String,
     /// The replies the beneficiary was sent: external events only, whoever prints.
     events: Vec<Shown>,
@@ -359,7 +379,7 @@ pub async fn print(
     let ty = types.get(&t.type_id);
     let page = Printed {
         type_name: ty.map(|ty| layout.name(&ty.name_ar, &ty.name_en).to_owned()).unwrap_or_default(),
-        fields: fields_shown(&layout, ty, &t),
+        fields: fields_shown(&layout, ty, &t, &events),
         entity: entity.map(|e| layout.name(&e.name_ar, &e.name_en).to_owned()).unwrap_or_default(),
         events,
         printed_at: Utc::now(),
@@ -417,6 +437,7 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         EventKind::Attachment => Some(format!("/attachments/{}", text_of("attachment_id"))),
         _ => None,
     };
+    let file_name = (e.kind == EventKind::Attachment).then(|| text_of("name"));
     let voice = match e.kind {
         EventKind::Voice => {
             let waveform: Vec<u8> =
@@ -433,6 +454,7 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         text,
         at: e.at,
         download,
+        file_name,
         voice,
     }
 }
@@ -476,303 +498,6 @@ pub async fn comment(
         }
         Err(e) => error_page(layout, e),
     }
-}
-
-/// A field of the chosen type, as the form shows it.
-pub struct FieldInput {
-    pub name: String,
-    pub label: String,
-    pub kind: &'static str,
-    pub required: bool,
-    pub choices: Vec<String>,
-    pub value: String,
-    /// Why it was refused, shown beside it.
-    pub error: Option<&'static str>,
-}
-
-#[derive(Template)]
-#[template(path = "new_transaction.html")]
-struct NewRequest {
-    page: Layout,
-    /// The draft this form resumes, kept with it when saved again or sent.
-    draft: String,
-    entities: Vec<EntitySummary>,
-    entity: Option<EntityId>,
-    types: Vec<TransactionTypeView>,
-    chosen: Option<TransactionTypeView>,
-    fields: Vec<FieldInput>,
-    subject: String,
-    body: String,
-    priority: String,
-    errors: Vec<(String, &'static str)>,
-}
-
-impl NewRequest {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| *m)
-    }
-}
-
-/// The check-your-answers step: the request as it will be sent, with the
-/// way back to change it.
-#[derive(Template)]
-#[template(path = "check_request.html")]
-struct CheckRequest {
-    page: Layout,
-    entity: String,
-    type_name: String,
-    fields: Vec<(String, String)>,
-    subject: String,
-    body: String,
-    priority: String,
-    /// Every answer, carried as hidden inputs to the send and change forms.
-    carried: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "created.html")]
-struct Created {
-    page: Layout,
-    t: TransactionView,
-}
-
-#[derive(Deserialize, Default)]
-pub struct NewQuery {
-    entity: Option<EntityId>,
-    #[serde(rename = "type")]
-    type_id: Option<TransactionTypeId>,
-    /// A draft to resume: its answers fill the form.
-    draft: Option<uuid::Uuid>,
-}
-
-#[get("/transactions/new")]
-pub async fn new_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    visitor: Result<Visitor, ApiError>,
-    q: web::Query<NewQuery>,
-) -> HttpResponse {
-    let v = signed_in!(req, visitor);
-    let layout = Layout::of(&req, Some(&v));
-    let Some(id) = q.draft else {
-        return or_error_page(new_page(&state, &v, layout, q.entity, q.type_id, &BTreeMap::new(), vec![]).await);
-    };
-    let found = tawasul_storage::drafts::find(state.db.read(), v.caller.actor().user_id, id).await;
-    let mut values = match found {
-        Ok(Some(d)) => d.answers,
-        Ok(None) => return error_page(layout, ApiError::new(tawasul_core::ErrorCode::NotFound)),
-        Err(e) => return error_page(layout, e.into()),
-    };
-    values.insert("draft".into(), id.to_string());
-    let entity = values.get("entity").and_then(|e| e.parse().ok());
-    let type_id = values.get("type").and_then(|t| t.parse().ok());
-    or_error_page(new_page(&state, &v, layout, entity, type_id, &values, vec![]).await)
-}
-
-async fn new_page(
-    state: &AppState,
-    v: &Visitor,
-    layout: Layout,
-    entity: Option<EntityId>,
-    type_id: Option<TransactionTypeId>,
-    values: &BTreeMap<String, String>,
-    errors: Vec<(String, &'static str)>,
-) -> Result<HttpResponse, (Layout, ApiError)> {
-    let loaded = async {
-        authorize(v.caller.actor(), Action::CreateTransaction)?;
-        let entities = super::directory::entities(state).await?;
-        let types = match entity {
-            Some(e) => super::directory::types_of(state, e).await?,
-            None => vec![],
-        };
-        ApiResult::Ok((entities, types))
-    }
-    .await;
-    let (entities, types) = match loaded {
-        Ok(l) => l,
-        Err(e) => return Err((layout, e)),
-    };
-    let chosen = type_id.and_then(|t| types.iter().find(|ty| ty.id == t).cloned());
-    let fields = chosen
-        .iter()
-        .flat_map(|t| &t.fields)
-        .map(|f| {
-            let mut input = field_input(&layout, f, values);
-            input.error = errors.iter().find(|(name, _)| *name == input.name).map(|(_, m)| *m);
-            input
-        })
-        .collect();
-    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = NewRequest {
-        draft: value("draft"),
-        subject: value("subject"),
-        body: value("body"),
-        priority: values.get("priority").cloned().unwrap_or_else(|| "normal".into()),
-        page: layout.titled("ui-new-title"),
-        entities,
-        entity,
-        types,
-        chosen,
-        fields,
-        errors,
-    };
-    Ok(html(status, &page))
-}
-
-fn field_input(page: &Layout, f: &FieldSpec, values: &BTreeMap<String, String>) -> FieldInput {
-    let name = format!("fields.{}", f.key);
-    FieldInput {
-        value: values.get(&name).cloned().unwrap_or_default(),
-        name,
-        label: page.name(&f.label_ar, &f.label_en).to_owned(),
-        kind: match f.kind {
-            FieldKind::Number => "number",
-            FieldKind::Date => "date",
-            FieldKind::Choice => "choice",
-            FieldKind::Text | FieldKind::File => "text",
-        },
-        required: f.required,
-        choices: f.choices.clone().unwrap_or_default(),
-        error: None,
-    }
-}
-
-/// The details form leads to the check-your-answers step, which sends the
-/// request (`confirm`) or goes back to change it (`change`). The form's
-/// fields become the API's request, checked by the same parse and the same
-/// check of the type's fields, and opened by the same use case.
-#[post("/transactions/new")]
-pub async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    visitor: Result<Visitor, ApiError>,
-    form: web::Form<BTreeMap<String, String>>,
-) -> HttpResponse {
-    let values = form.into_inner();
-    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let (v, layout) = signed_in_form!(req, state, visitor, &value("csrf"));
-    let entity = value("entity").parse().ok();
-    let type_id = value("type").parse().ok();
-    if value("change") == "1" {
-        return or_error_page(new_page(&state, &v, layout, entity, type_id, &values, vec![]).await);
-    }
-    if value("save_draft") == "1" {
-        return super::drafts::keep(&state, &v, layout, &values).await;
-    }
-    let types = match entity {
-        Some(e) => super::directory::types_of(&state, e).await,
-        None => Ok(vec![]),
-    };
-    let types = match types {
-        Ok(t) => t,
-        Err(e) => return error_page(layout, e),
-    };
-    let ty = types.iter().find(|t| Some(t.id) == type_id);
-    let spec = ty.map(|t| t.fields.clone()).unwrap_or_default();
-    let fields = custom_fields(&spec, &values);
-    let request = CreateTransactionRequest {
-        entity_id: value("entity"),
-        type_id: value("type"),
-        subject: value("subject"),
-        body: value("body"),
-        priority: Some(value("priority")).filter(|p| !p.is_empty()),
-        fields: Some(fields.clone()),
-    };
-    // Every refusal at once: the request's own fields and the type's.
-    let mut errors = match request.parse() {
-        Ok(_) => vec![],
-        Err(e) => ApiError::from(e).field_messages(layout.lang),
-    };
-    if let Err(e) = validate_fields(&spec, &fields) {
-        errors.extend(ApiError::from(e).field_messages(layout.lang));
-    }
-    if !errors.is_empty() {
-        return or_error_page(new_page(&state, &v, layout, entity, type_id, &values, errors).await);
-    }
-    if value("confirm") != "1" {
-        return check_page(&state, layout, ty, &values).await;
-    }
-    let opened = async {
-        let t = request.parse()?;
-        let (_, answer) = state.app.open_transaction(&v.caller.account, &t).await?;
-        // Sent: its draft, if it was one, is done with.
-        if let Ok(draft) = value("draft").parse() {
-            tawasul_storage::drafts::remove(state.db.write(), v.caller.actor().user_id, draft).await?;
-        }
-        Ok::<_, ApiError>(answer)
-    }
-    .await;
-    match opened {
-        Ok(answer) => match serde_json::from_value::<TransactionView>(answer.body) {
-            Ok(t) => html(StatusCode::CREATED, &Created { page: layout.titled("ui-created-title"), t }),
-            Err(e) => error_page(layout, ApiError::internal(e)),
-        },
-        Err(e) if !e.field_messages(layout.lang).is_empty() => {
-            let errors = e.field_messages(layout.lang);
-            or_error_page(new_page(&state, &v, layout, entity, type_id, &values, errors).await)
-        }
-        Err(e) => error_page(layout, e),
-    }
-}
-
-/// The answers, as the beneficiary will send them.
-async fn check_page(
-    state: &AppState,
-    layout: Layout,
-    ty: Option<&TransactionTypeView>,
-    values: &BTreeMap<String, String>,
-) -> HttpResponse {
-    let Some(ty) = ty else {
-        return error_page(layout, ApiError::field("type_id", tawasul_core::ErrorCode::UnknownTransactionType));
-    };
-    let entity = match tawasul_storage::organisation::entity(state.db.read(), ty.entity_id).await {
-        Ok(e) => e.map(|e| layout.name(&e.name_ar, &e.name_en).to_owned()).unwrap_or_default(),
-        Err(e) => return error_page(layout, e.into()),
-    };
-    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let fields = ty
-        .fields
-        .iter()
-        .filter_map(|f| {
-            let v = value(&format!("fields.{}", f.key));
-            (!v.trim().is_empty()).then(|| (layout.name(&f.label_ar, &f.label_en).to_owned(), v))
-        })
-        .collect();
-    let carried = values
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "csrf" | "confirm" | "change" | "save_draft"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let priority = Some(value("priority")).filter(|p| !p.is_empty()).unwrap_or_else(|| "normal".into());
-    let page = CheckRequest {
-        type_name: layout.name(&ty.name_ar, &ty.name_en).to_owned(),
-        priority: layout.label("priority", &priority).to_owned(),
-        subject: value("subject"),
-        body: value("body"),
-        page: layout.titled("ui-check-title"),
-        entity,
-        fields,
-        carried,
-    };
-    html(StatusCode::OK, &page)
-}
-
-/// The form's `fields.<key>` values as the API takes them: numbers as JSON
-/// numbers when they read as one (the type's check refuses the rest).
-fn custom_fields(specs: &[FieldSpec], values: &BTreeMap<String, String>) -> BTreeMap<String, serde_json::Value> {
-    values
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("fields.")?.to_owned(), v)))
-        .map(|(key, v)| {
-            let number = specs.iter().any(|s| s.key == key && s.kind == FieldKind::Number);
-            let value = match v.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-                Some(n) if number => serde_json::Value::Number(n),
-                _ => serde_json::Value::String(v.clone()),
-            };
-            (key, value)
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]

@@ -130,7 +130,14 @@ async fn sign_in(b: &Browser, base: &str, login: &str) {
 }
 
 /// Opens a request from the form, step by step; returns its reference.
-async fn open_request(b: &Browser, s: &Setup, subject: &str, shots: Option<&str>) -> String {
+/// A document, when given, is chosen on the send form.
+async fn open_request(
+    b: &Browser,
+    s: &Setup,
+    subject: &str,
+    document: Option<&std::path::Path>,
+    shots: Option<&str>,
+) -> String {
     css(b, "[data-testid=new-transaction]").await.click().await.unwrap();
     css(b, "[data-testid=tx-entity]").await.select_by_value(&s.entity.id.to_string()).await.unwrap();
     css(b, "form.step button").await.click().await.unwrap();
@@ -152,6 +159,9 @@ async fn open_request(b: &Browser, s: &Setup, subject: &str, shots: Option<&str>
     css(b, "[data-testid=check-answers]").await;
     if let Some(name) = shots {
         shoot(b, &name.replace("new-request", "check-request")).await;
+    }
+    if let Some(path) = document {
+        css(b, "input[name=documents]").await.send_keys(&path.display().to_string()).await.unwrap();
     }
     css(b, "[data-testid=tx-confirm]").await.click().await.unwrap();
     css(b, "[data-testid=tx-reference]").await.text().await.unwrap()
@@ -199,10 +209,15 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&ben, "[data-testid=register-submit]").await.click().await.unwrap();
     css(&ben, "[data-testid=new-transaction]").await;
     assert_eq!(ben.current_url().await.unwrap().path(), "/transactions");
-    let reference = open_request(&ben, &s, "طلب موعد من المتصفح", Some("new-request.ar")).await;
+    // With a custom field (the preferred date) and a document sent with it.
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("صورة-الهوية.pdf");
+    std::fs::write(&document, b"%PDF-1.4 national id copy").unwrap();
+    let reference = open_request(&ben, &s, "طلب موعد من المتصفح", Some(&document), Some("new-request.ar")).await;
     shoot(&ben, "request-sent.ar").await;
     assert!(reference.starts_with("14"), "{reference}");
-    ben.find(Locator::Css(".confirmation + p + p a")).await.unwrap().click().await.unwrap();
+    assert!(text_of(&ben, "[data-testid=tx-documents]").await.contains("صورة-الهوية.pdf"));
+    css(&ben, "[data-testid=tx-open]").await.click().await.unwrap();
     css(&ben, "[data-testid=timeline]").await;
     // The script is following the timeline before the employee writes.
     let started = Instant::now();
@@ -220,6 +235,7 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     comment(&emp, false, "تم تحديد موعدكم يوم الأحد").await;
     let staff_view = text_of(&emp, "[data-testid=timeline]").await;
     assert!(staff_view.contains("ملاحظة داخلية: الملف ناقص") && staff_view.contains("تم تحديد موعدكم"));
+    assert!(staff_view.contains("صورة-الهوية.pdf"), "the document sent with the request: {staff_view}");
     shoot(&emp, "transaction-staff.ar").await;
 
     // Without a reload, the external reply appears on the beneficiary's page.
@@ -388,7 +404,7 @@ async fn the_same_flow_works_with_javascript_off() {
     let d = driver().await;
     let ben = d.browser(false).await;
     sign_in(&ben, &base, "sara9700@example.sa").await;
-    let reference = open_request(&ben, &s, "طلب دون جافاسكربت", None).await;
+    let reference = open_request(&ben, &s, "طلب دون جافاسكربت", None, None).await;
     let emp = d.browser(false).await;
     sign_in(&emp, &base, "employee9700@entity.sa").await;
     assert!(text_of(&emp, "table.list").await.contains(&reference));

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
+use tawasul_core::api::TransactionTypeView;
 use tawasul_core::ids::TransactionId;
 
 use crate::helpers::*;
-use crate::on_both_backends;
 use crate::transactions::{request, setup};
+use crate::{on_both_backends, on_both_backends_with};
 
 on_both_backends!(
     pages_show_each_person_only_what_they_may_see,
@@ -256,10 +257,12 @@ async fn a_request_opened_from_the_form_has_its_reference_and_fields(app: TestAp
     change.push(("change", "1"));
     let again = p.post("/transactions/new", &change).await;
     assert!(again.body.contains("value=\"2026-12-20\"") && again.body.contains("data-testid=\"tx-submit\""));
-    let mut confirmed = complete.clone();
-    confirmed.push(("confirm", "1"));
-    let opened = p.post("/transactions/new", &confirmed).await;
+    // Sent from the check step's form, with no document chosen (a browser
+    // still sends the empty file input).
+    assert!(check.body.contains(&format!("action=\"/transactions/new/send?csrf={csrf}\"")));
+    let opened = send_request(&mut p, &csrf, &complete, vec![("documents", "", vec![])]).await;
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    assert!(!opened.body.contains("data-testid=\"tx-documents\""));
     let mine = ben.list_transactions("").await.unwrap().items;
     assert_eq!(mine.len(), 1);
     assert!(opened.body.contains(&mine[0].reference) && opened.body.contains("data-testid=\"tx-reference\""));
@@ -376,6 +379,19 @@ fn document_links(html: &str) -> Vec<String> {
 
 fn file(name: &str, bytes: &[u8]) -> reqwest::multipart::Part {
     reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned())
+}
+
+/// The check step's send form as a browser sends it: the answers (hidden
+/// inputs) first, then each file input's file (input, file name, bytes).
+async fn send_request(p: &mut Page, csrf: &str, answers: &[(&str, &str)], files: Vec<(&str, &str, Vec<u8>)>) -> Answer {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in answers.iter().filter(|(k, _)| *k != "csrf") {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    for (input, name, bytes) in files {
+        form = form.part(input.to_owned(), file(name, &bytes));
+    }
+    p.upload(&format!("/transactions/new/send?csrf={csrf}"), form).await
 }
 
 async fn documents_and_voice_notes_from_the_page_reach_only_their_audience(app: TestApp) {
@@ -1243,9 +1259,141 @@ async fn a_draft_is_kept_resumed_sent_and_seen_by_its_author_alone(app: TestApp)
 
     // Sent: the draft is gone.
     let mut send: Vec<(&str, &str)> = again.iter().filter(|(k, _)| *k != "save_draft").copied().collect();
-    send.extend([("fields.preferred_date", "2026-12-20"), ("confirm", "1")]);
-    let sent = p.post("/transactions/new", &send).await;
+    send.push(("fields.preferred_date", "2026-12-20"));
+    let csrf = csrf_of(&p.get("/transactions/drafts").await.body);
+    let sent = send_request(&mut p, &csrf, &send, vec![]).await;
     assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
     assert!(!p.get("/transactions/drafts").await.body.contains("data-testid=\"draft\""));
     assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 1);
+}
+
+fn small_limit(s: &mut tawasul_server::settings::Settings) {
+    s.attachment_max_bytes = 200 * 1024;
+}
+
+on_both_backends_with!(small_limit; a_request_is_sent_with_its_documents_all_or_nothing);
+
+/// A type asking for a document (a file field), and a beneficiary's page at
+/// its details form.
+async fn licence_type(s: &crate::transactions::Setup) -> TransactionTypeView {
+    let admin = &s.entity.admin;
+    let dept = admin.list_departments(s.entity.id, &Default::default()).await.unwrap().items.remove(0);
+    let field = |key: &str, ar: &str, en: &str, kind: &str| tawasul_core::api::FieldSpecRequest {
+        key: key.into(),
+        label_ar: ar.into(),
+        label_en: en.into(),
+        kind: kind.into(),
+        required: true,
+        choices: None,
+    };
+    let request = tawasul_core::api::CreateTransactionTypeRequest {
+        code: "licence".into(),
+        name_ar: "تجديد رخصة".into(),
+        name_en: "Licence renewal".into(),
+        department_id: dept.id.to_string(),
+        sla_hours: 48,
+        routing: "round_robin".into(),
+        fields: Some(vec![
+            field("shop_name", "اسم المحل", "Shop name", "text"),
+            field("register", "السجل التجاري", "Commercial register", "file"),
+        ]),
+    };
+    admin.create_transaction_type(s.entity.id, &request).await.unwrap()
+}
+
+async fn a_request_is_sent_with_its_documents_all_or_nothing(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 62).await;
+    let ty = licence_type(&s).await;
+    let (ben, _) = app.beneficiary(6200).await;
+    let mut p = Page::sign_in(&app, "sara6200@example.sa").await;
+    let (entity, type_id) = (s.entity.id.to_string(), ty.id.to_string());
+    let form = p.get(&format!("/transactions/new?entity={entity}&type={type_id}")).await.body;
+    // A file field is not typed in: it is chosen with the send form.
+    assert!(form.contains("name=\"fields.shop_name\"") && !form.contains("name=\"fields.register\""), "{form}");
+    let csrf = csrf_of(&form);
+    let answers = [
+        ("csrf", csrf.as_str()),
+        ("entity", &entity),
+        ("type", &type_id),
+        ("subject", "تجديد رخصة محل العطور"),
+        ("body", "أرفقت السجل التجاري وصورة الهوية."),
+        ("priority", "normal"),
+        ("fields.shop_name", "عطور الخزامى"),
+    ];
+    // A value typed for the file field is refused: it names an attachment
+    // sent with the request, never a made-up one.
+    let mut forged = answers.to_vec();
+    forged.push(("fields.register", "0190d0b8-1a2b-7c3d-8e4f-5a6b7c8d9e0f"));
+    let refused = p.post("/transactions/new", &forged).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let check = p.post("/transactions/new", &answers).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert!(check.body.contains("name=\"fields.register\" type=\"file\"") && check.body.contains("name=\"documents\""));
+    assert!(check.body.contains("enctype=\"multipart/form-data\""));
+
+    let register = b"%PDF-1.7\n% commercial register 1010101010\n%%EOF\n".to_vec();
+    let photo = {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(std::iter::repeat_n(7u8, 4096));
+        png
+    };
+    // Without its CSRF token the send form is refused before a byte is kept.
+    let forged = send_request(&mut p, "", &answers, vec![("fields.register", "سجل.pdf", register.clone())]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Without the required document: the send form again, the field named,
+    // nothing opened and nothing kept.
+    let missing = send_request(&mut p, &csrf, &answers, vec![("documents", "هوية.png", photo.clone())]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", missing.body);
+    assert!(
+        missing.body.contains("href=\"#fields.register\"") && missing.body.contains("id=\"fields.register-error\"")
+    );
+    // A document past the limit: refused beside its input, the other file
+    // already stored deleted again.
+    let huge = vec![0u8; 300 * 1024];
+    let files = vec![("fields.register", "سجل.pdf", register.clone()), ("documents", "كبير.bin", huge)];
+    let too_large = send_request(&mut p, &csrf, &answers, files).await;
+    assert_eq!(too_large.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", too_large.body);
+    assert!(too_large.body.contains("id=\"documents-error\""), "{}", too_large.body);
+    // Eleven documents are more than a request takes.
+    let many: Vec<_> = (0..11).map(|n| ("documents", "صفحة.pdf", format!("%PDF-1.7 {n}").into_bytes())).collect();
+    let too_many = send_request(&mut p, &csrf, &answers, many).await;
+    assert!(too_many.body.contains("id=\"documents-error\""), "{}", too_many.body);
+    assert_eq!(ben.list_transactions("").await.unwrap().items.len(), 0);
+    assert!(app.objects.list("").await.unwrap().is_empty(), "a refused request keeps no file");
+
+    // Sent with the register and two documents, one of them the register's
+    // own bytes again (stored once).
+    let files = vec![
+        ("fields.register", "السجل التجاري.pdf", register.clone()),
+        ("documents", "هوية.png", photo.clone()),
+        ("documents", "نسخة السجل.pdf", register.clone()),
+    ];
+    let sent = send_request(&mut p, &csrf, &answers, files).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    assert!(sent.body.contains("data-testid=\"tx-documents\"") && sent.body.contains("هوية.png"));
+    let t = ben.list_transactions("").await.unwrap().items.remove(0);
+    let events = ben.timeline(t.id).await.unwrap();
+    let documents: Vec<_> = events.iter().filter(|e| e.kind == tawasul_core::events::EventKind::Attachment).collect();
+    assert_eq!(documents.len(), 3);
+    assert!(documents.iter().all(|e| e.visibility == tawasul_core::visibility::Visibility::External));
+    let register_id = t.fields["register"].as_str().unwrap().to_owned();
+    let named = documents.iter().find(|e| e.data["attachment_id"] == json!(register_id)).expect("the field names one");
+    assert_eq!(named.data["name"], json!("السجل التجاري.pdf"));
+    assert_eq!(app.objects.list("").await.unwrap().len(), 2, "the same bytes are kept once");
+    // The assignee sees the field as its document and downloads it.
+    let mut staff = Page::sign_in(&app, "employee6200@entity.sa").await;
+    let page = staff.get(&format!("/transactions/{}", t.id)).await.body;
+    let link = format!("href=\"/attachments/{register_id}\" download data-testid=\"field-document\"");
+    assert!(page.contains(&link) && page.contains("السجل التجاري.pdf"), "{page}");
+    assert_eq!(staff.bytes(&format!("/attachments/{register_id}")).await, (StatusCode::OK, register));
+    // Each document is audited as the step it is.
+    let target = t.id.to_string();
+    let attached =
+        tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::TransactionAttachment)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.target.ends_with(&target))
+            .count();
+    assert_eq!(attached, 3);
 }
