@@ -21,6 +21,7 @@ pub mod policy;
 pub mod realtime;
 pub mod reference;
 pub mod routing;
+pub mod stats;
 pub mod visibility;
 pub mod workflow;
 

@@ -41,7 +41,17 @@ impl TransactionState {
 }
 
 pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    !status.is_closed() && status != Status::Postponed && due_at < now
+    clock_runs(status) && due_at < now
+}
+
+/// Whether a transaction in `status` is on the clock: open and not postponed.
+pub fn clock_runs(status: Status) -> bool {
+    !status.is_closed() && status != Status::Postponed
+}
+
+/// The statuses a late transaction may have, for the same rule in SQL.
+pub fn late_statuses() -> impl Iterator<Item = Status> {
+    Status::ALL.into_iter().filter(|s| clock_runs(*s))
 }
 
 /// When a transaction opened `now` with a type's SLA is due.

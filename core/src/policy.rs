@@ -246,13 +246,23 @@ pub enum AuditScope {
 /// the platform admin everything. `requested` narrows it to one entity, which
 /// must be within the caller's reach. Nobody else reads it.
 pub fn audit_scope(actor: &Actor, requested: Option<EntityId>) -> Result<AuditScope, Denied> {
+    oversight(actor, Permission::AuditView, requested)
+}
+
+/// Who reads entities' figures (the overview and the statistics), and of
+/// which: the same reach as the audit trail's, through `stats.view`.
+pub fn stats_scope(actor: &Actor, requested: Option<EntityId>) -> Result<AuditScope, Denied> {
+    oversight(actor, Permission::StatsView, requested)
+}
+
+/// The oversight of entities: staff holding `permission` over their own
+/// entity, regulators over their remit, the platform admin over everything.
+fn oversight(actor: &Actor, permission: Permission, requested: Option<EntityId>) -> Result<AuditScope, Denied> {
     let scope = match &actor.standing {
         Standing::PlatformAdmin => AuditScope::Everything,
         Standing::Regulator(crate::org::Remit::All) => AuditScope::AllEntities,
         Standing::Regulator(crate::org::Remit::Entities(ids)) => AuditScope::Entities(ids.clone()),
-        Standing::Staff(s) if s.active && s.permissions.contains(Permission::AuditView) => {
-            AuditScope::Entities(vec![s.entity_id])
-        }
+        Standing::Staff(s) if s.active && s.permissions.contains(permission) => AuditScope::Entities(vec![s.entity_id]),
         _ => return Err(Denied),
     };
     let Some(e) = requested else { return Ok(scope) };

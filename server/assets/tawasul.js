@@ -12,6 +12,37 @@ const recorder = document.getElementById("recorder");
 if (timeline) follow(timeline);
 if (recorder) offerRecording(recorder);
 
+// The waveform player: as a voice note plays, the bars already heard keep
+// their colour and the rest turn pale; a click on the waveform seeks there.
+// Listened for on the document (media events do not bubble, so in the
+// capture phase), since the live timeline replaces its players.
+document.addEventListener("timeupdate", (e) => {
+  const wave = waveOf(e.target);
+  if (!wave) return;
+  const total = Number(wave.closest(".voice").dataset.durationMs) / 1000;
+  const heard = total > 0 ? e.target.currentTime / total : 0;
+  const bars = wave.querySelectorAll("rect");
+  wave.classList.add("tracked");
+  bars.forEach((bar, i) => bar.classList.toggle("played", (i + 0.5) / bars.length <= heard));
+}, true);
+document.addEventListener("click", (e) => {
+  const wave = e.target.closest && e.target.closest(".voice .wave");
+  if (!wave) return;
+  const audio = wave.closest(".voice").querySelector("audio");
+  const total = Number(wave.closest(".voice").dataset.durationMs) / 1000;
+  const box = wave.getBoundingClientRect();
+  // The waveform runs left to right in either direction of the page, as the
+  // player's own bar does.
+  audio.currentTime = Math.max(0, Math.min(1, (e.clientX - box.left) / box.width)) * total;
+  if (audio.paused) audio.play().catch(() => {});
+});
+
+function waveOf(node) {
+  if (!(node instanceof HTMLAudioElement)) return null;
+  const voice = node.closest(".voice");
+  return voice && voice.querySelector(".wave");
+}
+
 // The printable summary's button: only with the script, which can print.
 for (const button of document.querySelectorAll("[data-print]")) {
   button.hidden = false;

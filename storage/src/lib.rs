@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod page_feedback;
 pub mod recipients;
 pub mod sessions;
+pub mod stats;
 pub mod transactions;
 mod writer;
 

@@ -757,7 +757,7 @@ pub async fn list(
     if let Some(to) = f.to {
         q = q.filter(T::CreatedAt.lt(to));
     }
-    let late = Condition::all().add(T::Status.is_not_in(["completed", "rejected", "postponed"])).add(T::DueAt.lt(now));
+    let late = late_condition(now);
     match f.late {
         Some(true) => q = q.filter(late),
         Some(false) => q = q.filter(late.not()),
@@ -769,6 +769,14 @@ pub async fn list(
     items.truncate(page.limit as usize);
     let next_cursor = if more { items.last().map(|t| t.id.to_string()) } else { None };
     Ok(Page { items, next_cursor })
+}
+
+/// `lifecycle::is_late` in SQL: on the clock and past due.
+pub fn late_condition(now: DateTime<Utc>) -> Condition {
+    use transactions::Column as T;
+    Condition::all()
+        .add(T::Status.is_in(tawasul_core::lifecycle::late_statuses().map(Status::as_str)))
+        .add(T::DueAt.lt(now))
 }
 
 /// What the lifecycle needs to know of an employee a transaction may be given to.

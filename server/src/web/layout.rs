@@ -26,6 +26,8 @@ pub struct Layout {
     pub beneficiary: bool,
     /// Whether the person reads an audit trail (the nav links to it).
     pub auditor: bool,
+    /// Whether the person reads some entity's overview (`stats_scope`).
+    pub overseer: bool,
     /// Unread in-app notices, shown beside the header's link.
     pub unread: u64,
     /// Whether the person manages some of their entity's organisation.
@@ -56,6 +58,7 @@ impl Layout {
             None => (None, false, false, String::new()),
         };
         let auditor = visitor.is_some_and(|v| tawasul_core::policy::audit_scope(v.caller.actor(), None).is_ok());
+        let overseer = visitor.is_some_and(|v| tawasul_core::policy::stats_scope(v.caller.actor(), None).is_ok());
         let admin = visitor.and_then(|v| v.caller.actor().staff().map(|s| (v, s.entity_id))).is_some_and(|(v, e)| {
             use tawasul_core::policy::{Action, authorize};
             let actor = v.caller.actor();
@@ -67,7 +70,20 @@ impl Layout {
         let platform_admin = visitor.is_some_and(|v| {
             tawasul_core::policy::authorize(v.caller.actor(), tawasul_core::policy::Action::CreateEntity).is_ok()
         });
-        Layout { lang, title: "brand", csrf, user, staff, beneficiary, auditor, unread, admin, platform_admin, here }
+        Layout {
+            lang,
+            title: "brand",
+            csrf,
+            user,
+            staff,
+            beneficiary,
+            auditor,
+            overseer,
+            unread,
+            admin,
+            platform_admin,
+            here,
+        }
     }
 
     pub fn titled(mut self, title: &'static str) -> Layout {

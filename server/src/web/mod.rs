@@ -17,6 +17,7 @@ pub mod layout;
 pub mod lookup;
 pub mod me;
 pub mod new_request;
+pub mod overview;
 pub mod password;
 pub mod platform;
 pub mod register;
@@ -114,6 +115,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(directory::directory)
             .service(search::search)
             .service(audit::audit)
+            .service(overview::overview)
             .service(admin::departments::departments)
             .service(admin::departments::add_department)
             .service(admin::employees::employees)

@@ -154,15 +154,16 @@ pub struct Shown {
     pub voice: Option<Player>,
 }
 
-/// A voice note as the page plays it: the audio's address, and its waveform
-/// drawn as bars (x, y, height in a 64 × 32 box).
+/// A voice note as the page plays it: the audio's address, its length, and
+/// its waveform drawn as bars (x, y, height in a 64 × 32 box).
 pub struct Player {
     pub src: String,
+    pub duration_ms: u64,
     pub bars: Vec<(usize, u8, u8)>,
 }
 
 impl Player {
-    fn of(id: &str, waveform: &[u8]) -> Player {
+    fn of(id: &str, duration_ms: u64, waveform: &[u8]) -> Player {
         let bars = waveform
             .iter()
             .enumerate()
@@ -171,7 +172,7 @@ impl Player {
                 (x, (32 - h) / 2, h)
             })
             .collect();
-        Player { src: format!("/voice/{id}"), bars }
+        Player { src: format!("/voice/{id}"), duration_ms, bars }
     }
 }
 
@@ -421,7 +422,8 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         }
         EventKind::Voice => {
             let ms = e.data.get("duration_ms").and_then(|v| v.as_u64()).unwrap_or_default();
-            let s = ms.div_ceil(1000);
+            // Whole seconds, as the browser's player counts them (at least one).
+            let s = (ms / 1000).max(1);
             page.t_with("event-voice", &[("duration", Arg::Text(&format!("{}:{:02}", s / 60, s % 60)))])
         }
         EventKind::Rated => {
@@ -442,7 +444,8 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
         EventKind::Voice => {
             let waveform: Vec<u8> =
                 e.data.get("waveform").and_then(|w| serde_json::from_value(w.clone()).ok()).unwrap_or_default();
-            Some(Player::of(&text_of("voice_id"), &waveform))
+            let duration_ms = e.data.get("duration_ms").and_then(|v| v.as_u64()).unwrap_or_default();
+            Some(Player::of(&text_of("voice_id"), duration_ms, &waveform))
         }
         _ => None,
     };

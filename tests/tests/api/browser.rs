@@ -62,6 +62,7 @@ impl Driver {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1280,1000", "--lang=ar",
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required",
                 format!("--user-data-dir={}", profile.display()),
             ],
         });
@@ -263,6 +264,34 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     }
     let state = text_of(&ben, ".recorder-state").await;
     assert_eq!(state, "", "the recorder reported: {state}");
+    // It plays back: the sound advances, the waveform follows it, and its
+    // stated length is the recording's (about 1.5 s).
+    let wave = css(&ben, "[data-testid=voice-player] .wave").await;
+    wave.click().await.unwrap();
+    let started = Instant::now();
+    let (heard, played) = loop {
+        let probe = ben
+            .execute(
+                "const a = document.querySelector('[data-testid=voice-player] audio');
+                 return [a.currentTime, document.querySelectorAll('[data-testid=voice-player] rect.played').length,
+                         Number(a.closest('.voice').dataset.durationMs)];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (heard, played, length) =
+            (probe[0].as_f64().unwrap(), probe[1].as_u64().unwrap(), probe[2].as_u64().unwrap());
+        assert!((800..=3000).contains(&length), "the note's length: {length} ms");
+        if heard > 0.3 && played > 0 {
+            break (heard, played);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the voice note did not play: at {heard} s, {played} bars"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(heard > 0.3 && played > 0);
     shoot(&ben, "transaction-voice.ar").await;
 
     // The language switch keeps the page and turns it to English, left to right, and back.
@@ -359,6 +388,13 @@ async fn a_request_is_worked_through_the_pages_and_the_beneficiary_sees_replies_
     css(&sup, "[data-testid=lang-toggle]").await.click().await.unwrap();
     css(&sup, "html[lang=en] [data-testid=audit-verification]").await;
     shoot(&sup, "audit.en").await;
+    // And the entity's overview, in English then Arabic.
+    css(&sup, "[data-testid=overview-link]").await.click().await.unwrap();
+    assert!(text_of(&sup, "[data-testid=overview-figures]").await.contains("Open"));
+    shoot(&sup, "overview.en").await;
+    css(&sup, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&sup, "html[lang=ar] [data-testid=overview-figures]").await;
+    shoot(&sup, "overview.ar").await;
     sup.close().await.unwrap();
     // The entity admin's pages, from the header's link.
     let admin = d.browser(true).await;

@@ -37,6 +37,7 @@ on_both_backends!(
     a_request_prints_its_summary_without_any_internal_comment,
     the_platform_admin_registers_entities_and_regulators_from_the_pages,
     a_draft_is_kept_resumed_sent_and_seen_by_its_author_alone,
+    the_overview_counts_an_entitys_transactions_for_those_who_oversee_it,
 );
 
 /// A browser without JavaScript: cookies kept, redirects not followed.
@@ -1396,4 +1397,80 @@ async fn a_request_is_sent_with_its_documents_all_or_nothing(app: TestApp) {
             .filter(|e| e.target.ends_with(&target))
             .count();
     assert_eq!(attached, 3);
+}
+
+/// The headline figure named `name` on an overview page.
+fn figure(html: &str, name: &str) -> u64 {
+    let start =
+        html.find(&format!("data-figure=\"{name}\">")).unwrap_or_else(|| panic!("no {name} figure")) + name.len() + 15;
+    html[start..].split('<').next().unwrap().trim().parse().unwrap()
+}
+
+async fn the_overview_counts_an_entitys_transactions_for_those_who_oversee_it(app: TestApp) {
+    let a = setup(&app, 2, "round_robin", 63).await;
+    let b = setup(&app, 1, "round_robin", 64).await;
+    let (ben, _) = app.beneficiary(6300).await;
+    let mut opened = vec![];
+    for n in 0..5 {
+        opened.push(ben.create_transaction(&request(a.entity.id, a.type_id, n)).await.unwrap());
+    }
+    ben.create_transaction(&request(b.entity.id, b.type_id, 9)).await.unwrap();
+    // Each employee holds some and completes one; the supervisor rejects one
+    // and postpones one.
+    let holder = |t: &tawasul_core::api::TransactionView| {
+        let id = t.assignee.as_ref().unwrap().id;
+        &a.employees.iter().find(|(e, _)| *e == id).unwrap().1
+    };
+    holder(&opened[0]).step(opened[0].id, "complete", &json!({ "note": "أنجز" })).await.unwrap();
+    a.supervisor.step(opened[1].id, "reject", &json!({ "reason": "ناقص" })).await.unwrap();
+    let until = (chrono::Utc::now() + chrono::Duration::days(5)).to_rfc3339();
+    a.supervisor.step(opened[2].id, "postpone", &json!({ "until": until, "reason": "بانتظار" })).await.unwrap();
+
+    // The supervisor (stats.view) reads their entity's, from the header.
+    let mut sup = Page::sign_in(&app, "employee6399@entity.sa").await;
+    assert!(sup.get("/transactions").await.body.contains("data-testid=\"overview-link\""));
+    let page = sup.get("/overview").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let html = &page.body;
+    assert_eq!(
+        [figure(html, "total"), figure(html, "open"), figure(html, "completed"), figure(html, "rejected")],
+        [5, 3, 1, 1]
+    );
+    assert_eq!((figure(html, "postponed"), figure(html, "late")), (1, 0));
+    assert!(html.contains("data-status=\"completed\"") && html.contains("data-testid=\"overview-employees\""));
+    assert!(html.contains("Appointments") || html.contains("طلب موعد"), "{html}");
+    assert!(!html.contains("data-testid=\"overview-entity\""), "staff see their own entity only");
+    // Each employee appears with their own open count.
+    for (_, employee) in &a.employees {
+        let me = employee.me().await.unwrap().name_ar;
+        assert!(html.contains(&me), "{me} missing");
+    }
+    // Asked for another entity, staff still see their own.
+    let theirs = sup.get(&format!("/overview?entity_id={}", b.entity.id)).await;
+    assert_eq!(figure(&theirs.body, "total"), 5);
+
+    // An employee without stats.view has no overview.
+    let mut emp = Page::sign_in(&app, &format!("employee{}@entity.sa", 6300)).await;
+    assert!(!emp.get("/transactions").await.body.contains("data-testid=\"overview-link\""));
+    assert_eq!(emp.get("/overview").await.status, StatusCode::FORBIDDEN);
+    let mut citizen = Page::sign_in(&app, "sara6300@example.sa").await;
+    assert_eq!(citizen.get("/overview").await.status, StatusCode::FORBIDDEN);
+
+    // A regulator of A: A's alone, chosen at once; B is refused by name.
+    app.platform.create_regulator(&crate::audit::regulator_of(6301, a.entity.id)).await.unwrap();
+    let mut reg = Page::sign_in(&app, "reg6301@nazaha.sa").await;
+    let mine = reg.get("/overview").await;
+    assert_eq!(figure(&mine.body, "open"), 3, "{}", mine.body);
+    assert!(!mine.body.contains(&format!("value=\"{}\"", b.entity.id)));
+    let outside = reg.get(&format!("/overview?entity_id={}", b.entity.id)).await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!outside.body.contains("data-testid=\"overview-figures\""));
+
+    // Late is the lifecycle's rule, in SQL: three days on, the two still on
+    // the clock are late, the postponed one is not.
+    let later = chrono::Utc::now() + chrono::Duration::days(3);
+    let rows = tawasul_storage::stats::counts(app.db.read(), a.entity.id, later).await.unwrap();
+    let o = tawasul_core::stats::Overview::of(&rows);
+    assert_eq!((o.all.open, o.all.late, o.all.postponed), (3, 2, 1));
+    assert_eq!(o.by_employee.values().map(|t| t.late).sum::<u64>(), 2);
 }
