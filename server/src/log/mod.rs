@@ -177,11 +177,17 @@ async fn rounds(
         if consumer.idle() {
             // One index probe instead of reading the events nobody takes. Kept
             // at every ring, so that a connection that opens next misses nothing
-            // committed after it.
-            *tail = Tail::at_end(db).await?;
-            position.set(tail.durable());
-            let _ = tokio::time::timeout(poll, rung.changed()).await;
-            continue;
+            // committed after it. Skipped to only if still idle once the end is
+            // read: a connection that opened meanwhile read its own starting
+            // point before some of what the probe passes, and waits for those
+            // events live.
+            let end = Tail::at_end(db).await?;
+            if consumer.idle() {
+                *tail = end;
+                position.set(tail.durable());
+                let _ = tokio::time::timeout(poll, rung.changed()).await;
+                continue;
+            }
         }
         let (events, more) = round(consumer, tail, db).await?;
         position.set(tail.durable());

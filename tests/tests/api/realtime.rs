@@ -26,6 +26,7 @@ on_both_backends!(
     resume_delivers_exactly_the_missed_visible_events,
     resuming_while_events_are_being_written_leaves_no_gap_and_no_duplicate,
     a_thousand_subscribers_all_receive_every_event_in_order,
+    a_consumer_followed_just_as_it_idles_still_takes_what_was_committed_meanwhile,
 );
 
 fn quick_timeouts(s: &mut Settings) {
@@ -571,4 +572,67 @@ async fn a_thousand_subscribers_all_receive_every_event_in_order(app: TestApp) {
         })
         .collect();
     checks.collect::<Vec<()>>().await;
+}
+
+/// A consumer of the log that nobody follows when first asked (as real time
+/// with no connection open) and is followed right after (a connection opened
+/// just then), with an event committed in between: after the consumer's
+/// place, before it probes for the log's end. Real time once skipped such an
+/// event when the probe passed it; the subscriber, which had read its own
+/// starting point before the commit, then never had it.
+struct FollowedJustThen {
+    client: Client,
+    id: TransactionId,
+    asked: std::sync::atomic::AtomicUsize,
+    committed: bool,
+    took: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+impl tawasul_server::log::Consumer for FollowedJustThen {
+    fn name(&self) -> &'static str {
+        "followed-just-then"
+    }
+
+    fn idle(&self) -> bool {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0
+    }
+
+    async fn start(&mut self, db: &tawasul_storage::Db) -> anyhow::Result<tawasul_server::log::Tail> {
+        let tail = tawasul_server::log::Tail::at_end(db).await?;
+        if !self.committed {
+            self.committed = true;
+            self.client.comment(self.id, "external", "بين الفحص والقراءة").await?;
+        }
+        Ok(tail)
+    }
+
+    async fn take(
+        &mut self,
+        events: Vec<tawasul_storage::transactions::PositionedEvent>,
+        _: i64,
+    ) -> anyhow::Result<()> {
+        for e in events {
+            let _ = self.took.send(e.event.data["body"].as_str().unwrap_or_default().to_owned());
+        }
+        Ok(())
+    }
+}
+
+async fn a_consumer_followed_just_as_it_idles_still_takes_what_was_committed_meanwhile(app: TestApp) {
+    let (s, _, _, id) = one_transaction(&app, 47).await;
+    let (took, mut taken) = tokio::sync::mpsc::unbounded_channel();
+    let consumer =
+        FollowedJustThen { client: s.employees[0].1.clone(), id, asked: Default::default(), committed: false, took };
+    let metrics = tawasul_server::metrics::Metrics::new().unwrap();
+    let committed = tawasul_server::log::Committed::default();
+    let follow = tokio::spawn(tawasul_server::log::follow(
+        consumer,
+        app.db.clone(),
+        committed,
+        Duration::from_millis(100),
+        metrics,
+    ));
+    let body = tokio::time::timeout(Duration::from_secs(5), taken.recv()).await;
+    follow.abort();
+    assert_eq!(body.ok().flatten().as_deref(), Some("بين الفحص والقراءة"), "the event committed meanwhile was skipped");
 }
