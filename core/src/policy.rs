@@ -13,6 +13,8 @@ pub enum Action {
     CreateEntity,
     /// Create a regulator account.
     CreateRegulator,
+    /// List the regulators and their remits.
+    ListRegulators,
     /// Read the public directory of entities and their transaction types.
     ReadDirectory,
     /// Read an entity's departments and staff.
@@ -46,7 +48,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (_, Action::ReadDirectory) => true,
         (Standing::Beneficiary, Action::CreateTransaction) => true,
         (_, Action::CreateTransaction) => false,
-        (_, Action::CreateEntity | Action::CreateRegulator | Action::ReadPageFeedback) => false,
+        (_, Action::CreateEntity | Action::CreateRegulator | Action::ListRegulators | Action::ReadPageFeedback) => {
+            false
+        }
         (Standing::Beneficiary, _) => false,
         (Standing::Regulator(remit), Action::ViewOrganisation(e)) => remit.covers(e),
         (Standing::Regulator(_), _) => false,

@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         routes::entities::list_transaction_types,
         routes::employees::update_employee,
         routes::regulators::create_regulator,
+        routes::regulators::list_regulators,
         routes::transactions::create_transaction,
         routes::transactions::list_transactions,
         routes::transactions::lookup_transaction,

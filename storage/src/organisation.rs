@@ -450,3 +450,36 @@ pub async fn create_regulator(
         entity_ids: if remit_all { EntityIds::All(tawasul_core::api::AllMarker::All) } else { EntityIds::List(ids) },
     })
 }
+
+/// Every regulator with their remit, by Arabic name (the platform admin's list).
+pub async fn list_regulators(c: &impl ConnectionTrait) -> Result<Vec<RegulatorView>> {
+    let rows = users::Entity::find()
+        .filter(users::Column::Role.eq(Role::Regulator.as_str()))
+        .order_by_asc(users::Column::NameAr)
+        .order_by_asc(users::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().filter(|u| !u.remit_all).map(|u| u.id).collect();
+    let mut remits: std::collections::HashMap<uuid::Uuid, Vec<EntityId>> = Default::default();
+    for r in regulator_entities::Entity::find().filter(regulator_entities::Column::UserId.is_in(ids)).all(c).await? {
+        remits.entry(r.user_id).or_default().push(EntityId(r.entity_id));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|u| RegulatorView {
+            id: UserId(u.id),
+            role: Role::Regulator,
+            entity_ids: if u.remit_all {
+                EntityIds::All(tawasul_core::api::AllMarker::All)
+            } else {
+                let mut ids = remits.remove(&u.id).unwrap_or_default();
+                ids.sort();
+                EntityIds::List(ids)
+            },
+            name_ar: u.name_ar,
+            name_en: u.name_en,
+            email: u.email.unwrap_or_default(),
+            mobile: u.mobile.unwrap_or_default(),
+        })
+        .collect())
+}

@@ -288,6 +288,11 @@ impl Client {
         self.send(Method::POST, "/api/v1/regulators", Some(r)).await
     }
 
+    /// Every regulator with their remit (the platform admin's).
+    pub async fn list_regulators(&self) -> Result<Page<RegulatorView>> {
+        self.send::<(), _>(Method::GET, "/api/v1/regulators", None).await
+    }
+
     // Transactions
 
     pub async fn create_transaction(&self, r: &CreateTransactionRequest) -> Result<TransactionView> {

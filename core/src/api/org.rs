@@ -510,6 +510,10 @@ pub struct FieldSpec {
     pub choices: Option<Vec<String>>,
 }
 
+/// The most custom fields a transaction type asks for: a request form, not
+/// a questionnaire (and a bound on what every new request is checked against).
+pub const TYPE_FIELDS_MAX: usize = 30;
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateTransactionTypeRequest {
     pub code: String,
@@ -588,7 +592,11 @@ impl CreateTransactionTypeRequest {
         );
         let routing = e.check("routing", RoutingPolicy::parse(&self.routing));
         let mut fields = Some(Vec::new());
-        for (i, f) in self.fields.iter().flatten().enumerate() {
+        if self.fields.as_ref().is_some_and(|f| f.len() > TYPE_FIELDS_MAX) {
+            e.push("fields".to_owned(), ErrorCode::TooManyItems);
+            fields = None;
+        }
+        for (i, f) in self.fields.iter().flatten().take(TYPE_FIELDS_MAX).enumerate() {
             let spec = parse_field_spec(&mut e, i, f);
             if let (Some(list), Some(spec)) = (fields.as_mut(), spec) {
                 if list.iter().any(|s: &FieldSpec| s.key == spec.key) {
@@ -720,6 +728,12 @@ mod tests {
         let dup = r.fields.as_ref().unwrap()[0].clone();
         r.fields.as_mut().unwrap().push(dup);
         assert_eq!(r.parse().unwrap_err().0[0].field, "fields[1].key");
+
+        let mut r = type_request();
+        let one = r.fields.as_ref().unwrap()[0].clone();
+        r.fields =
+            Some((0..=TYPE_FIELDS_MAX).map(|n| FieldSpecRequest { key: format!("f{n}"), ..one.clone() }).collect());
+        assert_eq!(r.parse().unwrap_err().0[0].field, "fields");
 
         let mut r = type_request();
         r.sla_hours = 0;

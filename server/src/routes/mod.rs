@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(entities::list_transaction_types)
             .service(employees::update_employee)
             .service(regulators::create_regulator)
+            .service(regulators::list_regulators)
             .service(transactions::create_transaction)
             .service(transactions::list_transactions)
             .service(transactions::lookup_transaction)

@@ -31,6 +31,8 @@ struct Platform {
     entities: Vec<EntitySummary>,
     kinds: Vec<&'static str>,
     feedback: Vec<PageFeedbackCount>,
+    /// The regulators: name, e-mail, mobile, and their remit named.
+    regulators: Vec<(String, String, String, String)>,
     posted: Posted,
     errors: Vec<(String, &'static str)>,
     /// After a creation: what was created, named.
@@ -61,10 +63,15 @@ async fn render(
         // The page of the platform admin: the actions it offers are theirs alone.
         authorize(v.caller.actor(), Action::CreateEntity)?;
         let feedback = if part == "feedback" { page_feedback::counts(state.db.read()).await? } else { vec![] };
-        ApiResult::Ok((entities(state).await?, feedback))
+        let regulators = if part == "regulators" {
+            crate::routes::regulators::regulators(state, &v.caller).await?.items
+        } else {
+            vec![]
+        };
+        ApiResult::Ok((entities(state).await?, feedback, regulators))
     }
     .await;
-    let (entities, feedback) = match loaded {
+    let (entities, feedback, regulators) = match loaded {
         Ok(l) => l,
         Err(e) => return error_page(layout, e),
     };
@@ -75,7 +82,27 @@ async fn render(
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let kinds = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
-    let page = Platform { page: layout.titled(title), part, entities, kinds, feedback, posted, errors, created };
+    let name_of = |id: &tawasul_core::ids::EntityId| {
+        entities
+            .iter()
+            .find(|e| e.id == *id)
+            .map_or_else(|| id.to_string(), |e| layout.name(&e.name_ar, &e.name_en).to_owned())
+    };
+    let regulators = regulators
+        .into_iter()
+        .map(|r| {
+            let remit = match &r.entity_ids {
+                EntityIds::All(_) => layout.t("ui-platform-remit-all").to_owned(),
+                EntityIds::List(ids) => {
+                    let comma = if layout.lang == tawasul_core::Lang::Ar { "، " } else { ", " };
+                    ids.iter().map(name_of).collect::<Vec<_>>().join(comma)
+                }
+            };
+            (layout.name(&r.name_ar, &r.name_en).to_owned(), r.email, r.mobile, remit)
+        })
+        .collect();
+    let page =
+        Platform { page: layout.titled(title), part, entities, kinds, feedback, regulators, posted, errors, created };
     html(status, &page)
 }
 

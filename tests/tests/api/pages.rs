@@ -965,11 +965,33 @@ async fn an_entity_admin_builds_the_organisation_from_the_pages(app: TestApp) {
             _ => {}
         }
     }
+    // Four rows at first; "Add another field" gives the form back, as typed,
+    // with a fifth, and a field typed there is kept.
+    let mut more = ty.clone();
+    more.push(("another_field", "1".into()));
+    let fifth = admin.post("/admin/types", &refs(&more)).await;
+    assert_eq!(fifth.status, StatusCode::OK, "{}", fifth.body);
+    assert_eq!(fifth.body.matches("data-testid=\"field-row\"").count(), 5);
+    assert!(fifth.body.contains("name=\"rows\" value=\"5\"") && fifth.body.contains("value=\"plate\""));
+    assert!(entity.admin.list_transaction_types(entity.id, &PageQuery::default()).await.unwrap().items.is_empty());
+    ty.extend([
+        ("rows", "5".into()),
+        ("fields[4].key", "permit".into()),
+        ("fields[4].label_ar", "التصريح".into()),
+        ("fields[4].label_en", "Permit".into()),
+        ("fields[4].kind", "file".into()),
+    ]);
+    // A refusal on the fifth row, past two empty ones, is named on that row.
+    let mut bad = ty.clone();
+    bad.iter_mut().filter(|(k, _)| *k == "fields[4].key").for_each(|(_, v)| *v = "Bad Key".into());
+    let refused = admin.post("/admin/types", &refs(&bad)).await;
+    assert!(refused.body.contains("id=\"fields[4].key-error\""), "{}", refused.body);
     let made = admin.post("/admin/types", &refs(&ty)).await;
     assert_eq!(made.location, Some(at("/admin/types")), "{}", made.body);
     let types = entity.admin.list_transaction_types(entity.id, &PageQuery::default()).await.unwrap().items;
     assert_eq!(types.len(), 1);
-    assert_eq!(types[0].fields.len(), 2, "the empty third row is no field");
+    let keys: Vec<&str> = types[0].fields.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["plate", "city", "permit"], "the empty rows are no fields");
     assert_eq!(types[0].fields[1].choices.as_deref(), Some(&["الرياض".to_owned(), "جدة".to_owned()][..]));
     assert!(admin.get("/admin/types").await.body.contains("data-testid=\"type-row\""));
 
@@ -1179,6 +1201,14 @@ async fn the_platform_admin_registers_entities_and_regulators_from_the_pages(app
         app.client.with_token(app.client.login("watch68@oversight.sa", &password).await.unwrap().access_token);
     let me = watcher.me().await.unwrap();
     assert_eq!(me.role.as_str(), "regulator");
+    // Listed with their remit, on the page and by the API, to the platform admin alone.
+    let list = p.get("/platform/regulators").await.body;
+    assert_eq!(list.matches("data-testid=\"regulator-row\"").count(), 1, "{list}");
+    assert!(list.contains("watch68@oversight.sa") && list.contains(&listed.name_ar), "{list}");
+    let listed_by_api = app.platform.list_regulators().await.unwrap().items;
+    assert_eq!(listed_by_api.len(), 1);
+    assert_eq!(listed_by_api[0].entity_ids, tawasul_core::api::EntityIds::List(vec![listed.id]));
+    assert_eq!(watcher.list_regulators().await.unwrap_err().status(), Some(403));
 
     // Nobody else has these pages.
     app.beneficiary(6800).await;

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
-use tawasul_core::api::{CreateTransactionTypeRequest, FieldSpecRequest, TransactionTypeView};
+use tawasul_core::api::{CreateTransactionTypeRequest, FieldSpecRequest, TYPE_FIELDS_MAX, TransactionTypeView};
 use tawasul_core::ids::EntityId;
 use tawasul_core::policy::{Action, authorize};
 
@@ -16,8 +16,9 @@ use crate::web::layout::Layout;
 use crate::web::session::Visitor;
 use crate::web::{error_page, html, see_other, signed_in, signed_in_form};
 
-/// How many custom fields the form offers at once (JavaScript off, no rows
-/// added on the fly): a type with more is defined in two goes through the API.
+/// How many custom field rows the form offers at first; "Add another field"
+/// sends the form back with one more (no script needed), up to the most a
+/// type may have.
 const FIELD_ROWS: usize = 4;
 
 const KINDS: [&str; 5] = ["text", "number", "date", "choice", "file"];
@@ -31,6 +32,8 @@ struct Types {
     tree: Vec<Placed>,
     posted: Posted,
     rows: Vec<usize>,
+    /// Whether another row may be added.
+    more: bool,
     kinds: [&'static str; 5],
     errors: Vec<(String, &'static str)>,
 }
@@ -82,13 +85,15 @@ async fn render(
         })
         .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let rows = rows_of(&posted);
     let page = Types {
         page: layout.titled("ui-admin-types"),
         entity,
         types,
         tree,
         posted,
-        rows: (0..FIELD_ROWS).collect(),
+        rows: (0..rows).collect(),
+        more: rows < TYPE_FIELDS_MAX,
         kinds: KINDS,
         errors,
     };
@@ -108,9 +113,17 @@ pub async fn list_types(
     render(&state, &v, layout, entity_of(&v, q.entity), fresh, vec![]).await
 }
 
-/// The custom fields the form describes: its rows up to the last one with
-/// anything in it, so that a row's refusal keeps the row's number.
-fn fields_of(posted: &Posted) -> Vec<FieldSpecRequest> {
+/// How many field rows the form has: as many as it was sent with, one more
+/// when another was asked for.
+fn rows_of(posted: &Posted) -> usize {
+    let sent = posted.one("rows").parse().unwrap_or(FIELD_ROWS);
+    let asked = usize::from(posted.one("another_field") == "1");
+    (sent + asked).clamp(FIELD_ROWS, TYPE_FIELDS_MAX)
+}
+
+/// The custom fields the form describes: the rows with anything in them,
+/// each with its row's number (for naming a refusal beside its row).
+fn fields_of(posted: &Posted) -> Vec<(usize, FieldSpecRequest)> {
     let row = |i: usize| {
         let part = |p: &str| posted.one(&format!("fields[{i}].{p}"));
         let choices: Vec<String> =
@@ -128,11 +141,17 @@ fn fields_of(posted: &Posted) -> Vec<FieldSpecRequest> {
     };
     let used =
         |f: &FieldSpecRequest| !(f.key.is_empty() && f.label_ar.trim().is_empty() && f.label_en.trim().is_empty());
-    let mut rows: Vec<FieldSpecRequest> = (0..FIELD_ROWS).map(row).collect();
-    while rows.last().is_some_and(|f| !used(f)) {
-        rows.pop();
+    (0..rows_of(posted)).map(|i| (i, row(i))).filter(|(_, f)| used(f)).collect()
+}
+
+/// A refusal of the request's `fields[n]` named as the form's row it came from.
+fn on_row(field: String, rows: &[usize]) -> String {
+    let Some(rest) = field.strip_prefix("fields[") else { return field };
+    let Some((n, part)) = rest.split_once(']') else { return field };
+    match n.parse::<usize>().ok().and_then(|n| rows.get(n)) {
+        Some(row) => format!("fields[{row}]{part}"),
+        None => field,
     }
-    rows
 }
 
 #[post("/admin/types")]
@@ -145,7 +164,11 @@ pub async fn add_type(
     let posted = Posted(form.into_inner());
     let (v, layout) = signed_in_form!(req, state, visitor, &posted.one("csrf"));
     let entity = entity_of(&v, posted.one("entity").parse().ok());
-    let fields = fields_of(&posted);
+    if posted.one("another_field") == "1" {
+        // The same form again, as typed, with one more row.
+        return render(&state, &v, layout, entity, posted, vec![]).await;
+    }
+    let (rows, fields): (Vec<usize>, Vec<FieldSpecRequest>) = fields_of(&posted).into_iter().unzip();
     let request = CreateTransactionTypeRequest {
         code: posted.one("code").trim().to_owned(),
         name_ar: posted.one("name_ar"),
@@ -167,7 +190,10 @@ pub async fn add_type(
     match added {
         Ok(entity) => see_other(&format!("/admin/types?entity={entity}")),
         Err(e) => match field_errors(e, layout.lang, "code") {
-            Ok(errors) => render(&state, &v, layout, entity, posted, errors).await,
+            Ok(errors) => {
+                let errors = errors.into_iter().map(|(f, m)| (on_row(f, &rows), m)).collect();
+                render(&state, &v, layout, entity, posted, errors).await
+            }
             Err(e) => error_page(layout, e),
         },
     }
