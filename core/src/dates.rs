@@ -34,6 +34,18 @@ pub fn form_day_start(day: &str) -> String {
     format!("{day}T00:00:00+03:00")
 }
 
+/// A period's bound from a form's day, on Riyadh's clock, as the API's
+/// `from` (inclusive: the day's start) or `to` (exclusive: the next day's
+/// start, so that the day chosen is in the period). What is not a day is
+/// given back as it is, for the API's parse to refuse on its field.
+pub fn form_period_bound(day: &str, end: bool) -> String {
+    match chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") {
+        Ok(d) if end => d.succ_opt().map_or_else(|| day.to_owned(), |next| form_day_start(&next.to_string())),
+        Ok(d) => form_day_start(&d.to_string()),
+        Err(_) => day.to_owned(),
+    }
+}
+
 pub fn shown(lang: Lang, at: DateTime<Utc>) -> ShownDate {
     let local = at + RIYADH;
     let month = |kind: &str, n: u32| text(lang, &format!("month-{kind}-{n}"), &[]);
@@ -83,6 +95,16 @@ mod tests {
         let start = DateTime::parse_from_rfc3339(&form_day_start("2026-12-02")).unwrap();
         assert_eq!(start.with_timezone(&Utc), Utc.with_ymd_and_hms(2026, 12, 1, 21, 0, 0).unwrap());
         assert_eq!(form_day(start.with_timezone(&Utc)), "2026-12-02");
+    }
+
+    #[test]
+    fn a_period_from_one_day_to_another_holds_both_days_on_riyadhs_clock() {
+        let bound = |day, end| DateTime::parse_from_rfc3339(&form_period_bound(day, end)).unwrap().with_timezone(&Utc);
+        // From 2 December to 2 December: 21:00 UTC on the 1st to 21:00 UTC on the 2nd.
+        assert_eq!(bound("2026-12-02", false), Utc.with_ymd_and_hms(2026, 12, 1, 21, 0, 0).unwrap());
+        assert_eq!(bound("2026-12-02", true), Utc.with_ymd_and_hms(2026, 12, 2, 21, 0, 0).unwrap());
+        assert_eq!(bound("2026-12-31", true), Utc.with_ymd_and_hms(2026, 12, 31, 21, 0, 0).unwrap());
+        assert_eq!(form_period_bound("never", true), "never", "left for the API to refuse");
     }
 
     #[test]

@@ -75,8 +75,9 @@ impl AuditForm {
             entity_id: given(&self.entity_id),
             actor_id: None,
             action: given(&self.action),
-            from: given(&self.from),
-            to: given(&self.to),
+            // The days chosen, both included, on Riyadh's clock.
+            from: given(&self.from).map(|d| tawasul_core::dates::form_period_bound(&d, false)),
+            to: given(&self.to).map(|d| tawasul_core::dates::form_period_bound(&d, true)),
             limit: None,
             cursor: given(&self.cursor),
         }

@@ -85,8 +85,9 @@ impl SearchForm {
             type_id: given(&self.type_id),
             status: given(&self.status),
             kind: given(&self.kind),
-            from: given(&self.from),
-            to: given(&self.to),
+            // The days chosen, both included, on Riyadh's clock.
+            from: given(&self.from).map(|d| tawasul_core::dates::form_period_bound(&d, false)),
+            to: given(&self.to).map(|d| tawasul_core::dates::form_period_bound(&d, true)),
             limit: None,
             cursor: given(&self.cursor),
         }

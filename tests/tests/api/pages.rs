@@ -787,6 +787,17 @@ async fn the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it(app: 
     let verified = sup.get("/audit?verify=1").await;
     assert!(verified.body.contains("data-testid=\"audit-verification\""), "{}", verified.body);
     assert!(verified.body.contains("class=\"panel verification intact\""), "{}", verified.body);
+    // A period of days on Riyadh's clock, both ends included: today alone
+    // holds every entry, the days before it none.
+    let today = tawasul_core::dates::form_day(chrono::Utc::now());
+    let yesterday = tawasul_core::dates::form_day(chrono::Utc::now() - chrono::Duration::days(1));
+    let today_only = sup.get(&format!("/audit?from={today}&to={today}")).await;
+    assert_eq!(
+        today_only.body.matches("data-testid=\"audit-row\"").count(),
+        trail.body.matches("data-testid=\"audit-row\"").count()
+    );
+    let before = sup.get(&format!("/audit?to={yesterday}")).await;
+    assert!(!before.body.contains("data-testid=\"audit-row\""), "{}", before.body);
     let bad = sup.get("/audit?from=never").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"from-error\""));
