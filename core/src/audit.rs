@@ -44,6 +44,7 @@ audit_actions! {
     EmployeeCreate => "employee.create",
     EmployeeUpdate => "employee.update",
     TransactionTypeCreate => "transaction_type.create",
+    CalendarUpdate => "calendar.update",
     RegulatorCreate => "regulator.create",
     TransactionCreate => "transaction.create",
     TransactionStep => "transaction.step",

@@ -101,6 +101,8 @@ error_codes! {
     InvalidTypeCode => "transaction_type.invalid_code", Invalid;
     TypeCodeExists => "transaction_type.exists", Conflict;
     InvalidSla => "transaction_type.invalid_sla", Invalid;
+    NoWorkingDay => "calendar.no_working_day", Invalid;
+    InvalidHours => "calendar.invalid_hours", Invalid;
     InvalidFieldSpec => "transaction_type.invalid_field", Invalid;
     InvalidText => "request.invalid_text", Invalid;
     UnknownTransactionType => "transaction_type.unknown", Invalid;

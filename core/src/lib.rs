@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod dates;
 pub mod error;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::NewTransaction;
 use crate::audit::AuditAction;
+use crate::calendar::WorkingCalendar;
 use crate::events::{
     AssignReason, Assigned, Assignment, Attached, Comment, Created, Event, Rated, StatusChanged, Voiced,
 };
@@ -26,10 +27,13 @@ pub struct TransactionState {
     pub facts: TransactionFacts,
     pub status: Status,
     pub due_at: DateTime<Utc>,
-    /// When the SLA clock was paused (postponed), if it is.
+    /// When the SLA clock was paused (postponed, or awaiting the
+    /// beneficiary), if it is.
     pub paused_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub rated: bool,
+    /// The entity's working calendar, in which the SLA clock runs.
+    pub clock: WorkingCalendar,
 }
 
 impl TransactionState {
@@ -44,9 +48,15 @@ pub fn is_late(status: Status, due_at: DateTime<Utc>, now: DateTime<Utc>) -> boo
     clock_runs(status) && due_at < now
 }
 
-/// Whether a transaction in `status` is on the clock: open and not postponed.
+/// Whether a transaction in `status` is on the clock: open, and neither
+/// postponed nor awaiting the beneficiary.
 pub fn clock_runs(status: Status) -> bool {
-    !status.is_closed() && status != Status::Postponed
+    !status.is_closed() && !pauses(status)
+}
+
+/// The statuses that stop the SLA clock while a transaction is in them.
+fn pauses(status: Status) -> bool {
+    matches!(status, Status::Postponed | Status::AwaitingBeneficiary)
 }
 
 /// The statuses a late transaction may have, for the same rule in SQL.
@@ -54,9 +64,10 @@ pub fn late_statuses() -> impl Iterator<Item = Status> {
     Status::ALL.into_iter().filter(|s| clock_runs(*s))
 }
 
-/// When a transaction opened `now` with a type's SLA is due.
-pub fn due_at(opened: DateTime<Utc>, sla_hours: u32) -> DateTime<Utc> {
-    opened + Duration::hours(i64::from(sla_hours))
+/// When a transaction opened `now` with a type's SLA is due: its target in
+/// the entity's working time.
+pub fn due_at(clock: &WorkingCalendar, opened: DateTime<Utc>, sla_hours: u32) -> DateTime<Utc> {
+    clock.add(opened, Duration::hours(i64::from(sla_hours)))
 }
 
 /// Who acts: a signed-in person, or the platform itself (routing, a
@@ -202,6 +213,7 @@ impl Outcome {
             paused_at: c.paused_at.unwrap_or(before.paused_at),
             closed_at: c.closed_at.unwrap_or(before.closed_at),
             rated: before.rated || c.rating.is_some(),
+            clock: before.clock.clone(),
         }
     }
 }
@@ -230,10 +242,11 @@ impl From<Denied> for Refusal {
     }
 }
 
-/// What the steps after `open` need to know about the type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What opening needs to know about the type, and its entity's calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeTerms {
     pub sla_hours: u32,
+    pub clock: WorkingCalendar,
 }
 
 /// A new transaction as decided: its initial status, due time and first events.
@@ -250,7 +263,7 @@ pub struct Opened {
 pub fn open(
     actor: &Actor,
     t: &NewTransaction,
-    terms: TypeTerms,
+    terms: &TypeTerms,
     reference: Reference,
     decision: Option<Decision>,
     now: DateTime<Utc>,
@@ -263,7 +276,7 @@ pub fn open(
     };
     Ok(Opened {
         status: if decision.is_some() { Status::Assigned } else { Status::New },
-        due_at: due_at(now, terms.sla_hours),
+        due_at: due_at(&terms.clock, now, terms.sla_hours),
         assignee: decision.map(|d| d.assignee),
         events: vec![
             NewEvent { event: Event::Created(created), visibility: Visibility::External, actor: Some(actor.user_id) },
@@ -324,7 +337,6 @@ pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>
         Command::Postpone { until, reason } => {
             let to_status = transition(t.status, Step::Postpone)?;
             d.changes.postponed_until = Some(Some(until));
-            d.changes.paused_at = Some(Some(now));
             d.status(to_status, |s| {
                 s.until = Some(until);
                 s.reason = Some(reason);
@@ -372,10 +384,16 @@ pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>
 /// What something new on the timeline needs, checked before any upload is
 /// stored as well as by `decide`: the permission to write with this
 /// visibility (a voice note needs `comment.voice` too), on an open transaction.
-pub fn may_write(actor: &Actor, t: &TransactionState, visibility: Visibility, voice: bool) -> Result<(), Refusal> {
+pub fn may_write(
+    actor: &Actor,
+    facts: &TransactionFacts,
+    status: Status,
+    visibility: Visibility,
+    voice: bool,
+) -> Result<(), Refusal> {
     let action = if voice { TransactionAction::Voice(visibility) } else { TransactionAction::Comment(visibility) };
-    authorize_on_transaction(actor, &t.facts, action)?;
-    transition(t.status, Step::Write)?;
+    authorize_on_transaction(actor, facts, action)?;
+    transition(status, Step::Write)?;
     Ok(())
 }
 
@@ -452,8 +470,10 @@ impl<'a> Decided<'a> {
 
     /// Moves to `to` with a `status_changed` event (`detail` fills in its
     /// extra fields), and what goes with it: closing stamps `closed_at`,
-    /// reopening clears it, and leaving `postponed` restarts the SLA clock with
-    /// the time spent postponed added to the due time. Staying put writes nothing.
+    /// reopening clears it; entering a status that pauses the SLA clock
+    /// (postponed, awaiting the beneficiary) stops it, and leaving one starts
+    /// it again with the working time that was left before the due time. Staying
+    /// put writes nothing.
     fn status(&mut self, to: Status, detail: impl FnOnce(&mut StatusChanged)) {
         let from = self.t.status;
         if to == from {
@@ -470,10 +490,18 @@ impl<'a> Decided<'a> {
         }
         if from == Status::Postponed {
             self.changes.postponed_until = Some(None);
-            self.changes.paused_at = Some(None);
-            if let Some(paused) = self.t.paused_at {
-                self.changes.due_at = Some(self.t.due_at + (self.now - paused));
+        }
+        match (self.t.paused_at, pauses(to)) {
+            (None, true) => self.changes.paused_at = Some(Some(self.now)),
+            (Some(paused), false) => {
+                self.changes.paused_at = Some(None);
+                // Late when paused stays late; otherwise what was left is left.
+                if paused < self.t.due_at {
+                    let left = self.t.clock.between(paused, self.t.due_at);
+                    self.changes.due_at = Some(self.t.clock.add(self.now, left));
+                }
             }
+            _ => {}
         }
     }
 

@@ -33,6 +33,8 @@ pub enum Action {
     ManageNotifications(EntityId),
     /// Read how many found each page useful: the platform admin.
     ReadPageFeedback,
+    /// Set an entity's working calendar (week, hours, holidays): its admins.
+    ManageCalendar(EntityId),
 }
 
 /// Why an action was refused. Deliberately carries nothing the caller may not know.
@@ -61,7 +63,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (Standing::Staff(s), Action::ManageEmployees(e)) => {
             s.entity_id == e && s.permissions.contains(Permission::EmployeeManage)
         }
-        (Standing::Staff(s), Action::ManageNotifications(e)) => s.entity_id == e && s.role == StaffRole::Admin,
+        (Standing::Staff(s), Action::ManageNotifications(e) | Action::ManageCalendar(e)) => {
+            s.entity_id == e && s.role == StaffRole::Admin
+        }
     };
     if allowed { Ok(()) } else { Err(Denied) }
 }

@@ -13,6 +13,7 @@ mod m20261201_000007_in_app_notices;
 mod m20261201_000008_audit_pending;
 mod m20261202_000009_page_feedback;
 mod m20261202_000010_request_drafts;
+mod m20261202_000011_entity_calendars;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_audit_pending::Migration),
             Box::new(m20261202_000009_page_feedback::Migration),
             Box::new(m20261202_000010_request_drafts::Migration),
+            Box::new(m20261202_000011_entity_calendars::Migration),
         ]
     }
 }

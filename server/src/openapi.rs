@@ -52,6 +52,8 @@ impl Modify for BearerAuth {
         routes::entities::create_employee,
         routes::entities::create_transaction_type,
         routes::entities::list_transaction_types,
+        routes::calendars::calendar,
+        routes::calendars::set_calendar,
         routes::employees::update_employee,
         routes::regulators::create_regulator,
         routes::regulators::list_regulators,

@@ -6,6 +6,7 @@ pub mod archive;
 pub mod attachments;
 pub mod audio;
 pub mod audit;
+pub mod calendars;
 mod db;
 pub mod drafts;
 mod error;

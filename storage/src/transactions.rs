@@ -15,6 +15,7 @@ use tawasul_core::api::{
     ActorRef, EventView, FieldSpec, NewTransaction, Page, PageRequest, PersonRef, Priority, TransactionFilter,
     TransactionView, validate_fields,
 };
+use tawasul_core::calendar::WorkingCalendar;
 use tawasul_core::events::EventKind;
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::lifecycle::{AssigneeFacts, Changes, NewEvent, Opened, Outcome, TransactionState, TypeTerms};
@@ -74,7 +75,9 @@ impl Stored {
     }
 
     /// The transaction as the lifecycle's rules see it.
-    pub fn state(&self) -> TransactionState {
+    /// The transaction as the rules see it, its SLA clock running on `clock`
+    /// (its entity's calendar, `calendars::of`).
+    pub fn state(&self, clock: WorkingCalendar) -> TransactionState {
         TransactionState {
             facts: self.facts.clone(),
             status: self.status,
@@ -82,6 +85,7 @@ impl Stored {
             paused_at: self.row.paused_at,
             closed_at: self.closed_at,
             rated: self.rated,
+            clock,
         }
     }
 }
@@ -496,7 +500,7 @@ pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: 
     let sla_hours = u32::try_from(type_row.sla_hours).map_err(|_| corrupt("sla_hours"))?;
     Ok(Opening {
         department: DepartmentId(type_row.department_id),
-        terms: TypeTerms { sla_hours },
+        terms: TypeTerms { sla_hours, clock: crate::calendars::of(c, t.entity_id).await? },
         fields,
         reference,
         decision,

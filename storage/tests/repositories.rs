@@ -363,7 +363,7 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
     let opening = store::prepare_opening(&tx, &nt, t0).await.unwrap();
     let beneficiary = Actor { user_id: who, standing: Standing::Beneficiary };
     let opened =
-        lifecycle::open(&beneficiary, &nt, opening.terms, opening.reference, opening.decision.clone(), t0).unwrap();
+        lifecycle::open(&beneficiary, &nt, &opening.terms, opening.reference, opening.decision.clone(), t0).unwrap();
     let (s, logged) = store::insert_opened(&tx, who, &nt, &opening, &opened, t0).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(s.status, Status::New, "nobody in the department");

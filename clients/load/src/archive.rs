@@ -214,7 +214,7 @@ async fn seed(
             let opened = lifecycle::open(
                 &Actor { user_id: ben.id, standing: Standing::Beneficiary },
                 &new,
-                opening.terms,
+                &opening.terms,
                 opening.reference,
                 opening.decision.clone(),
                 now,

@@ -288,6 +288,15 @@ impl Client {
         self.send(Method::POST, "/api/v1/regulators", Some(r)).await
     }
 
+    /// The entity's working calendar.
+    pub async fn calendar(&self, entity: EntityId) -> Result<CalendarView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/entities/{entity}/calendar"), None).await
+    }
+
+    pub async fn set_calendar(&self, entity: EntityId, c: &CalendarView) -> Result<CalendarView> {
+        self.send(Method::PUT, &format!("/api/v1/entities/{entity}/calendar"), Some(c)).await
+    }
+
     /// Every regulator with their remit (the platform admin's).
     pub async fn list_regulators(&self) -> Result<Page<RegulatorView>> {
         self.send::<(), _>(Method::GET, "/api/v1/regulators", None).await

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod notices;
 pub mod org;
 pub mod page;
@@ -13,6 +14,7 @@ pub mod transactions;
 
 pub use audit::*;
 pub use auth::*;
+pub use calendar::*;
 pub use notices::*;
 pub use org::*;
 pub use page::*;

@@ -40,6 +40,17 @@ fn world() -> World {
     }
 }
 
+/// A calendar where every hour is worked: the rules' tests read as clock time.
+fn always() -> crate::calendar::WorkingCalendar {
+    crate::calendar::WorkingCalendar {
+        week: [true; 7],
+        opens: 0,
+        closes: crate::calendar::MINUTES_A_DAY,
+        holidays: vec![],
+        ..Default::default()
+    }
+}
+
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
 }
@@ -57,6 +68,7 @@ fn state(w: &World, status: Status, assignee: Option<&Actor>) -> TransactionStat
         paused_at: None,
         closed_at: status.is_closed().then(t0),
         rated: false,
+        clock: always(),
     }
 }
 
@@ -249,8 +261,8 @@ fn opening_routes_and_sets_the_clock() {
         fields: Default::default(),
     };
     let reference = Reference { hijri_year: 1448, number: 7 };
-    let terms = TypeTerms { sla_hours: 48 };
-    let queued = open(&w.beneficiary, &t, terms, reference, None, t0()).unwrap();
+    let terms = TypeTerms { sla_hours: 48, clock: always() };
+    let queued = open(&w.beneficiary, &t, &terms, reference, None, t0()).unwrap();
     assert_eq!((queued.status, queued.assignee, queued.due_at), (Status::New, None, t0() + Duration::hours(48)));
     let decision = Decision {
         assignee: w.employee.user_id,
@@ -258,7 +270,7 @@ fn opening_routes_and_sets_the_clock() {
         eligible: 2,
         open_load: 3,
     };
-    let routed = open(&w.beneficiary, &t, terms, reference, Some(decision), t0()).unwrap();
+    let routed = open(&w.beneficiary, &t, &terms, reference, Some(decision), t0()).unwrap();
     assert_eq!(routed.status, Status::Assigned);
     let kinds: Vec<_> = routed.events.iter().map(|e| (e.event.kind(), e.visibility, e.actor)).collect();
     assert_eq!(
@@ -268,7 +280,7 @@ fn opening_routes_and_sets_the_clock() {
             (EventKind::Assigned, Visibility::Internal, None)
         ]
     );
-    assert!(open(&w.employee, &t, terms, reference, None, t0()).is_err(), "only beneficiaries open transactions");
+    assert!(open(&w.employee, &t, &terms, reference, None, t0()).is_err(), "only beneficiaries open transactions");
 }
 
 fn any_command() -> impl Strategy<Value = Command> {
@@ -331,9 +343,40 @@ proptest! {
             prop_assert_eq!(after.status, status);
             prop_assert!(after.due_at >= t.due_at);
             prop_assert_eq!(after.closed_at.is_some(), after.status.is_closed());
-            prop_assert_eq!(after.paused_at.is_some(), after.status == Status::Postponed);
+            let paused = matches!(after.status, Status::Postponed | Status::AwaitingBeneficiary);
+            prop_assert_eq!(after.paused_at.is_some(), paused, "the clock stops exactly while postponed or awaiting");
             t = after;
         }
         prop_assert!(ratings <= 1);
     }
+}
+
+/// The clock is the entity's working time: paused while awaiting the
+/// beneficiary, and what was left before the due time is left after, counted
+/// in working hours across the weekend.
+#[test]
+fn awaiting_the_beneficiary_pauses_the_clock_in_working_time() {
+    use chrono::TimeZone;
+    let w = world();
+    let riyadh = |d: u32, h: u32, m: u32| {
+        chrono_tz::Asia::Riyadh.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap().with_timezone(&Utc)
+    };
+    let mut t = state(&w, Status::InProgress, Some(&w.employee));
+    t.clock = crate::calendar::WorkingCalendar::default();
+    // Due Thursday 3 December at 12:30; asked to wait on Wednesday at 12:30,
+    // a working day (7 hours) before the due time.
+    t.due_at = riyadh(3, 12, 30);
+    let asked = riyadh(2, 12, 30);
+    let o = decide(By::Person(&w.employee), &t, Command::AwaitBeneficiary { message: "صورة الهوية".into() }, asked)
+        .unwrap();
+    let waiting = o.apply_to(&t);
+    assert_eq!((waiting.status, waiting.paused_at), (Status::AwaitingBeneficiary, Some(asked)));
+    assert!(!waiting.is_late(riyadh(10, 9, 0)), "no clock runs while the beneficiary is awaited");
+    // The beneficiary answers on Thursday at 14:00: seven working hours are
+    // left, half an hour that day, the rest from Sunday: due Sunday 14:00.
+    let reply = Command::Comment { visibility: Visibility::External, body: "أرفقتها".into() };
+    let o = decide(By::Person(&w.beneficiary), &waiting, reply, riyadh(3, 14, 0)).unwrap();
+    let resumed = o.apply_to(&waiting);
+    assert_eq!((resumed.status, resumed.paused_at), (Status::InProgress, None));
+    assert_eq!(resumed.due_at, riyadh(6, 14, 0));
 }

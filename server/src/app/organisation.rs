@@ -8,9 +8,11 @@ use chrono::Utc;
 use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{
-    EmployeeChanges, EntityCreated, NewDepartment, NewEmployee, NewEntity, NewRegulator, NewTransactionType,
+    CalendarView, EmployeeChanges, EntityCreated, NewDepartment, NewEmployee, NewEntity, NewRegulator,
+    NewTransactionType,
 };
 use tawasul_core::audit::{AuditAction, AuditTarget};
+use tawasul_core::calendar::WorkingCalendar;
 use tawasul_core::identity::{Email, Name};
 use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::org::Actor;
@@ -77,6 +79,33 @@ impl App {
                 .after(json!(dept));
                 audit::append(tx, entry, now).await?;
                 Answer::created(dept)
+            })
+        })
+        .await
+    }
+
+    /// An entity's admin sets its working calendar; due times set from now on
+    /// follow it (those already set stay as they were promised).
+    pub async fn set_calendar(&self, by: &Actor, entity: EntityId, c: &WorkingCalendar) -> ApiResult<Answer> {
+        authorize(by, Action::ManageCalendar(entity))?;
+        let (by, c) = (by.clone(), c.clone());
+        self.unit(move |tx| {
+            Box::pin(async move {
+                let now = Utc::now();
+                ensure_entity(tx, entity).await?;
+                let before = CalendarView::from(&tawasul_storage::calendars::of(tx, entity).await?);
+                tawasul_storage::calendars::set(tx, entity, &c, now).await?;
+                let after = CalendarView::from(&c);
+                let entry = crate::audit::entry(
+                    Some(by.user_id),
+                    Some(entity),
+                    AuditAction::CalendarUpdate,
+                    AuditTarget::Entity(entity),
+                )
+                .before(json!(before))
+                .after(json!(after));
+                audit::append(tx, entry, now).await?;
+                Answer::ok(after)
             })
         })
         .await

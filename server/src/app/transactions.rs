@@ -81,7 +81,7 @@ impl App {
                 let now = Utc::now();
                 let opening = store::prepare_opening(tx, &t, now).await?;
                 let opened =
-                    decide_open(&who.actor, &t, opening.terms, opening.reference, opening.decision.clone(), now)?;
+                    decide_open(&who.actor, &t, &opening.terms, opening.reference, opening.decision.clone(), now)?;
                 let (s, events) = store::insert_opened(tx, who.actor.user_id, &t, &opening, &opened, now).await?;
                 let entry = crate::audit::entry(
                     Some(who.actor.user_id),
@@ -298,7 +298,7 @@ async fn step(
     cmd: Command,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<LoggedEvent>> {
-    let before = s.state();
+    let before = s.state(tawasul_storage::calendars::of(tx, s.facts.entity_id).await?);
     let name = cmd.name();
     let outcome = decide(by, &before, cmd, now)?;
     let mut events = store::commit(tx, s, &outcome, now).await?;

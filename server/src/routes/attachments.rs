@@ -138,7 +138,7 @@ pub(crate) async fn receive(
 ) -> ApiResult<crate::app::Answer> {
     // Visible and allowed before a byte is stored.
     let s = visible(state, caller, id).await?;
-    may_write(caller.actor(), &s.state(), visibility, false)?;
+    may_write(caller.actor(), &s.facts, s.status, visibility, false)?;
     let mut written: Option<(String, Written)> = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(multipart_error)?;

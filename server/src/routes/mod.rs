@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod calendars;
 pub mod employees;
 pub mod entities;
 pub mod feedback;
@@ -47,6 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(entities::create_employee)
             .service(entities::create_transaction_type)
             .service(entities::list_transaction_types)
+            .service(calendars::calendar)
+            .service(calendars::set_calendar)
             .service(employees::update_employee)
             .service(regulators::create_regulator)
             .service(regulators::list_regulators)

@@ -73,7 +73,7 @@ pub(crate) async fn receive(
     mut body: impl futures_util::Stream<Item = ApiResult<Bytes>> + Unpin,
 ) -> ApiResult<crate::app::Answer> {
     let s = visible(state, caller, id).await?;
-    may_write(caller.actor(), &s.state(), visibility, true)?;
+    may_write(caller.actor(), &s.facts, s.status, visibility, true)?;
     let limit = state.settings.voice_max_bytes;
     let mut buf = BytesMut::new();
     while let Some(piece) = body.next().await {

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod departments;
 pub mod document_texts;
 pub mod entities;
+pub mod entity_calendars;
 pub mod idempotency_keys;
 pub mod in_app_notices;
 pub mod log_cursors;

@@ -147,6 +147,11 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
         )
         .await
         .unwrap();
+    let mut calendar = admin.calendar(entity).await.unwrap();
+    calendar.closes = "15:00".into();
+    w.step("put", "/api/v1/entities/{id}/calendar", "calendar.update", admin.set_calendar(entity, &calendar))
+        .await
+        .unwrap();
     let regulator = regulator_of(8801, entity);
     w.step("post", "/api/v1/regulators", "regulator.create", app.platform.create_regulator(&regulator)).await.unwrap();
 

@@ -19,6 +19,7 @@ on_both_backends!(
     regulators_see_only_their_remit,
     the_directory_pages_with_a_cursor,
     a_caller_without_the_right_learns_nothing_of_a_bodys_shape,
+    an_entitys_working_calendar_sets_its_due_times,
 );
 
 /// Organisation writes check who may act before reading the body: a
@@ -289,4 +290,64 @@ async fn the_directory_pages_with_a_cursor(app: TestApp) {
     assert_eq!(beneficiary.list_entities(&PageQuery { limit: Some(500), cursor: None }).await.unwrap().items.len(), 5);
     let bad = beneficiary.request(Method::GET, "/api/v1/entities?cursor=nope").send().await.unwrap();
     assert_eq!(bad.status(), 422);
+}
+
+/// The calendar is read by the entity's staff and regulators, set by its
+/// admin alone, checked field by field, audited, and due times follow it:
+/// here every day works from midnight to noon, UTC, so a 48-hour target is
+/// four working days — hand-counted, not computed by the code under test.
+async fn an_entitys_working_calendar_sets_its_due_times(app: TestApp) {
+    use chrono::Timelike;
+    let s = crate::transactions::setup(&app, 1, "round_robin", 65).await;
+    let (e, admin) = (s.entity.id, &s.entity.admin);
+    let default = admin.calendar(e).await.unwrap();
+    assert_eq!(default.working_days, ["sunday", "monday", "tuesday", "wednesday", "thursday"]);
+    assert_eq!((default.opens.as_str(), default.closes.as_str()), ("07:30", "14:30"));
+    assert_eq!(default.time_zone, "Asia/Riyadh");
+    assert!(default.holidays.iter().any(|h| matches!(h, tawasul_core::calendar::Holiday::Hijri { month: 10, .. })));
+
+    // Only the admin sets it; a beneficiary does not even read it.
+    let (ben, _) = app.beneficiary(6500).await;
+    assert_eq!(ben.calendar(e).await.unwrap_err().status(), Some(403));
+    let employee = &s.employees[0].1;
+    assert_eq!(employee.calendar(e).await.unwrap(), default);
+    assert_eq!(employee.set_calendar(e, &default).await.unwrap_err().status(), Some(403));
+    // Wrong fields are named, and nothing changes.
+    let mut wrong = default.clone();
+    wrong.time_zone = "Asia/Nowhere".into();
+    wrong.opens = "7:3".into();
+    let refused = admin.set_calendar(e, &wrong).await.unwrap_err();
+    assert_eq!(refused.status(), Some(422));
+    let named: Vec<_> =
+        refused.details().unwrap()["fields"].as_array().unwrap().iter().map(|f| f["field"].clone()).collect();
+    assert_eq!(named, [json!("time_zone"), json!("opens")]);
+    assert_eq!(admin.calendar(e).await.unwrap(), default);
+
+    let noon = CalendarView {
+        time_zone: "UTC".into(),
+        working_days: ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+            .map(str::to_owned)
+            .to_vec(),
+        opens: "00:00".into(),
+        closes: "12:00".into(),
+        holidays: vec![],
+    };
+    assert_eq!(admin.set_calendar(e, &noon).await.unwrap(), noon);
+    assert_eq!(employee.calendar(e).await.unwrap(), noon);
+    let t = ben.create_transaction(&crate::transactions::request(e, s.type_id, 1)).await.unwrap();
+    let opened = t.created_at;
+    let expected = if opened.hour() < 12 {
+        opened + chrono::Duration::days(4)
+    } else {
+        (opened.date_naive() + chrono::Duration::days(4)).and_hms_opt(12, 0, 0).unwrap().and_utc()
+    };
+    assert_eq!(t.due_at, expected, "opened at {opened}");
+    // Audited with what it was and what it became.
+    sealed(&app).await;
+    let entries = tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::CalendarUpdate)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].after.as_ref().unwrap()["closes"], json!("12:00"));
+    assert_eq!(entries[0].before.as_ref().unwrap()["closes"], json!("14:30"));
 }

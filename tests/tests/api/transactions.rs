@@ -94,7 +94,10 @@ async fn routing_takes_turns_and_visibility_holds_on_every_read_path(app: TestAp
         let t = beneficiary.create_transaction(&request(s.entity.id, s.type_id, n)).await.unwrap();
         assert_eq!(t.status, Status::Assigned);
         assert!(t.reference.ends_with(&format!("-{:06}", n + 1)), "{}", t.reference);
-        assert_eq!((t.due_at - t.created_at).num_hours(), 48);
+        // 48 working hours of the default calendar (Sunday to Thursday,
+        // 07:30 to 14:30 in Riyadh): a week or so of the clock.
+        let clock = tawasul_core::calendar::WorkingCalendar::default();
+        assert_eq!(clock.between(t.created_at, t.due_at), chrono::Duration::hours(48));
         assignees.push(t.assignee.unwrap().id);
         ids.push(t.id);
     }
@@ -326,8 +329,20 @@ async fn creation_is_idempotent_and_references_are_looked_up(app: TestApp) {
     assert_eq!(beneficiary.lookup_transaction("nonsense").await.unwrap_err().status(), Some(422));
 }
 
+/// A calendar where every hour is worked, so that a test's seconds count.
+pub fn around_the_clock() -> CalendarView {
+    CalendarView {
+        time_zone: "UTC".into(),
+        working_days: tawasul_core::api::WEEKDAY_NAMES.map(str::to_owned).to_vec(),
+        opens: "00:00".into(),
+        closes: "24:00".into(),
+        holidays: vec![],
+    }
+}
+
 async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
     let s = setup(&app, 1, "round_robin", 10).await;
+    s.entity.admin.set_calendar(s.entity.id, &around_the_clock()).await.unwrap();
     let (beneficiary, _) = app.beneficiary(10).await;
     let t = beneficiary.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
     let until = chrono::Utc::now() + chrono::Duration::seconds(2);
