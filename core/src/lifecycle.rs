@@ -32,6 +32,11 @@ pub struct TransactionState {
     pub paused_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub rated: bool,
+    pub created_at: DateTime<Utc>,
+    /// When staff first answered the beneficiary (an external word of theirs).
+    pub first_response_at: Option<DateTime<Utc>>,
+    /// Working seconds spent paused before the current pause, if any.
+    pub paused_s: i64,
     /// The entity's working calendar, in which the SLA clock runs.
     pub clock: WorkingCalendar,
 }
@@ -174,6 +179,14 @@ pub struct Changes {
     pub due_at: Option<DateTime<Utc>>,
     pub closed_at: Option<Option<DateTime<Utc>>>,
     pub rating: Option<(u8, Option<String>)>,
+    /// The first answer: when, and after how many working seconds (pauses
+    /// left out).
+    pub first_response: Option<(DateTime<Utc>, i64)>,
+    /// Working seconds paused in all, when a pause ends.
+    pub paused_s: Option<i64>,
+    /// Working seconds from opening to closing (pauses left out) when it
+    /// closes; cleared when it reopens.
+    pub resolution_s: Option<Option<i64>>,
 }
 
 impl Changes {
@@ -213,6 +226,9 @@ impl Outcome {
             paused_at: c.paused_at.unwrap_or(before.paused_at),
             closed_at: c.closed_at.unwrap_or(before.closed_at),
             rated: before.rated || c.rating.is_some(),
+            created_at: before.created_at,
+            first_response_at: c.first_response.map(|(at, _)| at).or(before.first_response_at),
+            paused_s: c.paused_s.unwrap_or(before.paused_s),
             clock: before.clock.clone(),
         }
     }
@@ -483,11 +499,6 @@ impl<'a> Decided<'a> {
         detail(&mut e);
         self.push(Event::StatusChanged(e), Visibility::External);
         self.changes.status = Some(to);
-        if to.is_closed() {
-            self.changes.closed_at = Some(Some(self.now));
-        } else if from.is_closed() {
-            self.changes.closed_at = Some(None);
-        }
         if from == Status::Postponed {
             self.changes.postponed_until = Some(None);
         }
@@ -495,6 +506,7 @@ impl<'a> Decided<'a> {
             (None, true) => self.changes.paused_at = Some(Some(self.now)),
             (Some(paused), false) => {
                 self.changes.paused_at = Some(None);
+                self.changes.paused_s = Some(self.paused_until_now());
                 // Late when paused stays late; otherwise what was left is left.
                 if paused < self.t.due_at {
                     let left = self.t.clock.between(paused, self.t.due_at);
@@ -503,9 +515,40 @@ impl<'a> Decided<'a> {
             }
             _ => {}
         }
+        if to.is_closed() {
+            self.changes.closed_at = Some(Some(self.now));
+            self.changes.resolution_s = Some(Some(self.worked_until_now()));
+        } else if from.is_closed() {
+            self.changes.closed_at = Some(None);
+            self.changes.resolution_s = Some(None);
+        }
     }
 
-    fn done(self) -> Outcome {
+    /// Working seconds spent paused up to now, the current pause included.
+    fn paused_until_now(&self) -> i64 {
+        let current = self.t.paused_at.map_or(0, |p| self.t.clock.between(p, self.now).num_seconds());
+        self.t.paused_s + current
+    }
+
+    /// Working seconds on the clock since opening: pauses left out.
+    fn worked_until_now(&self) -> i64 {
+        let open = self.t.clock.between(self.t.created_at, self.now).num_seconds();
+        (open - self.paused_until_now()).max(0)
+    }
+
+    fn done(mut self) -> Outcome {
+        // The first answer: staff saying something the beneficiary sees (a
+        // reply, a document, a voice note, a question, a postponement, the
+        // closing word), not the bookkeeping of who holds it.
+        let staff = self.me.is_some() && self.me != Some(self.t.facts.beneficiary_id);
+        let answers = self.events.iter().any(|e| {
+            let bookkeeping = matches!(&e.event, Event::StatusChanged(s)
+                if matches!(s.to, Status::New | Status::Assigned | Status::Reopened));
+            e.visibility == Visibility::External && !bookkeeping
+        });
+        if staff && answers && self.t.first_response_at.is_none() {
+            self.changes.first_response = Some((self.now, self.worked_until_now()));
+        }
         Outcome { events: self.events, changes: self.changes, audit: self.audit, route: self.route }
     }
 }

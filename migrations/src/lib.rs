@@ -14,6 +14,7 @@ mod m20261201_000008_audit_pending;
 mod m20261202_000009_page_feedback;
 mod m20261202_000010_request_drafts;
 mod m20261202_000011_entity_calendars;
+mod m20261202_000012_service_measures;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_page_feedback::Migration),
             Box::new(m20261202_000010_request_drafts::Migration),
             Box::new(m20261202_000011_entity_calendars::Migration),
+            Box::new(m20261202_000012_service_measures::Migration),
         ]
     }
 }

@@ -375,6 +375,9 @@ pub async fn create_transaction_type(
         name_en: t.name_en.as_str().to_owned(),
         department_id: t.department_id.0,
         sla_hours: i32::try_from(t.sla_hours).map_err(|_| StorageError::invalid("sla_hours", ErrorCode::InvalidSla))?,
+        // Set through the API with the service-level targets (to come).
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: t.routing.as_str().to_owned(),
         fields: serde_json::to_value(&t.fields).map_err(|_| corrupt("fields"))?,
         created_at: now,

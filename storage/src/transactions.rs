@@ -74,7 +74,12 @@ impl Stored {
         self.row.created_at
     }
 
-    /// The transaction as the lifecycle's rules see it.
+    /// What its service is measured by: the first answer's time and working
+    /// seconds, the working seconds paused, and the working seconds to close.
+    pub fn measures(&self) -> (Option<DateTime<Utc>>, Option<i64>, i64, Option<i64>) {
+        (self.row.first_response_at, self.row.first_response_s, self.row.paused_s, self.row.resolution_s)
+    }
+
     /// The transaction as the rules see it, its SLA clock running on `clock`
     /// (its entity's calendar, `calendars::of`).
     pub fn state(&self, clock: WorkingCalendar) -> TransactionState {
@@ -85,6 +90,9 @@ impl Stored {
             paused_at: self.row.paused_at,
             closed_at: self.closed_at,
             rated: self.rated,
+            created_at: self.row.created_at,
+            first_response_at: self.row.first_response_at,
+            paused_s: self.row.paused_s,
             clock,
         }
     }
@@ -414,6 +422,15 @@ async fn take_seqs(
         if let Some((stars, comment)) = &ch.rating {
             q.value(T::Rating, i32::from(*stars)).value(T::RatingComment, comment.clone());
         }
+        if let Some((at, worked)) = ch.first_response {
+            q.value(T::FirstResponseAt, at).value(T::FirstResponseS, worked);
+        }
+        if let Some(paused) = ch.paused_s {
+            q.value(T::PausedS, paused);
+        }
+        if let Some(resolution) = ch.resolution_s {
+            q.value(T::ResolutionS, resolution);
+        }
     }
     let row = c.query_one(c.get_database_backend().build(&q)).await?.ok_or(StorageError::NotFound)?;
     let last: i32 = row.try_get("", "last_seq")?;
@@ -540,6 +557,10 @@ pub async fn insert_opened(
         last_seq: i32::try_from(opened.events.len()).map_err(|_| corrupt("events"))?,
         created_at: now,
         updated_at: now,
+        first_response_at: None,
+        first_response_s: None,
+        paused_s: 0,
+        resolution_s: None,
     };
     transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
     let mut logged = Vec::with_capacity(opened.events.len());

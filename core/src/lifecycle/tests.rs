@@ -68,6 +68,9 @@ fn state(w: &World, status: Status, assignee: Option<&Actor>) -> TransactionStat
         paused_at: None,
         closed_at: status.is_closed().then(t0),
         rated: false,
+        created_at: t0(),
+        first_response_at: None,
+        paused_s: 0,
         clock: always(),
     }
 }
@@ -379,4 +382,52 @@ fn awaiting_the_beneficiary_pauses_the_clock_in_working_time() {
     let resumed = o.apply_to(&waiting);
     assert_eq!((resumed.status, resumed.paused_at), (Status::InProgress, None));
     assert_eq!(resumed.due_at, riyadh(6, 14, 0));
+}
+
+/// First response, pauses and resolution are measured in working time as the
+/// steps are taken, hand-counted on the default calendar (Sunday to
+/// Thursday, 07:30 to 14:30 in Riyadh).
+#[test]
+fn response_pause_and_resolution_are_measured_in_working_time() {
+    use chrono::TimeZone;
+    let w = world();
+    let riyadh = |d: u32, h: u32, m: u32| {
+        chrono_tz::Asia::Riyadh.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap().with_timezone(&Utc)
+    };
+    let mut t = state(&w, Status::Assigned, Some(&w.employee));
+    t.clock = crate::calendar::WorkingCalendar::default();
+    t.created_at = riyadh(1, 12, 0); // Tuesday noon
+    t.due_at = riyadh(20, 12, 0);
+    let step = |by: &Actor, t: &TransactionState, cmd: Command, at| {
+        let o = decide(By::Person(by), t, cmd, at).unwrap();
+        (o.changes.clone(), o.apply_to(t))
+    };
+    let reply = |body: &str| Command::Comment { visibility: Visibility::External, body: body.into() };
+    // Being given to someone answers nobody, nor does an internal note.
+    let mut queued = t.clone();
+    queued.status = Status::New;
+    queued.facts.assignee_id = None;
+    let to = AssigneeFacts { id: w.employee.user_id, active: true, is_staff: true, entity_id: Some(w.entity) };
+    let (c, _) = step(&w.supervisor, &queued, Command::Assign { to }, riyadh(1, 12, 30));
+    assert_eq!(c.first_response, None);
+    let note = Command::Comment { visibility: Visibility::Internal, body: "ملاحظة".into() };
+    let (c, t) = step(&w.employee, &t, note, riyadh(1, 13, 0));
+    assert_eq!(c.first_response, None);
+    // Wednesday 08:30: 2.5 hours on Tuesday and 1 on Wednesday.
+    let (c, t) = step(&w.employee, &t, reply("نعمل على طلبك"), riyadh(2, 8, 30));
+    assert_eq!(c.first_response, Some((riyadh(2, 8, 30), 3 * 3600 + 1800)));
+    let (c, t) = step(&w.employee, &t, reply("مرة أخرى"), riyadh(2, 9, 0));
+    assert_eq!(c.first_response, None, "the first answer is measured once");
+    // Awaiting the beneficiary from Wednesday 10:30 to Sunday 09:30: 4 + 7 + 2 hours.
+    let (_, t) = step(&w.employee, &t, Command::AwaitBeneficiary { message: "أرفق الهوية".into() }, riyadh(2, 10, 30));
+    let (c, t) = step(&w.beneficiary, &t, reply("أرفقتها"), riyadh(6, 9, 30));
+    assert_eq!(c.paused_s, Some(13 * 3600));
+    assert_eq!(c.first_response, None, "the beneficiary's word is no answer");
+    // Completed Sunday 11:30: 2.5 + 3 + 2 working hours on the clock.
+    let (c, t) = step(&w.employee, &t, Command::Complete { note: None }, riyadh(6, 11, 30));
+    assert_eq!(c.resolution_s, Some(Some(7 * 3600 + 1800)));
+    // Reopened, the resolution is cleared until it closes again.
+    let reopen = Command::Reopen { reason: "لم يكتمل".into() };
+    let (c, _) = step(&w.beneficiary, &t, reopen, riyadh(7, 9, 0));
+    assert_eq!(c.resolution_s, Some(None));
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub name_en: String,
     pub department_id: Uuid,
     pub sla_hours: i32,
+    pub first_response_hours: Option<i32>,
+    pub escalate_after_hours: Option<i32>,
     pub routing: String,
     pub fields: Json,
     pub created_at: DateTimeUtc,

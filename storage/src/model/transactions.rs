@@ -26,6 +26,10 @@ pub struct Model {
     pub last_seq: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub first_response_at: Option<DateTimeUtc>,
+    pub first_response_s: Option<i64>,
+    pub paused_s: i64,
+    pub resolution_s: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

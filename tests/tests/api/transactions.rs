@@ -18,6 +18,7 @@ on_both_backends!(
     sixty_four_concurrent_creations_are_shared_fairly,
     creation_is_idempotent_and_references_are_looked_up,
     a_postponement_ends_by_itself_and_the_clock_restarts,
+    service_is_measured_as_the_steps_are_taken,
 );
 
 pub struct Setup {
@@ -369,4 +370,39 @@ async fn a_postponement_ends_by_itself_and_the_clock_restarts(app: TestApp) {
         .unwrap();
     let resumed = steps.last().unwrap();
     assert_eq!((resumed.actor, resumed.after.as_ref().unwrap()["step"].as_str()), (None, Some("resume")));
+}
+
+/// The measures statistics are made of are kept as the steps are taken: the
+/// first answer (an external word from staff, once), the time paused while
+/// the beneficiary is awaited, and the time to close, in working seconds.
+async fn service_is_measured_as_the_steps_are_taken(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 19).await;
+    s.entity.admin.set_calendar(s.entity.id, &around_the_clock()).await.unwrap();
+    let (beneficiary, _) = app.beneficiary(1900).await;
+    let t = beneficiary.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    let emp = &s.employees[0].1;
+    let measures =
+        || async { tawasul_storage::transactions::find(app.db.read(), t.id).await.unwrap().unwrap().measures() };
+    assert_eq!(measures().await, (None, None, 0, None));
+    emp.comment(t.id, "internal", "ملاحظة").await.unwrap();
+    assert_eq!(measures().await.0, None, "an internal note answers nobody");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    emp.comment(t.id, "external", "نعمل على طلبك").await.unwrap();
+    let (at, first, _, _) = measures().await;
+    let elapsed = (at.unwrap() - t.created_at).num_seconds();
+    assert!(first.unwrap() >= 1 && first.unwrap() <= elapsed, "{first:?} of {elapsed}");
+    emp.step(t.id, "await-beneficiary", &json!({"message": "أرفق الهوية"})).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    beneficiary.comment(t.id, "external", "أرفقتها").await.unwrap();
+    let (again, _, paused, _) = measures().await;
+    assert_eq!(again, at, "measured once");
+    assert!(paused >= 1, "paused {paused} s");
+    emp.step(t.id, "complete", &json!({})).await.unwrap();
+    let (_, _, paused, resolution) = measures().await;
+    let closed = emp.get_transaction(t.id).await.unwrap().closed_at.unwrap();
+    let wall = (closed - t.created_at).num_seconds();
+    assert!(
+        resolution.unwrap() <= wall - paused + 1 && resolution.unwrap() >= 1,
+        "{resolution:?} of {wall}, {paused} paused"
+    );
 }
