@@ -421,6 +421,7 @@ ui-audit-auth-password_change_failed = محاولة فاشلة لتغيير كل
 ui-audit-entity-create = تسجيل جهة
 ui-audit-department-create = إنشاء قسم
 ui-audit-calendar-update = تعديل تقويم العمل
+ui-audit-stats-export = تصدير إحصاءات
 ui-audit-employee-create = إضافة موظف
 ui-audit-employee-update = تعديل موظف
 ui-audit-transaction_type-create = إنشاء نوع معاملة

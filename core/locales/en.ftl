@@ -409,6 +409,7 @@ ui-audit-auth-password_change_failed = Failed password change
 ui-audit-entity-create = Entity registered
 ui-audit-department-create = Department created
 ui-audit-calendar-update = Working calendar changed
+ui-audit-stats-export = Statistics exported
 ui-audit-employee-create = Employee added
 ui-audit-employee-update = Employee changed
 ui-audit-transaction_type-create = Transaction type created

@@ -45,6 +45,7 @@ audit_actions! {
     EmployeeUpdate => "employee.update",
     TransactionTypeCreate => "transaction_type.create",
     CalendarUpdate => "calendar.update",
+    StatsExport => "stats.export",
     RegulatorCreate => "regulator.create",
     TransactionCreate => "transaction.create",
     TransactionStep => "transaction.step",

@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         routes::entities::list_transaction_types,
         routes::calendars::calendar,
         routes::calendars::set_calendar,
+        routes::stats::entity_stats,
         routes::employees::update_employee,
         routes::regulators::create_regulator,
         routes::regulators::list_regulators,

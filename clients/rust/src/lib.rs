@@ -297,6 +297,26 @@ impl Client {
         self.send(Method::PUT, &format!("/api/v1/entities/{entity}/calendar"), Some(c)).await
     }
 
+    /// An entity's figures; `query` is the query string without `?`.
+    pub async fn entity_stats(&self, entity: EntityId, query: &str) -> Result<EntityStatsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/stats/entities/{entity}?{query}"), None).await
+    }
+
+    /// The same as CSV (`Accept: text/csv`): the body as sent.
+    pub async fn entity_stats_csv(&self, entity: EntityId, query: &str) -> Result<String> {
+        let res = self
+            .request(Method::GET, &format!("/api/v1/stats/entities/{entity}?{query}"))
+            .header(reqwest::header::ACCEPT, "text/csv")
+            .send()
+            .await?;
+        let status = res.status();
+        let bytes = res.bytes().await?;
+        if !status.is_success() {
+            return Err(Self::error_of(status, &bytes));
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Every regulator with their remit (the platform admin's).
     pub async fn list_regulators(&self) -> Result<Page<RegulatorView>> {
         self.send::<(), _>(Method::GET, "/api/v1/regulators", None).await

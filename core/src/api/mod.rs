@@ -9,6 +9,7 @@ pub mod notices;
 pub mod org;
 pub mod page;
 pub mod search;
+pub mod stats;
 pub mod strict;
 pub mod transactions;
 
@@ -19,6 +20,7 @@ pub use notices::*;
 pub use org::*;
 pub use page::*;
 pub use search::*;
+pub use stats::*;
 pub use transactions::*;
 
 use crate::error::{ErrorCode, FieldErrors};

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod password_reset;
 pub mod regulators;
 pub mod search;
+pub mod stats;
 pub mod transactions;
 pub mod voice;
 
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(entities::list_transaction_types)
             .service(calendars::calendar)
             .service(calendars::set_calendar)
+            .service(stats::entity_stats)
             .service(employees::update_employee)
             .service(regulators::create_regulator)
             .service(regulators::list_regulators)

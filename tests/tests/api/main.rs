@@ -15,5 +15,6 @@ mod pages;
 mod realtime;
 mod search;
 mod security;
+mod stats;
 mod transactions;
 mod voice;
