@@ -484,6 +484,8 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<(String, String)>> {
                 name_en: t.en.into(),
                 department_id: depts[t.department].to_string(),
                 sla_hours: t.sla_hours,
+                first_response_hours: None,
+                escalate_after_hours: None,
                 routing: t.routing.into(),
                 fields: Some((t.fields)()),
             };

@@ -355,6 +355,8 @@ fn transaction_type_view(m: transaction_types::Model) -> Result<TransactionTypeV
         name_en: m.name_en,
         department_id: DepartmentId(m.department_id),
         sla_hours: u32::try_from(m.sla_hours).map_err(|_| corrupt("sla_hours"))?,
+        first_response_hours: m.first_response_hours.map(u32::try_from).transpose().map_err(|_| corrupt("hours"))?,
+        escalate_after_hours: m.escalate_after_hours.map(u32::try_from).transpose().map_err(|_| corrupt("hours"))?,
         routing: RoutingPolicy::parse(&m.routing).map_err(|_| corrupt("routing"))?,
         fields: serde_json::from_value::<Vec<FieldSpec>>(m.fields).map_err(|_| corrupt("fields"))?,
     })
@@ -375,9 +377,8 @@ pub async fn create_transaction_type(
         name_en: t.name_en.as_str().to_owned(),
         department_id: t.department_id.0,
         sla_hours: i32::try_from(t.sla_hours).map_err(|_| StorageError::invalid("sla_hours", ErrorCode::InvalidSla))?,
-        // Set through the API with the service-level targets (to come).
-        first_response_hours: None,
-        escalate_after_hours: None,
+        first_response_hours: t.first_response_hours.map(i32::try_from).transpose().map_err(|_| corrupt("hours"))?,
+        escalate_after_hours: t.escalate_after_hours.map(i32::try_from).transpose().map_err(|_| corrupt("hours"))?,
         routing: t.routing.as_str().to_owned(),
         fields: serde_json::to_value(&t.fields).map_err(|_| corrupt("fields"))?,
         created_at: now,

@@ -344,6 +344,8 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
         name_en: "Fast".into(),
         department_id: dept.id.to_string(),
         sla_hours: 1,
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: "round_robin".into(),
         fields: None,
     }

@@ -138,6 +138,8 @@ async fn organisation(url: &str) -> anyhow::Result<Organisation> {
                         name_en: "Request".into(),
                         department_id: dept.id.to_string(),
                         sla_hours: 72,
+                        first_response_hours: None,
+                        escalate_after_hours: None,
                         routing: "round_robin".into(),
                         fields: None,
                     },

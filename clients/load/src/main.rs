@@ -239,6 +239,8 @@ async fn fixture(url: &str, clients: usize) -> anyhow::Result<Fixture> {
                 name_en: "Request".into(),
                 department_id: dept.id.to_string(),
                 sla_hours: 72,
+                first_response_hours: None,
+                escalate_after_hours: None,
                 routing: "least_loaded".into(),
                 fields: None,
             },

@@ -522,6 +522,13 @@ pub struct CreateTransactionTypeRequest {
     #[schema(value_type = String, format = Uuid)]
     pub department_id: String,
     pub sla_hours: i64,
+    /// The target for the first answer, in working hours (at most `sla_hours`).
+    #[serde(default)]
+    pub first_response_hours: Option<i64>,
+    /// After how many working hours without a step by its assignee a
+    /// transaction is given to someone else (the SLA monitor's escalation).
+    #[serde(default)]
+    pub escalate_after_hours: Option<i64>,
     #[schema(value_type = RoutingPolicy)]
     pub routing: String,
     #[serde(default)]
@@ -535,6 +542,8 @@ pub struct NewTransactionType {
     pub name_en: Name,
     pub department_id: DepartmentId,
     pub sla_hours: u32,
+    pub first_response_hours: Option<u32>,
+    pub escalate_after_hours: Option<u32>,
     pub routing: RoutingPolicy,
     pub fields: Vec<FieldSpec>,
 }
@@ -590,6 +599,18 @@ impl CreateTransactionTypeRequest {
             "sla_hours",
             u32::try_from(self.sla_hours).ok().filter(|h| (1..=8760).contains(h)).ok_or(ErrorCode::InvalidSla),
         );
+        let hours = |h: i64| u32::try_from(h).ok().filter(|h| (1..=8760).contains(h)).ok_or(ErrorCode::InvalidSla);
+        let first_response_hours = e.check(
+            "first_response_hours",
+            // Within the whole target when that is valid (else refused on its own).
+            self.first_response_hours
+                .map(|h| match (hours(h), hours(self.sla_hours)) {
+                    (Ok(h), Ok(sla)) if h > sla => Err(ErrorCode::InvalidSla),
+                    (h, _) => h,
+                })
+                .transpose(),
+        );
+        let escalate_after_hours = e.check("escalate_after_hours", self.escalate_after_hours.map(hours).transpose());
         let routing = e.check("routing", RoutingPolicy::parse(&self.routing));
         let mut fields = Some(Vec::new());
         if self.fields.as_ref().is_some_and(|f| f.len() > TYPE_FIELDS_MAX) {
@@ -616,6 +637,8 @@ impl CreateTransactionTypeRequest {
                 name_en: name_en?,
                 department_id: department_id?,
                 sla_hours: sla_hours?,
+                first_response_hours: first_response_hours?,
+                escalate_after_hours: escalate_after_hours?,
                 routing: routing?,
                 fields: fields?,
             })
@@ -633,6 +656,8 @@ pub struct TransactionTypeView {
     pub name_en: String,
     pub department_id: DepartmentId,
     pub sla_hours: u32,
+    pub first_response_hours: Option<u32>,
+    pub escalate_after_hours: Option<u32>,
     pub routing: RoutingPolicy,
     pub fields: Vec<FieldSpec>,
 }
@@ -700,6 +725,8 @@ mod tests {
             name_en: "Appointment request".into(),
             department_id: DepartmentId::new().to_string(),
             sla_hours: 48,
+            first_response_hours: None,
+            escalate_after_hours: None,
             routing: "round_robin".into(),
             fields: Some(vec![FieldSpecRequest {
                 key: "preferred_date".into(),

@@ -135,6 +135,8 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
         name_en: "Licence".into(),
         department_id: dept.id.to_string(),
         sla_hours: 24,
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: "round_robin".into(),
         fields: None,
     };

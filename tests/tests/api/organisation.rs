@@ -129,6 +129,8 @@ async fn an_admin_of_one_entity_cannot_touch_another(app: TestApp) {
         name_en: "Type".into(),
         department_id: b_dept.id.to_string(),
         sla_hours: 24,
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: "round_robin".into(),
         fields: None,
     };
@@ -195,6 +197,8 @@ async fn transaction_types_are_validated_and_listed(app: TestApp) {
         name_en: "Appointment request".into(),
         department_id: d.id.to_string(),
         sla_hours: 48,
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: "round_robin".into(),
         fields: Some(vec![FieldSpecRequest {
             key: "period".into(),
@@ -205,8 +209,15 @@ async fn transaction_types_are_validated_and_listed(app: TestApp) {
             choices: Some(vec!["صباحية".into(), "مسائية".into()]),
         }]),
     };
+    // A first-answer target beyond the whole target is refused on its field.
+    req.first_response_hours = Some(49);
+    let refused = e.admin.create_transaction_type(e.id, &req).await.unwrap_err();
+    assert_eq!(refused.details().unwrap()["field"], json!("first_response_hours"));
+    req.first_response_hours = Some(8);
+    req.escalate_after_hours = Some(24);
     let t = e.admin.create_transaction_type(e.id, &req).await.unwrap();
     assert_eq!(t.fields[0].choices.as_ref().unwrap().len(), 2);
+    assert_eq!((t.first_response_hours, t.escalate_after_hours), (Some(8), Some(24)));
     assert_eq!(e.admin.create_transaction_type(e.id, &req).await.unwrap_err().status(), Some(409));
     // Anyone signed in can list them, to open a transaction.
     let (beneficiary, _) = app.beneficiary(101).await;

@@ -1334,6 +1334,8 @@ async fn licence_type(s: &crate::transactions::Setup) -> TransactionTypeView {
         name_en: "Licence renewal".into(),
         department_id: dept.id.to_string(),
         sla_hours: 48,
+        first_response_hours: None,
+        escalate_after_hours: None,
         routing: "round_robin".into(),
         fields: Some(vec![
             field("shop_name", "اسم المحل", "Shop name", "text"),

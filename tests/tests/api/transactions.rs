@@ -59,6 +59,8 @@ pub async fn setup(app: &TestApp, n: u32, routing: &str, base: u32) -> Setup {
                 name_en: "Appointment".into(),
                 department_id: dept.id.to_string(),
                 sla_hours: 48,
+                first_response_hours: None,
+                escalate_after_hours: None,
                 routing: routing.into(),
                 fields: Some(vec![FieldSpecRequest {
                     key: "preferred_date".into(),

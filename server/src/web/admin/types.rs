@@ -154,6 +154,13 @@ fn on_row(field: String, rows: &[usize]) -> String {
     }
 }
 
+/// An optional number of hours: none when left empty, and what is not a
+/// number out of range (refused on its field).
+fn optional_hours(posted: &Posted, field: &str) -> Option<i64> {
+    let raw = posted.one(field);
+    (!raw.trim().is_empty()).then(|| raw.trim().parse().unwrap_or(-1))
+}
+
 #[post("/admin/types")]
 pub async fn add_type(
     req: HttpRequest,
@@ -176,6 +183,8 @@ pub async fn add_type(
         department_id: posted.one("department_id"),
         // Not a number: out of range, refused on its field.
         sla_hours: posted.one("sla_hours").trim().parse().unwrap_or(-1),
+        first_response_hours: optional_hours(&posted, "first_response_hours"),
+        escalate_after_hours: optional_hours(&posted, "escalate_after_hours"),
         routing: posted.one("routing"),
         fields: (!fields.is_empty()).then_some(fields),
     };
