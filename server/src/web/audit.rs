@@ -11,10 +11,9 @@ use tawasul_core::api::{AuditEntryView, AuditQuery, VerifyQuery, VerifyView};
 use tawasul_core::audit::AuditAction;
 use tawasul_core::policy::audit_scope;
 
-use super::directory::entities;
 use super::layout::Layout;
 use super::session::Visitor;
-use super::{Choice, error_page, given, html, signed_in};
+use super::{Choice, entity_choices, error_page, given, html, signed_in};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::audit::{entries, verify};
 use crate::state::AppState;
@@ -107,17 +106,8 @@ async fn page(state: &AppState, v: &Visitor, layout: &Layout, form: AuditForm) -
     let actor = v.caller.actor();
     // Not one who reads any trail: refused before anything is read.
     audit_scope(actor, None)?;
-    let reachable: Vec<_> =
-        entities(state).await?.into_iter().filter(|e| audit_scope(actor, Some(e.id)).is_ok()).collect();
     let entities = if actor.staff().is_none() {
-        reachable
-            .iter()
-            .map(|e| {
-                let id = e.id.to_string();
-                let on = id == form.entity_id;
-                (id, layout.name(&e.name_ar, &e.name_en).to_owned(), on)
-            })
-            .collect()
+        entity_choices(state, layout, |e| audit_scope(actor, Some(e)).is_ok(), &form.entity_id).await?
     } else {
         vec![]
     };

@@ -176,6 +176,26 @@ pub fn local_path(back: &str) -> &str {
 /// A choice of a `<select>`: value, label, chosen.
 pub type Choice = (String, String, bool);
 
+/// The entities `reaches` lets a person choose among (the oversight pages:
+/// search, audit, overview), `chosen` (the form's raw value) selected.
+pub async fn entity_choices(
+    state: &crate::state::AppState,
+    layout: &layout::Layout,
+    reaches: impl Fn(tawasul_core::ids::EntityId) -> bool,
+    chosen: &str,
+) -> crate::error::ApiResult<Vec<Choice>> {
+    Ok(directory::entities(state)
+        .await?
+        .into_iter()
+        .filter(|e| reaches(e.id))
+        .map(|e| {
+            let id = e.id.to_string();
+            let on = id == chosen;
+            (id, layout.name(&e.name_ar, &e.name_en).to_owned(), on)
+        })
+        .collect())
+}
+
 /// A form's field as a filter: none when left empty.
 pub fn given(field: &str) -> Option<String> {
     Some(field.trim().to_owned()).filter(|s| !s.is_empty())

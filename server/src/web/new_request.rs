@@ -300,6 +300,12 @@ pub async fn create(
     check_page(&state, layout, ty.as_ref(), &values, vec![]).await
 }
 
+/// Whether `input` is the send form's input of one of the type's file
+/// fields (`fields.<key>`).
+fn is_file_field(ty: &TransactionTypeView, input: &str) -> bool {
+    input.strip_prefix("fields.").is_some_and(|k| ty.fields.iter().any(|f| f.key == k && f.kind == FieldKind::File))
+}
+
 /// What a send form brought: its answers and the files it stored, each
 /// under the name of its input (`fields.<key>` or `documents`).
 #[derive(Default)]
@@ -340,9 +346,7 @@ impl Sent {
                 self.ty = chosen_type(state, &self.values).await?;
             }
             let Some(ty) = &self.ty else { return Err(ApiError::field("type_id", ErrorCode::UnknownTransactionType)) };
-            let file_field = name
-                .strip_prefix("fields.")
-                .is_some_and(|k| ty.fields.iter().any(|f| f.key == k && f.kind == FieldKind::File));
+            let file_field = is_file_field(ty, &name);
             if no_file_chosen(&field) || !(file_field || name == "documents") {
                 field.try_for_each(|_| async { Ok(()) }).await.map_err(multipart_error)?;
                 continue;
@@ -369,13 +373,7 @@ impl Sent {
     /// The answers with each file field naming its file's attachment.
     fn answers(&self) -> BTreeMap<String, String> {
         let mut values = self.values.clone();
-        let is_file_field = |k: &str| {
-            self.ty
-                .iter()
-                .flat_map(|t| &t.fields)
-                .any(|f| f.kind == FieldKind::File && k == format!("fields.{}", f.key))
-        };
-        values.retain(|k, _| !is_file_field(k));
+        values.retain(|k, _| !self.ty.as_ref().is_some_and(|t| is_file_field(t, k)));
         for (name, d) in &self.files {
             if name != "documents" {
                 values.insert(name.clone(), d.id.to_string());
@@ -466,8 +464,8 @@ async fn refused(
     sent: &Sent,
     errors: Vec<(String, &'static str)>,
 ) -> HttpResponse {
-    let file_inputs = check_files(&layout, sent.ty.as_ref(), 0, &[]);
-    if errors.iter().all(|(f, _)| file_inputs.iter().any(|i| i.name == *f)) {
+    let on_files = |f: &str| f == "documents" || sent.ty.as_ref().is_some_and(|t| is_file_field(t, f));
+    if errors.iter().all(|(f, _)| on_files(f)) {
         return check_page(state, layout, sent.ty.as_ref(), &sent.values, errors).await;
     }
     let entity = sent.values.get("entity").and_then(|e| e.parse().ok());

@@ -18,10 +18,10 @@ use tawasul_core::policy::stats_scope;
 use tawasul_core::stats::{Overview, Tally};
 use tawasul_storage::organisation;
 
-use super::directory::{entities, types_of};
+use super::directory::types_of;
 use super::layout::Layout;
 use super::session::Visitor;
-use super::{Choice, error_page, html, signed_in};
+use super::{Choice, entity_choices, error_page, html, signed_in};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -83,25 +83,17 @@ async fn page(state: &AppState, v: &Visitor, layout: &Layout, form: &OverviewFor
     let chosen: Option<EntityId> = match actor.staff() {
         Some(s) => Some(s.entity_id),
         None => {
-            let reachable: Vec<_> =
-                entities(state).await?.into_iter().filter(|e| stats_scope(actor, Some(e.id)).is_ok()).collect();
+            let asked = form.entity_id.trim();
+            page.entities = entity_choices(state, layout, |e| stats_scope(actor, Some(e)).is_ok(), asked).await?;
             // One entity in reach is the one shown; of several, the one chosen.
-            let asked = match form.entity_id.trim() {
-                "" if reachable.len() == 1 => Some(reachable[0].id),
-                "" => None,
-                raw => match raw.parse().ok().filter(|e| reachable.iter().any(|r| r.id == *e)) {
-                    Some(e) => Some(e),
-                    None => {
-                        page.errors = vec![("entity_id".into(), ErrorCode::InvalidChoice.message(layout.lang))];
-                        None
-                    }
-                },
-            };
-            page.entities = reachable
-                .iter()
-                .map(|e| (e.id.to_string(), layout.name(&e.name_ar, &e.name_en).to_owned(), Some(e.id) == asked))
-                .collect();
-            asked
+            if let ([only], "") = (page.entities.as_mut_slice(), asked) {
+                only.2 = true;
+            }
+            let chosen = page.entities.iter().find(|c| c.2).and_then(|c| c.0.parse().ok());
+            if chosen.is_none() && !asked.is_empty() {
+                page.errors = vec![("entity_id".into(), ErrorCode::InvalidChoice.message(layout.lang))];
+            }
+            chosen
         }
     };
     if let Some(entity) = chosen {

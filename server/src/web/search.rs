@@ -14,10 +14,10 @@ use tawasul_core::ids::EntityId;
 use tawasul_core::visibility::{ListScope, list_scope};
 use tawasul_core::workflow::Status;
 
-use super::directory::{entities, types_of};
+use super::directory::types_of;
 use super::layout::Layout;
 use super::session::Visitor;
-use super::{Choice, error_page, given, html, signed_in};
+use super::{Choice, entity_choices, error_page, given, html, signed_in};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -117,7 +117,7 @@ async fn page(
 ) -> Result<HttpResponse, (Layout, ApiError)> {
     let choices = async {
         let scope = list_scope(v.caller.actor());
-        let reachable: Vec<_> = entities(state).await?.into_iter().filter(|e| scope.may_reach(e.id)).collect();
+        let reachable = entity_choices(state, &page, |e| scope.may_reach(e), &form.entity_id).await?;
         // The entity whose types the type filter offers: the staff's own, or
         // the one chosen.
         let entity = match &scope {
@@ -136,8 +136,7 @@ async fn page(
         Ok(c) => c,
         Err(e) => return Err((page, e)),
     };
-    let names: HashMap<EntityId, String> =
-        reachable.iter().map(|e| (e.id, page.name(&e.name_ar, &e.name_en).to_owned())).collect();
+    let names: HashMap<String, String> = reachable.iter().map(|(id, name, _)| (id.clone(), name.clone())).collect();
     let choice = |value: String, label: &str, chosen: &str| {
         let selected = value == chosen;
         (value, label.to_owned(), selected)
@@ -148,11 +147,7 @@ async fn page(
             .map(|k| choice(k.as_str().into(), page.t(&format!("ui-archive-kind-{}", k.as_str())), &form.kind))
             .collect(),
         statuses: Status::ALL.iter().map(|s| choice(s.as_str().into(), page.status(s), &form.status)).collect(),
-        entities: if one_entity {
-            vec![]
-        } else {
-            reachable.iter().map(|e| choice(e.id.to_string(), &names[&e.id], &form.entity_id)).collect()
-        },
+        entities: if one_entity { vec![] } else { reachable },
         types: types
             .iter()
             .map(|t| choice(t.id.to_string(), page.name(&t.name_ar, &t.name_en), &form.type_id))
@@ -187,7 +182,7 @@ async fn page(
         .into_iter()
         .map(|item| Hit {
             href: item.transaction_id.map(|t| format!("/transactions/{t}")),
-            entity: names.get(&item.entity_id).cloned().unwrap_or_default(),
+            entity: names.get(&item.entity_id.to_string()).cloned().unwrap_or_default(),
             item,
         })
         .collect();
