@@ -45,6 +45,7 @@ audit_actions! {
     EmployeeUpdate => "employee.update",
     TransactionTypeCreate => "transaction_type.create",
     CalendarUpdate => "calendar.update",
+    TargetsUpdate => "targets.update",
     StatsExport => "stats.export",
     RegulatorCreate => "regulator.create",
     TransactionCreate => "transaction.create",
@@ -53,6 +54,9 @@ audit_actions! {
     TransactionAttachment => "transaction.attachment",
     TransactionVoice => "transaction.voice",
     TransactionRate => "transaction.rate",
+    TransactionSlaWarning => "transaction.sla_warning",
+    TransactionSlaBreach => "transaction.sla_breached",
+    TransactionEscalate => "transaction.escalate",
     PlatformAdminCreateOrReset => "platform_admin.create_or_reset",
     MasterKeyRotate => "master_key.rotate",
     NotificationGivenUp => "notification.given_up",
@@ -81,6 +85,8 @@ pub enum AuditTarget {
     Address(String),
     /// The stored documents as a whole (the master key's rotation).
     Objects,
+    /// The platform as a whole (its figures across entities).
+    Platform,
 }
 
 impl fmt::Display for AuditTarget {
@@ -94,6 +100,7 @@ impl fmt::Display for AuditTarget {
             AuditTarget::Login(key) => write!(f, "login:{key}"),
             AuditTarget::Address(a) => write!(f, "address:{a}"),
             AuditTarget::Objects => f.write_str("objects"),
+            AuditTarget::Platform => f.write_str("platform"),
         }
     }
 }

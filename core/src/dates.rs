@@ -75,6 +75,17 @@ pub fn shown(lang: Lang, at: DateTime<Utc>) -> ShownDate {
     ShownDate { gregorian, hijri, iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }
 }
 
+/// The Umm al-Qura year and month of an instant, on Riyadh's clock.
+pub fn hijri_month(at: DateTime<Utc>) -> Option<(i32, u8)> {
+    hijri(at + RIYADH).map(|(y, m, _)| (y, m))
+}
+
+/// The Sunday that begins the week of an instant, on Riyadh's clock.
+pub fn week_start(at: DateTime<Utc>) -> chrono::NaiveDate {
+    let day = (at + RIYADH).date_naive();
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_sunday()))
+}
+
 /// The Umm al-Qura year, month and day of a Riyadh-clock date.
 fn hijri(local: DateTime<Utc>) -> Option<(i32, u8, u8)> {
     let iso = Date::try_new_iso(local.year(), local.month() as u8, local.day() as u8).ok()?;

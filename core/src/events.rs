@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::ids::{AttachmentId, UserId, VoiceId};
 use crate::routing::Decision;
+use crate::service::{Target, Why};
 use crate::workflow::Status;
 
 /// What an event is, by its stored name.
@@ -23,10 +24,13 @@ pub enum EventKind {
     Attachment,
     StatusChanged,
     Rated,
+    SlaWarning,
+    SlaBreached,
+    Escalated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Created,
         EventKind::Assigned,
         EventKind::Comment,
@@ -34,6 +38,9 @@ impl EventKind {
         EventKind::Attachment,
         EventKind::StatusChanged,
         EventKind::Rated,
+        EventKind::SlaWarning,
+        EventKind::SlaBreached,
+        EventKind::Escalated,
     ];
 
     /// Whether events of this kind are the ones that change what a
@@ -54,6 +61,9 @@ impl EventKind {
             EventKind::Attachment => "attachment",
             EventKind::StatusChanged => "status_changed",
             EventKind::Rated => "rated",
+            EventKind::SlaWarning => "sla_warning",
+            EventKind::SlaBreached => "sla_breached",
+            EventKind::Escalated => "escalated",
         }
     }
 
@@ -84,6 +94,13 @@ pub enum Event {
     Attachment(Attached),
     StatusChanged(StatusChanged),
     Rated(Rated),
+    /// 80 % of a target's working time has passed (internal).
+    SlaWarning(SlaMarked),
+    /// A target's working time has passed (internal).
+    SlaBreached(SlaMarked),
+    /// The holder was escalated (internal); an `assigned` event follows when
+    /// the transaction went to someone else.
+    Escalated(Escalated),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +186,30 @@ pub struct Rated {
     pub comment: Option<String>,
 }
 
+/// A service-level mark, as the SLA monitor gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlaMarked {
+    pub target: Target,
+    /// The target, in working hours.
+    pub target_hours: u32,
+    /// When it falls (the resolution's due time; a first answer's, while to come).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// Who held it then (the one told, beside the supervisors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalated {
+    /// The rung reached: 1, taken from its holder through routing; 2, the
+    /// department's supervisors called in.
+    pub level: u8,
+    pub why: Why,
+    /// Who held it.
+    pub from: Option<UserId>,
+}
+
 /// A stored event that does not parse as its kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("event of kind `{kind}` does not parse: {reason}")]
@@ -187,6 +228,9 @@ impl Event {
             Event::Attachment(_) => EventKind::Attachment,
             Event::StatusChanged(_) => EventKind::StatusChanged,
             Event::Rated(_) => EventKind::Rated,
+            Event::SlaWarning(_) => EventKind::SlaWarning,
+            Event::SlaBreached(_) => EventKind::SlaBreached,
+            Event::Escalated(_) => EventKind::Escalated,
         }
     }
 
@@ -247,6 +291,11 @@ mod tests {
             ),
             ("status_changed", json!({ "from": "new", "to": "assigned", "assignee": user })),
             ("rated", json!({ "stars": 5, "comment": null })),
+            ("sla_warning", json!({ "target": "first_response", "target_hours": 8, "due_at": "2026-12-03T09:00:00Z" })),
+            ("sla_breached", json!({ "target": "resolution", "target_hours": 40, "due_at": "2026-12-03T09:00:00Z" })),
+            ("sla_breached", json!({ "target": "first_response", "target_hours": 8, "assignee": user })),
+            ("escalated", json!({ "level": 1, "why": "no_action", "from": user })),
+            ("escalated", json!({ "level": 2, "why": "deactivated", "from": null })),
             (
                 "voice",
                 json!({ "voice_id": VoiceId::new(), "duration_ms": 1200, "waveform": [0, 255], "content_type": "audio/ogg" }),

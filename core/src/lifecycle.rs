@@ -11,13 +11,15 @@ use crate::api::NewTransaction;
 use crate::audit::AuditAction;
 use crate::calendar::WorkingCalendar;
 use crate::events::{
-    AssignReason, Assigned, Assignment, Attached, Comment, Created, Event, Rated, StatusChanged, Voiced,
+    AssignReason, Assigned, Assignment, Attached, Comment, Created, Escalated, Event, Rated, SlaMarked, StatusChanged,
+    Voiced,
 };
 use crate::ids::{EntityId, UserId};
 use crate::org::Actor;
 use crate::policy::{Action, Denied, TransactionAction, authorize, authorize_on_transaction};
 use crate::reference::Reference;
 use crate::routing::Decision;
+use crate::service::{Due, Level, SUPERVISORS_LEVEL, Watch, Why};
 use crate::visibility::{TransactionFacts, Visibility};
 use crate::workflow::{IllegalTransition, Status, Step, transition};
 
@@ -39,6 +41,8 @@ pub struct TransactionState {
     pub paused_s: i64,
     /// The entity's working calendar, in which the SLA clock runs.
     pub clock: WorkingCalendar,
+    /// What the SLA monitor has done to it.
+    pub watch: Watch,
 }
 
 impl TransactionState {
@@ -131,6 +135,18 @@ pub enum Command {
     },
     /// The postponement's date has come. The platform's step.
     Resume,
+    /// A service-level mark the monitor found due (`service::review`). The
+    /// platform's step.
+    MarkSla {
+        due: Due,
+    },
+    /// The monitor escalates the holder: to whom routing chose instead
+    /// (`decision`), or, at the top of the ladder or with nobody to route to,
+    /// to the department's supervisors. The platform's step.
+    Escalate {
+        why: Why,
+        decision: Option<Decision>,
+    },
     AwaitBeneficiary {
         message: String,
     },
@@ -160,6 +176,11 @@ impl Command {
             Command::Route { .. } => "route",
             Command::Postpone { .. } => "postpone",
             Command::Resume => "resume",
+            Command::MarkSla { due } => match due.mark.level {
+                Level::Warning => "sla_warning",
+                Level::Breach => "sla_breached",
+            },
+            Command::Escalate { .. } => "escalate",
             Command::AwaitBeneficiary { .. } => "await_beneficiary",
             Command::Complete { .. } => "complete",
             Command::Reject { .. } => "reject",
@@ -187,6 +208,15 @@ pub struct Changes {
     /// Working seconds from opening to closing (pauses left out) when it
     /// closes; cleared when it reopens.
     pub resolution_s: Option<Option<i64>>,
+    /// The SLA monitor's marks given, all of them.
+    pub sla_marks: Option<u8>,
+    /// The rung of the escalation ladder.
+    pub escalations: Option<u8>,
+    /// The holder has it afresh (assigned, acted, or a pause ended).
+    pub held_since: Option<DateTime<Utc>>,
+    /// When the monitor is to look: now, when the clock starts to run again;
+    /// never, when it stops. (The monitor sets the next look itself.)
+    pub next_check: Option<Option<DateTime<Utc>>>,
 }
 
 impl Changes {
@@ -230,6 +260,11 @@ impl Outcome {
             first_response_at: c.first_response.map(|(at, _)| at).or(before.first_response_at),
             paused_s: c.paused_s.unwrap_or(before.paused_s),
             clock: before.clock.clone(),
+            watch: Watch {
+                marks: c.sla_marks.unwrap_or(before.watch.marks),
+                escalations: c.escalations.unwrap_or(before.watch.escalations),
+                held_since: c.held_since.or(before.watch.held_since),
+            },
         }
     }
 }
@@ -342,12 +377,7 @@ pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>
         Command::Route { decision } => {
             let By::Platform = by else { return Err(Refusal::Denied) };
             if let Some(decision) = decision {
-                let to_status = transition(t.status, Step::Assign)?;
-                let assignee = decision.assignee;
-                let assigned = Assigned { assignee: Some(assignee), reason: AssignReason::Routed(decision) };
-                d.push(Event::Assigned(assigned), Visibility::Internal);
-                d.changes.assignee = Some(assignee);
-                d.status(to_status, |_| {});
+                d.routed(decision)?;
             }
         }
         Command::Postpone { until, reason } => {
@@ -362,6 +392,51 @@ pub fn decide(by: By<'_>, t: &TransactionState, cmd: Command, now: DateTime<Utc>
             let By::Platform = by else { return Err(Refusal::Denied) };
             let to_status = transition(t.status, Step::Resume)?;
             d.status(to_status, |s| s.reason = Some("postponement ended".to_owned()));
+        }
+        Command::MarkSla { due } => {
+            let By::Platform = by else { return Err(Refusal::Denied) };
+            let bit = due.mark.bit();
+            if t.watch.marks & bit != 0 || !clock_runs(t.status) {
+                return Err(Refusal::Illegal(IllegalTransition { from: t.status, step: Step::Write }));
+            }
+            let marked = SlaMarked {
+                target: due.mark.target,
+                target_hours: due.target_hours,
+                due_at: due.due_at,
+                assignee: t.facts.assignee_id,
+            };
+            let event = match due.mark.level {
+                Level::Warning => Event::SlaWarning(marked),
+                Level::Breach => Event::SlaBreached(marked),
+            };
+            d.push(event, Visibility::Internal);
+            // A breach found late is given without its warning: both are done.
+            let skipped = if due.mark.level == Level::Breach { bit >> 1 } else { 0 };
+            d.changes.sla_marks = Some(t.watch.marks | bit | skipped);
+            d.audit = match due.mark.level {
+                Level::Warning => AuditAction::TransactionSlaWarning,
+                Level::Breach => AuditAction::TransactionSlaBreach,
+            };
+        }
+        Command::Escalate { why, decision } => {
+            let By::Platform = by else { return Err(Refusal::Denied) };
+            if t.watch.escalations >= SUPERVISORS_LEVEL || !clock_runs(t.status) || t.facts.assignee_id.is_none() {
+                return Err(Refusal::Illegal(IllegalTransition { from: t.status, step: Step::Assign }));
+            }
+            // A holder who is still there and was escalated once already goes
+            // to the supervisors; so does one nobody can replace.
+            let decision = decision.filter(|_| t.watch.escalations == 0 || why.unavailable());
+            let level = if decision.is_some() { t.watch.escalations + 1 } else { SUPERVISORS_LEVEL };
+            let from = t.facts.assignee_id;
+            d.push(
+                Event::Escalated(Escalated { level: level.min(SUPERVISORS_LEVEL), why, from }),
+                Visibility::Internal,
+            );
+            if let Some(decision) = decision {
+                d.routed(decision)?;
+            }
+            d.escalating = Some(level.min(SUPERVISORS_LEVEL));
+            d.audit = AuditAction::TransactionEscalate;
         }
         Command::AwaitBeneficiary { message } => {
             let to_status = transition(t.status, Step::AwaitBeneficiary)?;
@@ -427,7 +502,7 @@ fn permission_for(cmd: &Command, t: &TransactionState, now: DateTime<Utc>) -> Op
         Command::Reject { .. } => TransactionAction::Reject,
         Command::Reopen { .. } => TransactionAction::Reopen { closed_at: t.closed_at, now },
         Command::Rate { .. } => TransactionAction::Rate,
-        Command::Route { .. } | Command::Resume => return None,
+        Command::Route { .. } | Command::Resume | Command::MarkSla { .. } | Command::Escalate { .. } => return None,
     })
 }
 
@@ -440,6 +515,8 @@ struct Decided<'a> {
     changes: Changes,
     audit: AuditAction,
     route: bool,
+    /// The rung an escalation reaches.
+    escalating: Option<u8>,
 }
 
 impl<'a> Decided<'a> {
@@ -452,7 +529,19 @@ impl<'a> Decided<'a> {
             changes: Changes::default(),
             audit: AuditAction::TransactionStep,
             route: false,
+            escalating: None,
         }
+    }
+
+    /// Gives the transaction to whom routing chose, with its reasons.
+    fn routed(&mut self, decision: Decision) -> Result<(), Refusal> {
+        let to_status = transition(self.t.status, Step::Assign)?;
+        let assignee = decision.assignee;
+        let assigned = Assigned { assignee: Some(assignee), reason: AssignReason::Routed(decision) };
+        self.push(Event::Assigned(assigned), Visibility::Internal);
+        self.changes.assignee = Some(assignee);
+        self.status(to_status, |_| {});
+        Ok(())
     }
 
     fn push(&mut self, event: Event, visibility: Visibility) {
@@ -502,6 +591,13 @@ impl<'a> Decided<'a> {
         if from == Status::Postponed {
             self.changes.postponed_until = Some(None);
         }
+        // The monitor looks again at once when the clock starts to run
+        // again, and not at all while it stands still.
+        if clock_runs(to) && !clock_runs(from) {
+            self.changes.next_check = Some(Some(self.now));
+        } else if !clock_runs(to) {
+            self.changes.next_check = Some(None);
+        }
         match (self.t.paused_at, pauses(to)) {
             (None, true) => self.changes.paused_at = Some(Some(self.now)),
             (Some(paused), false) => {
@@ -548,6 +644,29 @@ impl<'a> Decided<'a> {
         });
         if staff && answers && self.t.first_response_at.is_none() {
             self.changes.first_response = Some((self.now, self.worked_until_now()));
+        }
+        // The escalation clock: it starts again when someone holds the
+        // transaction afresh, when its holder acts, and when a pause ends; the
+        // ladder starts again at the bottom when a person gives it to someone
+        // or its holder acts (an escalation sets its own rung).
+        let holder_acted = self.me.is_some() && self.me == self.t.facts.assignee_id;
+        let handed = self.changes.assignee.is_some_and(|a| Some(a) != self.t.facts.assignee_id);
+        let resumed = self.t.paused_at.is_some() && self.changes.paused_at == Some(None);
+        if holder_acted || handed || resumed {
+            self.changes.held_since = Some(self.now);
+        }
+        let mut reset = false;
+        if let Some(level) = self.escalating {
+            self.changes.escalations = Some(level);
+        } else if (holder_acted || (handed && self.me.is_some())) && self.t.watch.escalations != 0 {
+            self.changes.escalations = Some(0);
+            reset = true;
+        }
+        // A new holder, or a ladder started again, may owe an escalation the
+        // monitor had stopped looking for: it looks now (and sets its next look).
+        let runs = clock_runs(self.changes.status.unwrap_or(self.t.status));
+        if (handed || reset) && runs {
+            self.changes.next_check = Some(Some(self.now));
         }
         Outcome { events: self.events, changes: self.changes, audit: self.audit, route: self.route }
     }

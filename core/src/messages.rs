@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use crate::Lang;
 use crate::catalogue::{Arg, text};
 use crate::notify::NoticeKind;
+use crate::service::{Target, Why};
 
 /// What a notice is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,10 @@ pub struct NoticeFacts {
     pub entity_en: String,
     pub until: Option<DateTime<Utc>>,
     pub reason: Option<String>,
+    /// The target a service-level notice is about.
+    pub target: Option<Target>,
+    /// Why an escalation was made.
+    pub escalation: Option<Why>,
     /// Where to open the transaction.
     pub link: String,
     /// Where to change one's notification preferences.
@@ -64,13 +69,19 @@ fn sentence(kind: NoticeKind, lang: Lang, f: &NoticeFacts) -> (String, String) {
     // bidi algorithm, which a hyphen does not join: shown as `000001-1448`.
     // Isolated left to right, it reads as written.
     let reference = if lang == Lang::Ar { format!("\u{2066}{}\u{2069}", f.reference) } else { f.reference.clone() };
+    let target = f.target.map(|t| text(lang, &format!("sla-target-{}", t.as_str()), &[])).unwrap_or_default();
+    let reason = match f.escalation {
+        Some(why) => text(lang, &format!("escalation-why-{}", why.as_str()), &[]),
+        None => f.reason.clone().unwrap_or_default(),
+    };
     let args = [
         ("reference", Arg::Text(&reference)),
         ("subject", Arg::Text(&f.subject)),
         ("entity", Arg::Text(entity)),
         ("year", Arg::Text(&year)),
         ("until", Arg::Text(&until)),
-        ("reason", Arg::Text(f.reason.as_deref().unwrap_or_default())),
+        ("reason", Arg::Text(&reason)),
+        ("target", Arg::Text(&target)),
     ];
     let id = format!("notice-{}", kind.as_str());
     (text(lang, &format!("{id}-subject"), &args), text(lang, &format!("{id}-line"), &args))
@@ -111,6 +122,8 @@ mod tests {
             entity_en: "Riyadh Municipality".into(),
             until: Some(DateTime::parse_from_rfc3339("2026-12-03T09:00:00Z").unwrap().with_timezone(&Utc)),
             reason: Some("انتظار رد جهة أخرى".into()),
+            target: None,
+            escalation: None,
             link: "https://tawasul.example/transactions/1".into(),
             preferences_link: "https://tawasul.example/me/notification-preferences".into(),
         }

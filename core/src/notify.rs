@@ -33,10 +33,17 @@ pub enum NoticeKind {
     Reopened,
     /// After closing: an invitation to rate.
     PleaseRate,
+    /// 80 % of a target's working time has passed.
+    SlaWarning,
+    /// A target's working time has passed.
+    SlaBreached,
+    /// The SLA monitor took a transaction from its holder, or calls the
+    /// supervisors in.
+    Escalated,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 11] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::TransactionCreated,
         NoticeKind::Assigned,
         NoticeKind::QueuedUnassigned,
@@ -48,6 +55,9 @@ impl NoticeKind {
         NoticeKind::Rejected,
         NoticeKind::Reopened,
         NoticeKind::PleaseRate,
+        NoticeKind::SlaWarning,
+        NoticeKind::SlaBreached,
+        NoticeKind::Escalated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +73,9 @@ impl NoticeKind {
             NoticeKind::Rejected => "rejected",
             NoticeKind::Reopened => "reopened",
             NoticeKind::PleaseRate => "please_rate",
+            NoticeKind::SlaWarning => "sla_warning",
+            NoticeKind::SlaBreached => "sla_breached",
+            NoticeKind::Escalated => "escalated",
         }
     }
 
@@ -78,7 +91,7 @@ impl NoticeKind {
     pub fn heard_by(self, staff: bool) -> bool {
         use NoticeKind::*;
         match self {
-            Assigned | QueuedUnassigned => staff,
+            Assigned | QueuedUnassigned | SlaWarning | SlaBreached | Escalated => staff,
             ExternalReply | Reopened => true,
             TransactionCreated | AwaitingBeneficiary | Postponed | Resumed | Completed | Rejected | PleaseRate => {
                 !staff
@@ -138,6 +151,16 @@ pub fn notices(
             _ => {}
         },
         Event::Rated(_) => {}
+        // The holder and the supervisors hear of a target about to fall or
+        // fallen; of an escalation, the supervisors (a new holder hears of
+        // the assignment that follows it).
+        Event::SlaWarning(m) | Event::SlaBreached(m) => {
+            let kind =
+                if matches!(event, Event::SlaWarning(_)) { NoticeKind::SlaWarning } else { NoticeKind::SlaBreached };
+            to(m.assignee, kind);
+            out.push((Recipient::DepartmentSupervisors, kind));
+        }
+        Event::Escalated(_) => out.push((Recipient::DepartmentSupervisors, NoticeKind::Escalated)),
     }
     // Belt and braces: whatever the rules above say, a beneficiary hears of
     // nothing internal.

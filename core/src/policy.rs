@@ -5,6 +5,7 @@ use crate::ErrorCode;
 use crate::ids::EntityId;
 use crate::org::{Actor, StaffRecord, Standing};
 use crate::permissions::{Permission, PermissionSet, StaffRole};
+use crate::stats::Whose;
 
 /// Something a caller wants to do, with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub enum Action {
     ReadPageFeedback,
     /// Set an entity's working calendar (week, hours, holidays): its admins.
     ManageCalendar(EntityId),
+    /// Set an entity's targets per indicator: the platform admin.
+    SetTargets(EntityId),
 }
 
 /// Why an action was refused. Deliberately carries nothing the caller may not know.
@@ -50,9 +53,14 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (_, Action::ReadDirectory) => true,
         (Standing::Beneficiary, Action::CreateTransaction) => true,
         (_, Action::CreateTransaction) => false,
-        (_, Action::CreateEntity | Action::CreateRegulator | Action::ListRegulators | Action::ReadPageFeedback) => {
-            false
-        }
+        (
+            _,
+            Action::CreateEntity
+            | Action::CreateRegulator
+            | Action::ListRegulators
+            | Action::ReadPageFeedback
+            | Action::SetTargets(_),
+        ) => false,
         (Standing::Beneficiary, _) => false,
         (Standing::Regulator(remit), Action::ViewOrganisation(e)) => remit.covers(e),
         (Standing::Regulator(_), _) => false,
@@ -263,6 +271,26 @@ pub fn stats_scope(actor: &Actor, requested: Option<EntityId>) -> Result<AuditSc
     oversight(actor, Permission::StatsView, requested)
 }
 
+/// Who reads the platform's figures across entities (`/stats/platform`):
+/// regulators, over their remit, and the platform admin.
+pub fn platform_stats_scope(actor: &Actor) -> Result<AuditScope, Denied> {
+    match &actor.standing {
+        Standing::PlatformAdmin | Standing::Regulator(_) => oversight(actor, Permission::StatsView, None),
+        _ => Err(Denied),
+    }
+}
+
+/// Whose figures a person reads as their own history (`/me/stats`): a
+/// beneficiary's are the transactions they opened, an employee's those they
+/// hold. Regulators and the platform admin open and hold none.
+pub fn own_stats(actor: &Actor) -> Result<Whose, Denied> {
+    match &actor.standing {
+        Standing::Beneficiary => Ok(Whose::Beneficiary(actor.user_id)),
+        Standing::Staff(s) if s.active => Ok(Whose::Holder(actor.user_id)),
+        Standing::Staff(_) | Standing::Regulator(_) | Standing::PlatformAdmin => Err(Denied),
+    }
+}
+
 /// The oversight of entities: staff holding `permission` over their own
 /// entity, regulators over their remit, the platform admin over everything.
 fn oversight(actor: &Actor, permission: Permission, requested: Option<EntityId>) -> Result<AuditScope, Denied> {
@@ -361,6 +389,31 @@ mod audit_tests {
         assert_eq!(audit_scope(&everywhere, None), Ok(AuditScope::AllEntities), "never the platform's own chain");
         let admin = Actor { user_id: UserId::new(), standing: Standing::PlatformAdmin };
         assert_eq!(audit_scope(&admin, None), Ok(AuditScope::Everything));
+    }
+
+    #[test]
+    fn each_reads_their_own_history_and_nobody_else_s() {
+        let employee = Actor {
+            user_id: UserId::new(),
+            standing: Standing::Staff(Staff {
+                entity_id: EntityId::new(),
+                role: StaffRole::Employee,
+                department_ids: vec![DepartmentId::new()],
+                permissions: StaffRole::Employee.default_permissions(),
+                active: true,
+            }),
+        };
+        assert_eq!(own_stats(&employee), Ok(Whose::Holder(employee.user_id)), "no stats.view needed");
+        let mut gone = employee.clone();
+        if let Standing::Staff(s) = &mut gone.standing {
+            s.active = false;
+        }
+        assert_eq!(own_stats(&gone), Err(Denied));
+        let beneficiary = Actor { user_id: UserId::new(), standing: Standing::Beneficiary };
+        assert_eq!(own_stats(&beneficiary), Ok(Whose::Beneficiary(beneficiary.user_id)));
+        for standing in [Standing::Regulator(Remit::All), Standing::PlatformAdmin] {
+            assert_eq!(own_stats(&Actor { user_id: UserId::new(), standing }), Err(Denied), "they hold none");
+        }
     }
 }
 

@@ -8,8 +8,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{DepartmentId, TransactionTypeId, UserId};
+use crate::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
 use crate::workflow::Status;
+
+/// Whose transactions a set of figures is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// An entity's.
+    Entity(EntityId),
+    /// Those a beneficiary opened: their own history.
+    Beneficiary(UserId),
+    /// Those an employee holds: their own history.
+    Holder(UserId),
+}
 
 /// How many transactions share a department, type, assignee and status, and
 /// how many of them are late (`lifecycle::is_late`).
@@ -91,12 +102,13 @@ impl Overview {
     }
 }
 
-/// A period's sums for the transactions of one department and type, as
-/// one grouped query counts them (`storage::stats::measures`).
+/// A period's sums for the transactions of one department, type and
+/// assignee, as one grouped query counts them (`storage::stats::measures`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MeasureRow {
     pub department: Option<DepartmentId>,
     pub type_id: Option<TransactionTypeId>,
+    pub assignee: Option<UserId>,
     pub total: u64,
     pub completed: u64,
     pub rejected: u64,
@@ -145,7 +157,11 @@ impl MeasureRow {
 ///   answer, pauses left out, over those answered;
 /// - `avg_resolution_s`: working seconds from opening to closing, pauses
 ///   left out, over those closed;
-/// - `rating`: the average of the ratings given (1 to 5).
+/// - `median_…_s`, `p90_…_s`: the same times' median and 90th percentile, by
+///   nearest rank (the smallest time at or below which that share of them lie);
+/// - `rating`: the average of the ratings given (1 to 5);
+/// - `score`: the speed score, 0 to 100 (`speed_points`), the mean of the
+///   points of the transactions completed and of those late and still open.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     pub total: u64,
@@ -159,13 +175,27 @@ pub struct Figures {
     pub on_time_rate: Option<f64>,
     pub avg_first_response_s: Option<f64>,
     pub avg_resolution_s: Option<f64>,
+    pub median_first_response_s: Option<f64>,
+    pub p90_first_response_s: Option<f64>,
+    pub median_resolution_s: Option<f64>,
+    pub p90_resolution_s: Option<f64>,
     pub rating: Option<f64>,
+    pub score: Option<f64>,
 }
 
 impl Figures {
-    pub fn of(m: &MeasureRow) -> Figures {
+    /// The figures of a group: its sums, and its transactions' times.
+    pub fn of(m: &MeasureRow, samples: &[&Sample]) -> Figures {
         let ratio = |n: u64, of: u64| if of == 0 { None } else { Some(n as f64 / of as f64) };
         let mean = |sum: i64, n: u64| if n == 0 { None } else { Some(sum as f64 / n as f64) };
+        let times = |pick: fn(&Sample) -> Option<i64>| {
+            let mut v: Vec<i64> = samples.iter().filter_map(|s| pick(s)).collect();
+            v.sort_unstable();
+            v
+        };
+        let first = times(|s| s.first_response_s);
+        let resolution = times(|s| s.resolution_s);
+        let points: Vec<f64> = samples.iter().filter_map(|s| s.speed_points()).collect();
         Figures {
             total: m.total,
             completed: m.completed,
@@ -178,38 +208,176 @@ impl Figures {
             on_time_rate: ratio(m.on_time, m.on_time + m.closed_late),
             avg_first_response_s: mean(m.first_response_s, m.first_responses),
             avg_resolution_s: mean(m.resolution_s, m.resolutions),
+            median_first_response_s: percentile(&first, 50),
+            p90_first_response_s: percentile(&first, 90),
+            median_resolution_s: percentile(&resolution, 50),
+            p90_resolution_s: percentile(&resolution, 90),
             rating: mean(m.rating_sum, m.ratings),
+            score: (!points.is_empty()).then(|| points.iter().sum::<f64>() / points.len() as f64),
         }
     }
 }
 
-/// An entity's period: the whole, and by department and by type.
+/// The `p`th percentile of sorted values by nearest rank: the value at rank
+/// ⌈p/100 × n⌉ (the median of four is the second).
+pub fn percentile(sorted: &[i64], p: u32) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1);
+    let i = usize::try_from(rank).unwrap_or(usize::MAX).min(sorted.len()) - 1;
+    Some(sorted[i] as f64)
+}
+
+/// One transaction's times in a period, for what sums cannot give: medians,
+/// percentiles and the speed score (`storage::stats::samples`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub department: DepartmentId,
+    pub type_id: TransactionTypeId,
+    pub assignee: Option<UserId>,
+    pub first_response_s: Option<i64>,
+    pub resolution_s: Option<i64>,
+    pub completed: bool,
+    /// Open, on the clock and past due now.
+    pub late_open: bool,
+    /// Its type's target, in working seconds.
+    pub target_s: i64,
+}
+
+impl Sample {
+    /// Its speed points, 0 to 100, the same for every entity: completed within
+    /// half its target, 100; then down in a straight line to 50 at its target
+    /// and to 0 at twice its target; late and still open, 0. Rejected ones and
+    /// those open within their time earn none (they are not counted).
+    pub fn speed_points(&self) -> Option<f64> {
+        if self.late_open {
+            return Some(0.0);
+        }
+        let (true, Some(took)) = (self.completed, self.resolution_s) else { return None };
+        let r = took as f64 / self.target_s.max(1) as f64;
+        Some(if r <= 0.5 {
+            100.0
+        } else if r <= 1.0 {
+            100.0 - (r - 0.5) * 100.0
+        } else {
+            (50.0 - (r - 1.0) * 50.0).max(0.0)
+        })
+    }
+}
+
+/// An entity's period: the whole, and by department, by type and by
+/// employee (the assignee).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Breakdown {
     pub all: Figures,
     pub by_department: BTreeMap<DepartmentId, Figures>,
     pub by_type: BTreeMap<TransactionTypeId, Figures>,
+    pub by_employee: BTreeMap<UserId, Figures>,
+}
+
+/// The sums and the times of one group.
+#[derive(Default)]
+struct Group<'a> {
+    sums: MeasureRow,
+    samples: Vec<&'a Sample>,
+}
+
+impl Group<'_> {
+    fn figures(&self) -> Figures {
+        Figures::of(&self.sums, &self.samples)
+    }
+}
+
+fn figures_of<K: Ord + Copy>(groups: &BTreeMap<K, Group<'_>>) -> BTreeMap<K, Figures> {
+    groups.iter().map(|(k, g)| (*k, g.figures())).collect()
 }
 
 impl Breakdown {
-    pub fn of(rows: &[MeasureRow]) -> Breakdown {
-        let (mut all, mut dept, mut ty) =
-            (MeasureRow::default(), BTreeMap::<DepartmentId, MeasureRow>::new(), BTreeMap::<_, MeasureRow>::new());
+    pub fn of(rows: &[MeasureRow], samples: &[Sample]) -> Breakdown {
+        let mut all = Group::default();
+        let (mut dept, mut ty, mut emp) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         for r in rows {
-            all.add(r);
+            all.sums.add(r);
             if let Some(d) = r.department {
-                dept.entry(d).or_default().add(r);
+                dept.entry(d).or_insert_with(Group::default).sums.add(r);
             }
             if let Some(t) = r.type_id {
-                ty.entry(t).or_default().add(r);
+                ty.entry(t).or_insert_with(Group::default).sums.add(r);
+            }
+            if let Some(u) = r.assignee {
+                emp.entry(u).or_insert_with(Group::default).sums.add(r);
+            }
+        }
+        for s in samples {
+            all.samples.push(s);
+            dept.entry(s.department).or_insert_with(Group::default).samples.push(s);
+            ty.entry(s.type_id).or_insert_with(Group::default).samples.push(s);
+            if let Some(u) = s.assignee {
+                emp.entry(u).or_insert_with(Group::default).samples.push(s);
             }
         }
         Breakdown {
-            all: Figures::of(&all),
-            by_department: dept.iter().map(|(k, m)| (*k, Figures::of(m))).collect(),
-            by_type: ty.iter().map(|(k, m)| (*k, Figures::of(m))).collect(),
+            all: all.figures(),
+            by_department: figures_of(&dept),
+            by_type: figures_of(&ty),
+            by_employee: figures_of(&emp),
         }
     }
+}
+
+/// How a trend is cut: by week (Sunday to Saturday, Riyadh) or by Hijri month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    Week,
+    HijriMonth,
+}
+
+/// Where one period's transactions — those opened in it — stand now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendPoint {
+    /// The period: a week's Sunday, or a Hijri year and month (day 1).
+    pub period: Period,
+    pub opened: u64,
+    pub completed: u64,
+    /// Not closed, late or not.
+    pub open: u64,
+    /// Of the open, those late now.
+    pub late: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Week(chrono::NaiveDate),
+    HijriMonth { year: i32, month: u8 },
+}
+
+/// The trend of an entity's transactions (the per-transaction rows), oldest
+/// period first; periods with nothing opened are left out.
+pub fn trend(rows: &[crate::api::TransactionRow], cut: Cut) -> Vec<TrendPoint> {
+    let mut by: BTreeMap<Period, TrendPoint> = BTreeMap::new();
+    for r in rows {
+        let period = match cut {
+            Cut::Week => Period::Week(crate::dates::week_start(r.created_at)),
+            Cut::HijriMonth => match crate::dates::hijri_month(r.created_at) {
+                Some((year, month)) => Period::HijriMonth { year, month },
+                None => continue,
+            },
+        };
+        let p =
+            by.entry(period).or_insert(TrendPoint { period, opened: 0, completed: 0, open: 0, late: 0, rejected: 0 });
+        p.opened += 1;
+        match r.status {
+            Status::Completed => p.completed += 1,
+            Status::Rejected => p.rejected += 1,
+            _ => {
+                p.open += 1;
+                p.late += u64::from(r.late);
+            }
+        }
+    }
+    by.into_values().collect()
 }
 
 #[cfg(test)]
@@ -309,7 +477,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let b = Breakdown::of(&rows);
+        let b = Breakdown::of(&rows, &[]);
         let f = &b.all;
         assert_eq!((f.total, f.completed, f.open, f.late, f.rejected), (20, 10, 9, 1, 1));
         assert_eq!(f.completion_rate, 0.5);
@@ -318,7 +486,105 @@ mod tests {
         assert_eq!((f.avg_first_response_s, f.avg_resolution_s, f.rating), (Some(3600.0), Some(7200.0), Some(4.5)));
         assert_eq!(b.by_department[&d], b.all);
         assert_eq!(b.by_type.len(), 2);
-        let none = Figures::of(&MeasureRow::default());
+        let none = Figures::of(&MeasureRow::default(), &[]);
         assert_eq!((none.completion_rate, none.on_time_rate, none.avg_resolution_s), (0.0, None, None));
+    }
+
+    fn sample(assignee: u128, resolution_s: Option<i64>, completed: bool, late_open: bool) -> Sample {
+        Sample {
+            department: DepartmentId(uuid::Uuid::from_u128(1)),
+            type_id: TransactionTypeId(uuid::Uuid::from_u128(2)),
+            assignee: Some(UserId(uuid::Uuid::from_u128(assignee))),
+            first_response_s: resolution_s.map(|r| r / 10),
+            resolution_s,
+            completed,
+            late_open,
+            target_s: 100,
+        }
+    }
+
+    #[test]
+    fn a_trend_counts_each_period_s_transactions_where_they_stand() {
+        use chrono::{DateTime, TimeZone, Utc};
+        let row = |at: DateTime<Utc>, status: Status, late: bool| crate::api::TransactionRow {
+            transaction_id: crate::ids::TransactionId::new(),
+            reference: String::new(),
+            type_id: TransactionTypeId(uuid::Uuid::from_u128(1)),
+            department_id: DepartmentId(uuid::Uuid::from_u128(2)),
+            assignee_id: None,
+            status,
+            created_at: at,
+            due_at: at,
+            first_response_at: None,
+            closed_at: None,
+            late,
+            first_response_s: None,
+            resolution_s: None,
+            paused_s: 0,
+            rating: None,
+        };
+        // Saturday 5 December 2026, 22:00 UTC, is Sunday the 6th in Riyadh: a new week.
+        let sat = Utc.with_ymd_and_hms(2026, 12, 5, 20, 0, 0).unwrap();
+        let sun = Utc.with_ymd_and_hms(2026, 12, 5, 22, 0, 0).unwrap();
+        let rows = [
+            row(sat, Status::Completed, false),
+            row(sat, Status::InProgress, true),
+            row(sun, Status::Rejected, false),
+            row(sun, Status::Assigned, false),
+        ];
+        let weeks = trend(&rows, Cut::Week);
+        assert_eq!(weeks.len(), 2);
+        assert_eq!(weeks[0].period, Period::Week(chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()));
+        assert_eq!((weeks[0].opened, weeks[0].completed, weeks[0].open, weeks[0].late), (2, 1, 1, 1));
+        assert_eq!((weeks[1].rejected, weeks[1].open, weeks[1].late), (1, 1, 0));
+        // 5 December 2026 is in Jumada al-Akhirah 1448.
+        let months = trend(&rows, Cut::HijriMonth);
+        assert_eq!(months.len(), 1);
+        assert_eq!((months[0].period, months[0].opened), (Period::HijriMonth { year: 1448, month: 6 }, 4));
+    }
+
+    #[test]
+    fn percentiles_are_by_nearest_rank() {
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[7], 90), Some(7.0));
+        assert_eq!((percentile(&[10, 20, 30, 40], 50), percentile(&[10, 20, 30, 40], 90)), (Some(20.0), Some(40.0)));
+        let ten: Vec<i64> = (1..=10).collect();
+        assert_eq!(
+            (percentile(&ten, 50), percentile(&ten, 90), percentile(&ten, 100)),
+            (Some(5.0), Some(9.0), Some(10.0))
+        );
+    }
+
+    #[test]
+    fn speed_points_fall_from_half_the_target_to_twice_it() {
+        let points = |r: Option<i64>, completed, late| sample(1, r, completed, late).speed_points();
+        assert_eq!(points(Some(50), true, false), Some(100.0));
+        assert_eq!(points(Some(75), true, false), Some(75.0));
+        assert_eq!(points(Some(100), true, false), Some(50.0));
+        assert_eq!(points(Some(150), true, false), Some(25.0));
+        assert_eq!(points(Some(300), true, false), Some(0.0));
+        assert_eq!(points(None, false, true), Some(0.0), "late and open");
+        assert_eq!(points(Some(10), false, false), None, "a rejection is not a completion");
+        assert_eq!(points(None, false, false), None, "open within its time");
+    }
+
+    #[test]
+    fn employees_get_their_own_times_and_score() {
+        let samples = [
+            sample(1, Some(40), true, false),
+            sample(1, Some(100), true, false),
+            sample(1, Some(120), true, false),
+            sample(2, None, false, true),
+            sample(2, Some(60), false, false),
+        ];
+        let b = Breakdown::of(&[], &samples);
+        let one = &b.by_employee[&UserId(uuid::Uuid::from_u128(1))];
+        assert_eq!((one.median_resolution_s, one.p90_resolution_s), (Some(100.0), Some(120.0)));
+        assert_eq!(one.median_first_response_s, Some(10.0));
+        assert_eq!(one.score, Some((100.0 + 50.0 + 40.0) / 3.0));
+        let two = &b.by_employee[&UserId(uuid::Uuid::from_u128(2))];
+        assert_eq!((two.score, two.median_resolution_s), (Some(0.0), Some(60.0)));
+        assert_eq!(b.all.median_resolution_s, Some(60.0), "of 40, 60, 100, 120");
+        assert_eq!(b.all.score, Some((100.0 + 50.0 + 40.0 + 0.0) / 4.0));
     }
 }

@@ -15,6 +15,10 @@ mod m20261202_000009_page_feedback;
 mod m20261202_000010_request_drafts;
 mod m20261202_000011_entity_calendars;
 mod m20261202_000012_service_measures;
+mod m20261202_000013_service_watch;
+mod m20261202_000014_presence;
+mod m20261202_000015_indicator_targets;
+mod m20261202_000016_statistics_index;
 
 pub struct Migrator;
 
@@ -34,6 +38,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_request_drafts::Migration),
             Box::new(m20261202_000011_entity_calendars::Migration),
             Box::new(m20261202_000012_service_measures::Migration),
+            Box::new(m20261202_000013_service_watch::Migration),
+            Box::new(m20261202_000014_presence::Migration),
+            Box::new(m20261202_000015_indicator_targets::Migration),
+            Box::new(m20261202_000016_statistics_index::Migration),
         ]
     }
 }

@@ -109,6 +109,14 @@ impl Consumer for Notifier {
     }
 }
 
+/// Places the notifier after everything the log holds so far: what was
+/// written before (the demo's history) is announced to nobody.
+pub async fn skip_to_end(db: &Db) -> anyhow::Result<()> {
+    let end = store::last_position(db.read()).await?;
+    log_cursors::set_position(db.write(), NAME, end, Utc::now()).await?;
+    Ok(())
+}
+
 /// The events of a batch grouped by the action that wrote them: one
 /// transaction, one actor, one instant (a command's events are committed
 /// together, with the same time).
@@ -159,6 +167,14 @@ impl Notifier {
                 _ => None,
             })
             .unwrap_or_default();
+        let target = parsed.iter().find_map(|p| match p {
+            Event::SlaWarning(m) | Event::SlaBreached(m) => Some(m.target),
+            _ => None,
+        });
+        let escalation = parsed.iter().find_map(|p| match p {
+            Event::Escalated(e) => Some(e.why),
+            _ => None,
+        });
         let facts = NoticeFacts {
             reference: t.reference().to_string(),
             hijri_year: t.reference().hijri_year,
@@ -167,6 +183,8 @@ impl Notifier {
             entity_en,
             until,
             reason,
+            target,
+            escalation,
             link: format!("{}/transactions/{}", self.public_url, t.id()),
             preferences_link: format!("{}/me/notification-preferences", self.public_url),
         };

@@ -85,6 +85,7 @@ impl Application {
             objects,
             realtime,
             archive: Arc::new(archive),
+            presence: crate::presence::Presence::default(),
         });
 
         let app_state = state.clone();
@@ -157,6 +158,13 @@ impl Application {
         let notifier = follow(&self.state, notifier);
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
+        let monitor = tokio::spawn(crate::sla_monitor::run(self.state.app.clone()));
+        let presence = tokio::spawn(
+            self.state
+                .presence
+                .clone()
+                .run(self.state.db.clone(), Duration::from_millis(self.state.settings.presence_flush_ms)),
+        );
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
         let sealer = tokio::spawn(crate::audit_sealer::run(self.state.db.clone()));
         let sweeper = tokio::spawn(crate::orphan_sweeper::run(
@@ -194,6 +202,8 @@ impl Application {
         notifier.abort();
         worker.abort();
         resumer.abort();
+        monitor.abort();
+        presence.abort();
         checkpointer.abort();
         sealer.abort();
         sweeper.abort();

@@ -31,4 +31,6 @@ pub struct AppState {
     pub realtime: Realtime,
     /// The archive index searches read (the indexer task writes it).
     pub archive: Arc<Archive>,
+    /// Who is seen at work on this node, until added to the database.
+    pub presence: crate::presence::Presence,
 }

@@ -20,10 +20,13 @@ pub mod organisation;
 pub mod otp;
 pub mod outbox;
 pub mod page_feedback;
+pub mod presence;
 pub mod recipients;
 pub mod sessions;
 pub mod stats;
+pub mod targets;
 pub mod transactions;
+pub mod watch;
 mod writer;
 
 pub use db::{Backend, Db};

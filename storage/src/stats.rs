@@ -4,16 +4,18 @@
 //! `(entity_id, status)` index, whatever the entity's size.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, Func, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use tawasul_core::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
-use tawasul_core::stats::{CountRow, MeasureRow};
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Func, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tawasul_core::api::{RowFilter, TransactionRow};
+use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
+use tawasul_core::lifecycle::is_late;
+use tawasul_core::stats::{CountRow, MeasureRow, Sample, Whose};
 use tawasul_core::workflow::Status;
 use uuid::Uuid;
 
 use crate::Result;
 use crate::accounts::corrupt;
-use crate::model::transactions;
+use crate::model::{transaction_types, transactions};
 use crate::transactions::late_condition;
 
 pub async fn counts(c: &impl ConnectionTrait, entity: EntityId, now: DateTime<Utc>) -> Result<Vec<CountRow>> {
@@ -58,15 +60,26 @@ fn count_where(when: Condition) -> SimpleExpr {
     as_bigint(Func::sum(Expr::case(when, 1).finally(0)).into())
 }
 
-fn as_bigint(e: SimpleExpr) -> SimpleExpr {
+pub(crate) fn as_bigint(e: SimpleExpr) -> SimpleExpr {
     Func::cast_as(Func::coalesce([e, Expr::val(0).into()]), Alias::new("BIGINT")).into()
 }
 
-/// The sums of an entity's transactions opened in `[from, to)`, grouped by
-/// department and type; "late" and "on time" as of `now`.
+/// Whose transactions are read: an entity's over `transactions_statistics`,
+/// a person's over the beneficiary's or the assignee's index.
+fn belonging_to(whose: Whose) -> Condition {
+    use transactions::Column as T;
+    Condition::all().add(match whose {
+        Whose::Entity(e) => T::EntityId.eq(e.0),
+        Whose::Beneficiary(u) => T::BeneficiaryId.eq(u.0),
+        Whose::Holder(u) => T::AssigneeId.eq(u.0),
+    })
+}
+
+/// The sums of the transactions of `whose` opened in `[from, to)`, grouped
+/// by department, type and assignee; "late" and "on time" as of `now`.
 pub async fn measures(
     c: &impl ConnectionTrait,
-    entity: EntityId,
+    whose: Whose,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -80,7 +93,9 @@ pub async fn measures(
         .select_only()
         .column(T::DepartmentId)
         .column(T::TypeId)
-        .column_as(as_bigint(Func::count(Expr::col(T::Id)).into()), "total")
+        .column(T::AssigneeId)
+        // `*`, not the id: what is counted is all in `transactions_statistics`.
+        .column_as(as_bigint(Func::count(Expr::col(Asterisk)).into()), "total")
         .column_as(count_where(is(Status::Completed)), "completed")
         .column_as(count_where(is(Status::Rejected)), "rejected")
         .column_as(count_where(is(Status::Postponed)), "postponed")
@@ -94,11 +109,12 @@ pub async fn measures(
         .column_as(sum(T::ResolutionS), "resolution_s")
         .column_as(count(T::Rating), "ratings")
         .column_as(sum(T::Rating), "rating_sum")
-        .filter(T::EntityId.eq(entity.0))
+        .filter(belonging_to(whose))
         .filter(T::CreatedAt.gte(from))
         .filter(T::CreatedAt.lt(to))
         .group_by(T::DepartmentId)
         .group_by(T::TypeId)
+        .group_by(T::AssigneeId)
         .into_model()
         .all(c)
         .await?;
@@ -109,6 +125,7 @@ pub async fn measures(
 struct Row {
     department_id: Uuid,
     type_id: Uuid,
+    assignee_id: Option<Uuid>,
     total: i64,
     completed: i64,
     rejected: i64,
@@ -131,6 +148,7 @@ impl Row {
         Ok(MeasureRow {
             department: Some(DepartmentId(self.department_id)),
             type_id: Some(TransactionTypeId(self.type_id)),
+            assignee: self.assignee_id.map(UserId),
             total: n(self.total)?,
             completed: n(self.completed)?,
             rejected: n(self.rejected)?,
@@ -147,4 +165,138 @@ impl Row {
             rating_sum: self.rating_sum,
         })
     }
+}
+
+/// Each transaction's times, of those of `whose` opened in `[from, to)` that
+/// have any to give (answered, closed, or late now): what medians,
+/// percentiles and the speed score are made of. One row per transaction,
+/// over the same index. Read beside the sums (`measured`).
+async fn samples(
+    c: &impl ConnectionTrait,
+    whose: Whose,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Sample>> {
+    use transactions::Column as T;
+    let flag = |when: Condition| as_bigint(SimpleExpr::Case(Box::new(Expr::case(when, 1).finally(0))));
+    let late = flag(late_condition(now));
+    let completed = flag(Condition::all().add(T::Status.eq(Status::Completed.as_str())));
+    let worth = Condition::any()
+        .add(T::FirstResponseS.is_not_null())
+        .add(T::ResolutionS.is_not_null())
+        .add(late_condition(now));
+    let rows: Vec<SampleRow> = transactions::Entity::find()
+        .select_only()
+        .column(T::DepartmentId)
+        .column(T::TypeId)
+        .column(T::AssigneeId)
+        .column(T::FirstResponseS)
+        .column(T::ResolutionS)
+        .column_as(completed, "completed")
+        .column_as(late, "late")
+        .column_as(Expr::col((transaction_types::Entity, transaction_types::Column::SlaHours)), "sla_hours")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            transactions::Entity::belongs_to(transaction_types::Entity)
+                .from(T::TypeId)
+                .to(transaction_types::Column::Id)
+                .into(),
+        )
+        .filter(belonging_to(whose))
+        .filter(T::CreatedAt.gte(from))
+        .filter(T::CreatedAt.lt(to))
+        .filter(worth)
+        .into_model()
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Sample {
+            department: DepartmentId(r.department_id),
+            type_id: TransactionTypeId(r.type_id),
+            assignee: r.assignee_id.map(UserId),
+            first_response_s: r.first_response_s,
+            resolution_s: r.resolution_s,
+            completed: r.completed == 1,
+            late_open: r.late == 1,
+            target_s: i64::from(r.sla_hours) * 3600,
+        })
+        .collect())
+}
+
+/// Both reads of a period's figures, `measures` and `samples`, side by side
+/// on two of the pool's connections (each scans the same index range).
+pub async fn measured(
+    c: &impl ConnectionTrait,
+    whose: Whose,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<MeasureRow>, Vec<Sample>)> {
+    tokio::try_join!(measures(c, whose, from, to, now), samples(c, whose, from, to, now))
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SampleRow {
+    department_id: Uuid,
+    type_id: Uuid,
+    assignee_id: Option<Uuid>,
+    first_response_s: Option<i64>,
+    resolution_s: Option<i64>,
+    completed: i64,
+    late: i64,
+    sla_hours: i32,
+}
+
+/// An entity's transactions opened in `[from, to)`, narrowed by `only`,
+/// oldest first: the per-transaction export. "Late" as of `now`.
+pub async fn rows(
+    c: &impl ConnectionTrait,
+    entity: EntityId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    only: RowFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<TransactionRow>> {
+    use transactions::Column as T;
+    let mut q = transactions::Entity::find()
+        .filter(T::EntityId.eq(entity.0))
+        .filter(T::CreatedAt.gte(from))
+        .filter(T::CreatedAt.lt(to));
+    if let Some(d) = only.department {
+        q = q.filter(T::DepartmentId.eq(d.0));
+    }
+    if let Some(t) = only.type_id {
+        q = q.filter(T::TypeId.eq(t.0));
+    }
+    if let Some(a) = only.assignee {
+        q = q.filter(T::AssigneeId.eq(a.0));
+    }
+    let found = q.order_by_asc(T::CreatedAt).order_by_asc(T::Id).all(c).await?;
+    found
+        .into_iter()
+        .map(|r| {
+            let status = Status::parse(&r.status).map_err(|_| corrupt("status"))?;
+            let reference =
+                tawasul_core::reference::Reference { hijri_year: r.reference_year, number: r.reference_number };
+            Ok(TransactionRow {
+                transaction_id: TransactionId(r.id),
+                reference: reference.to_string(),
+                type_id: TransactionTypeId(r.type_id),
+                department_id: DepartmentId(r.department_id),
+                assignee_id: r.assignee_id.map(UserId),
+                status,
+                created_at: r.created_at,
+                due_at: r.due_at,
+                first_response_at: r.first_response_at,
+                closed_at: r.closed_at,
+                late: is_late(status, r.due_at, now),
+                first_response_s: r.first_response_s,
+                resolution_s: r.resolution_s,
+                paused_s: r.paused_s,
+                rating: r.rating.and_then(|v| u8::try_from(v).ok()),
+            })
+        })
+        .collect()
 }

@@ -23,6 +23,7 @@ use tawasul_core::org::Role;
 use tawasul_core::permissions::effective_permissions;
 use tawasul_core::reference::{Reference, hijri_year};
 use tawasul_core::routing::{Candidate, Decision, route};
+use tawasul_core::service::Watch;
 use tawasul_core::visibility::{ListScope, TransactionFacts, Visibility};
 use tawasul_core::workflow::Status;
 
@@ -94,6 +95,11 @@ impl Stored {
             first_response_at: self.row.first_response_at,
             paused_s: self.row.paused_s,
             clock,
+            watch: Watch {
+                marks: u8::try_from(self.row.sla_marks).unwrap_or_default(),
+                escalations: u8::try_from(self.row.escalations).unwrap_or_default(),
+                held_since: self.row.held_since,
+            },
         }
     }
 }
@@ -282,6 +288,7 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Resul
 async fn route_for_type(
     c: &impl ConnectionTrait,
     type_row: &transaction_types::Model,
+    except: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<Option<Decision>> {
     // One statement takes the cursor (creating it on the type's first
@@ -304,7 +311,9 @@ async fn route_for_type(
     let row = c.query_one(c.get_database_backend().build(&take)).await?.ok_or(StorageError::NotFound)?;
     let last: Option<uuid::Uuid> = row.try_get("", "last_assignee")?;
     let policy = tawasul_core::api::RoutingPolicy::parse(&type_row.routing).map_err(|_| corrupt("routing"))?;
-    let decision = route(policy, &candidates(c, DepartmentId(type_row.department_id)).await?, last.map(UserId), now);
+    let mut pool = candidates(c, DepartmentId(type_row.department_id)).await?;
+    pool.retain(|p| Some(p.id) != except);
+    let decision = route(policy, &pool, last.map(UserId), now);
     if let Some(d) = &decision {
         routing_cursors::Entity::update_many()
             .col_expr(routing_cursors::Column::LastAssignee, Expr::value(d.assignee.0))
@@ -431,6 +440,18 @@ async fn take_seqs(
         if let Some(resolution) = ch.resolution_s {
             q.value(T::ResolutionS, resolution);
         }
+        if let Some(marks) = ch.sla_marks {
+            q.value(T::SlaMarks, i16::from(marks));
+        }
+        if let Some(level) = ch.escalations {
+            q.value(T::Escalations, i16::from(level));
+        }
+        if let Some(since) = ch.held_since {
+            q.value(T::HeldSince, since);
+        }
+        if let Some(next) = ch.next_check {
+            q.value(T::NextCheckAt, next);
+        }
     }
     let row = c.query_one(c.get_database_backend().build(&q)).await?.ok_or(StorageError::NotFound)?;
     let last: i32 = row.try_get("", "last_seq")?;
@@ -512,7 +533,7 @@ pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: 
         .ok_or_else(|| StorageError::invalid("type_id", ErrorCode::UnknownTransactionType))?;
     let specs: Vec<FieldSpec> = serde_json::from_value(type_row.fields.clone()).map_err(|_| corrupt("fields"))?;
     let fields = validate_fields(&specs, &t.fields).map_err(StorageError::Fields)?;
-    let decision = route_for_type(c, &type_row, now).await?;
+    let decision = route_for_type(c, &type_row, None, now).await?;
     let reference = next_reference(c, t.entity_id, hijri_year(now)).await?;
     let sla_hours = u32::try_from(type_row.sla_hours).map_err(|_| corrupt("sla_hours"))?;
     Ok(Opening {
@@ -561,6 +582,10 @@ pub async fn insert_opened(
         first_response_s: None,
         paused_s: 0,
         resolution_s: None,
+        sla_marks: 0,
+        escalations: 0,
+        held_since: Some(now),
+        next_check_at: Some(now),
     };
     transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
     let mut logged = Vec::with_capacity(opened.events.len());
@@ -833,5 +858,24 @@ pub async fn due_postponements(c: &impl ConnectionTrait, now: DateTime<Utc>, lim
 /// Run it inside the database transaction that commits the decision.
 pub async fn route_again(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<Option<Decision>> {
     let type_row = transaction_types::Entity::find_by_id(s.row.type_id).one(c).await?.ok_or(StorageError::NotFound)?;
-    route_for_type(c, &type_row, now).await
+    route_for_type(c, &type_row, None, now).await
+}
+
+/// Routing's choice of someone other than the transaction's holder (an
+/// escalation), under the type's lock. Run it inside the database transaction
+/// that commits the decision.
+pub async fn route_elsewhere(c: &impl ConnectionTrait, s: &Stored, now: DateTime<Utc>) -> Result<Option<Decision>> {
+    let type_row = transaction_types::Entity::find_by_id(s.row.type_id).one(c).await?.ok_or(StorageError::NotFound)?;
+    route_for_type(c, &type_row, s.facts.assignee_id, now).await
+}
+
+/// The transaction, its row locked to the end of the database transaction on
+/// PostgreSQL (SQLite has one writer): for a worker that must not act twice
+/// beside another node or a person's step.
+pub async fn find_locked(c: &impl ConnectionTrait, id: TransactionId) -> Result<Option<Stored>> {
+    let mut q = transactions::Entity::find_by_id(id.0);
+    if c.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(c).await?.map(stored).transpose()
 }

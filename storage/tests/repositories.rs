@@ -317,7 +317,9 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
     use tawasul_storage::organisation;
     use tawasul_storage::transactions as store;
 
-    let t0 = Utc::now();
+    // A fixed working instant (Sunday 08:00 in Riyadh): the type's one-hour
+    // target ends inside the same working day whatever the hour of the run.
+    let t0 = "2026-11-29T05:00:00Z".parse::<chrono::DateTime<Utc>>().unwrap();
     let entity = CreateEntityRequest {
         name_ar: "جهة".into(),
         name_en: "Entity".into(),

@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -28,7 +28,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 use tawasul_client::Client;
 use tawasul_core::api::*;
 use tawasul_core::events::{self, Event};
-use tawasul_core::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
+use tawasul_core::ids::UserId;
 use tawasul_core::lifecycle::{self, NewEvent};
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::StaffRole;
@@ -38,151 +38,12 @@ use tawasul_storage::Db;
 use tawasul_storage::transactions as store;
 use tawasul_tests::postgres::PgCluster;
 
-use crate::{ADMIN, PASSWORD, Server, valid_id};
+use crate::organisation::{Organisation, REGULATED};
+use crate::{PASSWORD, Server, percentile_ms};
 
 const SEED: u64 = 1448;
 const QUERIES: usize = 300;
 const SHAPE: Shape = Shape { beneficiaries: 200, ..Shape::BENCH };
-
-/// Someone the benchmark signs in as (each server start has a new address).
-struct Person {
-    id: UserId,
-    login: String,
-}
-
-struct Organisation {
-    entities: Vec<EntityId>,
-    /// [entity][department]
-    departments: Vec<Vec<DepartmentId>>,
-    types: Vec<Vec<TransactionTypeId>>,
-    /// [entity][department][k]
-    employees: Vec<Vec<Vec<Person>>>,
-    beneficiaries: Vec<Person>,
-    regulator: String,
-}
-
-async fn organisation(url: &str) -> anyhow::Result<Organisation> {
-    let anon = Client::new(url);
-    let platform = anon.with_token(anon.login(ADMIN, PASSWORD).await?.access_token);
-    let mut org = Organisation {
-        entities: vec![],
-        departments: vec![],
-        types: vec![],
-        employees: vec![],
-        beneficiaries: vec![],
-        regulator: "regulator@archive.sa".into(),
-    };
-    for e in 0..SHAPE.entities as u32 {
-        let admin_email = format!("admin{e}@archive.sa");
-        let created = platform
-            .create_entity(&CreateEntityRequest {
-                name_ar: format!("جهة رقم {e}"),
-                name_en: format!("Entity {e}"),
-                kind: "government".into(),
-                unified_number: format!("79{e:08}"),
-                admin: NewEntityAdminRequest {
-                    name_ar: "مسؤول".into(),
-                    name_en: "Admin".into(),
-                    email: admin_email.clone(),
-                    mobile: format!("0568{e:06}"),
-                    national_id: valid_id(1, 98_000_000 + e),
-                    initial_password: Some(PASSWORD.into()),
-                },
-            })
-            .await?;
-        let entity = created.entity.id;
-        let admin = anon.with_token(anon.login(&admin_email, PASSWORD).await?.access_token);
-        let (mut depts, mut types, mut staff) = (vec![], vec![], vec![]);
-        for d in 0..SHAPE.departments as u32 {
-            let dept = admin
-                .create_department(
-                    entity,
-                    &CreateDepartmentRequest {
-                        name_ar: format!("إدارة {d}"),
-                        name_en: format!("Dept {d}"),
-                        parent_id: None,
-                    },
-                )
-                .await?;
-            let mut people = vec![];
-            for k in 0..SHAPE.employees as u32 {
-                let n = (e * 10 + d) * 10 + k;
-                let email = format!("e{n}@archive.sa");
-                // The first of each department supervises it.
-                let role = if k == 0 { "supervisor" } else { "employee" };
-                let view = admin
-                    .create_employee(
-                        entity,
-                        &CreateEmployeeRequest {
-                            name_ar: format!("موظف {n}"),
-                            name_en: format!("Employee {n}"),
-                            email: email.clone(),
-                            mobile: format!("0571{n:06}"),
-                            national_id: valid_id(1, 71_000_000 + n),
-                            department_ids: vec![dept.id.to_string()],
-                            role: role.into(),
-                            grant: None,
-                            revoke: None,
-                            initial_password: Some(PASSWORD.into()),
-                        },
-                    )
-                    .await?;
-                people.push(Person { id: view.id, login: email });
-            }
-            let t = admin
-                .create_transaction_type(
-                    entity,
-                    &CreateTransactionTypeRequest {
-                        code: format!("request{d}"),
-                        name_ar: "طلب".into(),
-                        name_en: "Request".into(),
-                        department_id: dept.id.to_string(),
-                        sla_hours: 72,
-                        first_response_hours: None,
-                        escalate_after_hours: None,
-                        routing: "round_robin".into(),
-                        fields: None,
-                    },
-                )
-                .await?;
-            depts.push(dept.id);
-            types.push(t.id);
-            staff.push(people);
-        }
-        org.entities.push(entity);
-        org.departments.push(depts);
-        org.types.push(types);
-        org.employees.push(staff);
-    }
-    for n in 0..SHAPE.beneficiaries as u32 {
-        let auth = anon
-            .register(&RegisterRequest {
-                name_ar: "مستفيد".into(),
-                name_en: "Beneficiary".into(),
-                id_type: "national_id".into(),
-                id_number: valid_id(1, 11_000_000 + n),
-                password: PASSWORD.into(),
-                mobile: format!("0551{n:06}"),
-                email: format!("b{n}@archive.sa"),
-                residence: "inside".into(),
-                language: None,
-            })
-            .await?;
-        org.beneficiaries.push(Person { id: auth.user.id, login: format!("b{n}@archive.sa") });
-    }
-    platform
-        .create_regulator(&CreateRegulatorRequest {
-            name_ar: "جهة رقابية".into(),
-            name_en: "Regulator".into(),
-            email: "regulator@archive.sa".into(),
-            mobile: "0590000009".into(),
-            national_id: valid_id(1, 72_000_009),
-            entity_ids: EntityIds::List(org.entities[..3].to_vec()),
-            initial_password: Some(PASSWORD.into()),
-        })
-        .await?;
-    Ok(org)
-}
 
 /// Writes `transactions` sample transactions through the storage layer and
 /// their comments, as COPY text, to `rows`.
@@ -290,10 +151,6 @@ fn sql_filter(viewer: &Viewer) -> String {
     if viewer.sees_internal() { scope } else { format!("{scope} AND visibility = 'external'") }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
-}
-
 struct Caller<'a> {
     name: &'static str,
     login: &'a str,
@@ -335,7 +192,7 @@ fn callers(org: &Organisation) -> Vec<Caller<'_>> {
             login: &org.regulator,
             viewer: Viewer::new(&Actor {
                 user_id: UserId::new(),
-                standing: Standing::Regulator(Remit::Entities(org.entities[..3].to_vec())),
+                standing: Standing::Regulator(Remit::Entities(org.entities[..REGULATED].to_vec())),
             }),
         },
     ]
@@ -373,10 +230,10 @@ async fn p5(url: &str, org: &Organisation, pg: &DatabaseConnection, size: u64) -
         println!(
             "P5 [{size} comments] {:<11} ours p50 {:7.2} ms p99 {:7.2} ms | PostgreSQL p50 {:7.2} ms p99 {:7.2} ms | mean hits {:.0} vs {:.0}",
             caller.name,
-            percentile(&ours, 0.5),
-            percentile(&ours, 0.99),
-            percentile(&theirs, 0.5),
-            percentile(&theirs, 0.99),
+            percentile_ms(&ours, 0.5),
+            percentile_ms(&ours, 0.99),
+            percentile_ms(&theirs, 0.5),
+            percentile_ms(&theirs, 0.99),
             our_hits as f64 / QUERIES as f64,
             their_hits as f64 / QUERIES as f64,
         );
@@ -386,10 +243,10 @@ async fn p5(url: &str, org: &Organisation, pg: &DatabaseConnection, size: u64) -
     ours_all.sort();
     theirs_all.sort();
     let (o50, o99, t50, t99) = (
-        percentile(&ours_all, 0.5),
-        percentile(&ours_all, 0.99),
-        percentile(&theirs_all, 0.5),
-        percentile(&theirs_all, 0.99),
+        percentile_ms(&ours_all, 0.5),
+        percentile_ms(&ours_all, 0.99),
+        percentile_ms(&theirs_all, 0.5),
+        percentile_ms(&theirs_all, 0.99),
     );
     println!(
         "P5 [{size} comments] all callers: ours p50 {o50:.2} ms p99 {o99:.2} ms | PostgreSQL p50 {t50:.2} ms p99 {t99:.2} ms | \
@@ -430,7 +287,7 @@ pub async fn run(bin: &Path, comments: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let server = Server::start_at(bin, dir.path(), None, &[])?;
     let started = Instant::now();
-    let org = organisation(&server.url).await?;
+    let org = Organisation::set_up(&server.url, &SHAPE, "archive.sa").await?;
     drop(server);
     println!("archive: organisation ready in {:.1} s", started.elapsed().as_secs_f64());
     let cluster = PgCluster::start_durable()?;

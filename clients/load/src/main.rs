@@ -12,13 +12,17 @@
 //!   against a plain Node.js `ws` broadcast server (see `realtime.rs`).
 //! - `archive` (P5, P6): archive search and `tawasul reindex` over a seeded
 //!   million comments, against PostgreSQL `tsvector` + GIN (see `archive.rs`).
+//! - `stats` (P11): entity, employee and platform statistics over a seeded
+//!   year of a million transactions of 20 entities (see `stats.rs`).
 //! - `notify`: notifications delivered per second to a local SMTP server
 //!   (aiosmtpd), end to end — routed creations by concurrent beneficiaries, the
 //!   notifier consuming the log, the outbox worker sending over SMTP.
 
 mod archive;
+mod organisation;
 mod pages;
 mod realtime;
+mod stats;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -32,7 +36,7 @@ use hdrhistogram::Histogram;
 use serde_json::json;
 use tawasul_client::Client;
 use tawasul_core::api::*;
-use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId};
+use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId};
 use tawasul_tests::postgres::PgCluster;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -48,6 +52,8 @@ enum Mode {
     Archive,
     /// Notifications delivered per second to a local SMTP server.
     Notify,
+    /// P11 statistics over a seeded year of transactions, both backends.
+    Stats,
     /// The web client's page weight and the render time of the inbox and a
     /// transaction page (SQLite, the default backend).
     Pages,
@@ -82,12 +88,23 @@ struct Args {
     /// Comments in the archive for P5/P6 (also measured at half).
     #[arg(long, default_value_t = 1_000_000)]
     comments: usize,
+    /// Transactions for P11 (also measured at half).
+    #[arg(long, default_value_t = 1_000_000)]
+    transactions: usize,
+    /// Requests per statistics report for P11 (a quarter as many for the platform's).
+    #[arg(long, default_value_t = 100)]
+    requests: usize,
     /// Which real-time figures to measure (p1, p2, p3); default all.
     #[arg(long, value_delimiter = ',')]
     figures: Vec<String>,
     /// The server binary; default: `tawasul` next to this program.
     #[arg(long)]
     server_bin: Option<PathBuf>,
+}
+
+/// The `p` quantile (0 to 1) of sorted times, in milliseconds.
+fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
 }
 
 const ADMIN: &str = "bench@tawasul.test";
@@ -182,6 +199,37 @@ fn valid_id(prefix: u8, n: u32) -> String {
     format!("{body}{}", tawasul_core::identity::id_check_digit(&nine))
 }
 
+/// A beneficiary's registration: the `n`th of a run, with its own
+/// identity number (from `id_base`), mobile and e-mail.
+fn beneficiary(n: u32, id_base: u32, mobile: String, email: String) -> RegisterRequest {
+    RegisterRequest {
+        name_ar: "مستفيد القياس".into(),
+        name_en: "Bench beneficiary".into(),
+        id_type: "national_id".into(),
+        id_number: valid_id(1, id_base + n),
+        password: PASSWORD.into(),
+        mobile,
+        email,
+        residence: "inside".into(),
+        language: None,
+    }
+}
+
+/// A plain request type of a department: a 72-hour target, no fields.
+fn request_type(code: &str, department: DepartmentId, routing: &str) -> CreateTransactionTypeRequest {
+    CreateTransactionTypeRequest {
+        code: code.into(),
+        name_ar: "طلب".into(),
+        name_en: "Request".into(),
+        department_id: department.to_string(),
+        sla_hours: 72,
+        first_response_hours: None,
+        escalate_after_hours: None,
+        routing: routing.into(),
+        fields: None,
+    }
+}
+
 async fn fixture(url: &str, clients: usize) -> anyhow::Result<Fixture> {
     let anon = Client::new(url);
     let platform = anon.with_token(anon.login(ADMIN, PASSWORD).await?.access_token);
@@ -230,37 +278,10 @@ async fn fixture(url: &str, clients: usize) -> anyhow::Result<Fixture> {
             )
             .await?;
     }
-    let t = admin
-        .create_transaction_type(
-            entity,
-            &CreateTransactionTypeRequest {
-                code: "request".into(),
-                name_ar: "طلب".into(),
-                name_en: "Request".into(),
-                department_id: dept.id.to_string(),
-                sla_hours: 72,
-                first_response_hours: None,
-                escalate_after_hours: None,
-                routing: "least_loaded".into(),
-                fields: None,
-            },
-        )
-        .await?;
+    let t = admin.create_transaction_type(entity, &request_type("request", dept.id, "least_loaded")).await?;
     let mut beneficiaries = Vec::with_capacity(clients);
     for n in 0..clients as u32 {
-        let auth = anon
-            .register(&RegisterRequest {
-                name_ar: "مستفيد القياس".into(),
-                name_en: "Bench beneficiary".into(),
-                id_type: "national_id".into(),
-                id_number: valid_id(1, 10_000_000 + n),
-                password: PASSWORD.into(),
-                mobile: format!("050{n:07}"),
-                email: format!("b{n}@bench.sa"),
-                residence: "inside".into(),
-                language: None,
-            })
-            .await?;
+        let auth = anon.register(&beneficiary(n, 10_000_000, format!("050{n:07}"), format!("b{n}@bench.sa"))).await?;
         beneficiaries.push(anon.with_token(auth.access_token));
     }
     Ok(Fixture { entity, type_id: t.id, beneficiaries })
@@ -634,6 +655,9 @@ async fn main() -> anyhow::Result<()> {
     };
     if args.mode == Mode::Archive {
         return archive::run(&bin, args.comments).await;
+    }
+    if args.mode == Mode::Stats {
+        return stats::run(&bin, args.backend, args.transactions, args.requests).await;
     }
     // Before any server starts, so that it inherits the limit.
     realtime::raise_fd_limit(args.connections * 2 + 10_000);

@@ -304,11 +304,52 @@ impl Client {
 
     /// The same as CSV (`Accept: text/csv`): the body as sent.
     pub async fn entity_stats_csv(&self, entity: EntityId, query: &str) -> Result<String> {
-        let res = self
-            .request(Method::GET, &format!("/api/v1/stats/entities/{entity}?{query}"))
-            .header(reqwest::header::ACCEPT, "text/csv")
-            .send()
-            .await?;
+        self.csv(&format!("/api/v1/stats/entities/{entity}?{query}")).await
+    }
+
+    /// Each employee's figures over a period, with their time present.
+    pub async fn employee_stats(&self, entity: EntityId, query: &str) -> Result<EmployeeStatsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/stats/entities/{entity}/employees?{query}"), None).await
+    }
+
+    pub async fn employee_stats_csv(&self, entity: EntityId, query: &str) -> Result<String> {
+        self.csv(&format!("/api/v1/stats/entities/{entity}/employees?{query}")).await
+    }
+
+    /// The caller's own history over a period (`?from=&to=`).
+    pub async fn my_stats(&self, query: &str) -> Result<OwnStatsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/me/stats?{query}"), None).await
+    }
+
+    /// An entity's transactions over a period, one row each.
+    pub async fn transaction_rows(&self, entity: EntityId, query: &str) -> Result<TransactionRowsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/stats/entities/{entity}/transactions?{query}"), None).await
+    }
+
+    pub async fn transaction_rows_csv(&self, entity: EntityId, query: &str) -> Result<String> {
+        self.csv(&format!("/api/v1/stats/entities/{entity}/transactions?{query}")).await
+    }
+
+    /// Every entity in the caller's remit side by side, with the index.
+    pub async fn platform_stats(&self, query: &str) -> Result<PlatformStatsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/stats/platform?{query}"), None).await
+    }
+
+    pub async fn platform_stats_csv(&self, query: &str) -> Result<String> {
+        self.csv(&format!("/api/v1/stats/platform?{query}")).await
+    }
+
+    pub async fn targets(&self, entity: EntityId) -> Result<TargetsView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/entities/{entity}/targets"), None).await
+    }
+
+    pub async fn set_targets(&self, entity: EntityId, r: &SetTargetsRequest) -> Result<TargetsView> {
+        self.send(Method::PUT, &format!("/api/v1/entities/{entity}/targets"), Some(r)).await
+    }
+
+    /// A report as CSV (`Accept: text/csv`): the body as sent.
+    async fn csv(&self, path: &str) -> Result<String> {
+        let res = self.request(Method::GET, path).header(reqwest::header::ACCEPT, "text/csv").send().await?;
         let status = res.status();
         let bytes = res.bytes().await?;
         if !status.is_success() {

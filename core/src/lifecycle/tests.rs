@@ -7,6 +7,7 @@ use crate::events::EventKind;
 use crate::ids::{AttachmentId, DepartmentId, TransactionTypeId};
 use crate::org::{Staff, Standing};
 use crate::permissions::StaffRole;
+use crate::service::{Due, Level, SUPERVISORS_LEVEL, Why};
 
 struct World {
     entity: EntityId,
@@ -72,6 +73,7 @@ fn state(w: &World, status: Status, assignee: Option<&Actor>) -> TransactionStat
         first_response_at: None,
         paused_s: 0,
         clock: always(),
+        watch: Default::default(),
     }
 }
 
@@ -430,4 +432,74 @@ fn response_pause_and_resolution_are_measured_in_working_time() {
     let reopen = Command::Reopen { reason: "لم يكتمل".into() };
     let (c, _) = step(&w.beneficiary, &t, reopen, riyadh(7, 9, 0));
     assert_eq!(c.resolution_s, Some(None));
+}
+
+fn mark(target: crate::service::Target, level: Level) -> Command {
+    let due = Due { mark: crate::service::Mark { target, level }, target_hours: 8, due_at: None };
+    Command::MarkSla { due }
+}
+
+#[test]
+fn marks_are_the_platforms_once_each_and_internal() {
+    use crate::service::Target::*;
+    let w = world();
+    let t = state(&w, Status::InProgress, Some(&w.employee));
+    assert_eq!(decide(By::Person(&w.supervisor), &t, mark(Resolution, Level::Warning), t0()), Err(Refusal::Denied));
+    let o = decide(By::Platform, &t, mark(Resolution, Level::Warning), t0()).unwrap();
+    assert_eq!((kinds(&o), o.events[0].visibility), (vec![EventKind::SlaWarning], Visibility::Internal));
+    assert_eq!((o.changes.sla_marks, o.audit), (Some(4), AuditAction::TransactionSlaWarning));
+    let warned = o.apply_to(&t);
+    assert!(decide(By::Platform, &warned, mark(Resolution, Level::Warning), t0()).is_err(), "once");
+    // A breach counts its warning as given.
+    let o = decide(By::Platform, &t, mark(FirstResponse, Level::Breach), t0()).unwrap();
+    assert_eq!((o.changes.sla_marks, o.audit), (Some(1 | 2), AuditAction::TransactionSlaBreach));
+    let paused = state(&w, Status::Postponed, Some(&w.employee));
+    assert!(decide(By::Platform, &paused, mark(Resolution, Level::Breach), t0()).is_err(), "not while paused");
+}
+
+#[test]
+fn escalation_reassigns_then_calls_the_supervisors_and_a_step_by_the_holder_starts_again() {
+    let w = world();
+    let t = state(&w, Status::InProgress, Some(&w.employee));
+    let decision = Decision {
+        assignee: w.colleague.user_id,
+        policy: crate::api::RoutingPolicy::RoundRobin,
+        eligible: 1,
+        open_load: 0,
+    };
+    let escalate = |decision: Option<Decision>| Command::Escalate { why: Why::NoAction, decision };
+    assert_eq!(decide(By::Person(&w.supervisor), &t, escalate(None), t0()), Err(Refusal::Denied));
+    let o = decide(By::Platform, &t, escalate(Some(decision.clone())), t0()).unwrap();
+    assert_eq!(kinds(&o), [EventKind::Escalated, EventKind::Assigned, EventKind::StatusChanged]);
+    assert_eq!((o.changes.assignee, o.changes.escalations), (Some(w.colleague.user_id), Some(1)));
+    assert_eq!(o.changes.held_since, Some(t0()));
+    let once = o.apply_to(&t);
+    assert_eq!(once.status, Status::Assigned);
+    // The next holder does not act either: the supervisors, without a reassignment.
+    let later = t0() + Duration::hours(3);
+    let o = decide(By::Platform, &once, escalate(Some(decision.clone())), later).unwrap();
+    assert_eq!((kinds(&o), o.changes.escalations), (vec![EventKind::Escalated], Some(SUPERVISORS_LEVEL)));
+    let top = o.apply_to(&once);
+    assert!(decide(By::Platform, &top, escalate(None), later).is_err(), "the ladder stops at the supervisors");
+    // The holder acts: the ladder starts again and the monitor looks now.
+    let o = decide(By::Person(&w.colleague), &top, comment(Visibility::Internal), later).unwrap();
+    assert_eq!((o.changes.escalations, o.changes.held_since), (Some(0), Some(later)));
+    assert_eq!(o.changes.next_check, Some(Some(later)));
+    // Someone else's word changes nothing of it.
+    let o = decide(By::Person(&w.supervisor), &top, comment(Visibility::Internal), later).unwrap();
+    assert_eq!((o.changes.escalations, o.changes.held_since), (None, None));
+}
+
+#[test]
+fn the_monitor_looks_when_the_clock_starts_and_stops_looking_when_it_stops() {
+    let w = world();
+    let t = state(&w, Status::InProgress, Some(&w.employee));
+    let until = t0() + Duration::days(2);
+    let o = decide(By::Person(&w.supervisor), &t, Command::Postpone { until, reason: "ر".into() }, t0()).unwrap();
+    assert_eq!(o.changes.next_check, Some(None));
+    let paused = o.apply_to(&t);
+    let o = decide(By::Platform, &paused, Command::Resume, until).unwrap();
+    assert_eq!((o.changes.next_check, o.changes.held_since), (Some(Some(until)), Some(until)));
+    let o = decide(By::Person(&w.employee), &t, Command::Complete { note: None }, t0()).unwrap();
+    assert_eq!(o.changes.next_check, Some(None));
 }

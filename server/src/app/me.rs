@@ -1,7 +1,6 @@
 //! What a person changes about their own account: notification preferences,
 //! and the in-app notices they have read. The API and the pages call these.
 
-use chrono::Utc;
 use serde_json::json;
 use tawasul_core::api::MarkedView;
 use tawasul_core::audit::{AuditAction, AuditTarget};
@@ -17,9 +16,8 @@ impl App {
     pub async fn set_preferences(&self, who: &Account, p: Preferences) -> ApiResult<Answer> {
         let user = who.actor.user_id;
         let entity = who.actor.staff().map(|s| s.entity_id);
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let before = recipients::preferences(tx, user).await?;
                 recipients::set_preferences(tx, user, &p, now).await?;
                 let entry = crate::audit::entry(
@@ -41,9 +39,8 @@ impl App {
     pub async fn mark_read(&self, who: &Account, ids: Option<Vec<uuid::Uuid>>) -> ApiResult<Answer> {
         let me = who.actor.user_id;
         let entity = who.actor.staff().map(|s| s.entity_id);
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let marked = in_app::mark_read(tx, me, ids.as_deref(), now).await?;
                 let entry =
                     crate::audit::entry(Some(me), entity, AuditAction::NotificationsRead, AuditTarget::User(me))

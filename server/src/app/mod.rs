@@ -6,9 +6,12 @@
 
 pub mod me;
 pub mod organisation;
+pub mod service_levels;
 pub mod transactions;
 
 use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use futures_util::future::BoxFuture;
 use serde_json::json;
@@ -31,13 +34,41 @@ pub struct App {
     pub outbox_wake: Arc<Notify>,
     /// Where the application is opened, for the links in messages.
     pub public_url: String,
+    /// Where the use cases read the time.
+    pub clock: Clock,
+}
+
+/// Where the use cases read the time: the system's, or one set by hand (the
+/// demo's history is made by the same use cases, at the instants it sets).
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<std::sync::Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// A clock that stands at `t` until set again.
+    pub fn set_by_hand(t: DateTime<Utc>) -> Clock {
+        Clock(Some(Arc::new(std::sync::Mutex::new(t))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(t) => *t.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Moves a clock set by hand (the system's is not moved).
+    pub fn set(&self, to: DateTime<Utc>) {
+        if let Some(t) = &self.0 {
+            *t.lock().unwrap_or_else(|e| e.into_inner()) = to;
+        }
+    }
 }
 
 impl App {
     /// Use cases on `db`, without an outbox worker to wake (a worker finds
     /// what was enqueued on its next round).
     pub fn new(db: Db, committed: Committed) -> App {
-        App { db, committed, outbox_wake: Arc::new(Notify::new()), public_url: String::new() }
+        App { db, committed, outbox_wake: Arc::new(Notify::new()), public_url: String::new(), clock: Clock::default() }
     }
 
     /// Use cases that wake this outbox worker and link to this address.
@@ -47,24 +78,32 @@ impl App {
         self
     }
 
+    /// The same use cases, reading the time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
+        self
+    }
+
     /// Runs a use case's unit of work in one database transaction (on
-    /// SQLite, on the writer's thread) and commits it with its answer stored
+    /// SQLite, on the writer's thread), at the clock's instant as it begins,
+    /// and commits it with its answer stored
     /// under the request's `Idempotency-Key`, when it has one, so that a retry
     /// after a crash replays exactly what committed; then wakes the log's
     /// consumers.
     pub(crate) async fn unit<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Answering + Send + 'static,
-        F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, ApiResult<T>> + Send + 'static,
+        F: for<'t> FnOnce(&'t DatabaseTransaction, DateTime<Utc>) -> BoxFuture<'t, ApiResult<T>> + Send + 'static,
     {
         let key = crate::idempotency::running();
         let stored_under = key.clone();
         let address = crate::audit::client_address();
+        let clock = self.clock.clone();
         let done = self
             .db
             .unit(move |tx| {
                 Box::pin(async move {
-                    let done = crate::audit::from_address(address, work(tx)).await?;
+                    let done = crate::audit::from_address(address, work(tx, clock.now())).await?;
                     if let (Some(a), Some(key)) = (done.answer(), &stored_under) {
                         let body = serde_json::to_vec(&a.body).map_err(ApiError::internal)?;
                         idempotency::complete(tx, &key.scope, &key.key, a.status, Some("application/json"), &body)
@@ -104,6 +143,12 @@ impl Answering for Answer {
 
 /// A worker's unit of work answers nobody.
 impl Answering for () {
+    fn answer(&self) -> Option<&Answer> {
+        None
+    }
+}
+
+impl Answering for usize {
     fn answer(&self) -> Option<&Answer> {
         None
     }

@@ -9,12 +9,13 @@ use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{
     CalendarView, EmployeeChanges, EntityCreated, NewDepartment, NewEmployee, NewEntity, NewRegulator,
-    NewTransactionType,
+    NewTransactionType, TargetsView,
 };
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::calendar::WorkingCalendar;
 use tawasul_core::identity::{Email, Name};
 use tawasul_core::ids::{EntityId, UserId};
+use tawasul_core::indicators::Targets;
 use tawasul_core::org::Actor;
 use tawasul_core::policy::{Action, authorize, authorize_staff_change};
 use tawasul_storage::{ConnectionTrait, DatabaseTransaction, audit, organisation, outbox, sessions};
@@ -38,9 +39,8 @@ impl App {
         let password = staff_password(e.admin.initial_password.as_ref()).await?;
         let (by, e, url) = (by.clone(), e.clone(), self.public_url.clone());
         let (answer, queued) = self
-            .unit(move |tx| {
+            .unit(move |tx, now| {
                 Box::pin(async move {
-                    let now = Utc::now();
                     let (entity, admin) = organisation::create_entity(tx, &e, &password.hash, now).await?;
                     let entry = crate::audit::entry(
                         Some(by.user_id),
@@ -65,9 +65,8 @@ impl App {
     pub async fn create_department(&self, by: &Actor, entity: EntityId, d: &NewDepartment) -> ApiResult<Answer> {
         authorize(by, Action::ManageDepartments(entity))?;
         let (by, d) = (by.clone(), d.clone());
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 ensure_entity(tx, entity).await?;
                 let dept = organisation::create_department(tx, entity, &d, now).await?;
                 let entry = crate::audit::entry(
@@ -89,9 +88,8 @@ impl App {
     pub async fn set_calendar(&self, by: &Actor, entity: EntityId, c: &WorkingCalendar) -> ApiResult<Answer> {
         authorize(by, Action::ManageCalendar(entity))?;
         let (by, c) = (by.clone(), c.clone());
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 ensure_entity(tx, entity).await?;
                 let before = CalendarView::from(&tawasul_storage::calendars::of(tx, entity).await?);
                 tawasul_storage::calendars::set(tx, entity, &c, now).await?;
@@ -111,6 +109,31 @@ impl App {
         .await
     }
 
+    /// The platform admin sets an entity's targets per indicator, replacing
+    /// the last set.
+    pub async fn set_targets(&self, by: &Actor, entity: EntityId, targets: &Targets) -> ApiResult<Answer> {
+        authorize(by, Action::SetTargets(entity))?;
+        let (by, targets) = (by.clone(), targets.clone());
+        self.unit(move |tx, now| {
+            Box::pin(async move {
+                ensure_entity(tx, entity).await?;
+                let before = tawasul_storage::targets::of(tx, &[entity]).await?.remove(&entity).unwrap_or_default();
+                tawasul_storage::targets::set(tx, entity, &targets, now).await?;
+                let entry = crate::audit::entry(
+                    Some(by.user_id),
+                    Some(entity),
+                    AuditAction::TargetsUpdate,
+                    AuditTarget::Entity(entity),
+                )
+                .before(json!(before))
+                .after(json!(targets));
+                audit::append(tx, entry, now).await?;
+                Answer::ok(TargetsView { entity_id: entity, targets })
+            })
+        })
+        .await
+    }
+
     /// An admin adds an employee; without an initial password a generated one
     /// is e-mailed.
     pub async fn create_employee(&self, by: &Actor, entity: EntityId, e: &NewEmployee) -> ApiResult<Answer> {
@@ -122,9 +145,8 @@ impl App {
         let password = staff_password(e.person.initial_password.as_ref()).await?;
         let (by, e, url) = (by.clone(), e.clone(), self.public_url.clone());
         let (answer, queued) = self
-            .unit(move |tx| {
+            .unit(move |tx, now| {
                 Box::pin(async move {
-                    let now = Utc::now();
                     let employee = organisation::create_employee(tx, entity, &e, &password.hash, now).await?;
                     let entry = crate::audit::entry(
                         Some(by.user_id),
@@ -158,9 +180,8 @@ impl App {
     ) -> ApiResult<EmployeeChanged> {
         let by = by.clone();
         let (answer, standing_changed) = self
-            .unit(move |tx| {
+            .unit(move |tx, now| {
                 Box::pin(async move {
-                    let now = Utc::now();
                     let not_found = || ApiError::new(ErrorCode::NotFound);
                     let entity = organisation::employee(tx, id).await?.ok_or_else(not_found)?.entity_id;
                     authorize(&by, Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
@@ -177,6 +198,10 @@ impl App {
                     if was.active && !will_be.active {
                         // Signed out everywhere: reactivated, they sign in anew.
                         sessions::revoke_all_sessions(tx, id, now).await?;
+                    }
+                    if !will_be.active || matches!(changes.on_leave_until, Some(Some(_))) {
+                        // What they hold is looked at now, to go to someone who can act.
+                        tawasul_storage::watch::look_at_held_by(tx, id, now).await?;
                     }
                     let entry = crate::audit::entry(
                         Some(by.user_id),
@@ -203,9 +228,8 @@ impl App {
     ) -> ApiResult<Answer> {
         authorize(by, Action::ManageTransactionTypes(entity))?;
         let (by, t) = (by.clone(), t.clone());
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 ensure_entity(tx, entity).await?;
                 let view = organisation::create_transaction_type(tx, entity, &t, now).await?;
                 let entry = crate::audit::entry(
@@ -228,9 +252,8 @@ impl App {
         let password = staff_password(r.person.initial_password.as_ref()).await?;
         let (by, r, url) = (by.clone(), r.clone(), self.public_url.clone());
         let (answer, queued) = self
-            .unit(move |tx| {
+            .unit(move |tx, now| {
                 Box::pin(async move {
-                    let now = Utc::now();
                     let view = organisation::create_regulator(tx, &r, &password.hash, now).await?;
                     let entry = crate::audit::entry(
                         Some(by.user_id),

@@ -76,9 +76,8 @@ impl App {
     ) -> ApiResult<(Stored, Answer, Vec<String>)> {
         authorize(&who.actor, Action::CreateTransaction)?;
         let (who, t) = (who.clone(), t.clone());
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let opening = store::prepare_opening(tx, &t, now).await?;
                 let opened =
                     decide_open(&who.actor, &t, &opening.terms, opening.reference, opening.decision.clone(), now)?;
@@ -140,9 +139,8 @@ impl App {
     /// A person takes a step.
     pub async fn act(&self, who: &Account, id: TransactionId, cmd: Command) -> ApiResult<Answer> {
         let who = who.clone();
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let s = visible(tx, &who.actor, id).await?;
                 let name = cmd.name();
                 let events = step(tx, By::Person(&who.actor), &s, cmd, now).await?;
@@ -156,9 +154,8 @@ impl App {
     /// database transaction (so that one deactivated meanwhile is refused).
     pub async fn assign(&self, who: &Account, id: TransactionId, employee: UserId) -> ApiResult<Answer> {
         let who = who.clone();
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let s = visible(tx, &who.actor, id).await?;
                 let to = store::assignee_facts(tx, employee)
                     .await?
@@ -181,9 +178,8 @@ impl App {
         document: Enclosed,
     ) -> ApiResult<(Answer, Option<String>)> {
         let who = who.clone();
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let s = visible(tx, &who.actor, id).await?;
                 let (view, duplicate) = attach_in(tx, &who, &s, visibility, &document, now).await?;
                 Ok((Answer::created(view)?, duplicate))
@@ -205,9 +201,8 @@ impl App {
         waveform: Vec<u8>,
     ) -> ApiResult<(Answer, Option<String>)> {
         let (who, w) = (who.clone(), w.clone());
-        self.unit(move |tx| {
+        self.unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let s = visible(tx, &who.actor, id).await?;
                 let note =
                     Voiced { voice_id: VoiceId::new(), duration_ms, waveform, content_type: "audio/ogg".to_owned() };
@@ -230,7 +225,7 @@ impl App {
         for candidate in due {
             let id = candidate.id();
             let taken = self
-                .unit(move |tx| {
+                .unit(move |tx, _| {
                     Box::pin(async move {
                         let Some(s) = store::find(tx, id).await? else { return Ok(false) };
                         if s.status != Status::Postponed {
@@ -291,7 +286,7 @@ async fn attach_in(
 /// Decides and persists one command, routing again in the same database
 /// transaction when the step leaves the transaction without an assignee, and
 /// writes the audit entry. Returns every event written.
-async fn step(
+pub(super) async fn step(
     tx: &impl ConnectionTrait,
     by: By<'_>,
     s: &Stored,

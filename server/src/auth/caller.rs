@@ -65,6 +65,7 @@ pub async fn in_session(state: &AppState, user: UserId, session: Uuid) -> Result
     if !live {
         return Err(ApiError::new(ErrorCode::TokenInvalid));
     }
+    state.presence.seen(user, Utc::now());
     Ok(Caller { account, session })
 }
 

@@ -276,6 +276,8 @@ impl Connection {
         if Utc::now() >= self.expires {
             return Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid));
         }
+        // Connected and answering: at work.
+        self.state.presence.seen(self.caller.actor().user_id, Utc::now());
         for f in self.following.values_mut() {
             if let Following::Inbox { replayed, replayed_at } = f
                 && replayed_at.elapsed() > Duration::from_secs(5)

@@ -82,9 +82,8 @@ pub(crate) async fn sign_up(state: &AppState, body: &RegisterRequest) -> ApiResu
     // A retry of the same keyed registration replays this answer.
     state
         .app
-        .unit(move |tx| {
+        .unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 let user = accounts::register_beneficiary(tx, &r, &hash, now).await?;
                 audit::append(
                     tx,
@@ -347,7 +346,7 @@ pub(crate) async fn send_code(state: &AppState, caller: &Caller, channel: OtpCha
     // A retry of the same keyed request sends no second code.
     let answer = state
         .app
-        .unit(move |tx| {
+        .unit(move |tx, _| {
             Box::pin(async move {
                 otp::put(tx, user, channel.as_str(), &hash, now + Duration::minutes(OTP_MINUTES), now).await?;
                 outbox::enqueue(tx, &message, now).await?;

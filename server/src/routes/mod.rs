@@ -13,6 +13,7 @@ pub mod password_reset;
 pub mod regulators;
 pub mod search;
 pub mod stats;
+pub mod targets;
 pub mod transactions;
 pub mod voice;
 
@@ -51,6 +52,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(entities::list_transaction_types)
             .service(calendars::calendar)
             .service(calendars::set_calendar)
+            .service(targets::targets)
+            .service(targets::set_targets)
+            .service(stats::platform_stats)
+            .service(stats::my_stats)
+            .service(stats::employee_stats)
+            .service(stats::transaction_rows)
             .service(stats::entity_stats)
             .service(employees::update_employee)
             .service(regulators::create_regulator)

@@ -161,9 +161,8 @@ pub async fn resend_notification(
     let me = caller.actor().user_id;
     let answer = state
         .app
-        .unit(move |tx| {
+        .unit(move |tx, now| {
             Box::pin(async move {
-                let now = Utc::now();
                 if !outbox::resend(tx, entity, id, now).await? {
                     return Err(ApiError::new(ErrorCode::NotFound));
                 }

@@ -71,7 +71,7 @@ pub(crate) async fn send_reset_code(state: &AppState, login: &str, channel: OtpC
     let answer = accepted.clone();
     state
         .app
-        .unit(move |tx| {
+        .unit(move |tx, _| {
             Box::pin(async move {
                 otp::put(tx, user, &stored, &hash, now + Duration::minutes(OTP_MINUTES), now).await?;
                 outbox::enqueue(tx, &message, now).await?;

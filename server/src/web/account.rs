@@ -1,18 +1,22 @@
 //! The person's account page: their contact details, and proving each is
 //! theirs with a one-time code (the API's `send_code` and `verify_code`,
-//! with the same limits and audit).
+//! with the same limits and audit); and their own record over the past year
+//! (the API's `/me/stats`), for those who open or hold transactions.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
-use tawasul_core::api::{OtpSendRequest, OtpVerifyRequest};
+use tawasul_core::api::{OtpSendRequest, OtpVerifyRequest, StatsQuery};
+use tawasul_core::policy::own_stats;
 
+use super::dashboard::{Headline, headlines, hours};
 use super::layout::Layout;
 use super::session::Visitor;
 use super::{error_page, html, see_other, signed_in, signed_in_form};
 use crate::error::ApiError;
 use crate::routes::auth::{send_code, verify_code};
+use crate::routes::stats::own_figures;
 use crate::state::AppState;
 
 /// One contact detail: (channel, the address, verified).
@@ -31,6 +35,8 @@ struct AccountPage {
     sent: Option<String>,
     verified: Option<String>,
     errors: Vec<(String, &'static str)>,
+    /// Their own record: the headline figures, and the time present.
+    record: Option<(Vec<Headline>, String)>,
 }
 
 impl AccountPage {
@@ -45,7 +51,13 @@ pub struct AccountQuery {
     verified: Option<String>,
 }
 
-fn account_page(v: &Visitor, layout: Layout, q: AccountQuery, errors: Vec<(String, &'static str)>) -> HttpResponse {
+async fn account_page(
+    state: &AppState,
+    v: &Visitor,
+    layout: Layout,
+    q: AccountQuery,
+    errors: Vec<(String, &'static str)>,
+) -> HttpResponse {
     let view = &v.caller.account.view;
     let mut contacts = vec![];
     if let Some(e) = &view.email {
@@ -54,21 +66,41 @@ fn account_page(v: &Visitor, layout: Layout, q: AccountQuery, errors: Vec<(Strin
     if let Some(m) = &view.mobile {
         contacts.push(Contact { channel: "sms", address: m.clone(), verified: view.mobile_verified });
     }
+    // Regulators and the platform admin open and hold none: no record shown.
+    let record = if own_stats(v.caller.actor()).is_ok() {
+        match own_figures(state, &v.caller, &StatsQuery::default()).await {
+            Ok(own) => {
+                let mut shown = headlines(&layout, &own.figures, |_| None);
+                shown.retain(|h| h.key != "score");
+                Some((shown, hours(&layout, own.active_seconds as f64)))
+            }
+            Err(e) => return error_page(layout, e),
+        }
+    } else {
+        None
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page =
-        AccountPage { page: layout.titled("ui-account-title"), contacts, sent: q.sent, verified: q.verified, errors };
+    let page = AccountPage {
+        page: layout.titled("ui-account-title"),
+        contacts,
+        sent: q.sent,
+        verified: q.verified,
+        errors,
+        record,
+    };
     html(status, &page)
 }
 
 #[get("/account")]
 pub async fn account(
     req: HttpRequest,
+    state: web::Data<AppState>,
     visitor: Result<Visitor, ApiError>,
     q: web::Query<AccountQuery>,
 ) -> HttpResponse {
     let v = signed_in!(req, visitor);
     let layout = Layout::of(&req, Some(&v));
-    account_page(&v, layout, q.into_inner(), vec![])
+    account_page(&state, &v, layout, q.into_inner(), vec![]).await
 }
 
 #[derive(Deserialize)]
@@ -123,7 +155,8 @@ pub async fn verify(
                 .into_iter()
                 .map(|(f, m)| (if f == "code" { format!("code-{}", form.channel) } else { f }, m))
                 .collect();
-            account_page(&v, layout, AccountQuery { sent: Some(form.channel.clone()), verified: None }, errors)
+            account_page(&state, &v, layout, AccountQuery { sent: Some(form.channel.clone()), verified: None }, errors)
+                .await
         }
         Err(e) => error_page(layout, e),
     }

@@ -28,6 +28,8 @@ pub struct Layout {
     pub auditor: bool,
     /// Whether the person reads some entity's overview (`stats_scope`).
     pub overseer: bool,
+    /// Whether the person reads across entities (`platform_stats_scope`).
+    pub console: bool,
     /// Unread in-app notices, shown beside the header's link.
     pub unread: u64,
     /// Whether the person manages some of their entity's organisation.
@@ -59,6 +61,7 @@ impl Layout {
         };
         let auditor = visitor.is_some_and(|v| tawasul_core::policy::audit_scope(v.caller.actor(), None).is_ok());
         let overseer = visitor.is_some_and(|v| tawasul_core::policy::stats_scope(v.caller.actor(), None).is_ok());
+        let console = visitor.is_some_and(|v| tawasul_core::policy::platform_stats_scope(v.caller.actor()).is_ok());
         let admin = visitor.and_then(|v| v.caller.actor().staff().map(|s| (v, s.entity_id))).is_some_and(|(v, e)| {
             use tawasul_core::policy::{Action, authorize};
             let actor = v.caller.actor();
@@ -79,6 +82,7 @@ impl Layout {
             beneficiary,
             auditor,
             overseer,
+            console,
             unread,
             admin,
             platform_admin,

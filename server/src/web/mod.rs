@@ -9,6 +9,8 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod audit;
+pub mod charts;
+pub mod dashboard;
 pub mod directory;
 pub mod documents;
 pub mod drafts;
@@ -116,6 +118,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(search::search)
             .service(audit::audit)
             .service(overview::overview)
+            .service(dashboard::transactions)
+            .service(dashboard::dashboard)
+            .service(dashboard::console)
             .service(admin::departments::departments)
             .service(admin::departments::add_department)
             .service(admin::employees::employees)

@@ -430,6 +430,18 @@ fn show(page: &Layout, e: &EventView, people: &HashMap<UserId, tawasul_core::api
             let stars = e.data.get("stars").and_then(|v| v.as_i64()).unwrap_or_default();
             page.t_with("event-rated", &[("stars", Arg::Number(stars))])
         }
+        EventKind::SlaWarning | EventKind::SlaBreached => {
+            let target = page.t(&format!("sla-target-{}", text_of("target"))).to_owned();
+            let hours = e.data.get("target_hours").and_then(|v| v.as_i64()).unwrap_or_default();
+            page.t_with(&format!("event-{}", e.kind), &[("target", Arg::Text(&target)), ("hours", Arg::Number(hours))])
+        }
+        EventKind::Escalated => {
+            let mut why = page.t(&format!("escalation-why-{}", text_of("why"))).to_owned();
+            if e.data.get("level").and_then(|v| v.as_u64()) == Some(2) {
+                why = format!("{why} {}", page.t("escalation-level-2"));
+            }
+            page.t_with("event-escalated", &[("why", Arg::Text(&why))])
+        }
     };
     let who = e
         .actor

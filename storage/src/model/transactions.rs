@@ -30,6 +30,10 @@ pub struct Model {
     pub first_response_s: Option<i64>,
     pub paused_s: i64,
     pub resolution_s: Option<i64>,
+    pub sla_marks: i16,
+    pub escalations: i16,
+    pub held_since: Option<DateTimeUtc>,
+    pub next_check_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -154,6 +154,10 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
     w.step("put", "/api/v1/entities/{id}/calendar", "calendar.update", admin.set_calendar(entity, &calendar))
         .await
         .unwrap();
+    let targets = SetTargetsRequest { targets: [("on_time_rate".to_owned(), 0.9)].into() };
+    w.step("put", "/api/v1/entities/{id}/targets", "targets.update", app.platform.set_targets(entity, &targets))
+        .await
+        .unwrap();
     let regulator = regulator_of(8801, entity);
     w.step("post", "/api/v1/regulators", "regulator.create", app.platform.create_regulator(&regulator)).await.unwrap();
 

@@ -126,6 +126,12 @@ async fn sign_in(b: &Browser, base: &str, login: &str) {
     css(b, "[data-testid=login-id]").await.send_keys(login).await.unwrap();
     css(b, "[data-testid=login-password]").await.send_keys(PASSWORD).await.unwrap();
     css(b, "[data-testid=login-submit]").await.click().await.unwrap();
+    // The sign-in page has a heading of its own: wait for the next page's address.
+    let started = Instant::now();
+    while b.current_url().await.unwrap().path() == "/sign-in" {
+        assert!(started.elapsed() < Duration::from_secs(10), "{login} was not signed in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     css(b, "main h1").await;
     assert!(b.current_url().await.unwrap().path().starts_with("/transactions"));
 }
@@ -173,10 +179,33 @@ async fn comment(b: &Browser, internal: bool, text: &str) {
     css(b, &format!("[data-testid={choice}]")).await.click().await.unwrap();
     css(b, "[data-testid=comment-body]").await.send_keys(text).await.unwrap();
     css(b, "[data-testid=comment-submit]").await.click().await.unwrap();
-    css(b, "[data-testid=timeline]").await;
+    wait_for_text(b, "[data-testid=timeline]", text).await;
 }
 
+/// The element's text once it holds `wanted`: a form's answer replaces the
+/// page some time after the click returns, so the page read at once may
+/// still be the one the form was sent from.
+async fn wait_for_text(b: &Browser, selector: &str, wanted: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = text_of(b, selector).await;
+        if text.contains(wanted) {
+            return text;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{selector} never showed {wanted:?}: {text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of the element; found again if the page was replaced meanwhile
+/// (a form's answer arriving just as it is read).
 async fn text_of(b: &Browser, selector: &str) -> String {
+    for _ in 0..3 {
+        if let Ok(text) = css(b, selector).await.text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     css(b, selector).await.text().await.unwrap()
 }
 
@@ -458,7 +487,7 @@ async fn the_same_flow_works_with_javascript_off() {
     // The beneficiary replies with the form alone.
     css(&ben, "[data-testid=comment-body]").await.send_keys("شكراً لكم").await.unwrap();
     css(&ben, "[data-testid=comment-submit]").await.click().await.unwrap();
-    assert!(text_of(&ben, "[data-testid=timeline]").await.contains("شكراً لكم"));
+    wait_for_text(&ben, "[data-testid=timeline]", "شكراً لكم").await;
     // And attaches a document with the form alone; the employee downloads it.
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("شهادة-راتب.pdf");
@@ -473,4 +502,67 @@ async fn the_same_flow_works_with_javascript_off() {
     assert!(href.starts_with("/attachments/"), "{href}");
     ben.close().await.unwrap();
     emp.close().await.unwrap();
+}
+
+/// Signs in with a password, wherever the person lands.
+async fn sign_in_as(b: &Browser, base: &str, login: &str, password: &str) {
+    b.goto(&format!("{base}/sign-in")).await.unwrap();
+    css(b, "[data-testid=login-id]").await.send_keys(login).await.unwrap();
+    css(b, "[data-testid=login-password]").await.send_keys(password).await.unwrap();
+    css(b, "[data-testid=login-submit]").await.click().await.unwrap();
+    css(b, "main h1").await;
+}
+
+/// The dashboards on the demo's six months: a supervisor's (the entity's, then
+/// one department's), the transactions behind a figure, and the regulator's
+/// console — charts drawn as SVG with their tables, in both languages, with
+/// no serious axe-core finding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_draw_their_charts_with_tables_in_both_languages() {
+    let app = spawn_demo("sqlite").await;
+    let base = app.client.base_url().to_owned();
+    let d = driver().await;
+    let password = tawasul_server::demo::DEMO_PASSWORD;
+    let sup = d.browser(true).await;
+    sign_in_as(&sup, &base, "supervisor@hrsd.demo.sa", password).await;
+    css(&sup, "[data-testid=dashboard-link]").await.click().await.unwrap();
+    css(&sup, "[data-testid=dashboard-figures]").await;
+    let total: u64 = text_of(&sup, "[data-figure=total]").await.trim().parse().unwrap();
+    assert!(total > 50, "half a year of the ministry's transactions: {total}");
+    assert!(!sup.find_all(Locator::Css("figure svg.chart rect")).await.unwrap().is_empty(), "bars are drawn");
+    assert_eq!(sup.find_all(Locator::Css("figure details table")).await.unwrap().len(), 2, "each chart's table");
+    assert!(text_of(&sup, "[data-testid=dashboard-employees]").await.contains("ريم"));
+    shoot(&sup, "dashboard.ar").await;
+    css(&sup, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&sup, "html[lang=en] [data-testid=dashboard-figures]").await;
+    shoot(&sup, "dashboard.en").await;
+    // One department: fewer transactions.
+    let dept = css(&sup, "[data-testid=dashboard-department] option:nth-child(3)").await;
+    let value = dept.attr("value").await.unwrap().unwrap();
+    sup.goto(&format!("{base}/dashboard?department_id={value}")).await.unwrap();
+    let narrowed: u64 = text_of(&sup, "[data-figure=total]").await.trim().parse().unwrap();
+    assert!(narrowed < total, "{narrowed} of {total}");
+    // The transactions behind the completed figure.
+    css(&sup, "[data-figure=completed] a").await.click().await.unwrap();
+    css(&sup, "[data-testid=dashboard-row]").await;
+    let rows = sup.find_all(Locator::Css("[data-testid=dashboard-row]")).await.unwrap();
+    assert!(!rows.is_empty());
+    assert!(text_of(&sup, "[data-testid=dashboard-rows]").await.contains("Completed"));
+    shoot(&sup, "dashboard-rows.en").await;
+    sup.close().await.unwrap();
+
+    let reg = d.browser(true).await;
+    sign_in_as(&reg, &base, "regulator@nazaha.demo.sa", password).await;
+    css(&reg, "[data-testid=console-link]").await.click().await.unwrap();
+    css(&reg, "[data-testid=console-entities]").await;
+    let entities = reg.find_all(Locator::Css("[data-testid=console-entities] tbody tr")).await.unwrap();
+    assert_eq!(entities.len(), 2, "the regulator's remit");
+    shoot(&reg, "console.ar").await;
+    css(&reg, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&reg, "html[lang=en] [data-testid=console-entities]").await;
+    shoot(&reg, "console.en").await;
+    // From the console to an entity's dashboard.
+    css(&reg, "[data-testid=console-entities] tbody a").await.click().await.unwrap();
+    css(&reg, "[data-testid=dashboard-figures]").await;
+    reg.close().await.unwrap();
 }

@@ -83,6 +83,16 @@ pub async fn spawn_app(backend: &str) -> TestApp {
 
 /// `spawn_app`, with settings adjusted by `adjust` (an SMTP server, an SMS gateway…).
 pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(backend, adjust, false).await
+}
+
+/// `spawn_app` with the demo's data loaded before it serves, as `serve
+/// --demo` does.
+pub async fn spawn_demo(backend: &str) -> TestApp {
+    spawn(backend, |_| {}, true).await
+}
+
+async fn spawn(backend: &str, adjust: impl FnOnce(&mut Settings), demo: bool) -> TestApp {
     let db = TestDatabase::by_name(backend).expect("test database");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings {
@@ -95,6 +105,9 @@ pub async fn spawn_app_with(backend: &str, adjust: impl FnOnce(&mut Settings)) -
     };
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("application");
+    if demo {
+        tawasul_server::demo::seed(&app.state().app).await.expect("the demo's data");
+    }
     let address = format!("http://{}", app.address());
     let admin_address = format!("http://{}", app.admin_address());
     let state = app.state();

@@ -3,6 +3,7 @@
 mod attachments;
 mod audit;
 mod browser;
+mod demo;
 mod helpers;
 mod idempotency;
 mod identity;
@@ -15,6 +16,7 @@ mod pages;
 mod realtime;
 mod search;
 mod security;
+mod service_levels;
 mod stats;
 mod transactions;
 mod voice;

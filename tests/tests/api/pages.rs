@@ -28,6 +28,7 @@ on_both_backends!(
     notices_and_notification_settings_from_the_pages,
     a_transaction_is_found_by_its_reference_from_the_page,
     a_beneficiary_verifies_their_e_mail_from_the_account_page,
+    each_person_s_own_record_is_on_their_account_page,
     the_archive_search_page_shows_each_person_only_what_they_could_open,
     the_audit_page_lists_and_verifies_the_trail_for_those_who_read_it,
     the_directory_lists_entities_and_their_requests,
@@ -695,6 +696,36 @@ async fn a_beneficiary_verifies_their_e_mail_from_the_account_page(app: TestApp)
     assert_eq!(done.location.as_deref(), Some("/account?verified=email"), "{}", done.body);
     let page = mine.get("/account?verified=email").await.body;
     assert!(page.contains("data-testid=\"verified-email\"") && page.contains("data-testid=\"unverified-sms\""));
+}
+
+/// The figure a page shows under `data-figure="{name}"`, as shown.
+fn figure_text(html: &str, name: &str) -> String {
+    let at = html.split(&format!("data-figure=\"{name}\">")).nth(1).unwrap_or_else(|| panic!("no {name} figure"));
+    at.split('<').next().unwrap().to_owned()
+}
+
+async fn each_person_s_own_record_is_on_their_account_page(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 54).await;
+    let (ben, _) = app.beneficiary(5400).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap();
+    ben.create_transaction(&request(s.entity.id, s.type_id, 2)).await.unwrap();
+    s.employees[0].1.step(t.id, "complete", &serde_json::json!({})).await.unwrap();
+    // The same figures as `/me/stats`: the beneficiary's two, the one
+    // employee's two held, each with the time present.
+    let own = ben.my_stats("").await.unwrap().figures;
+    let page = Page::sign_in(&app, "sara5400@example.sa").await.get("/account").await.body;
+    assert!(page.contains("data-testid=\"own-record\""), "{page}");
+    assert_eq!((figure(&page, "total"), figure(&page, "completed")), (own.total, own.completed));
+    assert_eq!((own.total, own.completed, own.open), (2, 1, 1));
+    assert_eq!(figure_text(&page, "completion_rate"), "50%");
+    assert!(!figure_text(&page, "active").is_empty());
+    let staff = Page::sign_in(&app, "employee5400@entity.sa").await.get("/account").await.body;
+    assert_eq!(figure(&staff, "total"), 2);
+    // A regulator opens and holds none: no record.
+    app.platform.create_regulator(&crate::audit::regulator_of(5401, s.entity.id)).await.unwrap();
+    let theirs = Page::sign_in(&app, "reg5401@nazaha.sa").await.get("/account").await.body;
+    assert!(theirs.contains("data-testid=\"verified-") || theirs.contains("data-testid=\"unverified-"), "{theirs}");
+    assert!(!theirs.contains("own-record"), "{theirs}");
 }
 
 /// The text of the hits a search page lists.
@@ -1430,7 +1461,9 @@ async fn a_request_is_sent_with_its_documents_all_or_nothing(app: TestApp) {
     let link = format!("href=\"/attachments/{register_id}\" download data-testid=\"field-document\"");
     assert!(page.contains(&link) && page.contains("السجل التجاري.pdf"), "{page}");
     assert_eq!(staff.bytes(&format!("/attachments/{register_id}")).await, (StatusCode::OK, register));
-    // Each document is audited as the step it is.
+    // Each document is audited as the step it is (read once the sealer has
+    // moved the entries into the trail).
+    sealed(&app).await;
     let target = t.id.to_string();
     let attached =
         tawasul_storage::audit::with_action(app.db.read(), tawasul_core::audit::AuditAction::TransactionAttachment)
@@ -1444,9 +1477,7 @@ async fn a_request_is_sent_with_its_documents_all_or_nothing(app: TestApp) {
 
 /// The headline figure named `name` on an overview page.
 fn figure(html: &str, name: &str) -> u64 {
-    let start =
-        html.find(&format!("data-figure=\"{name}\">")).unwrap_or_else(|| panic!("no {name} figure")) + name.len() + 15;
-    html[start..].split('<').next().unwrap().trim().parse().unwrap()
+    figure_text(html, name).trim().parse().unwrap()
 }
 
 async fn the_overview_counts_an_entitys_transactions_for_those_who_oversee_it(app: TestApp) {

@@ -2,14 +2,149 @@
 //! CSV rows are the JSON's, exports are audited, and nobody reads an entity's
 //! figures outside their reach.
 
-use serde_json::json;
+use serde_json::{Value, json};
+use tawasul_core::api::{EntityIds, SetTargetsRequest};
 use tawasul_core::audit::AuditAction;
 
 use crate::helpers::*;
 use crate::on_both_backends;
 use crate::transactions::{around_the_clock, request, setup};
 
-on_both_backends!(an_entitys_figures_match_hand_counts_and_stay_within_reach);
+on_both_backends!(
+    an_entitys_figures_match_hand_counts_and_stay_within_reach,
+    the_platform_puts_entities_side_by_side_with_their_index,
+);
+
+mod employees {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::employees_figures_match_hand_counts(super::present_within_a_moment("sqlite").await).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::employees_figures_match_hand_counts(super::present_within_a_moment("postgres").await).await
+    }
+}
+
+/// A server that adds time present to the database every 100 ms.
+async fn present_within_a_moment(backend: &str) -> TestApp {
+    spawn_app_with(backend, |s| s.presence_flush_ms = 100).await
+}
+
+/// Sets a transaction's measured times, as its steps would have: the times
+/// hand-built, the rest real.
+async fn measured(app: &TestApp, reference: i64, first_response_s: i64, resolution_s: i64) {
+    use tawasul_storage::ConnectionTrait;
+    let sql = format!(
+        "UPDATE transactions SET first_response_s = {first_response_s}, resolution_s = {resolution_s} \
+         WHERE reference_number = {reference}"
+    );
+    app.db.write().execute_unprepared(&sql).await.unwrap();
+}
+
+/// Each employee's counts, medians, 90th percentiles and speed score from
+/// hand-built times (the type's target is 48 working hours); time present
+/// from their requests; the CSV row the JSON's; an export audited; reach as
+/// for the entity's figures.
+async fn employees_figures_match_hand_counts(app: TestApp) {
+    let a = setup(&app, 2, "round_robin", 68).await;
+    let b = setup(&app, 1, "round_robin", 69).await;
+    let (ben, _) = app.beneficiary(6800).await;
+    let mut t = vec![];
+    for n in 0..4 {
+        t.push(ben.create_transaction(&request(a.entity.id, a.type_id, n)).await.unwrap());
+    }
+    let holder = |i: usize| t[i].assignee.as_ref().unwrap().id;
+    assert_eq!((holder(0), holder(1)), (holder(2), holder(3)), "round robin: 0 and 2, 1 and 3");
+    let client_of = |id| &a.employees.iter().find(|(e, _)| *e == id).unwrap().1;
+    let (one, two) = (holder(0), holder(1));
+    // One completes two, in 1 hour and in 48 (100 and 50 points); the other
+    // one, in 96 hours (0 points), and holds another open.
+    for i in [0, 2] {
+        client_of(one).step(t[i].id, "complete", &json!({})).await.unwrap();
+    }
+    client_of(two).step(t[1].id, "complete", &json!({})).await.unwrap();
+    measured(&app, 1, 600, 3600).await;
+    measured(&app, 3, 1200, 48 * 3600).await;
+    measured(&app, 2, 60, 96 * 3600).await;
+    // One is at work for a few seconds: three requests a second apart.
+    for _ in 0..3 {
+        client_of(one).get_transaction(t[0].id).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    }
+
+    let admin = &a.entity.admin;
+    let mut s = admin.employee_stats(a.entity.id, "").await.unwrap();
+    for _ in 0..50 {
+        if s.employees.iter().find(|e| e.user_id == one).unwrap().active_seconds >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        s = admin.employee_stats(a.entity.id, "").await.unwrap();
+    }
+    let of = |id| s.employees.iter().find(|e| e.user_id == id).unwrap();
+    let f = &of(one).figures;
+    assert_eq!((f.total, f.completed, f.open, f.late, f.rejected), (2, 2, 0, 0, 0));
+    assert_eq!((f.median_resolution_s, f.p90_resolution_s), (Some(3600.0), Some(48.0 * 3600.0)));
+    assert_eq!((f.median_first_response_s, f.avg_resolution_s), (Some(600.0), Some(24.5 * 3600.0)));
+    assert_eq!((f.on_time_rate, f.score), (Some(1.0), Some(75.0)));
+    assert!((2..=10).contains(&of(one).active_seconds), "about two seconds at work: {}", of(one).active_seconds);
+    let g = &of(two).figures;
+    assert_eq!((g.total, g.completed, g.open), (2, 1, 1));
+    assert_eq!((g.median_resolution_s, g.score), (Some(96.0 * 3600.0), Some(0.0)));
+    assert!(s.employees.iter().any(|e| e.figures.total == 0), "the supervisor holds nothing and is listed");
+    // The entity's whole: the median of 1, 48 and 96 hours.
+    let whole = admin.entity_stats(a.entity.id, "").await.unwrap().figures;
+    assert_eq!((whole.median_resolution_s, whole.p90_resolution_s), (Some(48.0 * 3600.0), Some(96.0 * 3600.0)));
+    assert_eq!(whole.score, Some(50.0));
+
+    // The CSV row is the JSON's, and the export is audited.
+    let csv = admin.employee_stats_csv(a.entity.id, "").await.unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + s.employees.len());
+    assert!(lines[0].starts_with("user_id,name_ar,name_en,total,") && lines[0].ends_with(",score,active_seconds"));
+    let again = admin.employee_stats(a.entity.id, "").await.unwrap();
+    let e = again.employees.iter().find(|e| e.user_id == one).unwrap();
+    let row =
+        format!("{},{},{},{},{}", e.user_id, e.name_ar, e.name_en, e.figures.csv_values().join(","), e.active_seconds);
+    assert!(lines.contains(&row.as_str()), "{row} in {lines:?}");
+    sealed(&app).await;
+    let exports = tawasul_storage::audit::with_action(app.db.read(), AuditAction::StatsExport).await.unwrap();
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].after.as_ref().unwrap()["report"], "employees");
+
+    // One row per transaction, narrowed as asked; the CSV the JSON's rows.
+    let all = admin.transaction_rows(a.entity.id, "").await.unwrap();
+    assert_eq!(all.rows.len(), 4);
+    assert_eq!(all.rows[0].reference, t[0].reference, "oldest first");
+    let mine = admin.transaction_rows(a.entity.id, &format!("assignee_id={one}")).await.unwrap();
+    let times: Vec<_> = mine.rows.iter().map(|r| (r.first_response_s, r.resolution_s)).collect();
+    assert_eq!(times, [(Some(600), Some(3600)), (Some(1200), Some(48 * 3600))]);
+    let by_type = admin.transaction_rows(a.entity.id, &format!("type_id={}", a.type_id)).await.unwrap();
+    assert_eq!(by_type.rows, all.rows);
+    let bad = admin.transaction_rows(a.entity.id, "type_id=nonsense").await.unwrap_err();
+    assert_eq!((bad.status(), bad.field()), (Some(422), Some("type_id")));
+    let csv = admin.transaction_rows_csv(a.entity.id, &format!("assignee_id={one}")).await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("transaction_id,reference,type_id,"));
+    let rows: Vec<String> = mine.rows.iter().map(|r| r.csv_values().join(",")).collect();
+    assert_eq!(lines[1..], rows.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+    sealed(&app).await;
+    let exports = tawasul_storage::audit::with_action(app.db.read(), AuditAction::StatsExport).await.unwrap();
+    assert_eq!(exports.len(), 2, "each export audited");
+
+    // Within reach only.
+    app.platform.create_regulator(&crate::audit::regulator_of(6801, b.entity.id)).await.unwrap();
+    let reg_b = app.client.with_token(app.client.login("reg6801@nazaha.sa", PASSWORD).await.unwrap().access_token);
+    assert_eq!(reg_b.employee_stats(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(reg_b.employee_stats_csv(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(client_of(one).employee_stats(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(ben.employee_stats(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(reg_b.transaction_rows(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(client_of(one).transaction_rows_csv(a.entity.id, "").await.unwrap_err().status(), Some(403));
+    assert_eq!(a.supervisor.employee_stats(a.entity.id, "").await.unwrap().employees.len(), s.employees.len());
+}
 
 async fn an_entitys_figures_match_hand_counts_and_stay_within_reach(app: TestApp) {
     let a = setup(&app, 1, "round_robin", 66).await;
@@ -52,8 +187,16 @@ async fn an_entitys_figures_match_hand_counts_and_stay_within_reach(app: TestApp
     assert!(admin.entity_stats(a.entity.id, "from=2026-02-01&to=2026-01-01").await.is_err(), "an empty period");
     // Later, the two on the clock are late; the postponed one is not.
     let later = chrono::Utc::now() + chrono::Duration::days(30);
-    let rows = tawasul_storage::stats::measures(app.db.read(), a.entity.id, s.from, s.to, later).await.unwrap();
-    assert_eq!(tawasul_core::stats::Breakdown::of(&rows).all.late, 1);
+    let rows = tawasul_storage::stats::measures(
+        app.db.read(),
+        tawasul_core::stats::Whose::Entity(a.entity.id),
+        s.from,
+        s.to,
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(tawasul_core::stats::Breakdown::of(&rows, &[]).all.late, 1);
 
     // The CSV is the JSON's rows, and the export is audited.
     let csv = admin.entity_stats_csv(a.entity.id, "").await.unwrap();
@@ -81,4 +224,100 @@ async fn an_entitys_figures_match_hand_counts_and_stay_within_reach(app: TestApp
     app.platform.create_regulator(&crate::audit::regulator_of(6602, a.entity.id)).await.unwrap();
     let reg_a = app.client.with_token(app.client.login("reg6602@nazaha.sa", PASSWORD).await.unwrap().access_token);
     assert_eq!(reg_a.entity_stats(a.entity.id, "").await.unwrap().figures, s.figures);
+
+    // Each reads their own history: the beneficiary all six they opened, at
+    // both entities; the one employee of A everything A's type routed to them;
+    // those who hold none are refused.
+    let own = ben.my_stats("").await.unwrap();
+    let o = &own.figures;
+    assert_eq!((o.total, o.completed, o.rejected, o.postponed, o.open, o.late), (6, 2, 1, 1, 3, 0));
+    assert_eq!((own.user_id, o.rating), (ben.me().await.unwrap().id, Some(4.0)));
+    assert_eq!(emp.my_stats("").await.unwrap().figures, s.figures, "the one employee holds all of A's");
+    assert_eq!(ben.my_stats("from=2020-01-01&to=2020-02-01").await.unwrap().figures.total, 0);
+    let bad = ben.my_stats("from=2026-02-01&to=2026-01-01").await.unwrap_err();
+    assert_eq!((bad.status(), bad.field()), (Some(422), Some("to")));
+    assert_eq!(reg_a.my_stats("").await.unwrap_err().status(), Some(403));
+    assert_eq!(app.platform.my_stats("").await.unwrap_err().status(), Some(403));
+}
+
+/// Regulators see the entities of their remit side by side, each with its
+/// index against the targets the platform admin set, and the government's
+/// index over them; nobody else sets targets or reads across entities.
+async fn the_platform_puts_entities_side_by_side_with_their_index(app: TestApp) {
+    let a = setup(&app, 1, "round_robin", 70).await;
+    let b = setup(&app, 1, "round_robin", 71).await;
+    let c = setup(&app, 1, "round_robin", 72).await;
+    let (ben, _) = app.beneficiary(7000).await;
+    let ta = ben.create_transaction(&request(a.entity.id, a.type_id, 1)).await.unwrap();
+    ben.create_transaction(&request(a.entity.id, a.type_id, 2)).await.unwrap();
+    let tb = ben.create_transaction(&request(b.entity.id, b.type_id, 3)).await.unwrap();
+    a.employees[0].1.step(ta.id, "complete", &json!({})).await.unwrap();
+    b.employees[0].1.step(tb.id, "complete", &json!({})).await.unwrap();
+
+    // Targets: A is to complete all (it completed half: 0.5); B half and a
+    // rating of 5 (it completed all, capped at 1; nothing rated, left out).
+    let set = |targets: Value| SetTargetsRequest { targets: serde_json::from_value(targets).unwrap() };
+    let ta_set = app.platform.set_targets(a.entity.id, &set(json!({ "completion_rate": 1.0 }))).await.unwrap();
+    assert_eq!(ta_set.targets.len(), 1);
+    app.platform.set_targets(b.entity.id, &set(json!({ "completion_rate": 0.5, "rating": 5 }))).await.unwrap();
+    for (bad, field) in [
+        (json!({ "completion_rate": 1.5 }), "targets.completion_rate"),
+        (json!({ "speed": 1 }), "targets.speed"),
+        (json!({ "resolution_hours": 0 }), "targets.resolution_hours"),
+    ] {
+        let e = app.platform.set_targets(a.entity.id, &set(bad.clone())).await.unwrap_err();
+        assert_eq!(e.status(), Some(422), "{bad}");
+        assert_eq!(e.field(), Some(field), "{bad}: {e}");
+    }
+    assert_eq!(a.entity.admin.targets(a.entity.id).await.unwrap(), ta_set, "the entity reads its own targets");
+    let refused = a.entity.admin.set_targets(a.entity.id, &set(json!({ "rating": 1 }))).await.unwrap_err();
+    assert_eq!(refused.status(), Some(403), "only the platform admin sets them");
+
+    let mut both = crate::audit::regulator_of(7001, a.entity.id);
+    both.entity_ids = EntityIds::List(vec![a.entity.id, b.entity.id]);
+    app.platform.create_regulator(&both).await.unwrap();
+    let reg = app.client.with_token(app.client.login("reg7001@nazaha.sa", PASSWORD).await.unwrap().access_token);
+    let p = reg.platform_stats("").await.unwrap();
+    let ids: Vec<_> = p.entities.iter().map(|e| e.entity_id).collect();
+    assert_eq!(ids.len(), 2, "only the remit: {ids:?}");
+    assert!(ids.contains(&a.entity.id) && ids.contains(&b.entity.id) && !ids.contains(&c.entity.id));
+    let of = |id| p.entities.iter().find(|e| e.entity_id == id).unwrap();
+    assert_eq!((of(a.entity.id).figures.total, of(a.entity.id).figures.completed), (2, 1));
+    assert_eq!(of(a.entity.id).index, Some(0.5));
+    assert_eq!(of(b.entity.id).index, Some(1.0));
+    let rating = of(b.entity.id).indicators.iter().find(|i| i.indicator.as_str() == "rating").unwrap();
+    assert_eq!((rating.target, rating.achieved, rating.attainment), (5.0, None, None));
+    assert_eq!((p.figures.total, p.figures.completed), (3, 2), "the whole is the remit's");
+    assert_eq!(p.index, Some(0.75));
+    // The same figures as each entity's own report.
+    assert_eq!(of(a.entity.id).figures, a.entity.admin.entity_stats(a.entity.id, "").await.unwrap().figures);
+    // The platform admin sees every entity, C without an index.
+    let all = app.platform.platform_stats("").await.unwrap();
+    assert!(all.entities.iter().any(|e| e.entity_id == c.entity.id && e.index.is_none()));
+    assert_eq!(all.index, p.index, "an entity without targets is left out of the mean");
+
+    // The CSV rows are the JSON's; the export is audited; the targets too.
+    let csv = reg.platform_stats_csv("").await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2 + p.entities.len());
+    assert_eq!(lines[1], format!("platform,,,,{},{}", p.figures.csv_values().join(","), p.index.unwrap()));
+    let ea = of(a.entity.id);
+    let row =
+        format!("entity,{},{},{},{},0.5", ea.entity_id, ea.name_ar, ea.name_en, ea.figures.csv_values().join(","));
+    assert!(lines.contains(&row.as_str()), "{row} in {lines:?}");
+    sealed(&app).await;
+    let exports = tawasul_storage::audit::with_action(app.db.read(), AuditAction::StatsExport).await.unwrap();
+    assert_eq!(exports.len(), 1);
+    let targets = tawasul_storage::audit::with_action(app.db.read(), AuditAction::TargetsUpdate).await.unwrap();
+    assert_eq!(targets.len(), 2, "the refused ones wrote nothing");
+
+    // Nobody else reads across entities.
+    for who in [&a.entity.admin, &a.supervisor, &a.employees[0].1, &ben] {
+        assert_eq!(who.platform_stats("").await.unwrap_err().status(), Some(403));
+    }
+    app.platform.create_regulator(&crate::audit::regulator_of(7002, c.entity.id)).await.unwrap();
+    let reg_c = app.client.with_token(app.client.login("reg7002@nazaha.sa", PASSWORD).await.unwrap().access_token);
+    assert_eq!(reg_c.targets(a.entity.id).await.unwrap_err().status(), Some(403));
+    let only_c = reg_c.platform_stats("").await.unwrap();
+    assert_eq!(only_c.entities.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [c.entity.id]);
 }

@@ -4,6 +4,7 @@
 //! Loading it twice changes nothing: each entity is keyed by its unified number
 //! and each person by their national ID.
 
+mod history;
 use chrono::Utc;
 use tawasul_core::api::{
     CreateDepartmentRequest, CreateEmployeeRequest, CreateEntityRequest, CreateRegulatorRequest,
@@ -57,6 +58,9 @@ struct TypeSpec {
     en: &'static str,
     department: usize,
     sla_hours: i64,
+    /// The first answer's target and the escalation delay, in working hours.
+    first_response_hours: Option<i64>,
+    escalate_after_hours: Option<i64>,
     routing: &'static str,
     fields: fn() -> Vec<FieldSpecRequest>,
 }
@@ -190,6 +194,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Appointment request",
                     department: 1,
                     sla_hours: 48,
+                    first_response_hours: Some(8),
+                    escalate_after_hours: Some(16),
                     routing: "round_robin",
                     fields: appointment_fields,
                 },
@@ -199,6 +205,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Complaint",
                     department: 2,
                     sla_hours: 72,
+                    first_response_hours: Some(8),
+                    escalate_after_hours: Some(24),
                     routing: "least_loaded",
                     fields: complaint_fields,
                 },
@@ -262,6 +270,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Petition",
                     department: 0,
                     sla_hours: 120,
+                    first_response_hours: Some(24),
+                    escalate_after_hours: None,
                     routing: "round_robin",
                     fields: no_fields,
                 },
@@ -271,6 +281,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Meeting request",
                     department: 1,
                     sla_hours: 72,
+                    first_response_hours: Some(8),
+                    escalate_after_hours: Some(24),
                     routing: "least_loaded",
                     fields: appointment_fields,
                 },
@@ -324,6 +336,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Support ticket",
                     department: 1,
                     sla_hours: 24,
+                    first_response_hours: Some(4),
+                    escalate_after_hours: Some(8),
                     routing: "least_loaded",
                     fields: support_fields,
                 },
@@ -333,6 +347,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Complaint",
                     department: 0,
                     sla_hours: 72,
+                    first_response_hours: Some(8),
+                    escalate_after_hours: Some(24),
                     routing: "round_robin",
                     fields: complaint_fields,
                 },
@@ -342,6 +358,8 @@ fn entities() -> Vec<EntitySpec> {
                     en: "Billing dispute",
                     department: 2,
                     sla_hours: 96,
+                    first_response_hours: Some(24),
+                    escalate_after_hours: None,
                     routing: "least_loaded",
                     fields: no_fields,
                 },
@@ -484,8 +502,8 @@ pub async fn seed(app: &App) -> anyhow::Result<Vec<(String, String)>> {
                 name_en: t.en.into(),
                 department_id: depts[t.department].to_string(),
                 sla_hours: t.sla_hours,
-                first_response_hours: None,
-                escalate_after_hours: None,
+                first_response_hours: t.first_response_hours,
+                escalate_after_hours: t.escalate_after_hours,
                 routing: t.routing.into(),
                 fields: Some((t.fields)()),
             };
@@ -534,6 +552,7 @@ mod transactions {
     use tawasul_core::api::{NewTransaction, Page, PageQuery, Priority, TransactionView};
     use tawasul_core::identity::LoginIdentifier;
     use tawasul_core::ids::{EntityId, TransactionId, TransactionTypeId, UserId};
+    use tawasul_core::indicators::Indicator;
     use tawasul_core::lifecycle::Command;
     use tawasul_core::visibility::{ListScope, Visibility};
     use tawasul_storage::accounts::{self, Account};
@@ -542,13 +561,13 @@ mod transactions {
 
     use crate::app::App;
 
-    async fn person(db: &Db, email: &str) -> anyhow::Result<Account> {
+    pub(super) async fn person(db: &Db, email: &str) -> anyhow::Result<Account> {
         let creds = accounts::find_credentials(db.read(), &LoginIdentifier::parse(email)).await?;
         let id = creds.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))?.user_id;
         accounts::load(db.read(), id).await?.ok_or_else(|| anyhow::anyhow!("demo account {email} missing"))
     }
 
-    async fn type_id(db: &Db, unified: &str, code: &str) -> anyhow::Result<(EntityId, TransactionTypeId)> {
+    pub(super) async fn type_id(db: &Db, unified: &str, code: &str) -> anyhow::Result<(EntityId, TransactionTypeId)> {
         let entity = organisation::find_entity_by_unified_number(db.read(), unified)
             .await?
             .ok_or_else(|| anyhow::anyhow!("demo entity {unified} missing"))?;
@@ -608,7 +627,7 @@ mod transactions {
         }
     }
 
-    fn failed(e: crate::error::ApiError) -> anyhow::Error {
+    pub(super) fn failed(e: crate::error::ApiError) -> anyhow::Error {
         anyhow::anyhow!("demo step refused: {}", e.code.as_str())
     }
 
@@ -619,6 +638,22 @@ mod transactions {
             store::list(db.read(), &ListScope::Everything, UserId::new(), &Default::default(), &page, now).await?;
         if !existing.items.is_empty() {
             return Ok(());
+        }
+        // Six months of the past first, without announcing it to anyone;
+        // then today's transactions, each in a state worth showing.
+        super::history::seed(app, now).await?;
+        crate::notifier::skip_to_end(db).await?;
+        // The platform admin's targets, so that the performance index shows.
+        let platform = person(db, "platform@tawasul.demo.sa").await?;
+        for (unified, targets) in [
+            ("7000000101", [(Indicator::CompletionRate, 0.9), (Indicator::OnTimeRate, 0.85), (Indicator::Rating, 4.5)]),
+            ("7000000202", [(Indicator::CompletionRate, 0.8), (Indicator::OnTimeRate, 0.8), (Indicator::Rating, 4.0)]),
+            ("7000000303", [(Indicator::CompletionRate, 0.95), (Indicator::OnTimeRate, 0.9), (Indicator::Rating, 4.5)]),
+        ] {
+            let entity = organisation::find_entity_by_unified_number(db.read(), unified)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo entity {unified} missing"))?;
+            app.set_targets(&platform.actor, entity.id, &targets.into()).await.map_err(failed)?;
         }
         let x = Script { app };
         let mohammed = person(db, "mohammed@example.sa").await?;
