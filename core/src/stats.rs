@@ -102,10 +102,22 @@ impl Overview {
     }
 }
 
-/// A period's sums for the transactions of one department, type and
-/// assignee, as one grouped query counts them (`storage::stats::measures`).
+/// What a group of transactions is known by: each part is set when the
+/// group is cut by it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub entity: Option<EntityId>,
+    pub department: Option<DepartmentId>,
+    pub type_id: Option<TransactionTypeId>,
+    pub assignee: Option<UserId>,
+}
+
+/// A period's sums for the transactions of one entity, department, type and
+/// assignee, as one grouped query counts them (`storage::stats`), or as a
+/// day's rollup keeps them (`storage::rollups`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MeasureRow {
+    pub entity: Option<EntityId>,
     pub department: Option<DepartmentId>,
     pub type_id: Option<TransactionTypeId>,
     pub assignee: Option<UserId>,
@@ -114,7 +126,8 @@ pub struct MeasureRow {
     pub rejected: u64,
     pub postponed: u64,
     pub open: u64,
-    /// Open, on the clock and past due now.
+    /// Open, on the clock and past due now (counted apart from the other
+    /// sums, which do not depend on the moment they are read).
     pub late: u64,
     /// Closed after their due time.
     pub closed_late: u64,
@@ -129,7 +142,11 @@ pub struct MeasureRow {
 }
 
 impl MeasureRow {
-    fn add(&mut self, o: &MeasureRow) {
+    pub fn key(&self) -> Key {
+        Key { entity: self.entity, department: self.department, type_id: self.type_id, assignee: self.assignee }
+    }
+
+    pub fn add(&mut self, o: &MeasureRow) {
         self.total += o.total;
         self.completed += o.completed;
         self.rejected += o.rejected;
@@ -147,6 +164,19 @@ impl MeasureRow {
     }
 }
 
+impl From<Key> for MeasureRow {
+    /// No transactions yet, of the group known by `key`.
+    fn from(k: Key) -> MeasureRow {
+        MeasureRow {
+            entity: k.entity,
+            department: k.department,
+            type_id: k.type_id,
+            assignee: k.assignee,
+            ..Default::default()
+        }
+    }
+}
+
 /// The figures of a group of transactions over a period. Each has one
 /// definition, the same for every entity, department, type and employee:
 ///
@@ -161,7 +191,8 @@ impl MeasureRow {
 ///   nearest rank (the smallest time at or below which that share of them lie);
 /// - `rating`: the average of the ratings given (1 to 5);
 /// - `score`: the speed score, 0 to 100 (`speed_points`), the mean of the
-///   points of the transactions completed and of those late and still open.
+///   points of the transactions completed and of those late and still open
+///   (0 each).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     pub total: u64,
@@ -183,19 +214,113 @@ pub struct Figures {
     pub score: Option<f64>,
 }
 
-impl Figures {
-    /// The figures of a group: its sums, and its transactions' times.
-    pub fn of(m: &MeasureRow, samples: &[&Sample]) -> Figures {
+/// The `p`th percentile by nearest rank: the value at rank ⌈p/100 × n⌉ of
+/// the values in order (the median of four is the second). The values are
+/// reordered (a selection, not a sort).
+pub fn percentile(values: &mut [i64], p: u32) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * values.len() as u64).div_ceil(100).max(1);
+    let i = usize::try_from(rank).unwrap_or(usize::MAX).min(values.len()) - 1;
+    Some(*values.select_nth_unstable(i).1 as f64)
+}
+
+/// One transaction's times in a period, for what sums cannot give: medians,
+/// percentiles and the speed score (`storage::stats::samples`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub entity: EntityId,
+    pub department: DepartmentId,
+    pub type_id: TransactionTypeId,
+    pub assignee: Option<UserId>,
+    pub first_response_s: Option<i64>,
+    pub resolution_s: Option<i64>,
+    pub completed: bool,
+    /// Its type's target, in working seconds.
+    pub target_s: i64,
+}
+
+impl Sample {
+    pub fn key(&self) -> Key {
+        Key {
+            entity: Some(self.entity),
+            department: Some(self.department),
+            type_id: Some(self.type_id),
+            assignee: self.assignee,
+        }
+    }
+
+    /// Its speed points if it was completed (`speed_points`); rejected ones
+    /// and those open earn none (those late and open earn 0, counted from
+    /// the sums' `late`).
+    pub fn speed_points(&self) -> Option<f64> {
+        match (self.completed, self.resolution_s) {
+            (true, Some(took)) => Some(speed_points(took, self.target_s)),
+            _ => None,
+        }
+    }
+}
+
+/// A completed transaction's speed points, 0 to 100, the same for every
+/// entity: completed within half its target, 100; then down in a straight
+/// line to 50 at its target and to 0 at twice its target.
+pub fn speed_points(took_s: i64, target_s: i64) -> f64 {
+    let r = took_s as f64 / target_s.max(1) as f64;
+    if r <= 0.5 {
+        100.0
+    } else if r <= 1.0 {
+        100.0 - (r - 0.5) * 100.0
+    } else {
+        (50.0 - (r - 1.0) * 50.0).max(0.0)
+    }
+}
+
+/// What a group's figures are made of, read from the transactions or from
+/// the days rolled up: its sums, its times, and its completed ones' points.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tallied {
+    pub sums: MeasureRow,
+    /// Working seconds to the first answer, of each one answered.
+    pub first_response_s: Vec<i64>,
+    /// Working seconds to closing, of each one closed.
+    pub resolution_s: Vec<i64>,
+    /// The speed points of the completed ones, and how many.
+    pub points_sum: f64,
+    pub points: u64,
+}
+
+impl Tallied {
+    /// An empty group known by `key`.
+    pub fn of_key(key: Key) -> Tallied {
+        Tallied { sums: key.into(), ..Tallied::default() }
+    }
+
+    pub fn add(&mut self, o: &Tallied) {
+        self.sums.add(&o.sums);
+        self.first_response_s.extend_from_slice(&o.first_response_s);
+        self.resolution_s.extend_from_slice(&o.resolution_s);
+        self.points_sum += o.points_sum;
+        self.points += o.points;
+    }
+
+    fn add_sample(&mut self, s: &Sample) {
+        self.first_response_s.extend(s.first_response_s);
+        self.resolution_s.extend(s.resolution_s);
+        if let Some(p) = s.speed_points() {
+            self.points_sum += p;
+            self.points += 1;
+        }
+    }
+
+    /// The group's figures.
+    pub fn figures(&self) -> Figures {
+        let m = &self.sums;
         let ratio = |n: u64, of: u64| if of == 0 { None } else { Some(n as f64 / of as f64) };
         let mean = |sum: i64, n: u64| if n == 0 { None } else { Some(sum as f64 / n as f64) };
-        let times = |pick: fn(&Sample) -> Option<i64>| {
-            let mut v: Vec<i64> = samples.iter().filter_map(|s| pick(s)).collect();
-            v.sort_unstable();
-            v
-        };
-        let first = times(|s| s.first_response_s);
-        let resolution = times(|s| s.resolution_s);
-        let points: Vec<f64> = samples.iter().filter_map(|s| s.speed_points()).collect();
+        let mut first = self.first_response_s.clone();
+        let mut resolution = self.resolution_s.clone();
+        let scored = self.points + m.late;
         Figures {
             total: m.total,
             completed: m.completed,
@@ -208,62 +333,36 @@ impl Figures {
             on_time_rate: ratio(m.on_time, m.on_time + m.closed_late),
             avg_first_response_s: mean(m.first_response_s, m.first_responses),
             avg_resolution_s: mean(m.resolution_s, m.resolutions),
-            median_first_response_s: percentile(&first, 50),
-            p90_first_response_s: percentile(&first, 90),
-            median_resolution_s: percentile(&resolution, 50),
-            p90_resolution_s: percentile(&resolution, 90),
+            median_first_response_s: percentile(&mut first, 50),
+            p90_first_response_s: percentile(&mut first, 90),
+            median_resolution_s: percentile(&mut resolution, 50),
+            p90_resolution_s: percentile(&mut resolution, 90),
             rating: mean(m.rating_sum, m.ratings),
-            score: (!points.is_empty()).then(|| points.iter().sum::<f64>() / points.len() as f64),
+            score: (scored > 0).then(|| self.points_sum / scored as f64),
         }
     }
 }
 
-/// The `p`th percentile of sorted values by nearest rank: the value at rank
-/// ⌈p/100 × n⌉ (the median of four is the second).
-pub fn percentile(sorted: &[i64], p: u32) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
+/// The groups of rows and samples read together: each key's sums with its
+/// transactions' times.
+pub fn tallied(rows: &[MeasureRow], samples: &[Sample]) -> Vec<Tallied> {
+    let mut groups: BTreeMap<Key, Tallied> = BTreeMap::new();
+    for r in rows {
+        groups.entry(r.key()).or_insert_with(|| Tallied::of_key(r.key())).sums.add(r);
     }
-    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1);
-    let i = usize::try_from(rank).unwrap_or(usize::MAX).min(sorted.len()) - 1;
-    Some(sorted[i] as f64)
+    for s in samples {
+        groups.entry(s.key()).or_insert_with(|| Tallied::of_key(s.key())).add_sample(s);
+    }
+    groups.into_values().collect()
 }
 
-/// One transaction's times in a period, for what sums cannot give: medians,
-/// percentiles and the speed score (`storage::stats::samples`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sample {
-    pub department: DepartmentId,
-    pub type_id: TransactionTypeId,
-    pub assignee: Option<UserId>,
-    pub first_response_s: Option<i64>,
-    pub resolution_s: Option<i64>,
-    pub completed: bool,
-    /// Open, on the clock and past due now.
-    pub late_open: bool,
-    /// Its type's target, in working seconds.
-    pub target_s: i64,
-}
-
-impl Sample {
-    /// Its speed points, 0 to 100, the same for every entity: completed within
-    /// half its target, 100; then down in a straight line to 50 at its target
-    /// and to 0 at twice its target; late and still open, 0. Rejected ones and
-    /// those open within their time earn none (they are not counted).
-    pub fn speed_points(&self) -> Option<f64> {
-        if self.late_open {
-            return Some(0.0);
-        }
-        let (true, Some(took)) = (self.completed, self.resolution_s) else { return None };
-        let r = took as f64 / self.target_s.max(1) as f64;
-        Some(if r <= 0.5 {
-            100.0
-        } else if r <= 1.0 {
-            100.0 - (r - 0.5) * 100.0
-        } else {
-            (50.0 - (r - 1.0) * 50.0).max(0.0)
-        })
+/// The whole of some groups.
+pub fn whole<'a>(groups: impl IntoIterator<Item = &'a Tallied>) -> Tallied {
+    let mut all = Tallied::default();
+    for g in groups {
+        all.add(g);
     }
+    all
 }
 
 /// An entity's period: the whole, and by department, by type and by
@@ -276,49 +375,26 @@ pub struct Breakdown {
     pub by_employee: BTreeMap<UserId, Figures>,
 }
 
-/// The sums and the times of one group.
-#[derive(Default)]
-struct Group<'a> {
-    sums: MeasureRow,
-    samples: Vec<&'a Sample>,
-}
-
-impl Group<'_> {
-    fn figures(&self) -> Figures {
-        Figures::of(&self.sums, &self.samples)
-    }
-}
-
-fn figures_of<K: Ord + Copy>(groups: &BTreeMap<K, Group<'_>>) -> BTreeMap<K, Figures> {
+fn figures_of<K: Ord + Copy>(groups: &BTreeMap<K, Tallied>) -> BTreeMap<K, Figures> {
     groups.iter().map(|(k, g)| (*k, g.figures())).collect()
 }
 
 impl Breakdown {
-    pub fn of(rows: &[MeasureRow], samples: &[Sample]) -> Breakdown {
-        let mut all = Group::default();
+    pub fn of(groups: &[Tallied]) -> Breakdown {
         let (mut dept, mut ty, mut emp) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        for r in rows {
-            all.sums.add(r);
-            if let Some(d) = r.department {
-                dept.entry(d).or_insert_with(Group::default).sums.add(r);
+        for g in groups {
+            if let Some(d) = g.sums.department {
+                dept.entry(d).or_insert_with(Tallied::default).add(g);
             }
-            if let Some(t) = r.type_id {
-                ty.entry(t).or_insert_with(Group::default).sums.add(r);
+            if let Some(t) = g.sums.type_id {
+                ty.entry(t).or_insert_with(Tallied::default).add(g);
             }
-            if let Some(u) = r.assignee {
-                emp.entry(u).or_insert_with(Group::default).sums.add(r);
-            }
-        }
-        for s in samples {
-            all.samples.push(s);
-            dept.entry(s.department).or_insert_with(Group::default).samples.push(s);
-            ty.entry(s.type_id).or_insert_with(Group::default).samples.push(s);
-            if let Some(u) = s.assignee {
-                emp.entry(u).or_insert_with(Group::default).samples.push(s);
+            if let Some(u) = g.sums.assignee {
+                emp.entry(u).or_insert_with(Tallied::default).add(g);
             }
         }
         Breakdown {
-            all: all.figures(),
+            all: whole(groups).figures(),
             by_department: figures_of(&dept),
             by_type: figures_of(&ty),
             by_employee: figures_of(&emp),
@@ -477,7 +553,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let b = Breakdown::of(&rows, &[]);
+        let b = Breakdown::of(&tallied(&rows, &[]));
         let f = &b.all;
         assert_eq!((f.total, f.completed, f.open, f.late, f.rejected), (20, 10, 9, 1, 1));
         assert_eq!(f.completion_rate, 0.5);
@@ -486,19 +562,19 @@ mod tests {
         assert_eq!((f.avg_first_response_s, f.avg_resolution_s, f.rating), (Some(3600.0), Some(7200.0), Some(4.5)));
         assert_eq!(b.by_department[&d], b.all);
         assert_eq!(b.by_type.len(), 2);
-        let none = Figures::of(&MeasureRow::default(), &[]);
+        let none = Tallied::default().figures();
         assert_eq!((none.completion_rate, none.on_time_rate, none.avg_resolution_s), (0.0, None, None));
     }
 
-    fn sample(assignee: u128, resolution_s: Option<i64>, completed: bool, late_open: bool) -> Sample {
+    fn sample(assignee: u128, resolution_s: Option<i64>, completed: bool) -> Sample {
         Sample {
+            entity: EntityId(uuid::Uuid::from_u128(9)),
             department: DepartmentId(uuid::Uuid::from_u128(1)),
             type_id: TransactionTypeId(uuid::Uuid::from_u128(2)),
             assignee: Some(UserId(uuid::Uuid::from_u128(assignee))),
             first_response_s: resolution_s.map(|r| r / 10),
             resolution_s,
             completed,
-            late_open,
             target_s: 100,
         }
     }
@@ -545,46 +621,86 @@ mod tests {
 
     #[test]
     fn percentiles_are_by_nearest_rank() {
-        assert_eq!(percentile(&[], 50), None);
-        assert_eq!(percentile(&[7], 90), Some(7.0));
-        assert_eq!((percentile(&[10, 20, 30, 40], 50), percentile(&[10, 20, 30, 40], 90)), (Some(20.0), Some(40.0)));
-        let ten: Vec<i64> = (1..=10).collect();
+        assert_eq!(percentile(&mut [], 50), None);
+        assert_eq!(percentile(&mut [7], 90), Some(7.0));
         assert_eq!(
-            (percentile(&ten, 50), percentile(&ten, 90), percentile(&ten, 100)),
+            (percentile(&mut [40, 10, 30, 20], 50), percentile(&mut [30, 40, 20, 10], 90)),
+            (Some(20.0), Some(40.0))
+        );
+        let mut ten: Vec<i64> = (1..=10).rev().collect();
+        assert_eq!(
+            (percentile(&mut ten, 50), percentile(&mut ten, 90), percentile(&mut ten, 100)),
             (Some(5.0), Some(9.0), Some(10.0))
         );
     }
 
     #[test]
     fn speed_points_fall_from_half_the_target_to_twice_it() {
-        let points = |r: Option<i64>, completed, late| sample(1, r, completed, late).speed_points();
-        assert_eq!(points(Some(50), true, false), Some(100.0));
-        assert_eq!(points(Some(75), true, false), Some(75.0));
-        assert_eq!(points(Some(100), true, false), Some(50.0));
-        assert_eq!(points(Some(150), true, false), Some(25.0));
-        assert_eq!(points(Some(300), true, false), Some(0.0));
-        assert_eq!(points(None, false, true), Some(0.0), "late and open");
-        assert_eq!(points(Some(10), false, false), None, "a rejection is not a completion");
-        assert_eq!(points(None, false, false), None, "open within its time");
+        let points = |r: Option<i64>, completed| sample(1, r, completed).speed_points();
+        assert_eq!(points(Some(50), true), Some(100.0));
+        assert_eq!(points(Some(75), true), Some(75.0));
+        assert_eq!(points(Some(100), true), Some(50.0));
+        assert_eq!(points(Some(150), true), Some(25.0));
+        assert_eq!(points(Some(300), true), Some(0.0));
+        assert_eq!(points(Some(10), false), None, "a rejection is not a completion");
+        assert_eq!(points(None, false), None, "open");
     }
 
     #[test]
     fn employees_get_their_own_times_and_score() {
         let samples = [
-            sample(1, Some(40), true, false),
-            sample(1, Some(100), true, false),
-            sample(1, Some(120), true, false),
-            sample(2, None, false, true),
-            sample(2, Some(60), false, false),
+            sample(1, Some(40), true),
+            sample(1, Some(100), true),
+            sample(1, Some(120), true),
+            sample(2, Some(60), false),
         ];
-        let b = Breakdown::of(&[], &samples);
+        // One of the second's is open and late now: 0 points.
+        let late = MeasureRow { late: 1, open: 1, total: 1, ..samples[3].key().into() };
+        let b = Breakdown::of(&tallied(&[late], &samples));
         let one = &b.by_employee[&UserId(uuid::Uuid::from_u128(1))];
         assert_eq!((one.median_resolution_s, one.p90_resolution_s), (Some(100.0), Some(120.0)));
         assert_eq!(one.median_first_response_s, Some(10.0));
         assert_eq!(one.score, Some((100.0 + 50.0 + 40.0) / 3.0));
         let two = &b.by_employee[&UserId(uuid::Uuid::from_u128(2))];
-        assert_eq!((two.score, two.median_resolution_s), (Some(0.0), Some(60.0)));
+        assert_eq!((two.score, two.median_resolution_s, two.late), (Some(0.0), Some(60.0), 1));
         assert_eq!(b.all.median_resolution_s, Some(60.0), "of 40, 60, 100, 120");
         assert_eq!(b.all.score, Some((100.0 + 50.0 + 40.0 + 0.0) / 4.0));
+    }
+
+    proptest! {
+        /// However a group's transactions are cut into parts (days rolled up
+        /// apart, say), the whole of the parts has the group's figures.
+        #[test]
+        fn the_whole_of_parts_has_the_figures_of_the_whole(
+            times in prop::collection::vec((0..3u128, prop::option::of(0..500i64), any::<bool>(), 0..4usize), 0..60),
+        ) {
+            let samples: Vec<Sample> = times.iter().map(|(a, r, c, _)| sample(*a + 1, *r, *c)).collect();
+            let rows: Vec<MeasureRow> = samples
+                .iter()
+                .map(|s| MeasureRow { total: 1, completed: u64::from(s.completed), ..s.key().into() })
+                .collect();
+            let at_once = Breakdown::of(&tallied(&rows, &samples));
+            let mut parts = Vec::new();
+            for part in 0..4 {
+                let pick = |i: &usize| times[*i].3 == part;
+                let r: Vec<MeasureRow> = (0..rows.len()).filter(pick).map(|i| rows[i].clone()).collect();
+                let s: Vec<Sample> = (0..samples.len()).filter(pick).map(|i| samples[i].clone()).collect();
+                parts.extend(tallied(&r, &s));
+            }
+            let in_parts = Breakdown::of(&parts);
+            prop_assert_eq!(in_parts.all.total, at_once.all.total);
+            prop_assert_eq!(in_parts.all.median_resolution_s, at_once.all.median_resolution_s);
+            prop_assert_eq!(in_parts.all.p90_first_response_s, at_once.all.p90_first_response_s);
+            prop_assert_eq!(in_parts.by_employee.len(), at_once.by_employee.len());
+            for (u, f) in &at_once.by_employee {
+                let g = &in_parts.by_employee[u];
+                prop_assert_eq!((g.completed, g.p90_resolution_s), (f.completed, f.p90_resolution_s));
+                let close = match (g.score, f.score) {
+                    (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                    (a, b) => a == b,
+                };
+                prop_assert!(close, "{:?} and {:?}", g.score, f.score);
+            }
+        }
     }
 }

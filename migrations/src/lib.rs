@@ -19,6 +19,7 @@ mod m20261202_000013_service_watch;
 mod m20261202_000014_presence;
 mod m20261202_000015_indicator_targets;
 mod m20261202_000016_statistics_index;
+mod m20261202_000017_stats_rollups;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_presence::Migration),
             Box::new(m20261202_000015_indicator_targets::Migration),
             Box::new(m20261202_000016_statistics_index::Migration),
+            Box::new(m20261202_000017_stats_rollups::Migration),
         ]
     }
 }

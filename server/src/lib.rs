@@ -21,6 +21,7 @@ pub mod outbox_worker;
 pub mod postponement_worker;
 pub mod presence;
 pub mod realtime;
+pub mod rollups;
 pub mod routes;
 pub mod settings;
 pub mod sla_monitor;

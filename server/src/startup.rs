@@ -156,6 +156,7 @@ impl Application {
             self.state.outbox_wake.clone(),
         );
         let notifier = follow(&self.state, notifier);
+        let rollups = follow(&self.state, crate::rollups::Rollups::new(self.state.db.clone()));
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let monitor = tokio::spawn(crate::sla_monitor::run(self.state.app.clone()));
@@ -200,6 +201,7 @@ impl Application {
         let (result, _) = futures_util::future::join(main, self.admin).await;
         feed.abort();
         notifier.abort();
+        rollups.abort();
         worker.abort();
         resumer.abort();
         monitor.abort();

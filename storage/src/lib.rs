@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod page_feedback;
 pub mod presence;
 pub mod recipients;
+pub mod rollups;
 pub mod sessions;
 pub mod stats;
 pub mod targets;

@@ -9,13 +9,14 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use tawasul_core::api::{RowFilter, TransactionRow};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::lifecycle::is_late;
-use tawasul_core::stats::{CountRow, MeasureRow, Sample, Whose};
+use tawasul_core::stats::{CountRow, MeasureRow, Sample, Tallied, Whose, tallied};
 use tawasul_core::workflow::Status;
 use uuid::Uuid;
 
 use crate::Result;
 use crate::accounts::corrupt;
 use crate::model::{transaction_types, transactions};
+use crate::rollups::{self, Grain};
 use crate::transactions::late_condition;
 
 pub async fn counts(c: &impl ConnectionTrait, entity: EntityId, now: DateTime<Utc>) -> Result<Vec<CountRow>> {
@@ -75,14 +76,120 @@ fn belonging_to(whose: Whose) -> Condition {
     })
 }
 
-/// The sums of the transactions of `whose` opened in `[from, to)`, grouped
-/// by department, type and assignee; "late" and "on time" as of `now`.
-pub async fn measures(
+/// The transactions of these entities.
+pub(crate) fn entities_are(entities: &[EntityId]) -> Condition {
+    Condition::all().add(transactions::Column::EntityId.is_in(entities.iter().map(|e| e.0)))
+}
+
+/// The groups of `whose` transactions opened in `[from, to)`, by entity,
+/// department, type and assignee, with "late" as of `now`: an entity's from
+/// its days rolled up (`rollups`), a person's from the transactions.
+pub async fn period(
     c: &impl ConnectionTrait,
     whose: Whose,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     now: DateTime<Utc>,
+) -> Result<Vec<Tallied>> {
+    if let Whose::Entity(e) = whose {
+        return rollups::period(c, &[e], Grain::Detail, from, to, now).await;
+    }
+    from_transactions(c, whose, from, to, now).await
+}
+
+/// The same groups read from the transactions alone, whatever is rolled up
+/// (what the rollups are checked against).
+pub async fn from_transactions(
+    c: &impl ConnectionTrait,
+    whose: Whose,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Tallied>> {
+    let mut groups = live(c, belonging_to(whose), from, to).await?;
+    groups.extend(late(c, belonging_to(whose), from, to, now).await?);
+    Ok(groups)
+}
+
+/// The groups of each entity's transactions opened in `[from, to)`, by
+/// entity and type (the platform's figures, each entity whole).
+pub async fn of_entities(
+    c: &impl ConnectionTrait,
+    entities: &[EntityId],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Tallied>> {
+    rollups::period(c, entities, Grain::Type, from, to, now).await
+}
+
+/// The groups of the transactions `over` opened in `[from, to)`, read from
+/// the transactions: their sums and their times side by side on two of the
+/// pool's connections (each scans the same index range). Nothing in them
+/// depends on the moment they are read (`late` is apart).
+pub(crate) async fn live(
+    c: &impl ConnectionTrait,
+    over: Condition,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Tallied>> {
+    let (rows, times) = tokio::try_join!(measures(c, over.clone(), from, to), samples(c, over, from, to))?;
+    Ok(tallied(&rows, &times))
+}
+
+/// How many of the transactions `over` opened in `[from, to)` are late at
+/// `now`, per group: open, on the clock and past due (their speed points, 0).
+/// Few, and found by the `(…, status)` indexes.
+pub(crate) async fn late(
+    c: &impl ConnectionTrait,
+    over: Condition,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Tallied>> {
+    use transactions::Column as T;
+    let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>, i64)> = transactions::Entity::find()
+        .select_only()
+        .column(T::EntityId)
+        .column(T::DepartmentId)
+        .column(T::TypeId)
+        .column(T::AssigneeId)
+        .column_as(as_bigint(Func::count(Expr::col(Asterisk)).into()), "late")
+        .filter(over)
+        .filter(late_condition(now))
+        .filter(T::CreatedAt.gte(from))
+        .filter(T::CreatedAt.lt(to))
+        .group_by(T::EntityId)
+        .group_by(T::DepartmentId)
+        .group_by(T::TypeId)
+        .group_by(T::AssigneeId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|(entity, department, type_id, assignee, n)| {
+            Ok(Tallied {
+                sums: MeasureRow {
+                    entity: Some(EntityId(entity)),
+                    department: Some(DepartmentId(department)),
+                    type_id: Some(TransactionTypeId(type_id)),
+                    assignee: assignee.map(UserId),
+                    late: u64::try_from(n).map_err(|_| corrupt("count"))?,
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// The sums of the transactions `over` opened in `[from, to)`, grouped by
+/// entity, department, type and assignee.
+pub(crate) async fn measures(
+    c: &impl ConnectionTrait,
+    over: Condition,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> Result<Vec<MeasureRow>> {
     use transactions::Column as T;
     let is = |s: Status| Condition::all().add(T::Status.eq(s.as_str()));
@@ -91,6 +198,7 @@ pub async fn measures(
     let count = |col: T| as_bigint(Func::count(Expr::col(col)).into());
     let rows: Vec<Row> = transactions::Entity::find()
         .select_only()
+        .column(T::EntityId)
         .column(T::DepartmentId)
         .column(T::TypeId)
         .column(T::AssigneeId)
@@ -100,7 +208,6 @@ pub async fn measures(
         .column_as(count_where(is(Status::Rejected)), "rejected")
         .column_as(count_where(is(Status::Postponed)), "postponed")
         .column_as(count_where(Condition::all().add(T::Status.is_not_in(closed_statuses()))), "open")
-        .column_as(count_where(late_condition(now)), "late")
         .column_as(count_where(closed.clone().add(Expr::col(T::ClosedAt).gt(Expr::col(T::DueAt)))), "closed_late")
         .column_as(count_where(closed.add(Expr::col(T::ClosedAt).lte(Expr::col(T::DueAt)))), "on_time")
         .column_as(count(T::FirstResponseS), "first_responses")
@@ -109,9 +216,10 @@ pub async fn measures(
         .column_as(sum(T::ResolutionS), "resolution_s")
         .column_as(count(T::Rating), "ratings")
         .column_as(sum(T::Rating), "rating_sum")
-        .filter(belonging_to(whose))
+        .filter(over)
         .filter(T::CreatedAt.gte(from))
         .filter(T::CreatedAt.lt(to))
+        .group_by(T::EntityId)
         .group_by(T::DepartmentId)
         .group_by(T::TypeId)
         .group_by(T::AssigneeId)
@@ -123,6 +231,7 @@ pub async fn measures(
 
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct Row {
+    entity_id: Uuid,
     department_id: Uuid,
     type_id: Uuid,
     assignee_id: Option<Uuid>,
@@ -131,7 +240,6 @@ struct Row {
     rejected: i64,
     postponed: i64,
     open: i64,
-    late: i64,
     closed_late: i64,
     on_time: i64,
     first_responses: i64,
@@ -146,6 +254,7 @@ impl Row {
     fn measures(self) -> Result<MeasureRow> {
         let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
         Ok(MeasureRow {
+            entity: Some(EntityId(self.entity_id)),
             department: Some(DepartmentId(self.department_id)),
             type_id: Some(TransactionTypeId(self.type_id)),
             assignee: self.assignee_id.map(UserId),
@@ -154,7 +263,7 @@ impl Row {
             rejected: n(self.rejected)?,
             postponed: n(self.postponed)?,
             open: n(self.open)?,
-            late: n(self.late)?,
+            late: 0,
             closed_late: n(self.closed_late)?,
             on_time: n(self.on_time)?,
             first_responses: n(self.first_responses)?,
@@ -167,34 +276,28 @@ impl Row {
     }
 }
 
-/// Each transaction's times, of those of `whose` opened in `[from, to)` that
-/// have any to give (answered, closed, or late now): what medians,
-/// percentiles and the speed score are made of. One row per transaction,
-/// over the same index. Read beside the sums (`measured`).
-async fn samples(
+/// Each transaction's times, of those `over` opened in `[from, to)` that have
+/// any to give (answered or closed): what medians, percentiles and the speed
+/// score are made of. One row per transaction, over the same index.
+pub(crate) async fn samples(
     c: &impl ConnectionTrait,
-    whose: Whose,
+    over: Condition,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    now: DateTime<Utc>,
 ) -> Result<Vec<Sample>> {
     use transactions::Column as T;
     let flag = |when: Condition| as_bigint(SimpleExpr::Case(Box::new(Expr::case(when, 1).finally(0))));
-    let late = flag(late_condition(now));
     let completed = flag(Condition::all().add(T::Status.eq(Status::Completed.as_str())));
-    let worth = Condition::any()
-        .add(T::FirstResponseS.is_not_null())
-        .add(T::ResolutionS.is_not_null())
-        .add(late_condition(now));
+    let worth = Condition::any().add(T::FirstResponseS.is_not_null()).add(T::ResolutionS.is_not_null());
     let rows: Vec<SampleRow> = transactions::Entity::find()
         .select_only()
+        .column(T::EntityId)
         .column(T::DepartmentId)
         .column(T::TypeId)
         .column(T::AssigneeId)
         .column(T::FirstResponseS)
         .column(T::ResolutionS)
         .column_as(completed, "completed")
-        .column_as(late, "late")
         .column_as(Expr::col((transaction_types::Entity, transaction_types::Column::SlaHours)), "sla_hours")
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -203,7 +306,7 @@ async fn samples(
                 .to(transaction_types::Column::Id)
                 .into(),
         )
-        .filter(belonging_to(whose))
+        .filter(over)
         .filter(T::CreatedAt.gte(from))
         .filter(T::CreatedAt.lt(to))
         .filter(worth)
@@ -213,39 +316,27 @@ async fn samples(
     Ok(rows
         .into_iter()
         .map(|r| Sample {
+            entity: EntityId(r.entity_id),
             department: DepartmentId(r.department_id),
             type_id: TransactionTypeId(r.type_id),
             assignee: r.assignee_id.map(UserId),
             first_response_s: r.first_response_s,
             resolution_s: r.resolution_s,
             completed: r.completed == 1,
-            late_open: r.late == 1,
             target_s: i64::from(r.sla_hours) * 3600,
         })
         .collect())
 }
 
-/// Both reads of a period's figures, `measures` and `samples`, side by side
-/// on two of the pool's connections (each scans the same index range).
-pub async fn measured(
-    c: &impl ConnectionTrait,
-    whose: Whose,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(Vec<MeasureRow>, Vec<Sample>)> {
-    tokio::try_join!(measures(c, whose, from, to, now), samples(c, whose, from, to, now))
-}
-
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct SampleRow {
+    entity_id: Uuid,
     department_id: Uuid,
     type_id: Uuid,
     assignee_id: Option<Uuid>,
     first_response_s: Option<i64>,
     resolution_s: Option<i64>,
     completed: i64,
-    late: i64,
     sla_hours: i32,
 }
 

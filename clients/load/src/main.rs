@@ -166,6 +166,30 @@ impl Server {
         }
     }
 
+    /// Waits until the server has used under 3 % of a core for two seconds
+    /// running: its consumers have caught up with what was written beneath it.
+    fn wait_idle(&self) -> anyhow::Result<()> {
+        let ticks = || -> anyhow::Result<u64> {
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+            // After the command's name in parentheses: utime and stime are the 12th and 13th fields.
+            let rest = stat.rsplit_once(')').context("stat")?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Ok(f[11].parse::<u64>()? + f[12].parse::<u64>()?)
+        };
+        let started = std::time::Instant::now();
+        let mut quiet = 0;
+        let mut last = ticks()?;
+        while quiet < 2 {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let now = ticks()?;
+            // 100 ticks a second: 3 ticks is 3 % of a core.
+            quiet = if now - last < 3 { quiet + 1 } else { 0 };
+            last = now;
+            anyhow::ensure!(started.elapsed().as_secs() < 3600, "the server never went idle");
+        }
+        Ok(())
+    }
+
     fn rss_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         status

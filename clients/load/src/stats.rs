@@ -4,13 +4,17 @@
 //! 1. The organisation (20 entities of 4 departments of 5 employees, 100
 //!    beneficiaries) is set up through the API.
 //! 2. With the server stopped, a seeded year of transactions is written
-//!    straight into the `transactions` table, the columns statistics read
+//!    straight into the `transactions` table, in the order they were opened,
+//!    each with its `created` event in the log: the columns statistics read
 //!    filled as the use cases fill them: opened over the last 360 days, most
 //!    closed (completed or rejected), a first answer and a resolution in
 //!    working seconds that differ by employee, ratings on most completed
-//!    ones, and the recent ones still open, some of them late. Statistics
-//!    read nothing else, so no events, audit entries or notices are written.
-//! 3. The server started again, one request at a time: an entity's figures
+//!    ones, and the recent ones still open, some of them late. The notifier
+//!    is placed after them (a history announces nothing, as in the demo).
+//! 3. The server started again, and left to catch up: the statistics
+//!    consumer rolls up every day the log names (its time is reported), and
+//!    the archive indexes the subjects; measured once the server is idle.
+//! 4. One request at a time: an entity's figures
 //!    (`/stats/entities/{id}`) and its employees' (`…/employees`) as the
 //!    entity's admin, and the platform's (`/stats/platform`, every entity
 //!    side by side) as the platform admin, each over the default year.
@@ -36,7 +40,7 @@ use crate::{ADMIN, Backend, PASSWORD, Server, percentile_ms};
 const SEED: u64 = 1450;
 const SHAPE: Shape =
     Shape { entities: 20, departments: 4, employees: 5, beneficiaries: 100, comments_per_transaction: 0 };
-/// Rows per INSERT: 22 columns each, under SQLite's 32,766 parameters.
+/// Rows per INSERT: 22 columns each (7 for an event), under SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 1000;
 const DAY_S: usize = 86_400;
 
@@ -65,6 +69,9 @@ const COLUMNS: [&str; 22] = [
     "first_response_s",
     "resolution_s",
 ];
+
+/// The columns of a transaction's `created` event.
+const EVENT_COLUMNS: [&str; 7] = ["transaction_id", "seq", "kind", "visibility", "actor_id", "at", "data"];
 
 pub async fn run(bin: &Path, backend: Backend, transactions: usize, requests: usize) -> anyhow::Result<()> {
     let backends = match backend {
@@ -107,14 +114,34 @@ async fn on(bin: &Path, backend: Backend, transactions: usize, requests: usize) 
             // and the visibility map that lets a scan read the index alone.
             db.write().execute_unprepared("VACUUM ANALYZE").await?;
         }
+        let end = tawasul_storage::transactions::last_position(db.read()).await?;
+        tawasul_storage::log_cursors::set_position(db.write(), "notifier", end, Utc::now()).await?;
         println!("stats [{name}]: {seeded} transactions written in {:.1} s", t.elapsed().as_secs_f64());
         let server = Server::start_at(bin, dir.path(), pg_url.as_deref(), &[])?;
+        let t = Instant::now();
+        caught_up(&db, end).await?;
+        println!("stats [{name}]: every day rolled up in {:.1} s", t.elapsed().as_secs_f64());
+        server.wait_idle()?;
+        println!("stats [{name}]: server idle after {:.1} s", t.elapsed().as_secs_f64());
         measure(&server.url, &org, name, seeded, requests).await?;
         drop(server);
     }
     db.close().await;
     drop(cluster);
     Ok(())
+}
+
+/// Waits until the statistics consumer has taken the log up to `end`.
+async fn caught_up(db: &Db, end: i64) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        let at = tawasul_storage::log_cursors::position(db.read(), tawasul_storage::rollups::CONSUMER).await?;
+        if at.is_some_and(|p| p >= end) {
+            return Ok(());
+        }
+        anyhow::ensure!(started.elapsed().as_secs() < 3600, "the statistics consumer is at {at:?} of {end}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 /// The three reports, one request at a time, each after one to warm up.
@@ -180,33 +207,36 @@ struct Generator {
 }
 
 impl Generator {
+    /// Writes `count` transactions, oldest first (the log's order), each
+    /// with its `created` event.
     async fn write(&mut self, db: &Db, org: &Organisation, count: usize) -> anyhow::Result<()> {
-        let mut left = count;
-        while left > 0 {
+        let mut ages: Vec<i64> = (0..count).map(|_| (60 + self.sample.below(360 * DAY_S)) as i64).collect();
+        ages.sort_unstable_by(|a, b| b.cmp(a));
+        for chunk in ages.chunks(10 * ROWS_PER_INSERT) {
             let tx = db.write().begin().await?;
-            for _ in 0..10 {
-                let n = left.min(ROWS_PER_INSERT);
-                if n == 0 {
-                    break;
-                }
+            for part in chunk.chunks(ROWS_PER_INSERT) {
                 let mut insert = Query::insert();
                 insert.into_table(Alias::new("transactions")).columns(COLUMNS.map(Alias::new));
-                for _ in 0..n {
-                    insert.values(self.transaction(org))?;
+                let mut events = Query::insert();
+                events.into_table(Alias::new("transaction_events")).columns(EVENT_COLUMNS.map(Alias::new));
+                for age_s in part {
+                    let (row, event) = self.transaction(org, *age_s);
+                    insert.values(row)?;
+                    events.values(event)?;
                 }
                 tx.execute(tx.get_database_backend().build(&insert)).await?;
-                left -= n;
+                tx.execute(tx.get_database_backend().build(&events)).await?;
             }
             tx.commit().await.context("commit")?;
         }
         Ok(())
     }
 
-    /// One transaction's row, in `COLUMNS`' order.
-    fn transaction(&mut self, org: &Organisation) -> Vec<SimpleExpr> {
+    /// One transaction's row, in `COLUMNS`' order, and its `created` event's,
+    /// in `EVENT_COLUMNS`'.
+    fn transaction(&mut self, org: &Organisation, age_s: i64) -> (Vec<SimpleExpr>, Vec<SimpleExpr>) {
         let s = &mut self.sample;
         let (e, d, k) = (s.below(SHAPE.entities), s.below(SHAPE.departments), s.below(SHAPE.employees));
-        let age_s = (60 + s.below(360 * DAY_S)) as i64;
         let created = self.now - chrono::Duration::seconds(age_s);
         // Employees differ: the later ones of a department take longer.
         let pace = 0.6 + 0.25 * k as f64;
@@ -226,12 +256,28 @@ impl Generator {
         let subject = s.subject();
         self.next_reference[e] += 1;
         let employee = org.employees[e][d][k].id;
+        let id = Uuid::now_v7();
+        let beneficiary = org.beneficiaries[s.below(org.beneficiaries.len())].id.0;
+        let event: [SimpleExpr; 7] = [
+            id.into(),
+            1.into(),
+            "created".into(),
+            "external".into(),
+            Some(beneficiary).into(),
+            created.into(),
+            serde_json::json!({
+                "subject": &subject,
+                "body": &subject,
+                "reference": format!("1448/{:06}", self.next_reference[e]),
+            })
+            .into(),
+        ];
         let values: [SimpleExpr; 22] = [
-            Uuid::now_v7().into(),
+            id.into(),
             org.entities[e].0.into(),
             org.types[e][d].0.into(),
             org.departments[e][d].0.into(),
-            org.beneficiaries[s.below(org.beneficiaries.len())].id.0.into(),
+            beneficiary.into(),
             Some(employee.0).into(),
             1448.into(),
             self.next_reference[e].into(),
@@ -250,6 +296,6 @@ impl Generator {
             first_response.into(),
             resolution.into(),
         ];
-        values.into()
+        (values.into(), event.into())
     }
 }

@@ -15,7 +15,7 @@ use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::{EntityId, UserId};
 use tawasul_core::indicators::{entity_index, government_index};
 use tawasul_core::policy::{AuditScope, own_stats, platform_stats_scope, stats_scope};
-use tawasul_core::stats::{Breakdown, Whose};
+use tawasul_core::stats::{Breakdown, Whose, whole};
 use tawasul_storage::organisation;
 
 use crate::app::organisation::ensure_entity;
@@ -91,8 +91,7 @@ async fn breakdown(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> ApiResult<Breakdown> {
-    let (rows, samples) = tawasul_storage::stats::measured(db, whose, from, to, now).await?;
-    Ok(Breakdown::of(&rows, &samples))
+    Ok(Breakdown::of(&tawasul_storage::stats::period(db, whose, from, to, now).await?))
 }
 
 /// The caller's own history over a period: a beneficiary's transactions, or
@@ -257,18 +256,15 @@ pub(crate) async fn platform_figures(
     let entities = entities_in(db, &scope).await?;
     let ids: Vec<EntityId> = entities.iter().map(|e| e.0).collect();
     let targets = tawasul_storage::targets::of(db, &ids).await?;
-    let (mut all_rows, mut all_samples) = (Vec::new(), Vec::new());
+    let groups = tawasul_storage::stats::of_entities(db, &ids, from, to, now).await?;
     let mut rows = Vec::with_capacity(entities.len());
     for (id, name_ar, name_en) in entities {
-        let (measured, samples) = tawasul_storage::stats::measured(db, Whose::Entity(id), from, to, now).await?;
-        let figures = Breakdown::of(&measured, &samples).all;
+        let figures = whole(groups.iter().filter(|g| g.sums.entity == Some(id))).figures();
         let (indicators, index) = entity_index(&targets.get(&id).cloned().unwrap_or_default(), &figures);
         rows.push(PlatformEntityStats { entity_id: id, name_ar, name_en, figures, index, indicators });
-        all_rows.extend(measured);
-        all_samples.extend(samples);
     }
     let index = government_index(rows.iter().map(|r| r.index));
-    let figures = Breakdown::of(&all_rows, &all_samples).all;
+    let figures = whole(&groups).figures();
     Ok(PlatformStatsView { from, to, figures, index, entities: rows })
 }
 

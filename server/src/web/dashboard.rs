@@ -176,13 +176,11 @@ async fn dashboard_page(
         .collect();
     let now = Utc::now();
     let (from, to) = page.form.period(now)?;
-    let (mut measured, mut samples) =
-        tawasul_storage::stats::measured(db, Whose::Entity(entity), from, to, now).await?;
+    let mut groups = tawasul_storage::stats::period(db, Whose::Entity(entity), from, to, now).await?;
     if let Some(d) = department {
-        measured.retain(|m| m.department == Some(d));
-        samples.retain(|s| s.department == d);
+        groups.retain(|g| g.sums.department == Some(d));
     }
-    let b = Breakdown::of(&measured, &samples);
+    let b = Breakdown::of(&groups);
     let only = RowFilter { department, ..RowFilter::default() };
     let rows = tawasul_storage::stats::rows(db, entity, from, to, only, now).await?;
     let name = organisation::entity(db, entity)

@@ -22,6 +22,7 @@ pub mod refresh_tokens;
 pub mod regulator_entities;
 pub mod request_drafts;
 pub mod routing_cursors;
+pub mod stats_rollups;
 pub mod transaction_events;
 pub mod transaction_types;
 pub mod transactions;

@@ -13,6 +13,7 @@ use crate::transactions::{around_the_clock, request, setup};
 on_both_backends!(
     an_entitys_figures_match_hand_counts_and_stay_within_reach,
     the_platform_puts_entities_side_by_side_with_their_index,
+    days_rolled_up_give_the_figures_of_their_transactions,
 );
 
 mod employees {
@@ -187,7 +188,7 @@ async fn an_entitys_figures_match_hand_counts_and_stay_within_reach(app: TestApp
     assert!(admin.entity_stats(a.entity.id, "from=2026-02-01&to=2026-01-01").await.is_err(), "an empty period");
     // Later, the two on the clock are late; the postponed one is not.
     let later = chrono::Utc::now() + chrono::Duration::days(30);
-    let rows = tawasul_storage::stats::measures(
+    let groups = tawasul_storage::stats::period(
         app.db.read(),
         tawasul_core::stats::Whose::Entity(a.entity.id),
         s.from,
@@ -196,7 +197,7 @@ async fn an_entitys_figures_match_hand_counts_and_stay_within_reach(app: TestApp
     )
     .await
     .unwrap();
-    assert_eq!(tawasul_core::stats::Breakdown::of(&rows, &[]).all.late, 1);
+    assert_eq!(tawasul_core::stats::Breakdown::of(&groups).all.late, 1);
 
     // The CSV is the JSON's rows, and the export is audited.
     let csv = admin.entity_stats_csv(a.entity.id, "").await.unwrap();
@@ -320,4 +321,143 @@ async fn the_platform_puts_entities_side_by_side_with_their_index(app: TestApp) 
     assert_eq!(reg_c.targets(a.entity.id).await.unwrap_err().status(), Some(403));
     let only_c = reg_c.platform_stats("").await.unwrap();
     assert_eq!(only_c.entities.iter().map(|e| e.entity_id).collect::<Vec<_>>(), [c.entity.id]);
+}
+
+/// Moves a transaction's time, as if it had been so: a bound value, the way
+/// the server writes times.
+async fn set_time(
+    app: &TestApp,
+    id: tawasul_core::ids::TransactionId,
+    column: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let q = Query::update()
+        .table(Alias::new("transactions"))
+        .value(Alias::new(column), at)
+        .and_where(Expr::col(Alias::new("id")).eq(id.0))
+        .to_owned();
+    let c = app.db.write();
+    c.execute(c.get_database_backend().build(&q)).await.unwrap();
+}
+
+/// Waits until the statistics consumer has taken in the whole log.
+async fn rolled_up(app: &TestApp) {
+    for _ in 0..200 {
+        let end = tawasul_storage::transactions::last_position(app.db.read()).await.unwrap();
+        let at =
+            tawasul_storage::log_cursors::position(app.db.read(), tawasul_storage::rollups::CONSUMER).await.unwrap();
+        if at.is_some_and(|p| p >= end) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the statistics consumer did not catch up within 10 s");
+}
+
+/// Equal figures; the speed score, a mean of fractions added in another
+/// order, to within rounding.
+fn same(got: &tawasul_core::stats::Figures, want: &tawasul_core::stats::Figures) {
+    let close = match (got.score, want.score) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (a, b) => a == b,
+    };
+    assert!(close, "score {:?}, from the transactions {:?}", got.score, want.score);
+    let unscored = |f: &tawasul_core::stats::Figures| tawasul_core::stats::Figures { score: None, ..f.clone() };
+    assert_eq!(unscored(got), unscored(want));
+}
+
+/// Whole past days are read from the days the log consumer rolled up, and
+/// give the figures the transactions themselves give — in all, by type, by
+/// department, by employee and on the platform — and the hand counts; a step
+/// taken on a rolled-up day counts at once.
+async fn days_rolled_up_give_the_figures_of_their_transactions(app: TestApp) {
+    use chrono::{Duration, NaiveTime, SecondsFormat, Utc};
+    use tawasul_core::stats::{Breakdown, Whose};
+    let a = setup(&app, 2, "round_robin", 58).await;
+    a.entity.admin.set_calendar(a.entity.id, &around_the_clock()).await.unwrap();
+    let (ben, _) = app.beneficiary(5800).await;
+    let mut t = vec![];
+    for n in 0..8 {
+        t.push(ben.create_transaction(&request(a.entity.id, a.type_id, n)).await.unwrap());
+    }
+    let holder = |i: usize| t[i].assignee.as_ref().unwrap().id;
+    let client_of = |id| &a.employees.iter().find(|(e, _)| *e == id).unwrap().1;
+    // Opened two to five days ago: t[i] and t[i + 4] on the same day; one of
+    // those left open is late.
+    let now = Utc::now();
+    for (i, tx) in t.iter().enumerate() {
+        set_time(&app, tx.id, "created_at", now - Duration::days(2 + (i % 4) as i64)).await;
+    }
+    set_time(&app, t[5].id, "due_at", now - Duration::hours(1)).await;
+    for i in [0, 1, 2, 4] {
+        client_of(holder(i)).step(t[i].id, "complete", &json!({})).await.unwrap();
+    }
+    a.supervisor.step(t[3].id, "reject", &json!({ "reason": "ناقص" })).await.unwrap();
+    for (n, (first, took)) in
+        [(600, 3600), (1200, 40 * 3600), (60, 100 * 3600), (30, 7200), (900, 20 * 3600)].into_iter().enumerate()
+    {
+        measured(&app, n as i64 + 1, first, took).await;
+    }
+    // An event on each day after the hand-built times: its day is computed
+    // afresh (two ratings, and a word on those still open).
+    ben.rate(t[0].id, 5, None).await.unwrap();
+    ben.rate(t[1].id, 2, None).await.unwrap();
+    for i in [5, 6, 7] {
+        a.supervisor.comment(t[i].id, "internal", "مراجعة").await.unwrap();
+    }
+    rolled_up(&app).await;
+    {
+        use sea_orm::ConnectionTrait;
+        let c = app.db.read();
+        let sql = "SELECT COUNT(DISTINCT day) AS n FROM stats_rollups";
+        let row = c.query_one(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await.unwrap().unwrap();
+        assert!(row.try_get::<i64>("", "n").unwrap() >= 4, "the four days are rolled up");
+    }
+
+    // From twenty days ago (a partial first day) to today's UTC midnight.
+    let from = (now - Duration::days(20)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let to = now.date_naive().and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let q = format!("from={from}&to={to}");
+    let admin = &a.entity.admin;
+    let view = admin.entity_stats(a.entity.id, &q).await.unwrap();
+    let f = &view.figures;
+    assert_eq!((f.total, f.completed, f.rejected, f.open, f.late, f.rating), (8, 4, 1, 3, 1, Some(3.5)));
+    // Closed: 1, 2, 20, 40 and 100 hours.
+    assert_eq!((f.median_resolution_s, f.p90_resolution_s), (Some(20.0 * 3600.0), Some(100.0 * 3600.0)));
+    let groups = tawasul_storage::stats::from_transactions(
+        app.db.read(),
+        Whose::Entity(a.entity.id),
+        view.from,
+        view.to,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let live = Breakdown::of(&groups);
+    same(f, &live.all);
+    for ty in &view.by_type {
+        same(&ty.figures, &live.by_type[&ty.type_id]);
+    }
+    for d in &view.by_department {
+        same(&d.figures, &live.by_department[&d.department_id]);
+    }
+    let people = admin.employee_stats(a.entity.id, &q).await.unwrap();
+    for p in people.employees.iter().filter(|p| p.figures.total > 0) {
+        same(&p.figures, &live.by_employee[&p.user_id]);
+    }
+    assert_eq!(people.employees.iter().map(|p| p.figures.total).sum::<u64>(), 8);
+    let platform = app.platform.platform_stats(&q).await.unwrap();
+    let row = platform.entities.iter().find(|r| r.entity_id == a.entity.id).unwrap();
+    same(&row.figures, &live.all);
+    same(&platform.figures, &live.all);
+
+    // A step taken on a rolled-up day counts at once, caught up or not.
+    client_of(holder(6)).step(t[6].id, "complete", &json!({})).await.unwrap();
+    let after = admin.entity_stats(a.entity.id, &q).await.unwrap();
+    assert_eq!((after.figures.completed, after.figures.open), (5, 2));
+    rolled_up(&app).await;
+    let caught_up = admin.entity_stats(a.entity.id, &q).await.unwrap();
+    assert_eq!(caught_up.figures, after.figures);
 }
