@@ -406,6 +406,7 @@ ui-dashboard-median-resolution = وسيط زمن الإنجاز
 ui-dashboard-rating = متوسط التقييم
 ui-dashboard-score = مؤشر سرعة الإنجاز
 ui-dashboard-present = الوقت على المنصة
+ui-dashboard-present-all = وقت الموظفين المعروضين على المنصة
 ui-dashboard-hours = { $n } ساعة
 ui-dashboard-by-week = المعاملات حسب أسبوع تقديمها
 ui-dashboard-by-hijri-month = المعاملات حسب الشهر الهجري لتقديمها

@@ -394,6 +394,7 @@ ui-dashboard-median-resolution = Median time to complete
 ui-dashboard-rating = Average rating
 ui-dashboard-score = Speed score
 ui-dashboard-present = Time on the platform
+ui-dashboard-present-all = Time on the platform, everyone shown
 ui-dashboard-hours = { $n } h
 ui-dashboard-by-week = Transactions by the week they were opened
 ui-dashboard-by-hijri-month = Transactions by the Hijri month they were opened

@@ -1,10 +1,11 @@
-//! Each day's statistics, kept by a consumer of the event log
-//! (`server::rollups`): per entity and UTC day of opening, the sums and the
-//! times of the transactions opened that day — one row per department, type
-//! and assignee, and one per type (the platform's, each entity whole) — so that a year's
-//! figures read hundreds of rows instead of every transaction of the year.
-//! What is not yet rolled up (the days of events after the consumer's
-//! position, and the period's partial days) is read from the transactions.
+//! Each day's and each month's statistics, kept by a consumer of the event
+//! log (`server::rollups`): per entity and UTC day (or month) of opening, the
+//! sums and the times of the transactions opened then — one row per
+//! department, type and assignee, and one per type (the platform's, each
+//! entity whole) — so that a year's figures read a few thousand rows instead
+//! of every transaction of the year. What is not yet rolled up (the days of
+//! events after the consumer's position, and the period's partial days) is
+//! read from the transactions.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -17,6 +18,7 @@ enum StatsRollups {
     Id,
     EntityId,
     Day,
+    Span,
     Grain,
     DepartmentId,
     TypeId,
@@ -49,6 +51,7 @@ impl MigrationTrait for Migration {
             .col(big_integer(R::Id).primary_key().auto_increment())
             .col(uuid(R::EntityId))
             .col(date(R::Day))
+            .col(string(R::Span))
             .col(string(R::Grain))
             .col(uuid_null(R::DepartmentId))
             .col(uuid_null(R::TypeId))
@@ -87,6 +90,7 @@ impl MigrationTrait for Migration {
                 .table(R::Table)
                 .col(R::EntityId)
                 .col(R::Grain)
+                .col(R::Span)
                 .col(R::Day)
                 .to_owned(),
         )

@@ -1,7 +1,8 @@
 //! Keeps each day's statistics (`storage::rollups`) as the log goes: every
 //! event's transaction names its entity's day of opening, and each batch
-//! computes those days afresh from the transactions and moves the
-//! consumer's position with them, in one database transaction. Taking the
+//! computes those days afresh from the transactions, rebuilds the months
+//! they are in from their days and moves the consumer's position with them,
+//! in one database transaction. Taking the
 //! same events again computes the same days again: idempotent.
 //!
 //! Without a position (a new database, or one from before the rollups) it

@@ -1,16 +1,20 @@
-//! Each day's statistics (`stats_rollups`), kept by the log consumer
-//! `server::rollups`, and a period's groups read from them.
+//! Each day's and month's statistics (`stats_rollups`), kept by the log
+//! consumer `server::rollups`, and a period's groups read from them.
 //!
 //! A rolled-up day holds, per entity and UTC day of opening, the sums and the
 //! times of the transactions opened that day as they stood when the day was
 //! last computed from them: one row per department, type and assignee
 //! (`Grain::Detail`, for an entity's figures) and one per type (`Grain::Type`,
-//! for the platform's, which shows each entity whole). The rows are exact for
-//! every event up to the consumer's position, which the consumer moves in the
-//! same database transaction. A period therefore takes its whole days from
-//! the rows, and reads from the transactions themselves its partial first and
-//! last days, every day that an event after that position touched, and what
-//! depends on the moment of reading (which open ones are late now).
+//! for the platform's, which shows each entity whole). Each UTC month's rows
+//! are its days' rows added up, rebuilt whenever one of its days is, so that
+//! a year reads a dozen months and the days at its ends rather than every
+//! day. The rows are exact for every event up to the consumer's position,
+//! which the consumer moves in the same database transaction. A period
+//! therefore takes its whole months and days from the rows (the days of a
+//! month that an event after that position touched, instead of the month),
+//! and reads from the transactions themselves its partial first and last
+//! days, every touched day, and what depends on the moment of reading (which
+//! open ones are late now).
 //!
 //! The speed points are not kept: a row keeps the completed ones' times, and
 //! the points are given against the type's target as it is when read, as the
@@ -19,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
@@ -35,7 +39,7 @@ use crate::stats::{entities_are, late, live, measures, samples};
 /// are exact.
 pub const CONSUMER: &str = "statistics";
 
-/// Which rows of a day.
+/// Which rows of a day or month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grain {
     /// Per department, type and assignee.
@@ -52,11 +56,29 @@ impl Grain {
         }
     }
 
+    const ALL: [Grain; 2] = [Grain::Detail, Grain::Type];
+
     /// The key a group of this grain is known by.
     fn key_of(self, k: Key) -> Key {
         match self {
             Grain::Detail => k,
             Grain::Type => Key { department: None, assignee: None, ..k },
+        }
+    }
+}
+
+/// How long a row's time is: a day, or the month that starts on its `day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Span {
+    Day,
+    Month,
+}
+
+impl Span {
+    fn as_str(self) -> &'static str {
+        match self {
+            Span::Day => "day",
+            Span::Month => "month",
         }
     }
 }
@@ -93,7 +115,7 @@ pub async fn compute(c: &impl ConnectionTrait, entity: EntityId, day: NaiveDate)
     let over = entities_are(&[entity]);
     let (sums, times) = tokio::try_join!(measures(c, over.clone(), from, to), samples(c, over, from, to))?;
     let mut rows = Vec::new();
-    for grain in [Grain::Detail, Grain::Type] {
+    for grain in Grain::ALL {
         let mut groups: BTreeMap<Key, Kept> = BTreeMap::new();
         for m in &sums {
             groups.entry(grain.key_of(m.key())).or_default().sums.add(m);
@@ -107,24 +129,55 @@ pub async fn compute(c: &impl ConnectionTrait, entity: EntityId, day: NaiveDate)
             }
         }
         for (key, kept) in groups {
-            rows.push(kept.row(entity, day, grain, key)?);
+            rows.push(kept.row(entity, day, Span::Day, grain, key)?);
         }
     }
     Ok(Computed { entity, day, rows })
 }
 
-/// Replaces each computed day's rows: in the consumer's database
-/// transaction, with its position.
+/// Replaces each computed day's rows, then rebuilds the months they are in
+/// from their days: in the consumer's database transaction, with its
+/// position.
 pub async fn replace(c: &impl ConnectionTrait, days: Vec<Computed>) -> Result<()> {
+    let mut months = BTreeSet::new();
     for d in days {
-        stats_rollups::Entity::delete_many()
-            .filter(stats_rollups::Column::EntityId.eq(d.entity.0))
-            .filter(stats_rollups::Column::Day.eq(d.day))
-            .exec(c)
-            .await?;
-        if !d.rows.is_empty() {
-            stats_rollups::Entity::insert_many(d.rows).exec_without_returning(c).await?;
+        months.insert((d.entity, month_of(d.day)));
+        overwrite(c, d.entity, Span::Day, d.day, d.rows).await?;
+    }
+    for (entity, month) in months {
+        let mut rows = Vec::new();
+        for grain in Grain::ALL {
+            let mut groups: BTreeMap<Key, Kept> = BTreeMap::new();
+            for row in read(c, &[entity], grain, Span::Day, &[(month, next_month(month)?)]).await? {
+                let kept = Kept::of_row(&row)?;
+                groups.entry(kept.sums.key()).or_default().absorb(kept);
+            }
+            for (key, kept) in groups {
+                rows.push(kept.row(entity, month, Span::Month, grain, key)?);
+            }
         }
+        overwrite(c, entity, Span::Month, month, rows).await?;
+    }
+    Ok(())
+}
+
+/// Puts `rows` in the place of an entity's rows of one day or month.
+async fn overwrite(
+    c: &impl ConnectionTrait,
+    entity: EntityId,
+    span: Span,
+    day: NaiveDate,
+    rows: Vec<stats_rollups::ActiveModel>,
+) -> Result<()> {
+    use stats_rollups::Column as R;
+    stats_rollups::Entity::delete_many()
+        .filter(R::EntityId.eq(entity.0))
+        .filter(R::Span.eq(span.as_str()))
+        .filter(R::Day.eq(day))
+        .exec(c)
+        .await?;
+    if !rows.is_empty() {
+        stats_rollups::Entity::insert_many(rows).exec_without_returning(c).await?;
     }
     Ok(())
 }
@@ -141,17 +194,19 @@ pub async fn period(
     now: DateTime<Utc>,
 ) -> Result<Vec<Tallied>> {
     // The order matters: the position first, then the rows (exact at least up
-    // to it), then the events after it (whose days are read afresh).
+    // to it); the days that events after it touched are read afresh, and the
+    // months they fall in are taken from their other days.
     let position = crate::log_cursors::position(c, CONSUMER).await?.unwrap_or(0);
     let (first, last) = whole_days(from, to);
-    let stored = if first < last { read(c, entities, grain, first, last).await? } else { Vec::new() };
     let touched = if first < last { touched_days(c, entities, position).await? } else { BTreeSet::new() };
+    let (month_ranges, day_ranges) = stored_ranges(first, last, &touched)?;
+    let (months, days) = tokio::try_join!(
+        read(c, entities, grain, Span::Month, &month_ranges),
+        read(c, entities, grain, Span::Day, &day_ranges),
+    )?;
     let targets = targets_of(c, entities).await?;
     let mut groups: BTreeMap<Key, Tallied> = BTreeMap::new();
-    for row in stored {
-        if touched.contains(&row.day) {
-            continue;
-        }
+    for row in months.into_iter().chain(days.into_iter().filter(|d| !touched.contains(&d.day))) {
         let t = tallied_of(row, &targets)?;
         merge(&mut groups, t.sums.key(), &t);
     }
@@ -182,13 +237,38 @@ struct Kept {
 }
 
 impl Kept {
-    fn row(self, entity: EntityId, day: NaiveDate, grain: Grain, key: Key) -> Result<stats_rollups::ActiveModel> {
+    /// What a stored row keeps.
+    fn of_row(row: &stats_rollups::Model) -> Result<Kept> {
+        Ok(Kept {
+            sums: sums_of(row)?,
+            first_response: unpack(&row.first_response_times)?,
+            resolution: unpack(&row.resolution_times)?,
+            completed: unpack(&row.completed_times)?,
+        })
+    }
+
+    fn absorb(&mut self, o: Kept) {
+        self.sums.add(&o.sums);
+        self.first_response.extend(o.first_response);
+        self.resolution.extend(o.resolution);
+        self.completed.extend(o.completed);
+    }
+
+    fn row(
+        self,
+        entity: EntityId,
+        day: NaiveDate,
+        span: Span,
+        grain: Grain,
+        key: Key,
+    ) -> Result<stats_rollups::ActiveModel> {
         let m = self.sums;
         let n = |v: u64| i64::try_from(v).map_err(|_| corrupt("count"));
         Ok(stats_rollups::ActiveModel {
             id: NotSet,
             entity_id: Set(entity.0),
             day: Set(day),
+            span: Set(span.as_str().to_owned()),
             grain: Set(grain.as_str().to_owned()),
             department_id: Set(key.department.map(|d| d.0)),
             type_id: Set(key.type_id.map(|t| t.0)),
@@ -216,52 +296,75 @@ impl Kept {
 /// A row as the group it keeps; the completed ones' points against the
 /// type's target now.
 fn tallied_of(row: stats_rollups::Model, targets: &HashMap<Uuid, i64>) -> Result<Tallied> {
-    let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
     let target = row.type_id.and_then(|t| targets.get(&t).copied()).ok_or_else(|| corrupt("rollup type"))?;
-    let points: Vec<f64> = unpack(&row.completed_times)?.into_iter().map(|r| speed_points(r, target)).collect();
+    let completed = unpack(&row.completed_times)?;
     Ok(Tallied {
-        sums: MeasureRow {
-            entity: Some(EntityId(row.entity_id)),
-            department: row.department_id.map(DepartmentId),
-            type_id: row.type_id.map(TransactionTypeId),
-            assignee: row.assignee_id.map(UserId),
-            total: n(row.total)?,
-            completed: n(row.completed)?,
-            rejected: n(row.rejected)?,
-            postponed: n(row.postponed)?,
-            open: n(row.open)?,
-            late: 0,
-            closed_late: n(row.closed_late)?,
-            on_time: n(row.on_time)?,
-            first_responses: n(row.first_responses)?,
-            first_response_s: row.first_response_s,
-            resolutions: n(row.resolutions)?,
-            resolution_s: row.resolution_s,
-            ratings: n(row.ratings)?,
-            rating_sum: row.rating_sum,
-        },
+        sums: sums_of(&row)?,
         first_response_s: unpack(&row.first_response_times)?,
         resolution_s: unpack(&row.resolution_times)?,
-        points_sum: points.iter().sum(),
-        points: points.len() as u64,
+        points_sum: completed.iter().map(|r| speed_points(*r, target)).sum(),
+        points: completed.len() as u64,
     })
 }
 
+/// A row's sums (none late: who is late depends on the moment of reading).
+fn sums_of(row: &stats_rollups::Model) -> Result<MeasureRow> {
+    let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
+    Ok(MeasureRow {
+        entity: Some(EntityId(row.entity_id)),
+        department: row.department_id.map(DepartmentId),
+        type_id: row.type_id.map(TransactionTypeId),
+        assignee: row.assignee_id.map(UserId),
+        total: n(row.total)?,
+        completed: n(row.completed)?,
+        rejected: n(row.rejected)?,
+        postponed: n(row.postponed)?,
+        open: n(row.open)?,
+        late: 0,
+        closed_late: n(row.closed_late)?,
+        on_time: n(row.on_time)?,
+        first_responses: n(row.first_responses)?,
+        first_response_s: row.first_response_s,
+        resolutions: n(row.resolutions)?,
+        resolution_s: row.resolution_s,
+        ratings: n(row.ratings)?,
+        rating_sum: row.rating_sum,
+    })
+}
+
+/// The entities' rows of one grain and span whose `day` falls in one of the
+/// ranges `[a, b)`.
 async fn read(
     c: &impl ConnectionTrait,
     entities: &[EntityId],
     grain: Grain,
-    first: NaiveDate,
-    last: NaiveDate,
+    span: Span,
+    ranges: &[(NaiveDate, NaiveDate)],
 ) -> Result<Vec<stats_rollups::Model>> {
     use stats_rollups::Column as R;
-    Ok(stats_rollups::Entity::find()
+    let (Some((start, _)), Some((_, end))) = (ranges.first(), ranges.last()) else { return Ok(Vec::new()) };
+    // Many ranges (a long period with many touched months) are read as one
+    // and sorted out here: an OR of thousands would pass SQLite's limit on
+    // the depth of an expression.
+    let days = if ranges.len() > 32 {
+        Condition::all().add(R::Day.gte(*start)).add(R::Day.lt(*end))
+    } else {
+        ranges.iter().fold(Condition::any(), |any, (a, b)| any.add(R::Day.gte(*a).and(R::Day.lt(*b))))
+    };
+    let rows = stats_rollups::Entity::find()
         .filter(R::EntityId.is_in(entities.iter().map(|e| e.0)))
         .filter(R::Grain.eq(grain.as_str()))
-        .filter(R::Day.gte(first))
-        .filter(R::Day.lt(last))
+        .filter(R::Span.eq(span.as_str()))
+        .filter(days)
         .all(c)
-        .await?)
+        .await?;
+    Ok(rows.into_iter().filter(|r| within(ranges, r.day)).collect())
+}
+
+/// Whether `day` falls in one of the ranges (in order, apart).
+fn within(ranges: &[(NaiveDate, NaiveDate)], day: NaiveDate) -> bool {
+    let after = ranges.partition_point(|(a, _)| *a <= day);
+    after > 0 && day < ranges[after - 1].1
 }
 
 /// The days of opening of the entities' transactions that an event after
@@ -299,6 +402,57 @@ async fn targets_of(c: &impl ConnectionTrait, entities: &[EntityId]) -> Result<H
     Ok(found.into_iter().map(|(id, hours)| (id, i64::from(hours) * 3600)).collect())
 }
 
+/// The first day of `day`'s month.
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The first day of the month after the one `month` starts.
+fn next_month(month: NaiveDate) -> Result<NaiveDate> {
+    month.checked_add_months(chrono::Months::new(1)).ok_or_else(|| corrupt("month"))
+}
+
+/// Ranges of days `[a, b)`, in order.
+type Ranges = Vec<(NaiveDate, NaiveDate)>;
+
+/// Which stored rows make up the whole days `[first, last)`: the months
+/// wholly inside and untouched, as ranges of their first days, and the days
+/// of the rest, as ranges of days; next to each other ones joined.
+fn stored_ranges(first: NaiveDate, last: NaiveDate, touched: &BTreeSet<NaiveDate>) -> Result<(Ranges, Ranges)> {
+    let (mut months, mut days) = (Vec::new(), Vec::new());
+    if first >= last {
+        return Ok((months, days));
+    }
+    let first_month = if first.day() == 1 { first } else { next_month(month_of(first))? };
+    let last_month = month_of(last);
+    if first_month >= last_month {
+        days.push((first, last));
+        return Ok((months, days));
+    }
+    days.push((first, first_month));
+    let mut m = first_month;
+    while m < last_month {
+        let next = next_month(m)?;
+        let whole = touched.range(m..next).next().is_none();
+        if whole { &mut months } else { &mut days }.push((m, next));
+        m = next;
+    }
+    days.push((last_month, last));
+    Ok((joined(months), joined(days)))
+}
+
+/// Ranges in order with the empty ones left out and those that meet joined.
+fn joined<T: PartialOrd + Copy>(parts: Vec<(T, T)>) -> Vec<(T, T)> {
+    let mut out: Vec<(T, T)> = Vec::new();
+    for (a, b) in parts.into_iter().filter(|(a, b)| a < b) {
+        match out.last_mut() {
+            Some(prev) if prev.1 == a => prev.1 = b,
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 /// The instants a UTC day starts and ends.
 fn day_bounds(day: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
     let next = day.succ_opt().ok_or_else(|| corrupt("day"))?;
@@ -331,14 +485,7 @@ fn live_ranges(
         parts.push(day_bounds(*d)?);
     }
     parts.push((day_bounds(last)?.0, to));
-    let mut joined: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for (a, b) in parts.into_iter().filter(|(a, b)| a < b) {
-        match joined.last_mut() {
-            Some(prev) if prev.1 == a => prev.1 = b,
-            _ => joined.push((a, b)),
-        }
-    }
-    Ok(joined)
+    Ok(joined(parts))
 }
 
 /// Times kept as sorted 32-bit little-endian seconds.
@@ -388,6 +535,26 @@ mod tests {
         // Midnight to midnight: nothing read afresh but the touched days.
         let (first, last) = whole_days(at(1, 0), at(4, 0));
         assert_eq!(live_ranges(at(1, 0), at(4, 0), first, last, &touched).unwrap(), vec![(at(2, 0), at(3, 0))]);
+    }
+
+    #[test]
+    fn whole_untouched_months_are_read_as_months_and_the_rest_as_days() {
+        let d = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let touched = BTreeSet::from([d(8, 20), d(10, 5), d(12, 1)]);
+        let (months, days) = stored_ranges(d(8, 15), d(12, 3), &touched).unwrap();
+        assert_eq!(months, vec![(d(9, 1), d(10, 1)), (d(11, 1), d(12, 1))]);
+        assert_eq!(days, vec![(d(8, 15), d(9, 1)), (d(10, 1), d(11, 1)), (d(12, 1), d(12, 3))]);
+        assert!(within(&months, d(9, 1)) && within(&months, d(9, 30)) && within(&months, d(11, 1)));
+        assert!(!within(&months, d(8, 31)) && !within(&months, d(10, 1)) && !within(&months, d(12, 1)));
+        // From a month's first day to another's: months alone, joined.
+        assert_eq!(stored_ranges(d(9, 1), d(12, 1), &BTreeSet::new()).unwrap(), (vec![(d(9, 1), d(12, 1))], vec![]));
+        // No month wholly inside: days alone.
+        let none = BTreeSet::new();
+        assert_eq!(stored_ranges(d(8, 15), d(9, 30), &none).unwrap(), (vec![], vec![(d(8, 15), d(9, 30))]));
+        assert_eq!(stored_ranges(d(9, 3), d(9, 3), &none).unwrap(), (vec![], vec![]));
+        // Across a year's end.
+        let (months, _) = stored_ranges(d(11, 10), NaiveDate::from_ymd_opt(2027, 2, 2).unwrap(), &none).unwrap();
+        assert_eq!(months, vec![(d(12, 1), NaiveDate::from_ymd_opt(2027, 2, 1).unwrap())]);
     }
 
     #[test]

@@ -195,9 +195,13 @@ async fn dashboard_page(
     let ids: Vec<UserId> = staff.iter().map(|e| e.id).collect();
     let present = tawasul_storage::presence::seconds(db, &ids, from.date_naive(), last_day(to)).await?;
     let behind = |extra: &[(&str, String)]| page.form.link("/dashboard/transactions", entity, extra);
-    let mut people: Vec<Person> = staff
+    let shown: Vec<_> = staff
         .into_iter()
         .filter(|e| department.is_none_or(|d| e.department_ids.contains(&d)) || b.by_employee.contains_key(&e.id))
+        .collect();
+    let present_all: i64 = shown.iter().filter_map(|e| present.get(&e.id)).sum();
+    let mut people: Vec<Person> = shown
+        .into_iter()
         .map(|e| Person {
             name: layout.name(&e.name_ar, &e.name_en).to_owned(),
             f: b.by_employee.get(&e.id).cloned().unwrap_or_default(),
@@ -206,7 +210,14 @@ async fn dashboard_page(
         })
         .collect();
     people.sort_by(|a, b| b.f.total.cmp(&a.f.total).then_with(|| a.name.cmp(&b.name)));
-    let headlines = headlines(layout, &b.all, |extra| Some(behind(extra)));
+    let mut headlines = headlines(layout, &b.all, |extra| Some(behind(extra)));
+    // The department's (or the entity's) time on the platform: its people's.
+    headlines.push(Headline {
+        key: "present",
+        label: layout.t("ui-dashboard-present-all"),
+        value: hours(layout, present_all as f64),
+        href: None,
+    });
     let charts = vec![
         chart(layout, "weekly", "ui-dashboard-by-week", &trend(&rows, Cut::Week)),
         chart(layout, "monthly", "ui-dashboard-by-hijri-month", &trend(&rows, Cut::HijriMonth)),

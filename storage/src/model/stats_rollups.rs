@@ -6,7 +6,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub entity_id: Uuid,
+    /// The day, or a month's first day.
     pub day: Date,
+    /// `day` or `month`.
+    pub span: String,
     pub grain: String,
     pub department_id: Option<Uuid>,
     pub type_id: Option<Uuid>,

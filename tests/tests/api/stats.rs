@@ -98,6 +98,16 @@ async fn employees_figures_match_hand_counts(app: TestApp) {
     let whole = admin.entity_stats(a.entity.id, "").await.unwrap().figures;
     assert_eq!((whole.median_resolution_s, whole.p90_resolution_s), (Some(48.0 * 3600.0), Some(96.0 * 3600.0)));
     assert_eq!(whole.score, Some(50.0));
+    // The supervisor's dashboard: the department's time on the platform is
+    // its people's, in hours (the other one was at work yesterday for 1.5).
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    tawasul_storage::presence::add(app.db.write(), yesterday, &[(two, 5400)]).await.unwrap();
+    let html = crate::pages::Page::sign_in(&app, "employee6899@entity.sa").await.get("/dashboard").await.body;
+    let hours = |seconds: i64| format!("{:.1}", seconds as f64 / 3600.0);
+    let all: i64 =
+        admin.employee_stats(a.entity.id, "").await.unwrap().employees.iter().map(|e| e.active_seconds).sum();
+    let shown = html.split("data-figure=\"present\">").nth(1).and_then(|t| t.split('<').next()).unwrap();
+    assert!(shown.contains(&hours(all)) && all >= 5402, "{shown} for {all} s");
 
     // The CSV row is the JSON's, and the export is audited.
     let csv = admin.employee_stats_csv(a.entity.id, "").await.unwrap();
@@ -384,11 +394,11 @@ async fn days_rolled_up_give_the_figures_of_their_transactions(app: TestApp) {
     }
     let holder = |i: usize| t[i].assignee.as_ref().unwrap().id;
     let client_of = |id| &a.employees.iter().find(|(e, _)| *e == id).unwrap().1;
-    // Opened two to five days ago: t[i] and t[i + 4] on the same day; one of
-    // those left open is late.
+    // Opened 2, 22, 42 and 62 days ago, t[i] and t[i + 4] on the same day
+    // (over months that are rolled up whole); one of those left open is late.
     let now = Utc::now();
     for (i, tx) in t.iter().enumerate() {
-        set_time(&app, tx.id, "created_at", now - Duration::days(2 + (i % 4) as i64)).await;
+        set_time(&app, tx.id, "created_at", now - Duration::days(2 + 20 * (i % 4) as i64)).await;
     }
     set_time(&app, t[5].id, "due_at", now - Duration::hours(1)).await;
     for i in [0, 1, 2, 4] {
@@ -411,13 +421,19 @@ async fn days_rolled_up_give_the_figures_of_their_transactions(app: TestApp) {
     {
         use sea_orm::ConnectionTrait;
         let c = app.db.read();
-        let sql = "SELECT COUNT(DISTINCT day) AS n FROM stats_rollups";
-        let row = c.query_one(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await.unwrap().unwrap();
-        assert!(row.try_get::<i64>("", "n").unwrap() >= 4, "the four days are rolled up");
+        let count = |sql: &'static str| async move {
+            let row = c.query_one(sea_orm::Statement::from_string(c.get_database_backend(), sql)).await;
+            row.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+        };
+        let days = count("SELECT COUNT(DISTINCT day) AS n FROM stats_rollups WHERE span = 'day'").await;
+        assert!(days >= 4, "the four days are rolled up");
+        let months = count("SELECT COUNT(DISTINCT day) AS n FROM stats_rollups WHERE span = 'month'").await;
+        assert!(months >= 2, "and their months");
     }
 
-    // From twenty days ago (a partial first day) to today's UTC midnight.
-    let from = (now - Duration::days(20)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    // From a hundred days ago (a partial first day, then days, then whole
+    // months) to today's UTC midnight.
+    let from = (now - Duration::days(100)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let to = now.date_naive().and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Secs, true);
     let q = format!("from={from}&to={to}");
     let admin = &a.entity.admin;
@@ -453,7 +469,8 @@ async fn days_rolled_up_give_the_figures_of_their_transactions(app: TestApp) {
     same(&row.figures, &live.all);
     same(&platform.figures, &live.all);
 
-    // A step taken on a rolled-up day counts at once, caught up or not.
+    // A step taken on a rolled-up day (of a whole month, 42 days ago) counts
+    // at once, caught up or not.
     client_of(holder(6)).step(t[6].id, "complete", &json!({})).await.unwrap();
     let after = admin.entity_stats(a.entity.id, &q).await.unwrap();
     assert_eq!((after.figures.completed, after.figures.open), (5, 2));
