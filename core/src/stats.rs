@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::times::Times;
 use crate::ids::{DepartmentId, EntityId, TransactionTypeId, UserId};
 use crate::workflow::Status;
+
+mod times;
 
 /// Whose transactions a set of figures is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,18 +217,6 @@ pub struct Figures {
     pub score: Option<f64>,
 }
 
-/// The `p`th percentile by nearest rank: the value at rank ⌈p/100 × n⌉ of
-/// the values in order (the median of four is the second). The values are
-/// reordered (a selection, not a sort).
-pub fn percentile(values: &mut [i64], p: u32) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let rank = (u64::from(p) * values.len() as u64).div_ceil(100).max(1);
-    let i = usize::try_from(rank).unwrap_or(usize::MAX).min(values.len()) - 1;
-    Some(*values.select_nth_unstable(i).1 as f64)
-}
-
 /// One transaction's times in a period, for what sums cannot give: medians,
 /// percentiles and the speed score (`storage::stats::samples`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,9 +273,9 @@ pub fn speed_points(took_s: i64, target_s: i64) -> f64 {
 pub struct Tallied {
     pub sums: MeasureRow,
     /// Working seconds to the first answer, of each one answered.
-    pub first_response_s: Vec<i64>,
+    pub first_response_s: Times,
     /// Working seconds to closing, of each one closed.
-    pub resolution_s: Vec<i64>,
+    pub resolution_s: Times,
     /// The speed points of the completed ones, and how many.
     pub points_sum: f64,
     pub points: u64,
@@ -298,19 +289,10 @@ impl Tallied {
 
     pub fn add(&mut self, o: &Tallied) {
         self.sums.add(&o.sums);
-        self.first_response_s.extend_from_slice(&o.first_response_s);
-        self.resolution_s.extend_from_slice(&o.resolution_s);
+        self.first_response_s.add(&o.first_response_s);
+        self.resolution_s.add(&o.resolution_s);
         self.points_sum += o.points_sum;
         self.points += o.points;
-    }
-
-    fn add_sample(&mut self, s: &Sample) {
-        self.first_response_s.extend(s.first_response_s);
-        self.resolution_s.extend(s.resolution_s);
-        if let Some(p) = s.speed_points() {
-            self.points_sum += p;
-            self.points += 1;
-        }
     }
 
     /// The group's figures.
@@ -318,8 +300,6 @@ impl Tallied {
         let m = &self.sums;
         let ratio = |n: u64, of: u64| if of == 0 { None } else { Some(n as f64 / of as f64) };
         let mean = |sum: i64, n: u64| if n == 0 { None } else { Some(sum as f64 / n as f64) };
-        let mut first = self.first_response_s.clone();
-        let mut resolution = self.resolution_s.clone();
         let scored = self.points + m.late;
         Figures {
             total: m.total,
@@ -333,10 +313,10 @@ impl Tallied {
             on_time_rate: ratio(m.on_time, m.on_time + m.closed_late),
             avg_first_response_s: mean(m.first_response_s, m.first_responses),
             avg_resolution_s: mean(m.resolution_s, m.resolutions),
-            median_first_response_s: percentile(&mut first, 50),
-            p90_first_response_s: percentile(&mut first, 90),
-            median_resolution_s: percentile(&mut resolution, 50),
-            p90_resolution_s: percentile(&mut resolution, 90),
+            median_first_response_s: self.first_response_s.percentile(50),
+            p90_first_response_s: self.first_response_s.percentile(90),
+            median_resolution_s: self.resolution_s.percentile(50),
+            p90_resolution_s: self.resolution_s.percentile(90),
             rating: mean(m.rating_sum, m.ratings),
             score: (scored > 0).then(|| self.points_sum / scored as f64),
         }
@@ -346,14 +326,37 @@ impl Tallied {
 /// The groups of rows and samples read together: each key's sums with its
 /// transactions' times.
 pub fn tallied(rows: &[MeasureRow], samples: &[Sample]) -> Vec<Tallied> {
-    let mut groups: BTreeMap<Key, Tallied> = BTreeMap::new();
+    /// A group's times while they are gathered.
+    #[derive(Default)]
+    struct Gathered {
+        tallied: Tallied,
+        first_response_s: Vec<i64>,
+        resolution_s: Vec<i64>,
+    }
+    fn group(groups: &mut BTreeMap<Key, Gathered>, key: Key) -> &mut Gathered {
+        groups.entry(key).or_insert_with(|| Gathered { tallied: Tallied::of_key(key), ..Gathered::default() })
+    }
+    let mut groups = BTreeMap::new();
     for r in rows {
-        groups.entry(r.key()).or_insert_with(|| Tallied::of_key(r.key())).sums.add(r);
+        group(&mut groups, r.key()).tallied.sums.add(r);
     }
     for s in samples {
-        groups.entry(s.key()).or_insert_with(|| Tallied::of_key(s.key())).add_sample(s);
+        let g = group(&mut groups, s.key());
+        g.first_response_s.extend(s.first_response_s);
+        g.resolution_s.extend(s.resolution_s);
+        if let Some(p) = s.speed_points() {
+            g.tallied.points_sum += p;
+            g.tallied.points += 1;
+        }
     }
-    groups.into_values().collect()
+    groups
+        .into_values()
+        .map(|g| Tallied {
+            first_response_s: Times::of(g.first_response_s),
+            resolution_s: Times::of(g.resolution_s),
+            ..g.tallied
+        })
+        .collect()
 }
 
 /// The whole of some groups.
@@ -617,21 +620,6 @@ mod tests {
         let months = trend(&rows, Cut::HijriMonth);
         assert_eq!(months.len(), 1);
         assert_eq!((months[0].period, months[0].opened), (Period::HijriMonth { year: 1448, month: 6 }, 4));
-    }
-
-    #[test]
-    fn percentiles_are_by_nearest_rank() {
-        assert_eq!(percentile(&mut [], 50), None);
-        assert_eq!(percentile(&mut [7], 90), Some(7.0));
-        assert_eq!(
-            (percentile(&mut [40, 10, 30, 20], 50), percentile(&mut [30, 40, 20, 10], 90)),
-            (Some(20.0), Some(40.0))
-        );
-        let mut ten: Vec<i64> = (1..=10).rev().collect();
-        assert_eq!(
-            (percentile(&mut ten, 50), percentile(&mut ten, 90), percentile(&mut ten, 100)),
-            (Some(5.0), Some(9.0), Some(10.0))
-        );
     }
 
     #[test]

@@ -27,13 +27,13 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
-use tawasul_core::stats::{Key, MeasureRow, Tallied, speed_points};
+use tawasul_core::stats::{Key, MeasureRow, Tallied, Times, speed_points};
 use uuid::Uuid;
 
 use crate::Result;
 use crate::accounts::corrupt;
 use crate::model::{stats_rollups, transaction_events, transaction_types, transactions};
-use crate::stats::{entities_are, late, live, measures, samples};
+use crate::stats::{Sums, entities_are, late, live, measures, samples};
 
 /// The consumer's name in `log_cursors`: its position says how far the rows
 /// are exact.
@@ -300,36 +300,37 @@ fn tallied_of(row: stats_rollups::Model, targets: &HashMap<Uuid, i64>) -> Result
     let completed = unpack(&row.completed_times)?;
     Ok(Tallied {
         sums: sums_of(&row)?,
-        first_response_s: unpack(&row.first_response_times)?,
-        resolution_s: unpack(&row.resolution_times)?,
+        first_response_s: Times::of(unpack(&row.first_response_times)?),
+        resolution_s: Times::of(unpack(&row.resolution_times)?),
         points_sum: completed.iter().map(|r| speed_points(*r, target)).sum(),
         points: completed.len() as u64,
     })
 }
 
-/// A row's sums (none late: who is late depends on the moment of reading).
+/// A row's sums.
 fn sums_of(row: &stats_rollups::Model) -> Result<MeasureRow> {
-    let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
-    Ok(MeasureRow {
+    let key = Key {
         entity: Some(EntityId(row.entity_id)),
         department: row.department_id.map(DepartmentId),
         type_id: row.type_id.map(TransactionTypeId),
         assignee: row.assignee_id.map(UserId),
-        total: n(row.total)?,
-        completed: n(row.completed)?,
-        rejected: n(row.rejected)?,
-        postponed: n(row.postponed)?,
-        open: n(row.open)?,
-        late: 0,
-        closed_late: n(row.closed_late)?,
-        on_time: n(row.on_time)?,
-        first_responses: n(row.first_responses)?,
+    };
+    let sums = Sums {
+        total: row.total,
+        completed: row.completed,
+        rejected: row.rejected,
+        postponed: row.postponed,
+        open: row.open,
+        closed_late: row.closed_late,
+        on_time: row.on_time,
+        first_responses: row.first_responses,
         first_response_s: row.first_response_s,
-        resolutions: n(row.resolutions)?,
+        resolutions: row.resolutions,
         resolution_s: row.resolution_s,
-        ratings: n(row.ratings)?,
+        ratings: row.ratings,
         rating_sum: row.rating_sum,
-    })
+    };
+    sums.measures(key)
 }
 
 /// The entities' rows of one grain and span whose `day` falls in one of the

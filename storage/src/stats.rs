@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use tawasul_core::api::{RowFilter, TransactionRow};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::lifecycle::is_late;
-use tawasul_core::stats::{CountRow, MeasureRow, Sample, Tallied, Whose, tallied};
+use tawasul_core::stats::{CountRow, Key, MeasureRow, Sample, Tallied, Whose, tallied};
 use tawasul_core::workflow::Status;
 use uuid::Uuid;
 
@@ -235,29 +235,46 @@ struct Row {
     department_id: Uuid,
     type_id: Uuid,
     assignee_id: Option<Uuid>,
-    total: i64,
-    completed: i64,
-    rejected: i64,
-    postponed: i64,
-    open: i64,
-    closed_late: i64,
-    on_time: i64,
-    first_responses: i64,
-    first_response_s: i64,
-    resolutions: i64,
-    resolution_s: i64,
-    ratings: i64,
-    rating_sum: i64,
+    #[sea_orm(nested)]
+    sums: Sums,
 }
 
 impl Row {
     fn measures(self) -> Result<MeasureRow> {
-        let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
-        Ok(MeasureRow {
+        let key = Key {
             entity: Some(EntityId(self.entity_id)),
             department: Some(DepartmentId(self.department_id)),
             type_id: Some(TransactionTypeId(self.type_id)),
             assignee: self.assignee_id.map(UserId),
+        };
+        self.sums.measures(key)
+    }
+}
+
+/// A group's sums as the database gives them (signed), read from the
+/// transactions or from a rolled-up row: one mapping to `MeasureRow` for
+/// both, none of them late (who is late depends on the moment of reading).
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(crate) struct Sums {
+    pub total: i64,
+    pub completed: i64,
+    pub rejected: i64,
+    pub postponed: i64,
+    pub open: i64,
+    pub closed_late: i64,
+    pub on_time: i64,
+    pub first_responses: i64,
+    pub first_response_s: i64,
+    pub resolutions: i64,
+    pub resolution_s: i64,
+    pub ratings: i64,
+    pub rating_sum: i64,
+}
+
+impl Sums {
+    pub(crate) fn measures(self, key: Key) -> Result<MeasureRow> {
+        let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("count"));
+        Ok(MeasureRow {
             total: n(self.total)?,
             completed: n(self.completed)?,
             rejected: n(self.rejected)?,
@@ -272,6 +289,7 @@ impl Row {
             resolution_s: self.resolution_s,
             ratings: n(self.ratings)?,
             rating_sum: self.rating_sum,
+            ..key.into()
         })
     }
 }

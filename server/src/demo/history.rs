@@ -4,7 +4,9 @@
 //! paces, some late, some escalated by the SLA monitor, most rated. Made by
 //! the same use cases as everything else, with the use cases' clock set to
 //! each step's instant; the monitor is run at its hours as the days pass.
-//! Seeded (a fixed seed): the same history on every machine.
+//! Each employee's time on the platform on those days is recorded as the
+//! presence tracker records it (`storage::presence`), a working day's worth
+//! give or take, with some days away. Seeded (a fixed seed): the same history on every machine.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -226,6 +228,7 @@ pub async fn seed(app: &App, now: DateTime<Utc>) -> anyhow::Result<()> {
             }
         }
     }
+    presence(&app, &types, first_day, now.date_naive(), &calendar).await?;
     let until = now - Duration::minutes(5);
     let mut held: Vec<Option<(TransactionId, usize)>> = vec![None; opened];
     while let Some((at, t, step)) = queue.pop() {
@@ -266,6 +269,42 @@ pub async fn seed(app: &App, now: DateTime<Utc>) -> anyhow::Result<()> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Each employee of the entities in `types` present on the working days
+/// from `first` to before `today`: five to seven and a half hours a day,
+/// with one day in twelve away.
+async fn presence(
+    app: &App,
+    types: &[(EntityId, TransactionTypeId)],
+    first: NaiveDate,
+    today: NaiveDate,
+    calendar: &WorkingCalendar,
+) -> anyhow::Result<()> {
+    let mut entities: Vec<EntityId> = types.iter().map(|t| t.0).collect();
+    entities.sort_unstable_by_key(|e| e.0);
+    entities.dedup();
+    let mut staff = Vec::new();
+    for e in entities {
+        staff.extend(tawasul_storage::organisation::list_employees(app.db.read(), e).await?.into_iter().map(|p| p.id));
+    }
+    // Its own dice, so that the transactions' history stays as it was.
+    let mut dice = Dice(1448);
+    let mut day = first;
+    while day < today {
+        if calendar.is_working_day(day) {
+            let seen: Vec<(UserId, i64)> = staff
+                .iter()
+                .filter_map(|u| {
+                    let hours = dice.between(5.0, 7.5);
+                    (!dice.chance(1.0 / 12.0)).then_some((*u, (hours * 3600.0) as i64))
+                })
+                .collect();
+            tawasul_storage::presence::add(app.db.write(), day, &seen).await?;
+        }
+        day += Duration::days(1);
     }
     Ok(())
 }

@@ -49,6 +49,12 @@ async fn the_demo_has_six_months_of_history_that_the_figures_show() {
         people.iter().find(|e| e.name_en.starts_with(name)).and_then(|e| e.figures.median_first_response_s).unwrap()
     };
     assert!(median("Reem") < median("Majed"), "{} vs {}", median("Reem"), median("Majed"));
+    // Each was present on the platform a working day's worth of most days:
+    // over 120 working days at 5 to 7.5 hours, less the days away.
+    for p in &people {
+        let hours = p.active_seconds as f64 / 3600.0;
+        assert!((400.0..=900.0).contains(&hours), "{}: {hours:.0} h", p.name_en);
+    }
 
     // The SLA monitor ran as the days passed: warnings, breaches, escalations.
     sealed(&app).await;
