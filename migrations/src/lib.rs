@@ -20,6 +20,7 @@ mod m20261202_000014_presence;
 mod m20261202_000015_indicator_targets;
 mod m20261202_000016_statistics_index;
 mod m20261202_000017_stats_rollups;
+mod m20261203_000018_postponement_index;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_indicator_targets::Migration),
             Box::new(m20261202_000016_statistics_index::Migration),
             Box::new(m20261202_000017_stats_rollups::Migration),
+            Box::new(m20261203_000018_postponement_index::Migration),
         ]
     }
 }
