@@ -301,6 +301,8 @@ impl Tallied {
         let ratio = |n: u64, of: u64| if of == 0 { None } else { Some(n as f64 / of as f64) };
         let mean = |sum: i64, n: u64| if n == 0 { None } else { Some(sum as f64 / n as f64) };
         let scored = self.points + m.late;
+        let (first, resolution) =
+            (self.first_response_s.percentiles([50, 90]), self.resolution_s.percentiles([50, 90]));
         Figures {
             total: m.total,
             completed: m.completed,
@@ -313,10 +315,10 @@ impl Tallied {
             on_time_rate: ratio(m.on_time, m.on_time + m.closed_late),
             avg_first_response_s: mean(m.first_response_s, m.first_responses),
             avg_resolution_s: mean(m.resolution_s, m.resolutions),
-            median_first_response_s: self.first_response_s.percentile(50),
-            p90_first_response_s: self.first_response_s.percentile(90),
-            median_resolution_s: self.resolution_s.percentile(50),
-            p90_resolution_s: self.resolution_s.percentile(90),
+            median_first_response_s: first[0],
+            p90_first_response_s: first[1],
+            median_resolution_s: resolution[0],
+            p90_resolution_s: resolution[1],
             rating: mean(m.rating_sum, m.ratings),
             score: (scored > 0).then(|| self.points_sum / scored as f64),
         }
