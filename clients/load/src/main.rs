@@ -166,8 +166,10 @@ impl Server {
         }
     }
 
-    /// Waits until the server has used under 3 % of a core for two seconds
+    /// Waits until the server has used under 6 % of a core for two seconds
     /// running: its consumers have caught up with what was written beneath it.
+    /// (Following the log costs 3 to 5 % at rest: each consumer polls every
+    /// 100 ms for what other nodes commit.)
     fn wait_idle(&self) -> anyhow::Result<()> {
         let ticks = || -> anyhow::Result<u64> {
             let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
@@ -182,8 +184,8 @@ impl Server {
         while quiet < 2 {
             std::thread::sleep(std::time::Duration::from_secs(1));
             let now = ticks()?;
-            // 100 ticks a second: 3 ticks is 3 % of a core.
-            quiet = if now - last < 3 { quiet + 1 } else { 0 };
+            // 100 ticks a second: 6 ticks is 6 % of a core.
+            quiet = if now - last < 6 { quiet + 1 } else { 0 };
             last = now;
             anyhow::ensure!(started.elapsed().as_secs() < 3600, "the server never went idle");
         }
