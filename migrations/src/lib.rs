@@ -21,6 +21,7 @@ mod m20261202_000015_indicator_targets;
 mod m20261202_000016_statistics_index;
 mod m20261202_000017_stats_rollups;
 mod m20261203_000018_postponement_index;
+mod m20261203_000019_postponement_partial_index;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_statistics_index::Migration),
             Box::new(m20261202_000017_stats_rollups::Migration),
             Box::new(m20261203_000018_postponement_index::Migration),
+            Box::new(m20261203_000019_postponement_partial_index::Migration),
         ]
     }
 }
