@@ -22,6 +22,7 @@ mod m20261202_000016_statistics_index;
 mod m20261202_000017_stats_rollups;
 mod m20261203_000018_postponement_index;
 mod m20261203_000019_postponement_partial_index;
+mod m20261203_000020_late_index;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_stats_rollups::Migration),
             Box::new(m20261203_000018_postponement_index::Migration),
             Box::new(m20261203_000019_postponement_partial_index::Migration),
+            Box::new(m20261203_000020_late_index::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Func, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 use tawasul_core::api::{RowFilter, TransactionRow};
 use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
 use tawasul_core::lifecycle::is_late;
@@ -139,7 +139,7 @@ pub(crate) async fn live(
 
 /// How many of the transactions `over` opened in `[from, to)` are late at
 /// `now`, per group: open, on the clock and past due (their speed points, 0).
-/// Few, and found by the `(…, status)` indexes.
+/// Few, and found by the `transactions_late` index alone.
 pub(crate) async fn late(
     c: &impl ConnectionTrait,
     over: Condition,
@@ -147,25 +147,7 @@ pub(crate) async fn late(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Tallied>> {
-    use transactions::Column as T;
-    let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>, i64)> = transactions::Entity::find()
-        .select_only()
-        .column(T::EntityId)
-        .column(T::DepartmentId)
-        .column(T::TypeId)
-        .column(T::AssigneeId)
-        .column_as(as_bigint(Func::count(Expr::col(Asterisk)).into()), "late")
-        .filter(over)
-        .filter(late_condition(now))
-        .filter(T::CreatedAt.gte(from))
-        .filter(T::CreatedAt.lt(to))
-        .group_by(T::EntityId)
-        .group_by(T::DepartmentId)
-        .group_by(T::TypeId)
-        .group_by(T::AssigneeId)
-        .into_tuple()
-        .all(c)
-        .await?;
+    let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>, i64)> = late_count(over, from, to, now).into_tuple().all(c).await?;
     rows.into_iter()
         .map(|(entity, department, type_id, assignee, n)| {
             Ok(Tallied {
@@ -183,6 +165,50 @@ pub(crate) async fn late(
         .collect()
 }
 
+/// The late count of `late`, grouped by entity, department, type and assignee.
+fn late_count(
+    over: Condition,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Select<transactions::Entity> {
+    use transactions::Column as T;
+    per_group()
+        .column_as(as_bigint(Func::count(Expr::col(Asterisk)).into()), "late")
+        .filter(over)
+        .filter(late_condition(now))
+        .filter(T::CreatedAt.gte(from))
+        .filter(T::CreatedAt.lt(to))
+}
+
+/// The transactions by entity, department, type and assignee, the group
+/// named in each row.
+fn per_group() -> Select<transactions::Entity> {
+    use transactions::Column as T;
+    transactions::Entity::find()
+        .select_only()
+        .column(T::EntityId)
+        .column(T::DepartmentId)
+        .column(T::TypeId)
+        .column(T::AssigneeId)
+        .group_by(T::EntityId)
+        .group_by(T::DepartmentId)
+        .group_by(T::TypeId)
+        .group_by(T::AssigneeId)
+}
+
+/// The platform's late count over `entities` as the database would run it,
+/// for checking which index its plan reads.
+pub fn late_count_statement(
+    backend: sea_orm::DatabaseBackend,
+    entities: &[EntityId],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> sea_orm::Statement {
+    late_count(entities_are(entities), from, to, now).build(backend)
+}
+
 /// The sums of the transactions `over` opened in `[from, to)`, grouped by
 /// entity, department, type and assignee.
 pub(crate) async fn measures(
@@ -196,12 +222,7 @@ pub(crate) async fn measures(
     let closed = Condition::all().add(T::ClosedAt.is_not_null());
     let sum = |col: T| as_bigint(Func::sum(Expr::col(col)).into());
     let count = |col: T| as_bigint(Func::count(Expr::col(col)).into());
-    let rows: Vec<Row> = transactions::Entity::find()
-        .select_only()
-        .column(T::EntityId)
-        .column(T::DepartmentId)
-        .column(T::TypeId)
-        .column(T::AssigneeId)
+    let rows: Vec<Row> = per_group()
         // `*`, not the id: what is counted is all in `transactions_statistics`.
         .column_as(as_bigint(Func::count(Expr::col(Asterisk)).into()), "total")
         .column_as(count_where(is(Status::Completed)), "completed")
@@ -219,10 +240,6 @@ pub(crate) async fn measures(
         .filter(over)
         .filter(T::CreatedAt.gte(from))
         .filter(T::CreatedAt.lt(to))
-        .group_by(T::EntityId)
-        .group_by(T::DepartmentId)
-        .group_by(T::TypeId)
-        .group_by(T::AssigneeId)
         .into_model()
         .all(c)
         .await?;

@@ -823,10 +823,16 @@ pub async fn list(
 
 /// `lifecycle::is_late` in SQL: on the clock and past due.
 pub fn late_condition(now: DateTime<Utc>) -> Condition {
-    use transactions::Column as T;
-    Condition::all()
-        .add(T::Status.is_in(tawasul_core::lifecycle::late_statuses().map(Status::as_str)))
-        .add(T::DueAt.lt(now))
+    Condition::all().add(Expr::cust(on_the_clock())).add(transactions::Column::DueAt.lt(now))
+}
+
+/// The statuses on the clock as SQL literals, not parameters: the condition
+/// of the `transactions_late` partial index (migration 20), which a planner
+/// matches only against the same words in the query, never against bound
+/// values.
+fn on_the_clock() -> String {
+    let quoted: Vec<String> = tawasul_core::lifecycle::late_statuses().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("status IN ({})", quoted.join(", "))
 }
 
 /// What the lifecycle needs to know of an employee a transaction may be given to.
