@@ -67,6 +67,13 @@ error-voice-unsupported_type = صيغة التسجيل غير مدعومة: أر
 error-voice-invalid = تعذّرت قراءة التسجيل الصوتي: الملف تالف أو ناقص أو ليس كما يُدّعى.
 error-voice-too_long = التسجيل الصوتي أطول من خمس دقائق.
 error-search-query_empty = اكتب كلمة واحدة على الأقل للبحث.
+error-meeting-outside_window = لا يتاح هذا الإجراء في هذا الوقت: يبدأ تسجيل الحضور قبل الاجتماع بخمس عشرة دقيقة وينتهي بانتهائه.
+error-meeting-cancelled = أُلغي هذا الاجتماع.
+error-meeting-minutes_sealed = اعتُمد المحضر وخُتم، فلا يُعدَّل.
+error-meeting-minutes_missing = اكتب مسودة المحضر قبل اعتماده.
+error-vote-not_eligible = لا يحق لك التصويت: يصوّت المدعوون الذين سجّلوا حضورهم ولهم صلاحية التصويت.
+error-vote-closed = أُغلق هذا التصويت.
+error-vote-already_cast = سبق أن أدليت بصوتك في هذا التصويت.
 error-service-unavailable = الخدمة غير متاحة مؤقتاً.
 error-internal = حدث خطأ غير متوقع، وقد سُجّل للمراجعة.
 
@@ -337,6 +344,19 @@ ui-kind-sla_warning = معاملة تقترب من موعدها
 ui-kind-sla_breached = معاملة تجاوزت موعدها
 ui-kind-escalated = تصعيد معاملة
 ui-nav-lookup = البحث برقم المعاملة
+ui-guest-title = دعوة إلى اجتماع
+ui-guest-greeting = أهلاً بك،
+ui-guest-cancelled = أُلغي هذا الاجتماع.
+ui-guest-when = الموعد (بتوقيت الرياض)
+ui-guest-where = المكان
+ui-guest-organiser = الجهة الداعية
+ui-guest-agenda = جدول الأعمال
+ui-guest-reply = ردك على الدعوة
+ui-guest-accept = سأحضر
+ui-guest-tentative = ربما
+ui-guest-decline = أعتذر عن الحضور
+ui-guest-check-in = سجّل حضوري الآن
+ui-guest-present = سجّلت حضورك في
 ui-lookup-title = البحث برقم المعاملة
 ui-lookup-reference = رقم المعاملة
 ui-lookup-hint = كما ورد في رسالة الاستلام، مثل ⁦1448-000123⁩، أو الرقم وحده مع العام.
@@ -494,6 +514,18 @@ ui-audit-notification-given_up = إشعار تعذّر إيصاله
 ui-audit-notification-resend = إعادة إرسال إشعار
 ui-audit-notification-preferences_change = تغيير إعدادات الإشعارات
 ui-audit-notification-read = قراءة الإشعارات
+ui-audit-meeting-create = جدولة اجتماع
+ui-audit-meeting-rsvp = الرد على دعوة اجتماع
+ui-audit-meeting-check_in = تسجيل حضور اجتماع
+ui-audit-meeting-note = ملاحظة في اجتماع
+ui-audit-meeting-minutes_draft = كتابة مسودة المحضر
+ui-audit-meeting-minutes_approve = اعتماد المحضر وختمه
+ui-audit-meeting-decision = تسجيل قرار
+ui-audit-vote-create = طرح تصويت
+ui-audit-vote-ballot = الإدلاء بصوت
+ui-audit-vote-close = إغلاق تصويت
+ui-audit-reminder-create = إضافة تذكير
+ui-audit-calendar_feed-issue = إصدار رابط التقويم الخاص
 ui-nav-admin = إدارة الجهة
 ui-admin-label = أقسام إدارة الجهة
 ui-admin-departments = الأقسام
@@ -641,3 +673,49 @@ ui-draft-updated = آخر حفظ
 ui-draft-resume = أكمل الطلب
 ui-draft-delete = احذف المسودة
 ui-nav-drafts = مسوداتي
+
+## الاجتماعات: الدعوة (بريد إلكتروني معه موعد التقويم، ورسالة نصية) والتذكير قبل البدء.
+
+meeting-mode-remote = عن بُعد
+meeting-mode-in_person = حضوري
+meeting-mode-hybrid = حضوري وعن بُعد
+meeting-invitation-subject = دعوة: { $title }
+meeting-invitation-text =
+    مرحباً { $name }،
+
+    يدعوك { $organiser } إلى اجتماع «{ $title }».
+
+    الموعد: { $gregorian } ({ $hijri } هـ) بتوقيت الرياض، ومدته { $duration } دقيقة
+    المكان: { $place }
+
+    جدول الأعمال:
+    { $agenda }
+
+    للرد على الدعوة وتسجيل الحضور عند بدء الاجتماع: { $link }
+meeting-invitation-sms = يدعوك { $organiser } إلى «{ $title }» في { $gregorian } بتوقيت الرياض. للرد: { $link }
+meeting-reminder-subject = تذكير: يبدأ «{ $title }» الساعة { $time }
+meeting-reminder-text =
+    مرحباً { $name }،
+
+    نذكّرك بأن اجتماع «{ $title }» يبدأ الساعة { $time } بتوقيت الرياض ({ $gregorian }).
+    المكان: { $place }
+
+    سجّل حضورك عند بدئه: { $link }
+meeting-reminder-sms = تذكير: يبدأ «{ $title }» الساعة { $time } بتوقيت الرياض. { $link }
+
+## تذكير الشخص الذي أضافه بنفسه، حين يحين وقته.
+
+reminder-subject = تذكير: { $text }
+reminder-text =
+    مرحباً { $name }،
+
+    طلبت التذكير في { $gregorian } بتوقيت الرياض:
+    { $text }
+
+    تواصل: { $link }
+reminder-sms = تذكير: { $text } — { $link }
+
+## رابط المفكرة الخاص بالموظف.
+
+calendar-feed-name = مفكرة تواصل
+calendar-due = موعد إنجاز المعاملة { $reference }: { $subject }

@@ -65,6 +65,13 @@ error-voice-unsupported_type = This recording format is not supported: send Ogg 
 error-voice-invalid = The recording could not be read: it is damaged, cut short, or not what it claims to be.
 error-voice-too_long = The recording is longer than five minutes.
 error-search-query_empty = Type at least one word to search for.
+error-meeting-outside_window = Not possible at this time: check-in opens fifteen minutes before the meeting and closes when it ends.
+error-meeting-cancelled = This meeting was cancelled.
+error-meeting-minutes_sealed = The minutes are approved and sealed; they cannot be changed.
+error-meeting-minutes_missing = Write the draft minutes before approving them.
+error-vote-not_eligible = You may not vote: invitees who checked in and hold the voting permission vote.
+error-vote-closed = This vote is closed.
+error-vote-already_cast = You have already voted in this vote.
 error-service-unavailable = The service is temporarily unavailable.
 error-internal = An unexpected error occurred; it has been logged.
 
@@ -328,6 +335,19 @@ ui-kind-sla_warning = A transaction nearing its target
 ui-kind-sla_breached = A transaction past its target
 ui-kind-escalated = A transaction escalated
 ui-nav-lookup = Find by reference
+ui-guest-title = Meeting invitation
+ui-guest-greeting = Welcome,
+ui-guest-cancelled = This meeting was cancelled.
+ui-guest-when = When (Riyadh time)
+ui-guest-where = Where
+ui-guest-organiser = Organised by
+ui-guest-agenda = Agenda
+ui-guest-reply = Your reply to the invitation
+ui-guest-accept = I will attend
+ui-guest-tentative = Perhaps
+ui-guest-decline = I cannot attend
+ui-guest-check-in = Check in now
+ui-guest-present = You checked in at
 ui-lookup-title = Find a transaction by its reference number
 ui-lookup-reference = Reference number
 ui-lookup-hint = As in the receipt, such as 1448-000123, or the number alone with the year.
@@ -482,6 +502,18 @@ ui-audit-notification-given_up = Notification given up
 ui-audit-notification-resend = Notification sent again
 ui-audit-notification-preferences_change = Notification settings changed
 ui-audit-notification-read = Notices read
+ui-audit-meeting-create = Meeting scheduled
+ui-audit-meeting-rsvp = Reply to a meeting invitation
+ui-audit-meeting-check_in = Meeting check-in
+ui-audit-meeting-note = Note in a meeting
+ui-audit-meeting-minutes_draft = Draft minutes written
+ui-audit-meeting-minutes_approve = Minutes approved and sealed
+ui-audit-meeting-decision = Decision recorded
+ui-audit-vote-create = Vote opened
+ui-audit-vote-ballot = Ballot cast
+ui-audit-vote-close = Vote closed
+ui-audit-reminder-create = Reminder added
+ui-audit-calendar_feed-issue = Private calendar address issued
 ui-nav-admin = Manage the entity
 ui-admin-label = Parts of the entity's administration
 ui-admin-departments = Departments
@@ -629,3 +661,49 @@ ui-draft-updated = Last saved
 ui-draft-resume = Finish the request
 ui-draft-delete = Delete the draft
 ui-nav-drafts = My drafts
+
+## Meetings: the invitation (an e-mail with the calendar event, and an SMS) and the reminder before the start.
+
+meeting-mode-remote = Remote
+meeting-mode-in_person = In person
+meeting-mode-hybrid = In person and remote
+meeting-invitation-subject = Invitation: { $title }
+meeting-invitation-text =
+    Hello { $name },
+
+    { $organiser } invites you to the meeting “{ $title }”.
+
+    When: { $gregorian } ({ $hijri } AH), Riyadh time, for { $duration } minutes
+    Where: { $place }
+
+    Agenda:
+    { $agenda }
+
+    Reply to the invitation and check in when the meeting begins: { $link }
+meeting-invitation-sms = { $organiser } invites you to “{ $title }” on { $gregorian } (Riyadh time). Reply: { $link }
+meeting-reminder-subject = Reminder: “{ $title }” starts at { $time }
+meeting-reminder-text =
+    Hello { $name },
+
+    A reminder: the meeting “{ $title }” starts at { $time } Riyadh time ({ $gregorian }).
+    Where: { $place }
+
+    Check in when it begins: { $link }
+meeting-reminder-sms = Reminder: “{ $title }” starts at { $time } (Riyadh time). { $link }
+
+## A person's own reminder, when its time comes.
+
+reminder-subject = Reminder: { $text }
+reminder-text =
+    Hello { $name },
+
+    You asked to be reminded at { $gregorian } (Riyadh time):
+    { $text }
+
+    Tawasul: { $link }
+reminder-sms = Reminder: { $text } — { $link }
+
+## An employee's private calendar feed.
+
+calendar-feed-name = Tawasul calendar
+calendar-due = Due: transaction { $reference } — { $subject }

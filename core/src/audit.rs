@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
+use crate::ids::{DepartmentId, EntityId, MeetingId, TransactionId, TransactionTypeId, UserId, VoteId};
 
 macro_rules! audit_actions {
     ($($variant:ident => $name:literal),* $(,)?) => {
@@ -63,6 +63,18 @@ audit_actions! {
     NotificationResend => "notification.resend",
     NotificationPreferencesChange => "notification.preferences_change",
     NotificationsRead => "notification.read",
+    MeetingCreate => "meeting.create",
+    MeetingRsvp => "meeting.rsvp",
+    MeetingCheckIn => "meeting.check_in",
+    MeetingNote => "meeting.note",
+    MinutesDraft => "meeting.minutes_draft",
+    MinutesApprove => "meeting.minutes_approve",
+    DecisionRecord => "meeting.decision",
+    VoteCreate => "vote.create",
+    VoteBallot => "vote.ballot",
+    VoteClose => "vote.close",
+    ReminderCreate => "reminder.create",
+    CalendarFeedIssue => "calendar_feed.issue",
 }
 
 impl fmt::Display for AuditAction {
@@ -79,6 +91,8 @@ pub enum AuditTarget {
     Department(DepartmentId),
     TransactionType(TransactionTypeId),
     Transaction(TransactionId),
+    Meeting(MeetingId),
+    Vote(VoteId),
     /// A log-in box value that names no account, as a non-reversible key.
     Login(String),
     /// A client address (limits reached by an anonymous caller).
@@ -97,6 +111,8 @@ impl fmt::Display for AuditTarget {
             AuditTarget::Department(id) => write!(f, "department:{id}"),
             AuditTarget::TransactionType(id) => write!(f, "transaction_type:{id}"),
             AuditTarget::Transaction(id) => write!(f, "transaction:{id}"),
+            AuditTarget::Meeting(id) => write!(f, "meeting:{id}"),
+            AuditTarget::Vote(id) => write!(f, "vote:{id}"),
             AuditTarget::Login(key) => write!(f, "login:{key}"),
             AuditTarget::Address(a) => write!(f, "address:{a}"),
             AuditTarget::Objects => f.write_str("objects"),

@@ -119,6 +119,13 @@ error_codes! {
     VoiceInvalid => "voice.invalid", Invalid;
     VoiceTooLong => "voice.too_long", Invalid;
     SearchQueryEmpty => "search.query_empty", Invalid;
+    MeetingOutsideWindow => "meeting.outside_window", Conflict;
+    MeetingCancelled => "meeting.cancelled", Conflict;
+    MinutesSealed => "meeting.minutes_sealed", Conflict;
+    MinutesMissing => "meeting.minutes_missing", Conflict;
+    VoteNotEligible => "vote.not_eligible", Forbidden;
+    VoteClosed => "vote.closed", Conflict;
+    BallotCast => "vote.already_cast", Conflict;
     Unavailable => "service.unavailable", Unavailable;
     Internal => "internal", Internal;
 }

@@ -52,8 +52,14 @@ typed_id!(
     DepartmentId,
     TransactionTypeId,
     TransactionId,
-    /// A meeting (the meetings work fills its real-time topic).
+    /// A meeting.
     MeetingId,
+    /// One person invited to a meeting: an employee or an outside guest.
+    InviteeId,
+    /// A vote held in a meeting.
+    VoteId,
+    /// A decision recorded in a meeting.
+    DecisionId,
     /// A file attached to a transaction.
     AttachmentId,
     /// A voice note on a transaction.

@@ -23,6 +23,7 @@ mod m20261202_000017_stats_rollups;
 mod m20261203_000018_postponement_index;
 mod m20261203_000019_postponement_partial_index;
 mod m20261203_000020_late_index;
+mod m20261204_000021_meetings;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_postponement_index::Migration),
             Box::new(m20261203_000019_postponement_partial_index::Migration),
             Box::new(m20261203_000020_late_index::Migration),
+            Box::new(m20261204_000021_meetings::Migration),
         ]
     }
 }

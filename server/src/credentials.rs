@@ -49,5 +49,6 @@ pub fn credentials_email(to: &Email, name_ar: &Name, name_en: &Name, password: &
         ),
         body: format!("{}\n\n---\n\n{}\n", body(Lang::Ar, name_ar), body(Lang::En, name_en)),
         html: None,
+        calendar: None,
     }
 }

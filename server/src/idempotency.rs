@@ -62,7 +62,10 @@ pub async fn idempotent_writes(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let is_write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (Some(key), true) = (key, is_write) else {
+    // A ballot is never kept under a key: the kept request's hash would tie
+    // the voter to their option (a secret ballot is kept nowhere), and a
+    // second ballot is refused anyway, so a retry learns that the first counted.
+    let (Some(key), true) = (key, is_write && !is_ballot(req.path())) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
@@ -155,4 +158,9 @@ pub async fn idempotent_writes(
 fn is_streamed(req: &ServiceRequest) -> bool {
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     ct.starts_with("multipart/") || ct.starts_with("audio/")
+}
+
+/// `POST /api/v1/votes/{id}/ballots`.
+fn is_ballot(path: &str) -> bool {
+    path.strip_prefix("/api/v1/votes/").is_some_and(|rest| rest.ends_with("/ballots") && rest.matches('/').count() == 1)
 }

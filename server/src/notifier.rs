@@ -205,6 +205,7 @@ impl Notifier {
                             subject: text.subject.clone(),
                             body: text.text.clone(),
                             html: Some(text.html.clone()),
+                            calendar: None,
                         },
                         (Channel::Sms, _, Some(to)) => Message::Sms { to: to.clone(), text: text.sms.clone() },
                         (Channel::InApp, _, _) => {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::StreamExt;
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use tawasul_storage::ConnectionTrait;
@@ -182,15 +182,28 @@ impl OutboxWorker {
 
     async fn send(&self, p: &Pending) -> anyhow::Result<()> {
         match &p.message {
-            Message::Email { to, subject, body, html } => {
+            Message::Email { to, subject, body, html, calendar } => {
                 let builder = lettre::Message::builder()
                     .from(self.from.clone())
                     .to(to.parse()?)
                     .subject(subject)
                     .message_id(Some(format!("<{}@tawasul>", p.id)));
-                let email = match html {
-                    Some(html) => builder.multipart(MultiPart::alternative_plain_html(body.clone(), html.clone()))?,
-                    None => builder.header(ContentType::TEXT_PLAIN).body(body.clone())?,
+                let email = match (html, calendar) {
+                    // An invitation: the text, and the event calendar programs
+                    // offer to add (RFC 6047: the method is the part's too).
+                    (_, Some(ics)) => {
+                        let method = ics_method(ics);
+                        let event = SinglePart::builder()
+                            .header(ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))?)
+                            .body(ics.clone());
+                        builder.multipart(
+                            MultiPart::alternative().singlepart(SinglePart::plain(body.clone())).singlepart(event),
+                        )?
+                    }
+                    (Some(html), None) => {
+                        builder.multipart(MultiPart::alternative_plain_html(body.clone(), html.clone()))?
+                    }
+                    (None, None) => builder.header(ContentType::TEXT_PLAIN).body(body.clone())?,
                 };
                 match &self.mailer {
                     Mailer::Smtp(t) => t.send(email).await.map(|_| ())?,
@@ -233,10 +246,16 @@ async fn give_up(tx: &impl ConnectionTrait, p: &Pending, attempts: i32, error: &
         let contact = tawasul_storage::recipients::contacts(tx, &[about.user]).await?.pop();
         if let Some(to) = contact.and_then(|c| c.email) {
             let subject = text.chars().take(80).collect::<String>();
-            let fallback = Message::Email { to, subject, body: text.clone(), html: None };
+            let fallback = Message::Email { to, subject, body: text.clone(), html: None, calendar: None };
             let again = About { dedupe_key: format!("{}:email-fallback", about.dedupe_key), ..about.clone() };
             outbox::enqueue_notices(tx, &[(fallback, again)], Utc::now()).await?;
         }
     }
     Ok(())
+}
+
+/// The METHOD an iCalendar object declares (REQUEST, CANCEL), for its part's
+/// content type.
+fn ics_method(ics: &str) -> &str {
+    ics.lines().find_map(|l| l.strip_prefix("METHOD:")).map_or("PUBLISH", str::trim)
 }

@@ -160,6 +160,7 @@ impl Application {
         let worker = tokio::spawn(self.worker.run());
         let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
         let monitor = tokio::spawn(crate::sla_monitor::run(self.state.app.clone()));
+        let meeting_clock = tokio::spawn(crate::meeting_clock::run(self.state.app.clone()));
         let presence = tokio::spawn(
             self.state
                 .presence
@@ -205,6 +206,7 @@ impl Application {
         worker.abort();
         resumer.abort();
         monitor.abort();
+        meeting_clock.abort();
         presence.abort();
         checkpointer.abort();
         sealer.abort();

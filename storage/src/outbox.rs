@@ -25,6 +25,10 @@ pub enum Message {
         body: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         html: Option<String>,
+        /// An iCalendar object (a meeting's invitation, change or
+        /// cancellation), sent as the `text/calendar` alternative.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        calendar: Option<String>,
     },
     Sms {
         to: String,

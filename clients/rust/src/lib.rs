@@ -8,7 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tawasul_core::Lang;
 use tawasul_core::api::*;
-use tawasul_core::ids::{AttachmentId, EntityId, TransactionId, UserId, VoiceId};
+use tawasul_core::ids::{AttachmentId, EntityId, MeetingId, TransactionId, UserId, VoiceId, VoteId};
+use tawasul_core::meetings::VoteResult;
 
 /// An error answer from the server, or a failure to reach or read it.
 #[derive(Debug, thiserror::Error)]
@@ -462,5 +463,88 @@ impl Client {
     /// The bytes of an attachment, with the response's headers.
     pub async fn download_attachment(&self, id: AttachmentId) -> Result<(reqwest::header::HeaderMap, Vec<u8>)> {
         self.fetch_bytes(&format!("/api/v1/attachments/{id}")).await
+    }
+
+    // Meetings and voting
+
+    pub async fn create_meeting(&self, r: &CreateMeetingRequest) -> Result<MeetingView> {
+        self.send(Method::POST, "/api/v1/meetings", Some(r)).await
+    }
+
+    pub async fn meeting(&self, id: MeetingId) -> Result<MeetingView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/meetings/{id}"), None).await
+    }
+
+    pub async fn rsvp(&self, id: MeetingId, response: &str) -> Result<serde_json::Value> {
+        let r = RsvpRequest { response: response.to_owned() };
+        self.send(Method::POST, &format!("/api/v1/meetings/{id}/rsvp"), Some(&r)).await
+    }
+
+    pub async fn check_in(&self, id: MeetingId) -> Result<serde_json::Value> {
+        self.send::<(), _>(Method::POST, &format!("/api/v1/meetings/{id}/check-in"), None).await
+    }
+
+    pub async fn add_note(&self, id: MeetingId, body: &str, agenda_item: Option<u32>) -> Result<NoteView> {
+        let r = NoteRequest { body: body.to_owned(), agenda_item };
+        self.send(Method::POST, &format!("/api/v1/meetings/{id}/notes"), Some(&r)).await
+    }
+
+    pub async fn draft_minutes(&self, id: MeetingId, body: &str) -> Result<MinutesView> {
+        let r = MinutesRequest { body: body.to_owned() };
+        self.send(Method::PUT, &format!("/api/v1/meetings/{id}/minutes"), Some(&r)).await
+    }
+
+    pub async fn approve_minutes(&self, id: MeetingId) -> Result<MinutesView> {
+        self.send::<(), _>(Method::POST, &format!("/api/v1/meetings/{id}/minutes/approve"), None).await
+    }
+
+    pub async fn record_decision(&self, id: MeetingId, text: &str, vote: Option<VoteId>) -> Result<DecisionView> {
+        let r = DecisionRequest { text: text.to_owned(), vote_id: vote.map(|v| v.to_string()) };
+        self.send(Method::POST, &format!("/api/v1/meetings/{id}/decisions"), Some(&r)).await
+    }
+
+    pub async fn open_vote(&self, id: MeetingId, r: &CreateVoteRequest) -> Result<VoteView> {
+        self.send(Method::POST, &format!("/api/v1/meetings/{id}/votes"), Some(r)).await
+    }
+
+    pub async fn cast_ballot(&self, id: VoteId, option_index: u32) -> Result<BallotReceipt> {
+        self.send(Method::POST, &format!("/api/v1/votes/{id}/ballots"), Some(&BallotRequest { option_index })).await
+    }
+
+    pub async fn close_vote(&self, id: VoteId) -> Result<VoteResult> {
+        self.send::<(), _>(Method::POST, &format!("/api/v1/votes/{id}/close"), None).await
+    }
+
+    pub async fn vote(&self, id: VoteId) -> Result<VoteView> {
+        self.send::<(), _>(Method::GET, &format!("/api/v1/votes/{id}"), None).await
+    }
+
+    pub async fn decisions(&self, entity: EntityId) -> Result<Vec<DecisionView>> {
+        #[derive(serde::Deserialize)]
+        struct Items {
+            items: Vec<DecisionView>,
+        }
+        let page: Items =
+            self.send::<(), _>(Method::GET, &format!("/api/v1/entities/{entity}/decisions"), None).await?;
+        Ok(page.items)
+    }
+
+    // The employee's calendar
+
+    pub async fn my_calendar(&self, from: Option<&str>, to: Option<&str>) -> Result<MyCalendarView> {
+        let q = MyCalendarQuery { from: from.map(str::to_owned), to: to.map(str::to_owned) };
+        Self::decode(self.request(Method::GET, "/api/v1/me/calendar").query(&q).send().await?).await
+    }
+
+    pub async fn add_reminder(&self, r: &CreateReminderRequest) -> Result<ReminderView> {
+        self.send(Method::POST, "/api/v1/me/reminders", Some(r)).await
+    }
+
+    pub async fn calendar_feed(&self) -> Result<CalendarFeedView> {
+        self.send::<(), _>(Method::GET, "/api/v1/me/calendar/feed", None).await
+    }
+
+    pub async fn reset_calendar_feed(&self) -> Result<CalendarFeedView> {
+        self.send::<(), _>(Method::POST, "/api/v1/me/calendar/feed/reset", None).await
     }
 }

@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod meetings;
+pub mod my_calendar;
 pub mod notices;
 pub mod org;
 pub mod page;
@@ -16,6 +18,8 @@ pub mod transactions;
 pub use audit::*;
 pub use auth::*;
 pub use calendar::*;
+pub use meetings::*;
+pub use my_calendar::*;
 pub use notices::*;
 pub use org::*;
 pub use page::*;

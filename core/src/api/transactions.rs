@@ -200,7 +200,7 @@ pub struct TransactionView {
 }
 
 /// Who did something, as shown in a timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ActorRef {
     pub id: UserId,
     pub role: Role,

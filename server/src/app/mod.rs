@@ -5,6 +5,8 @@
 //! the event log.
 
 pub mod me;
+pub mod meetings;
+pub mod my_calendar;
 pub mod organisation;
 pub mod service_levels;
 pub mod transactions;

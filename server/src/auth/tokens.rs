@@ -106,13 +106,15 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     opts.open(path)?.write_all(content.as_bytes())
 }
 
-/// A new refresh token: 256 random bits, URL-safe.
-pub fn new_refresh_token() -> String {
+/// A new secret token (a refresh token, a guest's link to a meeting, a
+/// calendar feed's address): 256 random bits, URL-safe. Only its hash is kept.
+pub fn new_secret_token() -> String {
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     URL_SAFE_NO_PAD.encode(raw)
 }
 
-pub fn refresh_token_hash(token: &str) -> String {
+/// What is kept of a secret token: its SHA-256, in hex.
+pub fn secret_token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -36,8 +36,8 @@ use crate::state::AppState;
 /// a hash, and an access token naming the session.
 async fn issue_tokens(keys: &TokenKeys, c: &impl ConnectionTrait, user: UserId, session: Uuid) -> ApiResult<TokenPair> {
     let now = Utc::now();
-    let refresh_token = tokens::new_refresh_token();
-    sessions::issue(c, user, session, &tokens::refresh_token_hash(&refresh_token), now + REFRESH_TTL, now).await?;
+    let refresh_token = tokens::new_secret_token();
+    sessions::issue(c, user, session, &tokens::secret_token_hash(&refresh_token), now + REFRESH_TTL, now).await?;
     let access = keys.access_token(user, session, now).map_err(ApiError::internal)?;
     Ok(TokenPair { access_token: access, refresh_token, expires_in: ACCESS_TTL.num_seconds() as u64 })
 }
@@ -217,7 +217,7 @@ pub(crate) async fn sign_in(state: &AppState, body: &LoginRequest) -> ApiResult<
 pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let tx = state.db.write().begin().await?;
-    let rotation = sessions::consume(&tx, &tokens::refresh_token_hash(&body.refresh_token), now).await?;
+    let rotation = sessions::consume(&tx, &tokens::secret_token_hash(&body.refresh_token), now).await?;
     let (user, session) = match rotation {
         Rotation::Rotated { user, session } => (user, session),
         Rotation::Refused => return Err(ApiError::new(ErrorCode::RefreshTokenInvalid)),
@@ -283,7 +283,7 @@ pub(crate) async fn sign_out(state: &AppState, caller: &Caller, refresh_token: O
     let mut ended = vec![caller.session];
     let mut revoked = sessions::revoke_session(&tx, caller.session, now).await?;
     if let Some(token) = refresh_token
-        && let Some(other) = sessions::session_of(&tx, &tokens::refresh_token_hash(token), user).await?
+        && let Some(other) = sessions::session_of(&tx, &tokens::secret_token_hash(token), user).await?
     {
         revoked += sessions::revoke_session(&tx, other, now).await?;
         ended.push(other);
@@ -336,7 +336,9 @@ pub(crate) async fn send_code(state: &AppState, caller: &Caller, channel: OtpCha
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
     let message = match channel {
-        OtpChannel::Email => email.map(|to| Message::Email { to: to.to_string(), subject, body: text, html: None }),
+        OtpChannel::Email => {
+            email.map(|to| Message::Email { to: to.to_string(), subject, body: text, html: None, calendar: None })
+        }
         OtpChannel::Sms => mobile.map(|to| Message::Sms { to: to.to_string(), text }),
     }
     .ok_or(ApiError::field("channel", ErrorCode::OtpChannelUnavailable))?;

@@ -8,6 +8,8 @@ pub mod employees;
 pub mod entities;
 pub mod feedback;
 pub mod health;
+pub mod meetings;
+pub mod my_calendar;
 pub mod notifications;
 pub mod password_reset;
 pub mod regulators;
@@ -79,6 +81,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(attachments::download)
             .service(voice::record)
             .service(voice::play)
+            .service(meetings::create_meeting)
+            .service(meetings::get_meeting)
+            .service(meetings::invite_ics)
+            .service(meetings::guest_meeting)
+            .service(meetings::guest_rsvp)
+            .service(meetings::guest_check_in)
+            .service(meetings::rsvp)
+            .service(meetings::check_in)
+            .service(meetings::add_note)
+            .service(meetings::draft_minutes)
+            .service(meetings::approve_minutes)
+            .service(meetings::record_decision)
+            .service(meetings::open_vote)
+            .service(meetings::cast_ballot)
+            .service(meetings::close_vote)
+            .service(meetings::get_vote)
+            .service(meetings::decisions)
+            .service(my_calendar::my_calendar)
+            .service(my_calendar::add_reminder)
+            .service(my_calendar::feed_address)
+            .service(my_calendar::reset_feed)
+            .service(my_calendar::feed)
             .service(search::search)
             .service(audit::list_audit)
             .service(audit::verify_audit)

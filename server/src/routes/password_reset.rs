@@ -60,7 +60,9 @@ pub(crate) async fn send_reset_code(state: &AppState, login: &str, channel: OtpC
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let (subject, text) = otp_text(lang, &code);
     let message = match channel {
-        OtpChannel::Email => email.map(|to| Message::Email { to: to.to_string(), subject, body: text, html: None }),
+        OtpChannel::Email => {
+            email.map(|to| Message::Email { to: to.to_string(), subject, body: text, html: None, calendar: None })
+        }
         OtpChannel::Sms => mobile.map(|to| Message::Sms { to: to.to_string(), text }),
     };
     // No address on that channel: the same answer, nothing sent.

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod documents;
 pub mod drafts;
 pub mod feedback;
+pub mod guest;
 pub mod layout;
 pub mod lookup;
 pub mod me;
@@ -95,6 +96,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(password::forgot_form)
             .service(password::forgot)
             .service(password::reset)
+            .service(guest::show)
+            .service(guest::step)
             .service(register::register_form)
             .service(register::submit)
             .service(session::token)

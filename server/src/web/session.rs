@@ -75,7 +75,7 @@ pub fn csrf_holds(state: &AppState, session: Uuid, given: &str) -> bool {
 
 /// A new random value for the sign-in form's double-submit cookie.
 pub fn new_csrf_cookie() -> (Cookie<'static>, String) {
-    let value = crate::auth::tokens::new_refresh_token();
+    let value = crate::auth::tokens::new_secret_token();
     (hardened(Cookie::build(CSRF_COOKIE, value.clone())).finish(), value)
 }
 

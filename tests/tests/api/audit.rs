@@ -81,6 +81,23 @@ fn otp_code(mail: &str) -> String {
         .to_owned()
 }
 
+/// The token of the guest's link in the first meeting invitation the outbox holds.
+async fn guest_link_token(app: &TestApp) -> String {
+    let db = app.db.read();
+    let rows = db
+        .query_all(Statement::from_string(db.get_database_backend(), "SELECT payload FROM outbox".to_owned()))
+        .await
+        .unwrap();
+    let texts: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<Value>("", "payload").ok())
+        .filter_map(|p| p.get("body").or(p.get("text")).and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let text = texts.iter().find(|t| t.contains("/guest/meetings/")).expect("a guest's invitation");
+    let at = text.find("/guest/meetings/").unwrap() + "/guest/meetings/".len();
+    text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
 async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
     let mut w = Walk { app: &app, done: BTreeSet::new() };
     let auth = w
@@ -161,7 +178,55 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
     let regulator = regulator_of(8801, entity);
     w.step("post", "/api/v1/regulators", "regulator.create", app.platform.create_regulator(&regulator)).await.unwrap();
 
+    // A meeting: scheduled by the admin with the employee invited, and each step in it.
     let emp = app.client.with_token(app.client.login("employee8810@entity.sa", PASSWORD).await.unwrap().access_token);
+    let members = [(employee.id, emp.clone())];
+    let meeting = crate::meetings::meeting_request(entity, &members, chrono::Utc::now());
+    let m = w.step("post", "/api/v1/meetings", "meeting.create", admin.create_meeting(&meeting)).await.unwrap().id;
+    let at = |name: &str| format!("/api/v1/meetings/{{id}}/{name}");
+    w.step("post", &at("rsvp"), "meeting.rsvp", emp.rsvp(m, "accepted")).await.unwrap();
+    w.step("post", &at("check-in"), "meeting.check_in", emp.check_in(m)).await.unwrap();
+    w.step("post", &at("notes"), "meeting.note", emp.add_note(m, "رأي في البند الأول", Some(0))).await.unwrap();
+    w.step("put", &at("minutes"), "meeting.minutes_draft", admin.draft_minutes(m, "المحضر")).await.unwrap();
+    w.step("post", &at("minutes/approve"), "meeting.minutes_approve", admin.approve_minutes(m)).await.unwrap();
+    let secret = CreateVoteRequest {
+        question: "هل يُعتمد؟".into(),
+        options: vec!["نعم".into(), "لا".into()],
+        ballot: "secret".into(),
+        quorum: 1,
+        closes_at: None,
+    };
+    let v = w.step("post", &at("votes"), "vote.create", admin.open_vote(m, &secret)).await.unwrap().id;
+    w.step("post", "/api/v1/votes/{id}/ballots", "vote.ballot", emp.cast_ballot(v, 1)).await.unwrap();
+    w.step("post", "/api/v1/votes/{id}/close", "vote.close", admin.close_vote(v)).await.unwrap();
+    w.step("post", &at("decisions"), "meeting.decision", admin.record_decision(m, "اعتُمد", Some(v))).await.unwrap();
+    // The guest, by the link their invitation carries (read from the outbox:
+    // this server has no SMS gateway to catch it at).
+    let token = guest_link_token(&app).await;
+    let guest = |name: &str| format!("/api/v1/guest/meetings/{{token}}/{name}");
+    let rsvp = async {
+        let path = format!("/api/v1/guest/meetings/{token}/rsvp");
+        let res = app.client.request(Method::POST, &path).json(&json!({ "response": "tentative" })).send().await?;
+        tawasul_client::Client::decode::<Value>(res).await
+    };
+    w.step("post", &guest("rsvp"), "meeting.rsvp", rsvp).await.unwrap();
+    let check_in = async {
+        let res = app.client.request(Method::POST, &format!("/api/v1/guest/meetings/{token}/check-in")).send().await?;
+        tawasul_client::Client::decode::<Value>(res).await
+    };
+    w.step("post", &guest("check-in"), "meeting.check_in", check_in).await.unwrap();
+    let reminder = CreateReminderRequest {
+        at: (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
+        text: "متابعة القرار".into(),
+        transaction_id: None,
+    };
+    w.step("post", "/api/v1/me/reminders", "reminder.create", emp.add_reminder(&reminder)).await.unwrap();
+    w.step("post", "/api/v1/me/calendar/feed/reset", "calendar_feed.issue", emp.reset_calendar_feed()).await.unwrap();
+    sealed(&app).await;
+    let ballot =
+        tawasul_storage::audit::all(app.db.read()).await.unwrap().into_iter().find(|e| e.action == "vote.ballot");
+    assert_eq!(ballot.and_then(|b| b.after), Some(json!({})), "a secret ballot's entry carries no option");
+
     let t = w
         .step(
             "post",

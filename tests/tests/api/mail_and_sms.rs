@@ -115,6 +115,7 @@ async fn two_workers_on_one_postgres_send_each_message_once() {
             subject: format!("رسالة {n}"),
             body: "نص".into(),
             html: None,
+            calendar: None,
         };
         outbox::enqueue(db.write(), &m, now).await.unwrap();
     }
@@ -134,7 +135,13 @@ async fn two_workers_on_one_postgres_send_each_message_once() {
     assert_eq!((ids.len(), unique.len()), (N, N), "each message once");
 
     // A worker that claims and dies: the message waits out the lease, then goes.
-    let m = Message::Email { to: "late@example.sa".into(), subject: "x".into(), body: "y".into(), html: None };
+    let m = Message::Email {
+        to: "late@example.sa".into(),
+        subject: "x".into(),
+        body: "y".into(),
+        html: None,
+        calendar: None,
+    };
     let id = outbox::enqueue(db.write(), &m, now).await.unwrap();
     let claimed = outbox::claim_due(db.write(), now, 10, outbox::LEASE).await.unwrap();
     assert_eq!(claimed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);

@@ -9,6 +9,8 @@ mod idempotency;
 mod identity;
 mod mail_and_sms;
 mod malformed;
+mod meetings;
+mod my_calendar;
 mod notifications;
 mod operations;
 mod organisation;
