@@ -86,6 +86,22 @@ pub fn week_start(at: DateTime<Utc>) -> chrono::NaiveDate {
     day - chrono::Duration::days(i64::from(day.weekday().num_days_from_sunday()))
 }
 
+/// The Umm al-Qura year, month and day of a calendar day.
+pub fn hijri_of_day(day: chrono::NaiveDate) -> Option<(i32, u8, u8)> {
+    hijri(day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// The instant a Riyadh day begins.
+pub fn day_start(day: chrono::NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc() - RIYADH
+}
+
+/// An instant's day and minute on Riyadh's clock.
+pub fn riyadh_day_and_time(at: DateTime<Utc>) -> (chrono::NaiveDate, String) {
+    let local = at + RIYADH;
+    (local.date_naive(), format!("{:02}:{:02}", local.hour(), local.minute()))
+}
+
 /// The Umm al-Qura year, month and day of a Riyadh-clock date.
 fn hijri(local: DateTime<Utc>) -> Option<(i32, u8, u8)> {
     let iso = Date::try_new_iso(local.year(), local.month() as u8, local.day() as u8).ok()?;

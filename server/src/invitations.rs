@@ -146,7 +146,12 @@ pub fn messages(
     let at = shown(lang, t.meeting.facts.starts_at);
     let local = t.meeting.facts.starts_at.with_timezone(&chrono_tz::Asia::Riyadh).format("%H:%M").to_string();
     let shown_at = (at.gregorian, at.hijri, local);
-    let link = link(t.public_url, t.meeting.id, guest_token);
+    // A guest's link is kept only as its hash: after the invitation, a guest
+    // is pointed back to the link it carried.
+    let link = match (guest_token, i.user_id) {
+        (None, None) => text(lang, "meeting-guest-own-link", &[]),
+        _ => link(t.public_url, t.meeting.id, guest_token),
+    };
     let mut facts = args(t, lang, &shown_at);
     facts.push(("name", name(i, lang).to_owned()));
     facts.push(("link", link));
@@ -251,7 +256,11 @@ mod tests {
         assert!(text.contains("https://tawasul.example/guest/meetings/tok"), "{text}");
         let arabic = guest(Lang::Ar);
         let sent = messages(&told, "meeting-reminder", &arabic, None, None);
-        let Message::Email { subject, calendar, .. } = &sent[0] else { panic!() };
+        let Message::Email { subject, body, calendar, .. } = &sent[0] else { panic!() };
         assert!(subject.starts_with("تذكير") && calendar.is_none(), "{subject}");
+        assert!(
+            body.contains("الرابط الوارد في دعوتك") && !body.contains("/meetings/"),
+            "no address a guest cannot open: {body}"
+        );
     }
 }

@@ -19,6 +19,8 @@ pub mod guest;
 pub mod layout;
 pub mod lookup;
 pub mod me;
+pub mod meetings;
+pub mod my_calendar;
 pub mod new_request;
 pub mod overview;
 pub mod password;
@@ -116,6 +118,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(documents::record_voice)
             .service(documents::upload_voice)
             .service(documents::play)
+            .service(my_calendar::calendar)
+            .service(my_calendar::add_reminder)
+            .service(meetings::new_meeting)
+            .service(meetings::schedule)
+            .service(meetings::meeting)
+            .service(meetings::step)
             .service(lookup::lookup)
             .service(directory::directory)
             .service(search::search)

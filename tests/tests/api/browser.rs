@@ -566,3 +566,126 @@ async fn the_dashboards_draw_their_charts_with_tables_in_both_languages() {
     css(&reg, "[data-testid=dashboard-figures]").await;
     reg.close().await.unwrap();
 }
+
+/// The meeting room in Chromium: the organiser opens a secret vote, a member
+/// checks in, shares an opinion and votes, the organiser closes the vote,
+/// approves the minutes and records the decision; and the page a guest's link
+/// opens. Each page with no serious axe-core finding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meeting_room_is_worked_through_in_the_browser() {
+    let app = spawn_app("sqlite").await;
+    let c = crate::meetings::committee(&app, 2, 77).await;
+    let base = app.client.base_url().to_owned();
+    let d = driver().await;
+
+    // The organiser schedules it from their calendar, starting now (Riyadh).
+    let organiser = d.browser(true).await;
+    sign_in(&organiser, &base, "employee7700@entity.sa").await;
+    organiser.goto(&format!("{base}/calendar")).await.unwrap();
+    css(&organiser, "[data-testid=schedule-link]").await.click().await.unwrap();
+    let (day, time) = tawasul_core::dates::riyadh_day_and_time(chrono::Utc::now());
+    let set = "document.querySelector(arguments[0]).value = arguments[1]";
+    organiser.execute(set, vec![json!("[data-testid=schedule-day]"), json!(day.to_string())]).await.unwrap();
+    organiser.execute(set, vec![json!("[data-testid=schedule-time]"), json!(time)]).await.unwrap();
+    css(&organiser, "[data-testid=schedule-title]").await.send_keys("اجتماع لجنة المشتريات").await.unwrap();
+    css(&organiser, "[data-testid=schedule-agenda]").await.send_keys("اعتماد العروض\nما يستجد من أعمال").await.unwrap();
+    css(&organiser, "[data-testid=schedule-location]").await.send_keys("قاعة الاجتماعات الكبرى").await.unwrap();
+    for (id, _) in &c.members {
+        css(&organiser, &format!("[data-testid=schedule-invitee][value='{id}']")).await.click().await.unwrap();
+    }
+    css(&organiser, "[data-testid=schedule-guest-name]").await.send_keys("سارة العتيبي").await.unwrap();
+    css(&organiser, "[data-testid=schedule-guest-email]").await.send_keys("sara@guest.sa").await.unwrap();
+    shoot(&organiser, "meeting-new.ar").await;
+    css(&organiser, "[data-testid=schedule-submit]").await.click().await.unwrap();
+    css(&organiser, "[data-testid=meeting-room]").await;
+    let room = organiser.current_url().await.unwrap().to_string();
+    let id: tawasul_core::ids::MeetingId =
+        room.rsplit('/').next().unwrap().parse().expect("the room's address names the meeting");
+    let m = c.organiser.meeting(id).await.unwrap();
+    assert_eq!((m.invitees.len(), m.agenda.len()), (3, 2), "two employees and the guest: {m:?}");
+    shoot(&organiser, "meeting-room.organiser.ar").await;
+    css(&organiser, "[data-testid=vote-new]").await.click().await.unwrap();
+    css(&organiser, "[data-testid=vote-question]").await.send_keys("هل يُعتمد العرض الأول؟").await.unwrap();
+    css(&organiser, "[data-testid=vote-options]").await.send_keys("نعم\nلا").await.unwrap();
+    css(&organiser, "[data-testid=vote-quorum]").await.clear().await.unwrap();
+    css(&organiser, "[data-testid=vote-quorum]").await.send_keys("1").await.unwrap();
+    css(&organiser, "[data-testid=vote-open]").await.click().await.unwrap();
+    wait_for_text(&organiser, "[data-testid=vote]", "هل يُعتمد العرض الأول؟").await;
+
+    let member = d.browser(true).await;
+    sign_in(&member, &base, "employee7701@entity.sa").await;
+    member.goto(&room).await.unwrap();
+    css(&member, "[data-testid=check-in]").await.click().await.unwrap();
+    css(&member, "[data-testid=present]").await;
+    css(&member, "[data-testid=note-body]").await.send_keys("أؤيد العرض الأول لأنه الأقل كلفة").await.unwrap();
+    css(&member, "[data-testid=note-item]").await.select_by_value("0").await.unwrap();
+    css(&member, "[data-testid=note-submit]").await.click().await.unwrap();
+    wait_for_text(&member, "[data-testid=notes]", "أؤيد العرض الأول").await;
+    css(&member, "[data-testid=option-0]").await.click().await.unwrap();
+    css(&member, "[data-testid=ballot-submit]").await.click().await.unwrap();
+    wait_for_text(&member, "[data-testid=turnout]", "1").await;
+    assert!(
+        member.find(Locator::Css("[data-testid=ballot-submit]")).await.is_ok(),
+        "the form stays; a second ballot is refused"
+    );
+    css(&member, "[data-testid=ballot-submit]").await;
+    shoot(&member, "meeting-room.member.ar").await;
+    css(&member, "[data-testid=option-1]").await.click().await.unwrap();
+    css(&member, "[data-testid=ballot-submit]").await.click().await.unwrap();
+    let refusal = text_of(&member, ".error-summary").await;
+    assert!(refusal.contains("سبق أن أدليت بصوتك"), "{refusal}");
+
+    organiser.goto(&room).await.unwrap();
+    css(&organiser, "[data-testid=vote-close]").await.click().await.unwrap();
+    let outcome = text_of(&organiser, "[data-testid=vote-outcome]").await;
+    assert!(outcome.contains("تقرر") && outcome.contains("نعم"), "{outcome}");
+    css(&organiser, "[data-testid=minutes-body]").await.send_keys("حضر الأعضاء واعتُمد العرض الأول.").await.unwrap();
+    css(&organiser, "[data-testid=minutes-save]").await.click().await.unwrap();
+    css(&organiser, "[data-testid=minutes-approve]").await.click().await.unwrap();
+    css(&organiser, "[data-testid=minutes-sealed]").await;
+    assert!(organiser.find(Locator::Css("[data-testid=minutes-save]")).await.is_err(), "sealed minutes have no form");
+    css(&organiser, "[data-testid=decision-text]").await.send_keys("اعتماد العرض الأول").await.unwrap();
+    css(&organiser, "[data-testid=decision-submit]").await.click().await.unwrap();
+    wait_for_text(&organiser, "[data-testid=decisions]", "اعتماد العرض الأول").await;
+    shoot(&organiser, "meeting-room.closed.ar").await;
+
+    // The member's calendar: the meeting on its day, a reminder added by the
+    // form, the week around it; Gregorian and Hijri side by side.
+    member.goto(&format!("{base}/calendar")).await.unwrap();
+    let meeting = css(&member, "[data-testid=calendar-meeting] a").await;
+    assert_eq!(meeting.attr("href").await.unwrap().as_deref(), Some(format!("/meetings/{}", m.id).as_str()));
+    let heading = text_of(&member, "[data-testid=calendar-heading]").await;
+    assert!(heading.contains("1448"), "the Hijri month too: {heading}");
+    let today = tawasul_core::dates::form_day(chrono::Utc::now());
+    member
+        .execute("document.querySelector('[data-testid=reminder-day]').value = arguments[0]", vec![json!(today)])
+        .await
+        .unwrap();
+    member.execute("document.querySelector('[data-testid=reminder-time]').value = '23:50'", vec![]).await.unwrap();
+    css(&member, "[data-testid=reminder-text]").await.send_keys("مراجعة محضر اللجنة").await.unwrap();
+    css(&member, "[data-testid=reminder-submit]").await.click().await.unwrap();
+    wait_for_text(&member, "[data-testid=calendar]", "مراجعة محضر اللجنة").await;
+    shoot(&member, "calendar.month.ar").await;
+    css(&member, "[data-testid=calendar-switch]").await.click().await.unwrap();
+    css(&member, "table.calendar.week").await;
+    assert!(text_of(&member, "[data-testid=calendar]").await.contains("اجتماع لجنة المشتريات"));
+    shoot(&member, "calendar.week.ar").await;
+
+    // The guest's page, by the link their invitation carries.
+    let mails = app.mails(1).await;
+    let invitation = mails.iter().find(|m| m.contains("/guest/meetings/")).expect("the guest's invitation");
+    let at = invitation.find("/guest/meetings/").unwrap() + "/guest/meetings/".len();
+    let token: String =
+        invitation[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_".contains(*c)).collect();
+    let guest = d.browser(true).await;
+    guest.goto(&format!("{base}/guest/meetings/{token}")).await.unwrap();
+    css(&guest, "[data-testid=guest-accept]").await.click().await.unwrap();
+    // The answer is shown on the page the form comes back to.
+    css(&guest, "[data-testid=guest-accept][aria-pressed=true]").await;
+    css(&guest, "[data-testid=guest-check-in]").await.click().await.unwrap();
+    css(&guest, "[data-testid=guest-present]").await;
+    shoot(&guest, "guest-meeting.ar").await;
+    for b in [organiser, member, guest] {
+        b.close().await.unwrap();
+    }
+}
