@@ -439,6 +439,14 @@ ui-meeting-new-guest-name = اسم الضيف
 ui-meeting-new-guest-email = بريد الضيف الإلكتروني
 ui-meeting-new-guest-mobile = جوال الضيف
 ui-meeting-new-submit = جدول الاجتماع وأرسل الدعوات
+ui-meeting-cancel = إلغاء الاجتماع
+ui-meeting-cancel-hint = يُبلَّغ كل المدعوين، ويُحذف من تقاويمهم.
+ui-meeting-cancel-confirm = ألغِه وأبلغ المدعوين
+ui-decisions-title = سجل القرارات
+ui-decisions-none = لم يُسجَّل أي قرار بعد.
+ui-decisions-date = التاريخ
+ui-decisions-meeting = الاجتماع
+ui-decisions-vote = التصويت
 ui-lookup-title = البحث برقم المعاملة
 ui-lookup-reference = رقم المعاملة
 ui-lookup-hint = كما ورد في رسالة الاستلام، مثل ⁦1448-000123⁩، أو الرقم وحده مع العام.
@@ -597,6 +605,8 @@ ui-audit-notification-resend = إعادة إرسال إشعار
 ui-audit-notification-preferences_change = تغيير إعدادات الإشعارات
 ui-audit-notification-read = قراءة الإشعارات
 ui-audit-meeting-create = جدولة اجتماع
+ui-audit-meeting-change = تعديل اجتماع
+ui-audit-meeting-cancel = إلغاء اجتماع
 ui-audit-meeting-rsvp = الرد على دعوة اجتماع
 ui-audit-meeting-check_in = تسجيل حضور اجتماع
 ui-audit-meeting-note = ملاحظة في اجتماع
@@ -775,6 +785,26 @@ meeting-invitation-text =
 
     للرد على الدعوة وتسجيل الحضور عند بدء الاجتماع: { $link }
 meeting-invitation-sms = يدعوك { $organiser } إلى «{ $title }» في { $gregorian } بتوقيت الرياض. للرد: { $link }
+meeting-changed-subject = تعديل: { $title }
+meeting-changed-text =
+    مرحباً { $name }،
+
+    عُدّل اجتماع «{ $title }»، وأصبح:
+
+    الموعد: { $gregorian } ({ $hijri } هـ) بتوقيت الرياض، ومدته { $duration } دقيقة
+    المكان: { $place }
+
+    جدول الأعمال:
+    { $agenda }
+
+    { $link }
+meeting-changed-sms = عُدّل «{ $title }»: أصبح في { $gregorian } بتوقيت الرياض، { $place }.
+meeting-cancelled-subject = إلغاء: { $title }
+meeting-cancelled-text =
+    مرحباً { $name }،
+
+    ألغى { $organiser } اجتماع «{ $title }» المقرر في { $gregorian } بتوقيت الرياض.
+meeting-cancelled-sms = ألغى { $organiser } «{ $title }» المقرر في { $gregorian } بتوقيت الرياض.
 meeting-reminder-subject = تذكير: يبدأ «{ $title }» الساعة { $time }
 meeting-reminder-text =
     مرحباً { $name }،

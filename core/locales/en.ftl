@@ -430,6 +430,14 @@ ui-meeting-new-guest-name = Guest's name
 ui-meeting-new-guest-email = Guest's e-mail
 ui-meeting-new-guest-mobile = Guest's mobile
 ui-meeting-new-submit = Schedule and send the invitations
+ui-meeting-cancel = Cancel the meeting
+ui-meeting-cancel-hint = Every invitee is told, and their calendars drop it.
+ui-meeting-cancel-confirm = Cancel it and tell the invitees
+ui-decisions-title = Register of decisions
+ui-decisions-none = No decision has been recorded yet.
+ui-decisions-date = Date
+ui-decisions-meeting = Meeting
+ui-decisions-vote = Vote
 ui-lookup-title = Find a transaction by its reference number
 ui-lookup-reference = Reference number
 ui-lookup-hint = As in the receipt, such as 1448-000123, or the number alone with the year.
@@ -585,6 +593,8 @@ ui-audit-notification-resend = Notification sent again
 ui-audit-notification-preferences_change = Notification settings changed
 ui-audit-notification-read = Notices read
 ui-audit-meeting-create = Meeting scheduled
+ui-audit-meeting-change = Meeting changed
+ui-audit-meeting-cancel = Meeting cancelled
 ui-audit-meeting-rsvp = Reply to a meeting invitation
 ui-audit-meeting-check_in = Meeting check-in
 ui-audit-meeting-note = Note in a meeting
@@ -763,6 +773,26 @@ meeting-invitation-text =
 
     Reply to the invitation and check in when the meeting begins: { $link }
 meeting-invitation-sms = { $organiser } invites you to “{ $title }” on { $gregorian } (Riyadh time). Reply: { $link }
+meeting-changed-subject = Changed: { $title }
+meeting-changed-text =
+    Hello { $name },
+
+    The meeting “{ $title }” has changed. It is now:
+
+    When: { $gregorian } ({ $hijri } AH), Riyadh time, for { $duration } minutes
+    Where: { $place }
+
+    Agenda:
+    { $agenda }
+
+    { $link }
+meeting-changed-sms = “{ $title }” has changed: now { $gregorian } (Riyadh time), { $place }.
+meeting-cancelled-subject = Cancelled: { $title }
+meeting-cancelled-text =
+    Hello { $name },
+
+    { $organiser } has cancelled the meeting “{ $title }” of { $gregorian } (Riyadh time).
+meeting-cancelled-sms = { $organiser } has cancelled “{ $title }” of { $gregorian } (Riyadh time).
 meeting-reminder-subject = Reminder: “{ $title }” starts at { $time }
 meeting-reminder-text =
     Hello { $name },

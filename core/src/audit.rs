@@ -64,6 +64,8 @@ audit_actions! {
     NotificationPreferencesChange => "notification.preferences_change",
     NotificationsRead => "notification.read",
     MeetingCreate => "meeting.create",
+    MeetingChange => "meeting.change",
+    MeetingCancel => "meeting.cancel",
     MeetingRsvp => "meeting.rsvp",
     MeetingCheckIn => "meeting.check_in",
     MeetingNote => "meeting.note",

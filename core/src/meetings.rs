@@ -10,6 +10,7 @@
 //! - notes and opinions: the organiser and the invitees who checked in, until
 //!   the minutes are sealed;
 //! - minutes, decisions, votes: the organiser; approved minutes are sealed;
+//! - changing or cancelling it: the organiser, until it ends;
 //! - a ballot: an invitee who checked in and holds `meeting.vote`, once, while
 //!   the vote is open.
 
@@ -107,6 +108,9 @@ pub enum Step {
     CreateVote,
     CloseVote,
     Cast,
+    /// Change the time, place or agenda.
+    Change,
+    Cancel,
 }
 
 /// Why a step was refused.
@@ -220,6 +224,14 @@ pub fn may(actor: &Actor, m: &MeetingFacts, place: &Place, step: Step, now: Date
                 return Err(Refusal::Denied);
             }
             cancelled()
+        }
+        Step::Change | Step::Cancel => {
+            if !organiser {
+                return Err(Refusal::Denied);
+            }
+            cancelled()?;
+            // What has been held is on record: its minutes, not its invitation, change.
+            if now > m.ends_at() { Err(Refusal::OutsideWindow) } else { Ok(()) }
         }
         Step::Cast => {
             cancelled()?;
@@ -441,6 +453,14 @@ mod tests {
             assert_eq!(may(&organiser, &m, &NOWHERE, step, t0()), Ok(()), "{step:?}");
             assert_eq!(may(&invitee, &m, &PRESENT, step, t0()), Err(Refusal::Denied), "{step:?}");
         }
+        assert_eq!(may(&organiser, &m, &NOWHERE, Step::Change, t0() + Duration::minutes(60)), Ok(()));
+        assert_eq!(
+            may(&organiser, &m, &NOWHERE, Step::Cancel, t0() + Duration::minutes(61)),
+            Err(Refusal::OutsideWindow)
+        );
+        assert_eq!(may(&invitee, &m, &PRESENT, Step::Cancel, t0()), Err(Refusal::Denied));
+        let cancelled = MeetingFacts { cancelled: true, ..m.clone() };
+        assert_eq!(may(&organiser, &cancelled, &NOWHERE, Step::Change, t0()), Err(Refusal::Cancelled));
         let sealed = MeetingFacts { sealed: true, ..m.clone() };
         assert_eq!(may(&organiser, &sealed, &NOWHERE, Step::EditMinutes, t0()), Err(Refusal::Sealed));
         assert_eq!(may(&organiser, &sealed, &NOWHERE, Step::ApproveMinutes, t0()), Err(Refusal::Sealed));

@@ -24,6 +24,7 @@ mod m20261203_000018_postponement_index;
 mod m20261203_000019_postponement_partial_index;
 mod m20261203_000020_late_index;
 mod m20261204_000021_meetings;
+mod m20261204_000022_meeting_sequence;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_postponement_partial_index::Migration),
             Box::new(m20261203_000020_late_index::Migration),
             Box::new(m20261204_000021_meetings::Migration),
+            Box::new(m20261204_000022_meeting_sequence::Migration),
         ]
     }
 }

@@ -26,13 +26,17 @@ pub struct Told<'a> {
 /// What a calendar program is asked to do with the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// The invitation, or its change.
     Request,
+    /// The cancellation.
+    Cancel,
 }
 
 impl Method {
     fn as_str(self) -> &'static str {
         match self {
             Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
         }
     }
 }
@@ -58,7 +62,10 @@ pub fn ics(t: &Told<'_>, method: Method, now: DateTime<Utc>) -> String {
         )
         .starts(riyadh(m.facts.starts_at))
         .ends(riyadh(m.facts.ends_at()))
-        .append_property(Property::new("SEQUENCE", "0"));
+        .append_property(Property::new("SEQUENCE", m.sequence.to_string()));
+    if method == Method::Cancel {
+        event.append_property(Property::new("STATUS", "CANCELLED"));
+    }
     if let Some(l) = &m.location {
         event.location(l);
     }
@@ -133,7 +140,8 @@ fn args<'a>(t: &'a Told<'_>, lang: Lang, shown_at: &'a (String, String, String))
     ]
 }
 
-/// The messages of one kind (`meeting-invitation`, `meeting-reminder`) to
+/// The messages of one kind (`meeting-invitation`, `meeting-changed`,
+/// `meeting-cancelled`, `meeting-reminder`) to
 /// one invitee: an e-mail (with the event, for an invitation) and an SMS.
 pub fn messages(
     t: &Told<'_>,
@@ -207,6 +215,7 @@ mod tests {
             mode: Mode::Hybrid,
             location: Some("قاعة ١".into()),
             has_minutes: false,
+            sequence: 0,
         }
     }
 
@@ -229,7 +238,9 @@ mod tests {
         let m = meeting();
         let people = [guest(Lang::En)];
         let ics = ics(&told_of(&m, &people), Method::Request, m.facts.starts_at);
-        assert!(ics.contains("METHOD:REQUEST"), "{ics}");
+        assert!(ics.contains("METHOD:REQUEST") && ics.contains("SEQUENCE:0"), "{ics}");
+        let cancel = super::ics(&told_of(&m, &people), Method::Cancel, m.facts.starts_at);
+        assert!(cancel.contains("METHOD:CANCEL") && cancel.contains("STATUS:CANCELLED"), "{cancel}");
         assert!(ics.contains("DTSTART;TZID=Asia/Riyadh:20261206T100000"), "{ics}");
         assert!(ics.contains("DTEND;TZID=Asia/Riyadh:20261206T113000"), "{ics}");
         let parsed = Calendar::from_str(&ics).unwrap();

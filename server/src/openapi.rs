@@ -79,6 +79,8 @@ impl Modify for BearerAuth {
         routes::transactions::rate,
         routes::meetings::create_meeting,
         routes::meetings::get_meeting,
+        routes::meetings::change_meeting,
+        routes::meetings::cancel_meeting,
         routes::meetings::invite_ics,
         routes::meetings::guest_meeting,
         routes::meetings::guest_rsvp,

@@ -18,8 +18,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 use tawasul_core::api::{
-    DecisionView, InviteeView, MeetingView, MinutesStatus, MinutesView, NewInvitee, NewMeeting, NewNote, NewVote,
-    NoteView, OpenBallotView, VoteStatus, VoteView,
+    DecisionView, InviteeView, MeetingChanges, MeetingView, MinutesStatus, MinutesView, NewInvitee, NewMeeting,
+    NewNote, NewVote, NoteView, OpenBallotView, VoteStatus, VoteView,
 };
 use tawasul_core::ids::{DecisionId, EntityId, InviteeId, MeetingId, UserId, VoteId};
 use tawasul_core::meetings::{Ballot, MeetingFacts, Mode, Place, Rsvp, VoteFacts, VoteResult};
@@ -45,6 +45,8 @@ pub struct Stored {
     pub mode: Mode,
     pub location: Option<String>,
     pub has_minutes: bool,
+    /// Its revision: each change or the cancellation adds one.
+    pub sequence: u32,
 }
 
 fn stored(m: &meetings::Model) -> Stored {
@@ -63,6 +65,7 @@ fn stored(m: &meetings::Model) -> Stored {
         mode: Mode::parse(&m.mode).unwrap_or(Mode::Remote),
         location: m.location.clone(),
         has_minutes: m.minutes.is_some(),
+        sequence: u32::try_from(m.sequence).unwrap_or(0),
     }
 }
 
@@ -107,6 +110,7 @@ pub async fn create(
         minutes_sha256: Set(None),
         minutes_approved_at: Set(None),
         reminded_at: Set(None),
+        sequence: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -170,6 +174,56 @@ fn invitee_row(
         rsvp_at: Set(None),
         checked_in_at: Set(None),
     }
+}
+
+/// Changes the meeting as asked, one revision up; a new start time is
+/// reminded of again. Returns it as it now stands.
+pub async fn change(
+    c: &impl ConnectionTrait,
+    id: MeetingId,
+    ch: &MeetingChanges,
+    now: DateTime<Utc>,
+) -> Result<Stored> {
+    use meetings::Column as M;
+    let mut update = meetings::Entity::update_many()
+        .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
+        .col_expr(M::UpdatedAt, Expr::value(now));
+    if let Some(t) = &ch.title {
+        update = update.col_expr(M::Title, Expr::value(t.clone()));
+    }
+    if let Some(a) = &ch.agenda {
+        update = update.col_expr(M::Agenda, Expr::value(serde_json::json!(a)));
+    }
+    if let Some(t) = ch.starts_at {
+        update = update
+            .col_expr(M::StartsAt, Expr::value(t))
+            .col_expr(M::RemindedAt, Expr::value(Option::<DateTime<Utc>>::None));
+    }
+    if let Some(d) = ch.duration_minutes {
+        update = update.col_expr(M::DurationMinutes, Expr::value(i32::try_from(d).unwrap_or(i32::MAX)));
+    }
+    if let Some(m) = ch.mode {
+        update = update.col_expr(M::Mode, Expr::value(m.as_str()));
+    }
+    if let Some(l) = &ch.location {
+        update = update.col_expr(M::Location, Expr::value(l.clone()));
+    }
+    update.filter(M::Id.eq(id.0)).filter(M::CancelledAt.is_null()).exec(c).await?;
+    find(c, id).await?.ok_or(StorageError::NotFound)
+}
+
+/// Cancels the meeting, one revision up; `false` when it was already.
+pub async fn cancel(c: &impl ConnectionTrait, id: MeetingId, now: DateTime<Utc>) -> Result<bool> {
+    use meetings::Column as M;
+    let done = meetings::Entity::update_many()
+        .col_expr(M::CancelledAt, Expr::value(now))
+        .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
+        .col_expr(M::UpdatedAt, Expr::value(now))
+        .filter(M::Id.eq(id.0))
+        .filter(M::CancelledAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 pub async fn find(c: &impl ConnectionTrait, id: MeetingId) -> Result<Option<Stored>> {

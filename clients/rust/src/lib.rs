@@ -475,6 +475,14 @@ impl Client {
         self.send::<(), _>(Method::GET, &format!("/api/v1/meetings/{id}"), None).await
     }
 
+    pub async fn change_meeting(&self, id: MeetingId, r: &ChangeMeetingRequest) -> Result<MeetingView> {
+        self.send(Method::PATCH, &format!("/api/v1/meetings/{id}"), Some(r)).await
+    }
+
+    pub async fn cancel_meeting(&self, id: MeetingId) -> Result<MeetingView> {
+        self.send::<(), _>(Method::POST, &format!("/api/v1/meetings/{id}/cancel"), None).await
+    }
+
     pub async fn rsvp(&self, id: MeetingId, response: &str) -> Result<serde_json::Value> {
         let r = RsvpRequest { response: response.to_owned() };
         self.send(Method::POST, &format!("/api/v1/meetings/{id}/rsvp"), Some(&r)).await

@@ -160,6 +160,85 @@ impl CreateMeetingRequest {
     }
 }
 
+/// A change to a meeting: what is given replaces what it had.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangeMeetingRequest {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub agenda: Option<Vec<String>>,
+    /// RFC 3339.
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    #[serde(default)]
+    #[schema(value_type = Option<Mode>)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetingChanges {
+    pub title: Option<String>,
+    pub agenda: Option<Vec<String>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<u32>,
+    pub mode: Option<Mode>,
+    pub location: Option<String>,
+}
+
+impl ChangeMeetingRequest {
+    pub fn parse(&self) -> Result<MeetingChanges, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let title = crate::api::optional(&mut e, "title", self.title.as_deref(), parse_subject);
+        let agenda = match &self.agenda {
+            None => Some(None),
+            Some(items) if items.len() > AGENDA_MAX => {
+                e.push("agenda", ErrorCode::TooManyItems);
+                None
+            }
+            Some(items) => {
+                let parsed: Vec<Option<String>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| e.check(&format!("agenda[{i}]"), parse_text(a, ITEM_MAX)))
+                    .collect();
+                parsed.into_iter().collect::<Option<Vec<String>>>().map(Some)
+            }
+        };
+        let starts_at = crate::api::optional(&mut e, "starts_at", self.starts_at.as_deref(), parse_time);
+        let duration = match self.duration_minutes {
+            Some(d) if !(5..=DURATION_MAX).contains(&d) => {
+                e.push("duration_minutes", ErrorCode::InvalidField);
+                None
+            }
+            d => Some(d),
+        };
+        let mode = crate::api::optional(&mut e, "mode", self.mode.as_deref(), Mode::parse);
+        let location = crate::api::optional(&mut e, "location", self.location.as_deref(), |l| parse_text(l, ITEM_MAX));
+        let all = (|| {
+            Some(MeetingChanges {
+                title: title?,
+                agenda: agenda?,
+                starts_at: starts_at?,
+                duration_minutes: duration?,
+                mode: mode?,
+                location: location?,
+            })
+        })();
+        match e.finish(all) {
+            Ok(c) if c == MeetingChanges::default() => {
+                let mut e = FieldErrors::default();
+                e.push("starts_at", ErrorCode::MissingField);
+                Err(e)
+            }
+            other => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RsvpRequest {
     #[schema(value_type = Rsvp)]

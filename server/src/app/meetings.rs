@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tawasul_core::ErrorCode;
 use tawasul_core::api::{
-    BallotReceipt, CreateVoteRequest, DecisionView, GuestMeetingView, MeetingView, NewInvitee, NewMeeting, NewNote,
-    VoteView,
+    BallotReceipt, CreateVoteRequest, DecisionView, GuestMeetingView, MeetingChanges, MeetingView, NewInvitee,
+    NewMeeting, NewNote, VoteView,
 };
 use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::ids::{EntityId, MeetingId, VoteId};
@@ -58,10 +58,8 @@ async fn vote_standing(
     now: DateTime<Utc>,
 ) -> ApiResult<(StoredVote, Stored, Place)> {
     let v = store::find_vote(c, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
-    let (m, place) = standing(c, who, v.meeting_id, step, now).await.map_err(|e| {
-        // Someone who may not see the meeting learns nothing of its votes.
-        if e.code == ErrorCode::NotFound { ApiError::new(ErrorCode::NotFound) } else { e }
-    })?;
+    // Someone who may not see the meeting learns nothing of its votes: 404 too.
+    let (m, place) = standing(c, who, v.meeting_id, step, now).await?;
     Ok((v, m, place))
 }
 
@@ -93,7 +91,11 @@ async fn send_to_invitees(
     let invitations = store::invitations(tx, m.id).await?;
     let (ar, en, email) = store::organiser(tx, m).await?;
     let told = Told { meeting: m, organiser: (&ar, &en, email.as_deref()), invitations: &invitations, public_url };
-    let event = (kind == "meeting-invitation").then(|| invitations::ics(&told, Method::Request, now));
+    let event = match kind {
+        "meeting-invitation" | "meeting-changed" => Some(invitations::ics(&told, Method::Request, now)),
+        "meeting-cancelled" => Some(invitations::ics(&told, Method::Cancel, now)),
+        _ => None,
+    };
     let mut queued = false;
     for i in invitations.iter().filter(|i| i.rsvp != Some(Rsvp::Declined)) {
         let token = i.guest_token_sha256.as_ref().and_then(|h| links.get(h)).map(String::as_str);
@@ -136,6 +138,52 @@ impl App {
                     audit::append(tx, e, now).await?;
                     let queued = send_to_invitees(tx, &s, "meeting-invitation", &links, &url, now).await?;
                     Ok((Answer::created(store::view(tx, s.id).await?)?, queued))
+                })
+            })
+            .await?;
+        self.wake_outbox(queued);
+        Ok(answer)
+    }
+
+    /// The organiser changes the meeting (time, place, agenda); every invitee
+    /// who has not declined is sent the event again, one revision up.
+    pub async fn change_meeting(&self, who: &Account, id: MeetingId, ch: MeetingChanges) -> ApiResult<Answer> {
+        let (who, url) = (who.actor.clone(), self.public_url.clone());
+        let (answer, queued) = self
+            .unit(move |tx, now| {
+                Box::pin(async move {
+                    let (before, _) = standing(tx, &who, id, Step::Change, now).await?;
+                    let after = store::change(tx, id, &ch, now).await?;
+                    let e = entry(&who, &after, AuditAction::MeetingChange, AuditTarget::Meeting(id))
+                        .before(json!({ "starts_at": before.facts.starts_at, "duration_minutes": before.facts.duration_minutes,
+                            "title": before.title, "location": before.location }))
+                        .after(json!({ "starts_at": after.facts.starts_at, "duration_minutes": after.facts.duration_minutes,
+                            "title": after.title, "location": after.location, "sequence": after.sequence }));
+                    audit::append(tx, e, now).await?;
+                    let queued = send_to_invitees(tx, &after, "meeting-changed", &HashMap::new(), &url, now).await?;
+                    Ok((Answer::ok(store::view(tx, id).await?)?, queued))
+                })
+            })
+            .await?;
+        self.wake_outbox(queued);
+        Ok(answer)
+    }
+
+    /// The organiser cancels the meeting; every invitee who has not declined
+    /// is sent the cancelled event.
+    pub async fn cancel_meeting(&self, who: &Account, id: MeetingId) -> ApiResult<Answer> {
+        let (who, url) = (who.actor.clone(), self.public_url.clone());
+        let (answer, queued) = self
+            .unit(move |tx, now| {
+                Box::pin(async move {
+                    standing(tx, &who, id, Step::Cancel, now).await?;
+                    store::cancel(tx, id, now).await?;
+                    let m = store::find(tx, id).await?.ok_or(ApiError::new(ErrorCode::NotFound))?;
+                    let e = entry(&who, &m, AuditAction::MeetingCancel, AuditTarget::Meeting(id))
+                        .after(json!({ "cancelled_at": now, "sequence": m.sequence }));
+                    audit::append(tx, e, now).await?;
+                    let queued = send_to_invitees(tx, &m, "meeting-cancelled", &HashMap::new(), &url, now).await?;
+                    Ok((Answer::ok(store::view(tx, id).await?)?, queued))
                 })
             })
             .await?;

@@ -1,7 +1,7 @@
 //! Meetings and voting (API.md "Meetings and voting"). Every write is a use
 //! case of `crate::app::meetings`; these routes read the request and answer.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use tawasul_core::api::*;
 use tawasul_core::ids::{EntityId, MeetingId, VoteId};
 
@@ -34,6 +34,33 @@ pub async fn get_meeting(
     path: web::Path<MeetingId>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.app.meeting(&caller.account, path.into_inner()).await?))
+}
+
+/// The organiser changes the time, place or agenda; invitees are sent the event again.
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", params(("id" = String, Path)),
+    request_body = ChangeMeetingRequest, security(("bearer" = [])), responses((status = 200, body = MeetingView),
+    (status = 409, description = "`meeting.cancelled`, `meeting.outside_window` (it has ended)")))]
+#[patch("/meetings/{id}")]
+pub async fn change_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<MeetingId>,
+    body: Deferred<ChangeMeetingRequest>,
+) -> ApiResult<HttpResponse> {
+    let ch = body.parse()?.parse()?;
+    Ok(state.app.change_meeting(&caller.account, path.into_inner(), ch).await?.respond())
+}
+
+/// The organiser cancels the meeting; invitees are sent the cancelled event.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/cancel", tag = "meetings", params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = MeetingView), (status = 409, description = "`meeting.cancelled`")))]
+#[post("/meetings/{id}/cancel")]
+pub async fn cancel_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<MeetingId>,
+) -> ApiResult<HttpResponse> {
+    Ok(state.app.cancel_meeting(&caller.account, path.into_inner()).await?.respond())
 }
 
 /// The meeting's calendar event (iCalendar, METHOD:REQUEST), for its invitees.

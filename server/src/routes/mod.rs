@@ -83,6 +83,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(voice::play)
             .service(meetings::create_meeting)
             .service(meetings::get_meeting)
+            .service(meetings::change_meeting)
+            .service(meetings::cancel_meeting)
             .service(meetings::invite_ics)
             .service(meetings::guest_meeting)
             .service(meetings::guest_rsvp)

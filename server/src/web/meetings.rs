@@ -3,7 +3,8 @@
 //! decisions; and the steps the person may take in it, each a plain form
 //! that calls the same use case as the API (`App::rsvp`, `check_in`,
 //! `add_note`, `draft_minutes`, `approve_minutes`, `record_decision`,
-//! `open_vote`, `cast_ballot`, `close_vote`). It works with JavaScript off.
+//! `open_vote`, `cast_ballot`, `close_vote`, `cancel_meeting`). It works with
+//! JavaScript off.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -195,6 +196,7 @@ async fn take(state: &AppState, v: &Visitor, id: MeetingId, f: &RoomForm) -> Api
         }
         "ballot" => app.cast_ballot(who, vote_of(f)?, number("option_index", &f.option_index)?).await?,
         "close" => app.close_vote(Some(who), vote_of(f)?).await?,
+        "cancel" => app.cancel_meeting(who, id).await?,
         _ => return Err(ApiError::field("action", tawasul_core::ErrorCode::InvalidChoice)),
     };
     Ok(())
@@ -408,6 +410,36 @@ pub async fn schedule(
                 Err((layout, e)) => error_page(layout, e),
             }
         }
+        Err(e) => error_page(layout, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+struct Register {
+    page: Layout,
+    decisions: Vec<tawasul_core::api::DecisionView>,
+}
+
+impl Register {
+    fn outcome(&self, d: &tawasul_core::api::DecisionView) -> &'static str {
+        d.outcome.map_or("", |o| self.page.t(&format!("ui-vote-outcome-{}", outcome_name(o))))
+    }
+}
+
+/// An entity's register of decisions (`App::decisions`): its staff and the
+/// regulators in remit.
+#[get("/entities/{id}/decisions")]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Result<Visitor, ApiError>,
+    path: web::Path<tawasul_core::ids::EntityId>,
+) -> HttpResponse {
+    let v = signed_in!(req, visitor);
+    let layout = Layout::of(&req, Some(&v));
+    match state.app.decisions(&v.caller.account, path.into_inner(), 500).await {
+        Ok(decisions) => html(StatusCode::OK, &Register { page: layout.titled("ui-decisions-title"), decisions }),
         Err(e) => error_page(layout, e),
     }
 }

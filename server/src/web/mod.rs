@@ -123,6 +123,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(meetings::new_meeting)
             .service(meetings::schedule)
             .service(meetings::meeting)
+            .service(meetings::register)
             .service(meetings::step)
             .service(lookup::lookup)
             .service(directory::directory)

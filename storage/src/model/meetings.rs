@@ -18,6 +18,7 @@ pub struct Model {
     pub minutes_sha256: Option<String>,
     pub minutes_approved_at: Option<DateTimeUtc>,
     pub reminded_at: Option<DateTimeUtc>,
+    pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

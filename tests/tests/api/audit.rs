@@ -215,6 +215,11 @@ async fn every_write_of_the_api_leaves_an_audit_entry(app: TestApp) {
         tawasul_client::Client::decode::<Value>(res).await
     };
     w.step("post", &guest("check-in"), "meeting.check_in", check_in).await.unwrap();
+    let later = ChangeMeetingRequest { location: Some("القاعة الصغرى".into()), ..Default::default() };
+    w.step("patch", "/api/v1/meetings/{id}", "meeting.change", admin.change_meeting(m, &later)).await.unwrap();
+    let other = crate::meetings::meeting_request(entity, &members, chrono::Utc::now() + chrono::Duration::days(1));
+    let other = admin.create_meeting(&other).await.unwrap().id;
+    w.step("post", &at("cancel"), "meeting.cancel", admin.cancel_meeting(other)).await.unwrap();
     let reminder = CreateReminderRequest {
         at: (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
         text: "متابعة القرار".into(),

@@ -648,6 +648,10 @@ async fn the_meeting_room_is_worked_through_in_the_browser() {
     css(&organiser, "[data-testid=decision-submit]").await.click().await.unwrap();
     wait_for_text(&organiser, "[data-testid=decisions]", "اعتماد العرض الأول").await;
     shoot(&organiser, "meeting-room.closed.ar").await;
+    css(&organiser, "[data-testid=register-link]").await.click().await.unwrap();
+    let register = text_of(&organiser, "[data-testid=decisions-register]").await;
+    assert!(register.contains("اعتماد العرض الأول") && register.contains("اجتماع لجنة المشتريات"), "{register}");
+    shoot(&organiser, "decisions.ar").await;
 
     // The member's calendar: the meeting on its day, a reminder added by the
     // form, the week around it; Gregorian and Hijri side by side.

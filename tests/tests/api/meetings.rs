@@ -813,3 +813,65 @@ async fn reminders_are_sent_once_also_across_a_restart(backend: &str) {
     assert_eq!(reminder_sms.len(), 1, "the guest's alone (employees are told by e-mail): {sms:?}");
     handle.stop(false).await;
 }
+
+mod a_change_and_a_cancellation_reach_the_invitees_as_calendar_events {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_change_and_a_cancellation_reach_the_invitees_as_calendar_events("sqlite").await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_change_and_a_cancellation_reach_the_invitees_as_calendar_events("postgres").await
+    }
+}
+
+async fn a_change_and_a_cancellation_reach_the_invitees_as_calendar_events(backend: &str) {
+    let (app, smtp, received, handle) = with_mail_and_sms(backend).await;
+    let c = committee(&app, 2, 78).await;
+    let m = c
+        .organiser
+        .create_meeting(&meeting_request(c.entity.id, &c.members, Utc::now() + Duration::days(2)))
+        .await
+        .unwrap();
+    c.members[1].1.rsvp(m.id, "declined").await.unwrap();
+    let moved_to = Utc::now() + Duration::days(3);
+    let change = ChangeMeetingRequest {
+        starts_at: Some(at(moved_to)),
+        location: Some("القاعة الصغرى".into()),
+        ..Default::default()
+    };
+    assert_eq!(refused(c.members[0].1.change_meeting(m.id, &change).await).0, 403, "the organiser's alone");
+    let changed = c.organiser.change_meeting(m.id, &change).await.unwrap();
+    assert_eq!(
+        (changed.starts_at.timestamp(), changed.location.as_deref()),
+        (moved_to.timestamp(), Some("القاعة الصغرى"))
+    );
+    let e = c.organiser.change_meeting(m.id, &ChangeMeetingRequest::default()).await.unwrap_err();
+    assert_eq!(e.status(), Some(422), "a change changes something");
+
+    // The employee who did not decline and the guest: the event again, one revision up.
+    let updates = mails_titled(&smtp, "تعديل:", 1).await;
+    let english = mails_titled(&smtp, "Changed:", 0).await;
+    assert_eq!(updates.len() + english.len(), 2, "not to who declined: {updates:?} {english:?}");
+    let ics = updates[0].3.as_ref().expect("the changed event");
+    let local = moved_to.with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap());
+    assert!(ics.contains("METHOD:REQUEST") && ics.contains("SEQUENCE:1"), "{ics}");
+    assert!(ics.contains(&format!("DTSTART;TZID=Asia/Riyadh:{}", local.format("%Y%m%dT%H%M%S"))), "{ics}");
+    assert!(ics.contains(&format!("UID:meeting-{}@tawasul", m.id)), "the same event: {ics}");
+
+    let cancelled = c.organiser.cancel_meeting(m.id).await.unwrap();
+    assert!(cancelled.cancelled);
+    let cancels = mails_titled(&smtp, "إلغاء:", 1).await;
+    let ics = cancels[0].3.as_ref().expect("the cancelled event");
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED") && ics.contains("SEQUENCE:2"), "{ics}");
+    assert!(ics.parse::<icalendar::Calendar>().is_ok());
+    let sms = sms_sent(&received, 3).await;
+    assert!(sms.iter().any(|s| s["text"].as_str().unwrap().contains("ألغى")), "the guest is told by SMS too: {sms:?}");
+    // A cancelled meeting takes no step and leaves the calendars.
+    assert_eq!(refused(c.members[0].1.rsvp(m.id, "accepted").await), (409, "meeting.cancelled".into()));
+    assert_eq!(refused(c.organiser.cancel_meeting(m.id).await), (409, "meeting.cancelled".into()));
+    assert_eq!(refused(c.organiser.change_meeting(m.id, &change).await), (409, "meeting.cancelled".into()));
+    let cal = c.members[0].1.my_calendar(None, None).await.unwrap();
+    assert!(cal.items.iter().all(|i| i.meeting_id != Some(m.id)), "{cal:?}");
+    handle.stop(false).await;
+}

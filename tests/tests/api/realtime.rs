@@ -146,6 +146,20 @@ async fn next_event(conn: &mut RealtimeConnection) -> Got {
     }
 }
 
+/// `n` event frames of events after `seq`: the feed may still publish what
+/// was committed before a subscription (a loaded machine's feed lags), which
+/// a test of what follows leaves aside.
+async fn events_after(conn: &mut RealtimeConnection, seq: u32, n: usize) -> Vec<Got> {
+    let mut got = Vec::with_capacity(n);
+    while got.len() < n {
+        let g = next_event(conn).await;
+        if g.event.seq > seq {
+            got.push(g);
+        }
+    }
+    got
+}
+
 async fn events(conn: &mut RealtimeConnection, n: usize) -> Vec<Got> {
     let mut got = Vec::with_capacity(n);
     while got.len() < n {
@@ -214,14 +228,14 @@ async fn each_recipient_gets_what_they_may_see_live(app: TestApp) {
     emp.comment(id, "external", "مرحباً، نعمل على طلبك").await.unwrap(); // 4, and 5: in progress
     ben.comment(id, "external", "شكراً لكم").await.unwrap(); // 6
 
-    let got = events(&mut emp_ws, 5).await;
+    let got = events_after(&mut emp_ws, 2, 5).await;
     assert_eq!(seqs(&got, topic), vec![3, 4, 5, 6], "staff see everything, in order");
     let inbox: Vec<_> = got.iter().filter(|g| g.topic == Topic::Inbox).collect();
     assert_eq!(inbox.len(), 1, "the assignee is told of the beneficiary's reply only: {inbox:?}");
     assert_eq!(inbox[0].transaction_id, Some(id));
     assert_eq!(inbox[0].event.actor.as_ref().map(|a| a.id), Some(ben_id));
 
-    let got = events(&mut ben_ws, 5).await;
+    let got = events_after(&mut ben_ws, 2, 5).await;
     assert_eq!(seqs(&got, topic), vec![4, 5, 6], "the internal note (seq 3) is withheld");
     let inbox: Vec<_> = got.iter().filter(|g| g.topic == Topic::Inbox).map(|g| g.event.kind.as_str()).collect();
     assert_eq!(inbox, vec!["comment", "status_changed"], "told of the reply and the status, not of their own words");
