@@ -105,31 +105,30 @@ impl InviteeRequest {
     }
 }
 
+/// An agenda: at most `AGENDA_MAX` items, each text as `parse_text` takes it.
+fn parse_agenda(items: &[String], e: &mut FieldErrors) -> Option<Vec<String>> {
+    if items.len() > AGENDA_MAX {
+        e.push("agenda", ErrorCode::TooManyItems);
+        return None;
+    }
+    let parsed: Vec<Option<String>> =
+        items.iter().enumerate().map(|(i, a)| e.check(&format!("agenda[{i}]"), parse_text(a, ITEM_MAX))).collect();
+    parsed.into_iter().collect()
+}
+
+/// A meeting's length: five minutes to a day.
+fn parse_duration(minutes: u32) -> Result<u32, ErrorCode> {
+    if (5..=DURATION_MAX).contains(&minutes) { Ok(minutes) } else { Err(ErrorCode::InvalidField) }
+}
+
 impl CreateMeetingRequest {
     pub fn parse(&self) -> Result<NewMeeting, FieldErrors> {
         let mut e = FieldErrors::default();
         let entity_id = e.check("entity_id", self.entity_id.parse::<EntityId>().map_err(|_| ErrorCode::UnknownEntity));
         let title = e.check("title", parse_subject(&self.title));
-        let mut agenda = Some(Vec::with_capacity(self.agenda.len()));
-        if self.agenda.len() > AGENDA_MAX {
-            e.push("agenda", ErrorCode::TooManyItems);
-            agenda = None;
-        }
-        for (i, item) in self.agenda.iter().enumerate() {
-            match e.check(&format!("agenda[{i}]"), parse_text(item, ITEM_MAX)) {
-                Some(t) => agenda.iter_mut().for_each(|a| a.push(t.clone())),
-                None => agenda = None,
-            }
-        }
+        let agenda = parse_agenda(&self.agenda, &mut e);
         let starts_at = e.check("starts_at", parse_time(&self.starts_at));
-        let duration = e.check(
-            "duration_minutes",
-            if (5..=DURATION_MAX).contains(&self.duration_minutes) {
-                Ok(self.duration_minutes)
-            } else {
-                Err(ErrorCode::InvalidField)
-            },
-        );
+        let duration = e.check("duration_minutes", parse_duration(self.duration_minutes));
         let mode = e.check("mode", Mode::parse(&self.mode));
         let location = crate::api::optional(&mut e, "location", self.location.as_deref(), |l| parse_text(l, ITEM_MAX));
         let mut invitees = Some(Vec::with_capacity(self.invitees.len()));
@@ -195,26 +194,12 @@ impl ChangeMeetingRequest {
         let title = crate::api::optional(&mut e, "title", self.title.as_deref(), parse_subject);
         let agenda = match &self.agenda {
             None => Some(None),
-            Some(items) if items.len() > AGENDA_MAX => {
-                e.push("agenda", ErrorCode::TooManyItems);
-                None
-            }
-            Some(items) => {
-                let parsed: Vec<Option<String>> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| e.check(&format!("agenda[{i}]"), parse_text(a, ITEM_MAX)))
-                    .collect();
-                parsed.into_iter().collect::<Option<Vec<String>>>().map(Some)
-            }
+            Some(items) => parse_agenda(items, &mut e).map(Some),
         };
         let starts_at = crate::api::optional(&mut e, "starts_at", self.starts_at.as_deref(), parse_time);
         let duration = match self.duration_minutes {
-            Some(d) if !(5..=DURATION_MAX).contains(&d) => {
-                e.push("duration_minutes", ErrorCode::InvalidField);
-                None
-            }
-            d => Some(d),
+            None => Some(None),
+            Some(d) => e.check("duration_minutes", parse_duration(d)).map(Some),
         };
         let mode = crate::api::optional(&mut e, "mode", self.mode.as_deref(), Mode::parse);
         let location = crate::api::optional(&mut e, "location", self.location.as_deref(), |l| parse_text(l, ITEM_MAX));
