@@ -1,5 +1,7 @@
-//! Use cases of meetings: schedule one, answer and check in, share notes,
-//! keep the minutes and decisions, hold votes. Each asks
+//! Use cases of meetings: schedule, change or cancel one (its invitees are
+//! sent the calendar event through the outbox), answer and check in (also a
+//! guest, by their link), share notes, keep the minutes and decisions, hold
+//! votes, remind of what is about to start. Each asks
 //! `tawasul_core::meetings` whether the person may take the step, in the
 //! database transaction that writes it with its audit entry.
 //!
