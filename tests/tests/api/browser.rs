@@ -674,6 +674,18 @@ async fn the_meeting_room_is_worked_through_in_the_browser() {
     css(&member, "table.calendar.week").await;
     assert!(text_of(&member, "[data-testid=calendar]").await.contains("اجتماع لجنة المشتريات"));
     shoot(&member, "calendar.week.ar").await;
+    // In English, left to right: the same calendar and room.
+    css(&member, "[data-testid=lang-toggle]").await.click().await.unwrap();
+    css(&member, "html[lang=en][dir=ltr]").await;
+    let heading = text_of(&member, "[data-testid=calendar-heading]").await;
+    assert!(
+        !heading.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+        "both calendars' months in English: {heading}"
+    );
+    shoot(&member, "calendar.week.en").await;
+    member.goto(&room).await.unwrap();
+    css(&member, "[data-testid=meeting-room]").await;
+    shoot(&member, "meeting-room.member.en").await;
 
     // The guest's page, by the link their invitation carries.
     let mails = app.mails(1).await;
