@@ -234,7 +234,7 @@ pub async fn step(
 #[template(path = "new_meeting.html")]
 struct NewMeetingPage {
     page: Layout,
-    /// The entity's active employees: (id, name).
+    /// The entity's active employees: (id, name and e-mail address).
     people: Vec<(String, String)>,
     form: ScheduleForm,
     errors: Vec<(String, &'static str)>,
@@ -343,7 +343,8 @@ async fn new_meeting_page(
     let people = people
         .into_iter()
         .filter(|p| p.active && p.id != me)
-        .map(|p| (p.id.to_string(), page.name(&p.name_ar, &p.name_en).to_owned()))
+        // The address beside the name: two employees may share a name.
+        .map(|p| (p.id.to_string(), format!("{} ({})", page.name(&p.name_ar, &p.name_en), p.email)))
         .collect();
     Ok(NewMeetingPage { page, people, form, errors })
 }
