@@ -214,7 +214,6 @@ mod tests {
             agenda: vec!["العروض".into()],
             mode: Mode::Hybrid,
             location: Some("قاعة ١".into()),
-            has_minutes: false,
             sequence: 0,
         }
     }

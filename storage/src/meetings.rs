@@ -44,7 +44,6 @@ pub struct Stored {
     pub agenda: Vec<String>,
     pub mode: Mode,
     pub location: Option<String>,
-    pub has_minutes: bool,
     /// Its revision: each change or the cancellation adds one.
     pub sequence: u32,
 }
@@ -64,7 +63,6 @@ fn stored(m: &meetings::Model) -> Stored {
         agenda: serde_json::from_value(m.agenda.clone()).unwrap_or_default(),
         mode: Mode::parse(&m.mode).unwrap_or(Mode::Remote),
         location: m.location.clone(),
-        has_minutes: m.minutes.is_some(),
         sequence: u32::try_from(m.sequence).unwrap_or(0),
     }
 }
@@ -300,18 +298,26 @@ pub async fn set_minutes(
 ) -> Result<Option<String>> {
     use meetings::Column as M;
     let before = meetings::Entity::find_by_id(meeting.0).one(c).await?.ok_or(StorageError::NotFound)?.minutes;
-    // Only while unsealed: a concurrent approval wins.
-    let done = meetings::Entity::update_many()
+    let draft = meetings::Entity::update_many()
         .col_expr(M::Minutes, Expr::value(body))
-        .col_expr(M::UpdatedAt, Expr::value(now))
-        .filter(M::Id.eq(meeting.0))
-        .filter(M::MinutesApprovedAt.is_null())
-        .exec(c)
-        .await?;
+        .col_expr(M::UpdatedAt, Expr::value(now));
+    while_unsealed(c, meeting, draft).await?;
+    Ok(before)
+}
+
+/// Runs `update` on the meeting only while its minutes are unsealed: a
+/// concurrent approval wins (`meeting.minutes_sealed`).
+async fn while_unsealed(
+    c: &impl ConnectionTrait,
+    meeting: MeetingId,
+    update: sea_orm::UpdateMany<meetings::Entity>,
+) -> Result<()> {
+    use meetings::Column as M;
+    let done = update.filter(M::Id.eq(meeting.0)).filter(M::MinutesApprovedAt.is_null()).exec(c).await?;
     if done.rows_affected == 0 {
         return Err(StorageError::Conflict(ErrorCode::MinutesSealed));
     }
-    Ok(before)
+    Ok(())
 }
 
 /// The SHA-256 of minutes as approved: of their text's UTF-8 bytes.
@@ -325,17 +331,11 @@ pub async fn approve_minutes(c: &impl ConnectionTrait, meeting: MeetingId, now: 
     let row = meetings::Entity::find_by_id(meeting.0).one(c).await?.ok_or(StorageError::NotFound)?;
     let Some(body) = row.minutes else { return Err(StorageError::Conflict(ErrorCode::MinutesMissing)) };
     let sha = minutes_sha256(&body);
-    let done = meetings::Entity::update_many()
+    let seal = meetings::Entity::update_many()
         .col_expr(M::MinutesSha256, Expr::value(sha.clone()))
         .col_expr(M::MinutesApprovedAt, Expr::value(now))
-        .col_expr(M::UpdatedAt, Expr::value(now))
-        .filter(M::Id.eq(meeting.0))
-        .filter(M::MinutesApprovedAt.is_null())
-        .exec(c)
-        .await?;
-    if done.rows_affected == 0 {
-        return Err(StorageError::Conflict(ErrorCode::MinutesSealed));
-    }
+        .col_expr(M::UpdatedAt, Expr::value(now));
+    while_unsealed(c, meeting, seal).await?;
     Ok(sha)
 }
 
@@ -503,18 +503,6 @@ pub async fn votes_due(c: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64)
         .all(c)
         .await?;
     Ok(rows.into_iter().map(|v| VoteId(v.id)).collect())
-}
-
-/// The first closing time still to come, for the worker to sleep until.
-pub async fn next_closing(c: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>> {
-    use votes::Column as V;
-    let row = votes::Entity::find()
-        .filter(V::ClosedAt.is_null())
-        .filter(V::ClosesAt.is_not_null())
-        .order_by_asc(V::ClosesAt)
-        .one(c)
-        .await?;
-    Ok(row.and_then(|v| v.closes_at))
 }
 
 /// A vote as shown: while open, its turnout alone; closed, its result, and
