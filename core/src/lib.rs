@@ -15,6 +15,7 @@ pub mod ids;
 pub mod indicators;
 pub mod lang;
 pub mod lifecycle;
+pub mod meeting_log;
 pub mod meetings;
 pub mod messages;
 pub mod notify;

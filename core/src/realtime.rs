@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::api::EventView;
+use crate::api::{EventView, MeetingEventView};
 use crate::events::EventKind;
 use crate::ids::{MeetingId, TransactionId, UserId};
 use crate::visibility::{TransactionFacts, Visibility};
@@ -104,7 +104,7 @@ pub enum ServerFrame {
         seq: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         transaction_id: Option<TransactionId>,
-        event: EventView,
+        event: TopicEvent,
     },
     /// Authentication succeeded (an extension: lets a browser know its `auth`
     /// frame was taken before it subscribes).
@@ -116,6 +116,37 @@ pub enum ServerFrame {
         message: String,
     },
     Pong,
+}
+
+/// What an `event` frame carries: a transaction's event, or a meeting's.
+/// Their kinds share no name, and only a transaction's has a visibility.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TopicEvent {
+    Transaction(EventView),
+    Meeting(MeetingEventView),
+}
+
+impl TopicEvent {
+    pub fn transaction(&self) -> Option<&EventView> {
+        match self {
+            TopicEvent::Transaction(e) => Some(e),
+            TopicEvent::Meeting(_) => None,
+        }
+    }
+
+    pub fn meeting(&self) -> Option<&MeetingEventView> {
+        match self {
+            TopicEvent::Meeting(e) => Some(e),
+            TopicEvent::Transaction(_) => None,
+        }
+    }
+}
+
+impl From<EventView> for TopicEvent {
+    fn from(e: EventView) -> TopicEvent {
+        TopicEvent::Transaction(e)
+    }
 }
 
 /// The people an event on a transaction notifies: those on it who did not
@@ -184,6 +215,29 @@ mod tests {
         assert_eq!(s, r#"{"type":"pong"}"#);
         let s = serde_json::to_value(ServerFrame::Subscribed { topic: Topic::Inbox, seq: 7 }).unwrap();
         assert_eq!(s, serde_json::json!({"type": "subscribed", "topic": "inbox", "seq": 7}));
+    }
+
+    #[test]
+    fn an_event_frame_reads_back_as_the_event_it_carries() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let mut data = serde_json::Map::new();
+        data.insert("body".into(), "نص".into());
+        let comment = EventView {
+            seq: 3,
+            kind: EventKind::Comment,
+            at,
+            visibility: Visibility::External,
+            actor: None,
+            notifications: None,
+            data: data.clone(),
+        };
+        let note = MeetingEventView { seq: 4, kind: crate::meeting_log::MeetingEventKind::Note, at, actor: None, data };
+        for event in [TopicEvent::Transaction(comment), TopicEvent::Meeting(note)] {
+            let f = ServerFrame::Event { topic: Topic::Inbox, seq: 1, transaction_id: None, event: event.clone() };
+            let back: ServerFrame = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+            let ServerFrame::Event { event: read, .. } = back else { panic!("an event frame") };
+            assert_eq!(read, event);
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod m20261203_000019_postponement_partial_index;
 mod m20261203_000020_late_index;
 mod m20261204_000021_meetings;
 mod m20261204_000022_meeting_sequence;
+mod m20261207_000023_meeting_log;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_late_index::Migration),
             Box::new(m20261204_000021_meetings::Migration),
             Box::new(m20261204_000022_meeting_sequence::Migration),
+            Box::new(m20261207_000023_meeting_log::Migration),
         ]
     }
 }

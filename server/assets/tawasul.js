@@ -1,15 +1,18 @@
 // Tawasul's one script: the live parts of the pages. Every page works
-// without it; with it, an open transaction's timeline follows new events
-// over the WebSocket, and resumes after a dropped connection from the last
-// event it showed (the server sends what was missed, then live events).
-// The new timeline is the server's own rendering of the page, fetched and
-// swapped in: the script renders nothing itself. It also records voice
-// notes (MediaRecorder, Opus in WebM or Ogg) where the browser can.
+// without it; with it, a page with a topic (`data-topic`: an open
+// transaction's timeline, a meeting room) follows its events over the
+// WebSocket, and resumes after a dropped connection from the last event it
+// showed (the server sends what was missed, then live events). What changes
+// is the server's own rendering of the page, fetched again: each element
+// marked `data-live` is swapped for its new self, unless the person is
+// typing or choosing inside it. The script renders nothing itself. It also
+// records voice notes (MediaRecorder, Opus in WebM or Ogg) where the
+// browser can.
 
-const timeline = document.getElementById("timeline");
+const followed = document.querySelector("[data-topic]");
 const recorder = document.getElementById("recorder");
 
-if (timeline) follow(timeline);
+if (followed) follow(followed);
 if (recorder) offerRecording(recorder);
 
 // The waveform player: as a voice note plays, the bars already heard keep
@@ -107,9 +110,9 @@ function offerRecording(box) {
   });
 }
 
-function follow(list) {
-  const id = list.dataset.transaction;
-  let lastSeq = Number(list.dataset.lastSeq || 0);
+function follow(holder) {
+  const topic = holder.dataset.topic;
+  let lastSeq = Number(holder.dataset.lastSeq || 0);
   let retry = 500;
   let refreshing = null;
 
@@ -117,10 +120,14 @@ function follow(list) {
     const res = await fetch(location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    const fresh = doc.getElementById("timeline");
-    if (!fresh) return;
-    list.replaceChildren(...fresh.children);
-    list.dataset.lastSeq = fresh.dataset.lastSeq;
+    const busy = document.activeElement;
+    for (const fresh of doc.querySelectorAll("[data-live][id]")) {
+      const here = document.getElementById(fresh.id);
+      // What the person is filling in stays as it is; its parts that are
+      // marked live on their own (a vote's turnout) are still swapped.
+      if (!here || (busy && busy !== document.body && here.contains(busy))) continue;
+      here.replaceChildren(...fresh.childNodes);
+    }
   }
 
   function scheduleRefresh() {
@@ -145,7 +152,7 @@ function follow(list) {
     const ws = new WebSocket(`${scheme}//${location.host}/api/v1/ws`);
     ws.addEventListener("open", () => {
       ws.send(JSON.stringify({ type: "auth", token }));
-      ws.send(JSON.stringify({ type: "subscribe", topic: `transaction:${id}`, after_seq: lastSeq }));
+      ws.send(JSON.stringify({ type: "subscribe", topic, after_seq: lastSeq }));
     });
     ws.addEventListener("message", (m) => {
       let frame;

@@ -49,6 +49,8 @@ impl Notifier {
 }
 
 impl Consumer for Notifier {
+    type Log = crate::log::Transactions;
+
     fn name(&self) -> &'static str {
         NAME
     }

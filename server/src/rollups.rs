@@ -37,6 +37,8 @@ impl Rollups {
 }
 
 impl Consumer for Rollups {
+    type Log = crate::log::Transactions;
+
     fn name(&self) -> &'static str {
         CONSUMER
     }

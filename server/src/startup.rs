@@ -148,8 +148,11 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let feed = crate::realtime::feed::Feed::new(self.state.realtime.clone(), &self.state.db).await?;
+        use crate::realtime::feed::Feed;
+        let feed = Feed::transactions(self.state.realtime.clone(), &self.state.db).await?;
         let feed = follow(&self.state, feed);
+        let meeting_feed = Feed::meetings(self.state.realtime.clone(), &self.state.db).await?;
+        let meeting_feed = follow(&self.state, meeting_feed);
         let notifier = crate::notifier::Notifier::new(
             self.state.db.clone(),
             self.state.settings.public_url(self.state.settings.listen),
@@ -201,6 +204,7 @@ impl Application {
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
         feed.abort();
+        meeting_feed.abort();
         notifier.abort();
         rollups.abort();
         worker.abort();

@@ -109,6 +109,7 @@ pub async fn create(
         minutes_approved_at: Set(None),
         reminded_at: Set(None),
         sequence: Set(0),
+        last_seq: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -264,6 +265,12 @@ pub async fn check_in(
         .await?;
     let row = meeting_invitees::Entity::find_by_id(invitee.0).one(c).await?.ok_or(StorageError::NotFound)?;
     Ok((row.checked_in_at.unwrap_or(now), done.rows_affected == 1))
+}
+
+/// An invitee's name, in Arabic and in English (a guest's is the one given).
+pub async fn invitee_name(c: &impl ConnectionTrait, invitee: InviteeId) -> Result<(String, String)> {
+    let row = meeting_invitees::Entity::find_by_id(invitee.0).one(c).await?.ok_or(StorageError::NotFound)?;
+    Ok((row.name_ar, row.name_en))
 }
 
 pub async fn add_note(
@@ -658,6 +665,9 @@ pub async fn view(c: &impl ConnectionTrait, id: MeetingId) -> Result<MeetingView
         approved_at: m.minutes_approved_at,
     });
     Ok(MeetingView {
+        // Read with the meeting's row, before the rest: an event committed
+        // meanwhile is then at worst both shown and sent again, never lost.
+        last_seq: u32::try_from(m.last_seq).unwrap_or(0),
         id,
         entity_id: s.facts.entity_id,
         title: m.title.clone(),

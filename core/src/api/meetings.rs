@@ -494,6 +494,9 @@ pub struct MeetingView {
     pub votes: Vec<VoteView>,
     pub decisions: Vec<DecisionView>,
     pub created_at: DateTime<Utc>,
+    /// The seq of the latest event of `meeting:<id>` this view includes: where
+    /// a client subscribing after it resumes (`after_seq`).
+    pub last_seq: u32,
 }
 
 #[cfg(test)]
@@ -572,4 +575,20 @@ mod tests {
         let fields: Vec<String> = bad.parse(now).unwrap_err().0.into_iter().map(|f| f.field).collect();
         assert_eq!(fields, ["options[1]", "quorum", "closes_at"]);
     }
+}
+
+/// One event of a meeting's log, as `meeting:<id>` carries it: the shape of a
+/// timeline event, without a visibility (whoever may see the meeting sees
+/// all of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MeetingEventView {
+    pub seq: u32,
+    pub kind: crate::meeting_log::MeetingEventKind,
+    pub at: DateTime<Utc>,
+    /// `null` for the platform (a vote closed at its time), a guest and a ballot.
+    pub actor: Option<ActorRef>,
+    /// What the event carries (`crate::meeting_log::MeetingEvent`).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub data: serde_json::Map<String, serde_json::Value>,
 }

@@ -5,8 +5,12 @@
 //! `tawasul_core::meetings` whether the person may take the step, in the
 //! database transaction that writes it with its audit entry.
 //!
+//! Each step that the meeting's people see happen is also appended to the
+//! meeting's log in the same database transaction (`meeting_log`), which real
+//! time follows: live on `meeting:<id>`, and again on resume.
+//!
 //! A secret ballot's audit entry names the voter and the vote, never the
-//! option; its answer carries the turnout alone.
+//! option; its answer and its event carry the turnout alone.
 
 use std::collections::HashMap;
 
@@ -18,13 +22,14 @@ use tawasul_core::api::{
     NewMeeting, NewNote, VoteView,
 };
 use tawasul_core::audit::{AuditAction, AuditTarget};
-use tawasul_core::ids::{EntityId, MeetingId, VoteId};
+use tawasul_core::ids::{EntityId, InviteeId, MeetingId, UserId, VoteId};
+use tawasul_core::meeting_log::MeetingEvent;
 use tawasul_core::meetings::{self as rules, Ballot, BallotRefusal, Place, Refusal, Rsvp, Step};
 use tawasul_core::org::Actor;
 use tawasul_storage::accounts::Account;
 use tawasul_storage::audit;
 use tawasul_storage::meetings::{self as store, Invitation, Stored, StoredVote};
-use tawasul_storage::{ConnectionTrait, DatabaseTransaction, outbox};
+use tawasul_storage::{ConnectionTrait, DatabaseTransaction, meeting_log, outbox};
 
 use super::{Answer, App};
 use crate::auth::tokens::{new_secret_token, secret_token_hash};
@@ -109,6 +114,35 @@ async fn send_to_invitees(
     Ok(queued)
 }
 
+/// Appends what happened to the meeting's log.
+async fn log(
+    tx: &DatabaseTransaction,
+    id: MeetingId,
+    actor: Option<UserId>,
+    e: MeetingEvent,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    meeting_log::append(tx, id, actor, &e, now).await?;
+    Ok(())
+}
+
+/// An invitee's answer, or their presence, as the meeting's log tells it.
+async fn log_invitee(
+    tx: &DatabaseTransaction,
+    id: MeetingId,
+    actor: Option<UserId>,
+    invitee: InviteeId,
+    response: Option<Rsvp>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (name_ar, name_en) = store::invitee_name(tx, invitee).await?;
+    let e = match response {
+        Some(response) => MeetingEvent::Rsvp { invitee_id: invitee, name_ar, name_en, response },
+        None => MeetingEvent::CheckedIn { invitee_id: invitee, name_ar, name_en },
+    };
+    log(tx, id, actor, e, now).await
+}
+
 fn entry(
     who: &Actor,
     m: &Stored,
@@ -162,6 +196,14 @@ impl App {
                         .after(json!({ "starts_at": after.facts.starts_at, "duration_minutes": after.facts.duration_minutes,
                             "title": after.title, "location": after.location, "sequence": after.sequence }));
                     audit::append(tx, e, now).await?;
+                    let changed = MeetingEvent::Changed {
+                        title: after.title.clone(),
+                        starts_at: after.facts.starts_at,
+                        duration_minutes: after.facts.duration_minutes,
+                        location: after.location.clone(),
+                        sequence: after.sequence,
+                    };
+                    log(tx, id, Some(who.user_id), changed, now).await?;
                     let queued = send_to_invitees(tx, &after, "meeting-changed", &HashMap::new(), &url, now).await?;
                     Ok((Answer::ok(store::view(tx, id).await?)?, queued))
                 })
@@ -184,6 +226,7 @@ impl App {
                     let e = entry(&who, &m, AuditAction::MeetingCancel, AuditTarget::Meeting(id))
                         .after(json!({ "cancelled_at": now, "sequence": m.sequence }));
                     audit::append(tx, e, now).await?;
+                    log(tx, id, Some(who.user_id), MeetingEvent::Cancelled {}, now).await?;
                     let queued = send_to_invitees(tx, &m, "meeting-cancelled", &HashMap::new(), &url, now).await?;
                     Ok((Answer::ok(store::view(tx, id).await?)?, queued))
                 })
@@ -249,6 +292,7 @@ impl App {
                 )
                 .after(json!({ "guest": invitation.invitee, "response": r }));
                 audit::append(tx, e, now).await?;
+                log_invitee(tx, m.id, None, invitation.invitee, Some(r), now).await?;
                 Answer::ok(json!({ "meeting_id": m.id, "invitee_id": invitation.invitee, "response": r, "at": now }))
             })
         })
@@ -270,6 +314,7 @@ impl App {
                     )
                     .after(json!({ "guest": invitation.invitee, "at": at }));
                     audit::append(tx, e, now).await?;
+                    log_invitee(tx, m.id, None, invitation.invitee, None, now).await?;
                 }
                 Answer::ok(json!({ "meeting_id": m.id, "invitee_id": invitation.invitee, "checked_in_at": at }))
             })
@@ -324,6 +369,7 @@ impl App {
                 let e =
                     entry(&who, &m, AuditAction::MeetingRsvp, AuditTarget::Meeting(id)).after(json!({ "response": r }));
                 audit::append(tx, e, now).await?;
+                log_invitee(tx, id, Some(who.user_id), invitee, Some(r), now).await?;
                 Answer::ok(json!({ "meeting_id": id, "invitee_id": invitee, "response": r, "at": now }))
             })
         })
@@ -343,6 +389,7 @@ impl App {
                     let e = entry(&who, &m, AuditAction::MeetingCheckIn, AuditTarget::Meeting(id))
                         .after(json!({ "at": at }));
                     audit::append(tx, e, now).await?;
+                    log_invitee(tx, id, Some(who.user_id), invitee, None, now).await?;
                 }
                 Answer::ok(json!({ "meeting_id": id, "invitee_id": invitee, "checked_in_at": at }))
             })
@@ -363,6 +410,9 @@ impl App {
                 let e = entry(&who, &m, AuditAction::MeetingNote, AuditTarget::Meeting(id))
                     .after(json!({ "note": note.id, "agenda_item": n.agenda_item }));
                 audit::append(tx, e, now).await?;
+                let shared =
+                    MeetingEvent::Note { note_id: note.id, agenda_item: n.agenda_item, body: note.body.clone() };
+                log(tx, id, Some(who.user_id), shared, now).await?;
                 Answer::created(note)
             })
         })
@@ -397,6 +447,7 @@ impl App {
                 let e = entry(&who, &m, AuditAction::MinutesApprove, AuditTarget::Meeting(id))
                     .after(json!({ "sha256": sha, "approved_at": now }));
                 audit::append(tx, e, now).await?;
+                log(tx, id, Some(who.user_id), MeetingEvent::MinutesApproved { sha256: sha }, now).await?;
                 Answer::ok(store::view(tx, id).await?.minutes)
             })
         })
@@ -419,6 +470,8 @@ impl App {
                 let e = entry(&who, &m, AuditAction::DecisionRecord, AuditTarget::Meeting(id))
                     .after(json!({ "decision": d.id, "text": d.text, "vote_id": d.vote_id }));
                 audit::append(tx, e, now).await?;
+                let decided = MeetingEvent::Decision { decision_id: d.id, text: d.text.clone(), vote_id: d.vote_id };
+                log(tx, id, Some(who.user_id), decided, now).await?;
                 Answer::created(d)
             })
         })
@@ -438,6 +491,15 @@ impl App {
                     "quorum": v.quorum, "closes_at": v.closes_at,
                 }));
                 audit::append(tx, e, now).await?;
+                let opened = MeetingEvent::VoteOpened {
+                    vote_id: stored.id,
+                    question: v.question.clone(),
+                    options: v.options.clone(),
+                    ballot: v.ballot,
+                    quorum: v.quorum,
+                    closes_at: v.closes_at,
+                };
+                log(tx, id, Some(who.user_id), opened, now).await?;
                 Answer::created(store::vote_view(tx, &stored).await?)
             })
         })
@@ -463,7 +525,10 @@ impl App {
                 };
                 let e = entry(&who, &m, AuditAction::VoteBallot, AuditTarget::Vote(id)).after(after);
                 audit::append(tx, e, now).await?;
-                Answer::created(BallotReceipt { vote_id: id, turnout: store::turnout(tx, id).await? })
+                let turnout = store::turnout(tx, id).await?;
+                // No actor, no option: the meeting sees how many have voted.
+                log(tx, m.id, None, MeetingEvent::Turnout { vote_id: id, turnout }, now).await?;
+                Answer::created(BallotReceipt { vote_id: id, turnout })
             })
         })
         .await
@@ -503,6 +568,8 @@ impl App {
                 )
                 .after(json!(result));
                 audit::append(tx, e, now).await?;
+                let closed = MeetingEvent::VoteClosed { vote_id: id, result: result.clone() };
+                log(tx, m.id, who.as_ref().map(|a| a.user_id), closed, now).await?;
                 Answer::ok(result)
             })
         })

@@ -56,6 +56,8 @@ impl Indexer {
 }
 
 impl Consumer for Indexer {
+    type Log = crate::log::Transactions;
+
     fn name(&self) -> &'static str {
         "archive_indexer"
     }

@@ -6,20 +6,26 @@
 //! use case commits or a poll interval passes (for what other nodes commit),
 //! restarts after a failure, and reports where it stands on `/metrics`.
 //!
-//! Consumers: real time (`realtime::feed`, from the log's end on every start),
-//! the notifier (`notifier`, from its position kept in the database) and the
-//! archive indexer (`archive::indexer`, from its position kept inside the
-//! index, committed with what it indexed, so that a rebuilt index resumes
-//! where it was built).
+//! There are two logs, with one shape: the transactions' and the meetings'
+//! (`Log`). Each has its global position and a seq per transaction or
+//! meeting.
+//!
+//! Consumers: real time (`realtime::feed`, one per log, from the log's end on
+//! every start), the notifier (`notifier`, from its position kept in the
+//! database) and the archive indexer (`archive::indexer`, from its position
+//! kept inside the index, committed with what it indexed, so that a rebuilt
+//! index resumes where it was built).
 
 pub mod cursor;
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tawasul_storage::Db;
+use tawasul_storage::meeting_log::{self, PositionedMeetingEvent};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
+use tawasul_storage::{Db, StorageError};
 use tokio::sync::watch;
 
 use crate::metrics::Metrics;
@@ -50,39 +56,102 @@ impl Committed {
     }
 }
 
-/// Reads the log after a cursor.
-pub struct Tail {
-    cursor: LogCursor,
-    batch: u64,
+/// A log its consumers follow by position.
+pub trait Log: Send + 'static {
+    type Event: Send + 'static;
+
+    fn position(e: &Self::Event) -> i64;
+
+    /// At most `limit` events after `after`, oldest first.
+    fn since(db: &Db, after: i64, limit: u64) -> impl Future<Output = Result<Vec<Self::Event>, StorageError>> + Send;
+
+    /// The events at these positions that exist, oldest first.
+    fn at(db: &Db, positions: &[i64]) -> impl Future<Output = Result<Vec<Self::Event>, StorageError>> + Send;
+
+    /// The latest position (0 when empty).
+    fn end(db: &Db) -> impl Future<Output = Result<i64, StorageError>> + Send;
 }
 
-impl Tail {
-    /// Starts after everything committed so far (a consumer of live events).
-    pub async fn at_end(db: &Db) -> anyhow::Result<Tail> {
-        Ok(Tail::after(store::last_position(db.read()).await?))
+/// The transactions' log (`transaction_events`).
+pub struct Transactions;
+
+impl Log for Transactions {
+    type Event = PositionedEvent;
+
+    fn position(e: &PositionedEvent) -> i64 {
+        e.position
     }
 
-    pub fn after(position: i64) -> Tail {
-        Tail { cursor: LogCursor::starting_at(position), batch: BATCH }
+    async fn since(db: &Db, after: i64, limit: u64) -> Result<Vec<PositionedEvent>, StorageError> {
+        store::events_since(db.read(), after, limit).await
+    }
+
+    async fn at(db: &Db, positions: &[i64]) -> Result<Vec<PositionedEvent>, StorageError> {
+        store::events_at(db.read(), positions).await
+    }
+
+    async fn end(db: &Db) -> Result<i64, StorageError> {
+        store::last_position(db.read()).await
+    }
+}
+
+/// The meetings' log (`meeting_events`).
+pub struct Meetings;
+
+impl Log for Meetings {
+    type Event = PositionedMeetingEvent;
+
+    fn position(e: &PositionedMeetingEvent) -> i64 {
+        e.position
+    }
+
+    async fn since(db: &Db, after: i64, limit: u64) -> Result<Vec<PositionedMeetingEvent>, StorageError> {
+        meeting_log::since(db.read(), after, limit).await
+    }
+
+    async fn at(db: &Db, positions: &[i64]) -> Result<Vec<PositionedMeetingEvent>, StorageError> {
+        meeting_log::at(db.read(), positions).await
+    }
+
+    async fn end(db: &Db) -> Result<i64, StorageError> {
+        meeting_log::last_position(db.read()).await
+    }
+}
+
+/// Reads a log after a cursor.
+pub struct Tail<L: Log = Transactions> {
+    cursor: LogCursor,
+    batch: u64,
+    log: PhantomData<fn() -> L>,
+}
+
+impl<L: Log> Tail<L> {
+    /// Starts after everything committed so far (a consumer of live events).
+    pub async fn at_end(db: &Db) -> anyhow::Result<Tail<L>> {
+        Ok(Tail::after(L::end(db).await?))
+    }
+
+    pub fn after(position: i64) -> Tail<L> {
+        Tail { cursor: LogCursor::starting_at(position), batch: BATCH, log: PhantomData }
     }
 
     /// Takes up to `events` new events per round (a consumer with a costly
     /// commit per batch catches up in fewer, larger rounds).
-    pub fn batch(mut self, events: u64) -> Tail {
+    pub fn batch(mut self, events: u64) -> Tail<L> {
         self.batch = events.max(1);
         self
     }
 
     /// What is new: events after the cursor and those that filled a hole,
     /// oldest first, at most a batch of new ones; and whether more are waiting.
-    pub async fn next(&mut self, db: &Db) -> anyhow::Result<(Vec<PositionedEvent>, bool)> {
+    pub async fn next(&mut self, db: &Db) -> anyhow::Result<(Vec<L::Event>, bool)> {
         let now = Instant::now();
         self.cursor.expire(now);
-        let mut events = store::events_since(db.read(), self.cursor.after(), self.batch).await?;
+        let mut events = L::since(db, self.cursor.after(), self.batch).await?;
         let more = events.len() as u64 == self.batch;
-        events.extend(store::events_at(db.read(), &self.cursor.holes()).await?);
-        events.sort_by_key(|e| e.position);
-        self.cursor.record(events.iter().map(|e| e.position), now);
+        events.extend(L::at(db, &self.cursor.holes()).await?);
+        events.sort_by_key(|e| L::position(e));
+        self.cursor.record(events.iter().map(|e| L::position(e)), now);
         Ok((events, more))
     }
 
@@ -95,6 +164,9 @@ impl Tail {
 /// A consumer of the log. `take` must be idempotent in its effects: after a
 /// failure the same events may come again.
 pub trait Consumer: Send + 'static {
+    /// The log it follows.
+    type Log: Log;
+
     /// Its name on `/metrics` and in the logs.
     fn name(&self) -> &'static str;
 
@@ -125,11 +197,15 @@ pub trait Consumer: Send + 'static {
     }
 
     /// Where it starts (again, after a failure or when it asked to).
-    fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail>> + Send;
+    fn start(&mut self, db: &Db) -> impl Future<Output = anyhow::Result<Tail<Self::Log>>> + Send;
 
     /// Takes a batch; `durable` is the position up to which everything has
     /// now been read, for a consumer that keeps its place in the database.
-    fn take(&mut self, events: Vec<PositionedEvent>, durable: i64) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn take(
+        &mut self,
+        events: Vec<<Self::Log as Log>::Event>,
+        durable: i64,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 /// Runs `consumer` until the task is dropped: it takes every batch as soon as
@@ -156,9 +232,9 @@ async fn failed(metrics: &Metrics, name: &str, e: &anyhow::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
-async fn rounds(
-    consumer: &mut impl Consumer,
-    tail: &mut Tail,
+async fn rounds<C: Consumer>(
+    consumer: &mut C,
+    tail: &mut Tail<C::Log>,
     db: &Db,
     committed: &Committed,
     poll: Duration,
@@ -181,7 +257,7 @@ async fn rounds(
             // read: a connection that opened meanwhile read its own starting
             // point before some of what the probe passes, and waits for those
             // events live.
-            let end = Tail::at_end(db).await?;
+            let end = Tail::<C::Log>::at_end(db).await?;
             if consumer.idle() {
                 *tail = end;
                 position.set(tail.durable());
@@ -192,7 +268,7 @@ async fn rounds(
         let (events, more) = round(consumer, tail, db).await?;
         position.set(tail.durable());
         if measured.elapsed() >= Duration::from_secs(1) {
-            lag.set(store::last_position(db.read()).await? - tail.durable());
+            lag.set(<C::Log as Log>::end(db).await? - tail.durable());
             measured = Instant::now();
         }
         if more {
@@ -214,7 +290,7 @@ async fn rounds(
 }
 
 #[tracing::instrument(name = "log_consumer_round", skip_all, fields(consumer = consumer.name()))]
-async fn round(consumer: &mut impl Consumer, tail: &mut Tail, db: &Db) -> anyhow::Result<(usize, bool)> {
+async fn round<C: Consumer>(consumer: &mut C, tail: &mut Tail<C::Log>, db: &Db) -> anyhow::Result<(usize, bool)> {
     let (events, more) = tail.next(db).await?;
     let n = events.len();
     if n > 0 || consumer.has_own_work() {

@@ -58,11 +58,22 @@ pub struct Published {
     pub inbox_frame: ByteString,
 }
 
+/// One committed event of a meeting, with its frame serialised once.
+#[derive(Debug)]
+pub struct MeetingPublished {
+    pub meeting_id: MeetingId,
+    pub seq: u32,
+    /// The `event` frame on `meeting:<id>`.
+    pub frame: ByteString,
+}
+
 /// What a mailbox receives.
 #[derive(Debug, Clone)]
 pub enum Delivery {
     /// An event, and whether it came through the inbox.
     Event { event: Arc<Published>, inbox: bool },
+    /// An event of a meeting the connection follows.
+    Meeting(Arc<MeetingPublished>),
     /// A signal about the connection's own account.
     Account(AccountSignal),
 }
@@ -132,6 +143,9 @@ pub trait Bus: Send + Sync {
     /// Delivers a committed event to every mailbox following its transaction and
     /// to the inboxes of `notify`. Never waits on a connection.
     fn publish(&self, event: Arc<Published>);
+    /// Delivers a committed meeting event to every mailbox following its
+    /// meeting. Never waits on a connection.
+    fn publish_meeting(&self, event: Arc<MeetingPublished>);
     /// Delivers a signal to every connection of `user`. Never waits on one.
     fn signal(&self, user: UserId, signal: AccountSignal);
     fn subscribe(&self, key: Key, mailbox: &Mailbox);
@@ -183,6 +197,10 @@ impl Bus for InProcessBus {
         for user in &event.notify {
             self.deliver(Key::Inbox(*user), &inbox);
         }
+    }
+
+    fn publish_meeting(&self, event: Arc<MeetingPublished>) {
+        self.deliver(Key::Meeting(event.meeting_id), &Delivery::Meeting(event));
     }
 
     fn signal(&self, user: UserId, signal: AccountSignal) {

@@ -1,38 +1,69 @@
-//! Real time as a consumer of the event log: every committed event — whoever
+//! Real time as a consumer of the event logs: every committed event — whoever
 //! committed it, on this node or another, and whether or not the request that
 //! wrote it was still there to answer — is published to this node's
-//! connections. It starts at the log's end: a connection that was away resumes
-//! from the database (`after_seq`), not from here.
+//! connections. One feed follows each log (the transactions', the meetings'),
+//! from its end: a connection that was away resumes from the database
+//! (`after_seq`), not from here.
 
 use tawasul_storage::Db;
+use tawasul_storage::meeting_log::PositionedMeetingEvent;
 use tawasul_storage::transactions::PositionedEvent;
 
 use super::Realtime;
-use crate::log::{Consumer, Tail};
+use crate::log::{Consumer, Log, Meetings, Tail, Transactions};
 
-pub struct Feed {
-    realtime: Realtime,
-    /// Where to begin, taken before the server accepts its first request, so
-    /// that nothing committed after start-up is missed.
-    first: Option<Tail>,
+/// An event of a log, as real time publishes it.
+pub trait Publish {
+    fn publish(&self, realtime: &Realtime);
 }
 
-impl Feed {
-    pub async fn new(realtime: Realtime, db: &Db) -> anyhow::Result<Feed> {
-        Ok(Feed { realtime, first: Some(Tail::at_end(db).await?) })
+impl Publish for PositionedEvent {
+    fn publish(&self, realtime: &Realtime) {
+        realtime.publish(self);
     }
 }
 
-impl Consumer for Feed {
+impl Publish for PositionedMeetingEvent {
+    fn publish(&self, realtime: &Realtime) {
+        realtime.publish_meeting(self);
+    }
+}
+
+pub struct Feed<L: Log> {
+    realtime: Realtime,
+    name: &'static str,
+    /// Where to begin, taken before the server accepts its first request, so
+    /// that nothing committed after start-up is missed.
+    first: Option<Tail<L>>,
+}
+
+impl Feed<Transactions> {
+    pub async fn transactions(realtime: Realtime, db: &Db) -> anyhow::Result<Feed<Transactions>> {
+        Ok(Feed { realtime, name: "realtime", first: Some(Tail::at_end(db).await?) })
+    }
+}
+
+impl Feed<Meetings> {
+    pub async fn meetings(realtime: Realtime, db: &Db) -> anyhow::Result<Feed<Meetings>> {
+        Ok(Feed { realtime, name: "realtime_meetings", first: Some(Tail::at_end(db).await?) })
+    }
+}
+
+impl<L: Log> Consumer for Feed<L>
+where
+    L::Event: Publish + Sync,
+{
+    type Log = L;
+
     fn name(&self) -> &'static str {
-        "realtime"
+        self.name
     }
 
     fn idle(&self) -> bool {
         self.realtime.bus().is_idle()
     }
 
-    async fn start(&mut self, db: &Db) -> anyhow::Result<Tail> {
+    async fn start(&mut self, db: &Db) -> anyhow::Result<Tail<L>> {
         match self.first.take() {
             Some(t) => Ok(t),
             // After a failure: what went by meanwhile is in the database, where
@@ -41,9 +72,9 @@ impl Consumer for Feed {
         }
     }
 
-    async fn take(&mut self, events: Vec<PositionedEvent>, _durable: i64) -> anyhow::Result<()> {
+    async fn take(&mut self, events: Vec<L::Event>, _durable: i64) -> anyhow::Result<()> {
         for e in &events {
-            self.realtime.publish(e);
+            e.publish(&self.realtime);
         }
         Ok(())
     }

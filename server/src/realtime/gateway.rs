@@ -16,15 +16,16 @@ use bytestring::ByteString;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use tawasul_core::api::EventView;
-use tawasul_core::ids::{TransactionId, UserId};
-use tawasul_core::realtime::{ClientFrame, ServerFrame, Topic, close, notifies};
+use tawasul_core::ids::{MeetingId, TransactionId, UserId};
+use tawasul_core::meetings::can_view as can_view_meeting;
+use tawasul_core::realtime::{ClientFrame, ServerFrame, Topic, TopicEvent, close, notifies};
 use tawasul_core::visibility::{TransactionFacts, Viewer};
 use tawasul_core::{ErrorCode, Lang};
 use tawasul_storage::transactions as store;
-use tawasul_storage::{StorageError, accounts};
+use tawasul_storage::{ConnectionTrait, StorageError, accounts, meeting_log, meetings};
 use tokio::sync::mpsc;
 
-use super::bus::{AccountSignal, Delivery, Key, Mailbox};
+use super::bus::{AccountSignal, Delivery, Key, Mailbox, MeetingPublished};
 use crate::auth::caller::{Caller, authenticate, bearer};
 use crate::lang::lang_of;
 use crate::state::AppState;
@@ -75,6 +76,8 @@ enum Following {
     /// The highest seq of the transaction handled so far (sent, or withheld as
     /// not visible): later publications at or below it are duplicates.
     Transaction { handled: u32 },
+    /// The same, for a meeting's log.
+    Meeting { handled: u32 },
     /// Log positions sent by the replay, so that their live publication, if it
     /// comes after the replay, is not sent twice; forgotten a little later.
     Inbox { replayed: HashSet<i64>, replayed_at: Instant },
@@ -364,8 +367,19 @@ impl Connection {
                 self.following.insert(topic, Following::Inbox { replayed, replayed_at: Instant::now() });
                 latest
             }
-            // Meetings have no events yet: there is nothing anyone may follow.
-            Topic::Meeting(_) => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
+            Topic::Meeting(id) => {
+                if !self.may_follow_meeting(db, id).await? {
+                    return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden));
+                }
+                self.state.realtime.bus().subscribe(self.key(topic), &self.mailbox);
+                let latest = meeting_log::last_seq(db, id).await?;
+                if let Some(after) = after {
+                    let after = u32::try_from(after.max(0)).unwrap_or(u32::MAX);
+                    self.replay_meeting(id, after, latest).await?;
+                }
+                self.following.insert(topic, Following::Meeting { handled: latest });
+                i64::from(latest)
+            }
         };
         self.send(frame(&ServerFrame::Subscribed { topic, seq: latest })).await
     }
@@ -389,10 +403,33 @@ impl Connection {
                         topic: Topic::Transaction(id),
                         seq,
                         transaction_id: None,
-                        event,
+                        event: event.into(),
                     }))
                     .await?;
                 }
+            }
+            after = last;
+        }
+        Ok(())
+    }
+
+    /// Whether the caller may see the meeting, and so all of its log.
+    async fn may_follow_meeting(&self, db: &impl ConnectionTrait, id: MeetingId) -> Result<bool, End> {
+        let Some(m) = meetings::find(db, id).await? else { return Ok(false) };
+        let place = meetings::place(db, id, self.caller.actor().user_id).await?;
+        Ok(can_view_meeting(self.caller.actor(), &m.facts, &place))
+    }
+
+    /// Sends the meeting's events with seq in `(after, upto]`.
+    async fn replay_meeting(&mut self, id: MeetingId, mut after: u32, upto: u32) -> Result<(), End> {
+        while after < upto {
+            let chunk = meeting_log::events_after(self.state.db.read(), id, after, REPLAY_CHUNK).await?;
+            let Some(last) = chunk.last().map(|e| e.seq) else { break };
+            for event in chunk.into_iter().filter(|e| e.seq <= upto) {
+                let seq = i64::from(event.seq);
+                let event = TopicEvent::Meeting(event);
+                self.send(frame(&ServerFrame::Event { topic: Topic::Meeting(id), seq, transaction_id: None, event }))
+                    .await?;
             }
             after = last;
         }
@@ -414,7 +451,7 @@ impl Connection {
                         topic: Topic::Inbox,
                         seq: e.position,
                         transaction_id: Some(e.transaction_id),
-                        event: e.event,
+                        event: e.event.into(),
                     }))
                     .await?;
                 }
@@ -440,8 +477,8 @@ impl Connection {
     }
 
     /// Loads the account again: a deactivated one is closed with 4401; otherwise
-    /// the visibility rule is worked out anew, and a followed transaction that
-    /// is no longer visible closes the connection with 4403. Events no longer
+    /// the visibility rule is worked out anew, and a followed transaction or
+    /// meeting that is no longer visible closes the connection with 4403. Events no longer
     /// visible are held back from then on by the new rule.
     async fn reload_account(&mut self) -> Result<(), End> {
         let db = self.state.db.read();
@@ -451,18 +488,15 @@ impl Connection {
         };
         self.viewer = Viewer::new(&account.actor);
         self.caller.account = account;
-        let followed: Vec<TransactionId> = self
-            .following
-            .keys()
-            .filter_map(|t| match t {
-                Topic::Transaction(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        for id in followed {
-            match store::find(db, id).await? {
-                Some(s) if self.viewer.can_view(&s.facts) => {}
-                _ => return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden)),
+        let followed: Vec<Topic> = self.following.keys().copied().collect();
+        for topic in followed {
+            let still = match topic {
+                Topic::Transaction(id) => store::find(db, id).await?.is_some_and(|s| self.viewer.can_view(&s.facts)),
+                Topic::Meeting(id) => self.may_follow_meeting(db, id).await?,
+                Topic::Inbox => true,
+            };
+            if !still {
+                return Err(End::Close(close::FORBIDDEN, ErrorCode::TopicForbidden));
             }
         }
         Ok(())
@@ -473,6 +507,7 @@ impl Connection {
     async fn deliver(&mut self, d: Delivery) -> Result<(), End> {
         let (e, inbox) = match d {
             Delivery::Event { event, inbox } => (event, inbox),
+            Delivery::Meeting(m) => return self.deliver_meeting(&m).await,
             Delivery::Account(signal) => return Box::pin(self.on_signal(signal)).await,
         };
         let e = &e;
@@ -499,6 +534,22 @@ impl Connection {
             self.send(e.topic_frame.clone()).await?;
         }
         Ok(())
+    }
+
+    /// Forwards a meeting's event the connection follows and has not had yet,
+    /// reading first from the log any it skipped (seqs arrive in order).
+    async fn deliver_meeting(&mut self, e: &MeetingPublished) -> Result<(), End> {
+        let topic = Topic::Meeting(e.meeting_id);
+        let Some(Following::Meeting { handled }) = self.following.get(&topic) else { return Ok(()) };
+        let handled = *handled;
+        if e.seq <= handled {
+            return Ok(());
+        }
+        if e.seq > handled + 1 {
+            Box::pin(self.replay_meeting(e.meeting_id, handled, e.seq - 1)).await?;
+        }
+        self.following.insert(topic, Following::Meeting { handled: e.seq });
+        self.send(e.frame.clone()).await
     }
 
     /// The inbox rule and the visibility rule together, for a replayed event.

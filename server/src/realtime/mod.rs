@@ -10,10 +10,11 @@ pub mod gateway;
 use std::sync::Arc;
 
 use bytestring::ByteString;
-use tawasul_core::realtime::{ServerFrame, Topic, notifies};
+use tawasul_core::realtime::{ServerFrame, Topic, TopicEvent, notifies};
+use tawasul_storage::meeting_log::PositionedMeetingEvent;
 use tawasul_storage::transactions::PositionedEvent;
 
-use bus::{AccountSignal, Bus, Published};
+use bus::{AccountSignal, Bus, MeetingPublished, Published};
 use tawasul_core::ids::UserId;
 
 /// The publishing side, shared by every handler and worker.
@@ -44,7 +45,7 @@ impl Realtime {
     pub fn publish(&self, e: &PositionedEvent) {
         let view = &e.event;
         let frame = |topic, seq, transaction_id| {
-            let f = ServerFrame::Event { topic, seq, transaction_id, event: view.clone() };
+            let f = ServerFrame::Event { topic, seq, transaction_id, event: TopicEvent::Transaction(view.clone()) };
             ByteString::from(serde_json::to_string(&f).unwrap_or_default())
         };
         let notify = notifies(&e.facts, view.kind, view.visibility, view.actor.as_ref().map(|a| a.id));
@@ -59,6 +60,24 @@ impl Realtime {
             notify,
             topic_frame: frame(Topic::Transaction(e.transaction_id), i64::from(view.seq), None),
             inbox_frame,
+        }));
+    }
+
+    /// Publishes one committed event of a meeting's log to whoever follows
+    /// the meeting (every follower may see all of it: the gateway checked
+    /// that when they subscribed).
+    pub fn publish_meeting(&self, e: &PositionedMeetingEvent) {
+        let topic = Topic::Meeting(e.meeting_id);
+        let f = ServerFrame::Event {
+            topic,
+            seq: i64::from(e.event.seq),
+            transaction_id: None,
+            event: TopicEvent::Meeting(e.event.clone()),
+        };
+        self.bus.publish_meeting(Arc::new(MeetingPublished {
+            meeting_id: e.meeting_id,
+            seq: e.event.seq,
+            frame: ByteString::from(serde_json::to_string(&f).unwrap_or_default()),
         }));
     }
 }

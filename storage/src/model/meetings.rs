@@ -19,6 +19,8 @@ pub struct Model {
     pub minutes_approved_at: Option<DateTimeUtc>,
     pub reminded_at: Option<DateTimeUtc>,
     pub sequence: i32,
+    /// The seq of its log's latest event (0 before the first).
+    pub last_seq: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -15,6 +15,7 @@ pub mod in_app_notices;
 pub mod indicator_targets;
 pub mod log_cursors;
 pub mod meeting_decisions;
+pub mod meeting_events;
 pub mod meeting_invitees;
 pub mod meeting_notes;
 pub mod meetings;

@@ -120,7 +120,9 @@ async fn attachments_round_trip_and_keep_to_their_audience(app: TestApp) {
     // Live: the beneficiary's connection carries the external attachment only.
     let mut kinds = vec![];
     while kinds.is_empty() {
-        if let Some(tawasul_client::realtime::Incoming::Frame(ServerFrame::Event { event, .. })) = ben_ws.next().await {
+        if let Some(tawasul_client::realtime::Incoming::Frame(ServerFrame::Event { event, .. })) = ben_ws.next().await
+            && let Some(event) = event.transaction()
+        {
             kinds.push((event.kind, event.data["attachment_id"].as_str().unwrap_or_default().to_owned()));
         }
     }

@@ -635,6 +635,13 @@ async fn the_meeting_room_is_worked_through_in_the_browser() {
     let refusal = text_of(&member, ".error-summary").await;
     assert!(refusal.contains("سبق أن أدليت بصوتك"), "{refusal}");
 
+    // The organiser's room, left open since the vote was opened, followed
+    // the meeting live: the check-in, the opinion and the turnout, not reloaded.
+    css(&organiser, "html[data-live=on]").await;
+    wait_for_text(&organiser, "[data-testid=notes]", "أؤيد العرض الأول").await;
+    wait_for_text(&organiser, "[data-testid=turnout]", "1").await;
+    assert!(organiser.find(Locator::Css("[data-testid=attendance] time")).await.is_ok(), "the member's check-in time");
+    shoot(&organiser, "meeting-room.live.ar").await;
     organiser.goto(&room).await.unwrap();
     css(&organiser, "[data-testid=vote-close]").await.click().await.unwrap();
     let outcome = text_of(&organiser, "[data-testid=vote-outcome]").await;

@@ -138,6 +138,7 @@ async fn next_event(conn: &mut RealtimeConnection) -> Got {
     loop {
         match tokio::time::timeout(WAIT, conn.next()).await.expect("an event in time") {
             Some(Incoming::Frame(ServerFrame::Event { topic, seq, transaction_id, event })) => {
+                let event = event.transaction().expect("a transaction's event").clone();
                 return Got { topic, seq, transaction_id, event };
             }
             Some(Incoming::Frame(_)) => continue,
@@ -284,7 +285,7 @@ async fn resume_delivers_exactly_the_missed_visible_events(app: TestApp) {
         .iter()
         .map(|f| match f {
             ServerFrame::Event { seq, event, .. } => {
-                assert_eq!(event.visibility, Visibility::External);
+                assert_eq!(event.transaction().map(|e| e.visibility), Some(Visibility::External));
                 *seq
             }
             _ => unreachable!(),
@@ -298,7 +299,8 @@ async fn resume_delivers_exactly_the_missed_visible_events(app: TestApp) {
         .map(|f| match f {
             ServerFrame::Event { event, transaction_id, .. } => {
                 assert_eq!(*transaction_id, Some(id));
-                event.data["body"].as_str().unwrap_or_default().to_owned()
+                let data = &event.transaction().expect("a transaction's event").data;
+                data["body"].as_str().unwrap_or_default().to_owned()
             }
             _ => unreachable!(),
         })
@@ -603,6 +605,8 @@ struct FollowedJustThen {
 }
 
 impl tawasul_server::log::Consumer for FollowedJustThen {
+    type Log = tawasul_server::log::Transactions;
+
     fn name(&self) -> &'static str {
         "followed-just-then"
     }
