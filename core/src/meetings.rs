@@ -13,13 +13,17 @@
 //! - changing or cancelling it: the organiser, until it ends;
 //! - a ballot: an invitee who checked in and holds `meeting.vote`, once, while
 //!   the vote is open.
+//!
+//! Approved minutes and decisions are found in the archive by those who may
+//! see their meeting and by the regulators whose remit covers its entity
+//! (`minutes_reach`).
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ErrorCode;
 use crate::ids::{EntityId, InviteeId, UserId};
-use crate::org::{Actor, Standing};
+use crate::org::{Actor, Remit, Standing};
 use crate::permissions::{Permission, StaffRole};
 
 /// How early before the start an invitee may check in.
@@ -156,6 +160,48 @@ pub fn can_view(actor: &Actor, m: &MeetingFacts, place: &Place) -> bool {
             s.active && s.entity_id == m.entity_id && matches!(s.role, StaffRole::Supervisor | StaffRole::Admin)
         }
         _ => false,
+    }
+}
+
+/// Whose approved minutes and decisions someone may find in the archive:
+/// those of the meetings they organised or were invited to (`user`), and
+/// every meeting of the entities in `entities`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinutesReach {
+    pub user: UserId,
+    pub entities: EntityReach,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityReach {
+    All,
+    Only(Vec<EntityId>),
+}
+
+/// The archive's reach into meetings: `can_view`'s people (the organiser and
+/// invitees, the supervisors and admins of the entity), and regulators in
+/// remit and the platform's admins, who oversee the entities.
+pub fn minutes_reach(actor: &Actor) -> MinutesReach {
+    let entities = match &actor.standing {
+        Standing::Staff(s) if s.active && matches!(s.role, StaffRole::Supervisor | StaffRole::Admin) => {
+            EntityReach::Only(vec![s.entity_id])
+        }
+        Standing::Regulator(Remit::All) | Standing::PlatformAdmin => EntityReach::All,
+        Standing::Regulator(Remit::Entities(ids)) => EntityReach::Only(ids.clone()),
+        Standing::Staff(_) | Standing::Beneficiary => EntityReach::Only(vec![]),
+    };
+    MinutesReach { user: actor.user_id, entities }
+}
+
+impl MinutesReach {
+    /// Whether the minutes of a meeting of `entity` whose organiser and
+    /// invited employees are `people` are within reach.
+    pub fn covers(&self, entity: EntityId, people: &[UserId]) -> bool {
+        people.contains(&self.user)
+            || match &self.entities {
+                EntityReach::All => true,
+                EntityReach::Only(ids) => ids.contains(&entity),
+            }
     }
 }
 
@@ -415,6 +461,37 @@ mod tests {
         // An outside guest's place is their invitation: a beneficiary account
         // invited as a guest sees it.
         assert!(can_view(&citizen, &m, &INVITED));
+    }
+
+    #[test]
+    fn minutes_are_found_by_who_sees_the_meeting_and_the_regulators_in_remit() {
+        let e = EntityId::new();
+        let organiser = staff(e, StaffRole::Supervisor);
+        let m = meeting(&organiser, e);
+        let invited = staff(e, StaffRole::Employee);
+        let people = [organiser.user_id, invited.user_id];
+        let regulator = |remit| Actor { user_id: UserId::new(), standing: Standing::Regulator(remit) };
+        let found = [
+            ("organiser", &organiser, true),
+            ("invitee", &invited, true),
+            ("supervisor", &staff(e, StaffRole::Supervisor), true),
+            ("admin", &staff(e, StaffRole::Admin), true),
+            ("employee not invited", &staff(e, StaffRole::Employee), false),
+            ("another entity's admin", &staff(EntityId::new(), StaffRole::Admin), false),
+            ("regulator in remit", &regulator(Remit::Entities(vec![e])), true),
+            ("regulator of all", &regulator(Remit::All), true),
+            ("regulator elsewhere", &regulator(Remit::Entities(vec![EntityId::new()])), false),
+            ("platform admin", &Actor { user_id: UserId::new(), standing: Standing::PlatformAdmin }, true),
+            ("citizen", &Actor { user_id: UserId::new(), standing: Standing::Beneficiary }, false),
+        ];
+        for (who, a, expected) in found {
+            assert_eq!(minutes_reach(a).covers(e, &people), expected, "{who}");
+            // Whoever may see the meeting finds its minutes.
+            let place = if a.user_id == invited.user_id { INVITED } else { NOWHERE };
+            if can_view(a, &m, &place) {
+                assert!(minutes_reach(a).covers(e, &people), "{who}");
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DepartmentId, EntityId, UserId};
+use crate::meetings::{MinutesReach, minutes_reach};
 use crate::org::{Actor, Remit, Standing};
 use crate::permissions::Permission;
 
@@ -108,11 +109,18 @@ impl ListScope {
 pub struct Viewer {
     scope: ListScope,
     internal: bool,
+    minutes: MinutesReach,
 }
 
 impl Viewer {
     pub fn new(actor: &Actor) -> Viewer {
-        Viewer { scope: list_scope(actor), internal: sees_internal(actor) }
+        Viewer { scope: list_scope(actor), internal: sees_internal(actor), minutes: minutes_reach(actor) }
+    }
+
+    /// The meetings whose approved minutes and decisions the caller may find
+    /// (`tawasul_core::meetings`' rule).
+    pub fn minutes(&self) -> &MinutesReach {
+        &self.minutes
     }
 
     /// The transactions the caller may see, as data (the archive index turns

@@ -66,6 +66,7 @@ fn add(target: &tawasul_search::Rebuild, sample: &mut Sample, from: usize, trans
                 assignee_id: Some(employee(t.entity, t.department, t.assignee)),
                 type_id: Some(TransactionTypeId(uuid(6, t.entity))),
                 status: Some("in_progress".into()),
+                people: vec![],
                 visibility: if internal { Visibility::Internal } else { Visibility::External },
                 at: t0 + chrono::Duration::minutes(n as i64),
                 title: t.subject.clone(),

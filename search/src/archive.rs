@@ -4,10 +4,11 @@
 //! `CURRENT` over the old (atomic on POSIX), so searches never see a half-built
 //! index; a running server notices the new `CURRENT` and switches to it.
 //!
-//! Each commit records, as its payload, the position of the event log the
-//! generation has taken in: the indexer resumes from there after a restart, and
-//! a crash between writing and committing only makes it index the same events
-//! again (documents are replaced by key, so that is harmless).
+//! Each commit records, as its payload, the positions of the event logs (the
+//! transactions' and the meetings') the generation has taken in: the indexers
+//! resume from there after a restart, and a crash between writing and
+//! committing only makes them index the same events again (documents are
+//! replaced by key, so that is harmless).
 
 use std::fs;
 use std::io::Write;
@@ -16,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
-use tawasul_core::ids::TransactionId;
+use tawasul_core::ids::{MeetingId, TransactionId};
 
 use crate::analysis::{self, ANALYZER};
 use crate::document::{ArchiveDoc, Fields};
@@ -65,7 +66,7 @@ impl Generation {
             return Err(SearchError::Damaged("the schema differs from this version's".into()));
         }
         let generation = Generation::ready(name.to_owned(), index, fields)?;
-        generation.position()?;
+        generation.positions()?;
         Ok(generation)
     }
 
@@ -75,17 +76,50 @@ impl Generation {
         Ok(Generation { name, index, reader, fields })
     }
 
-    /// The event-log position this generation has taken in (0 when new).
-    pub fn position(&self) -> Result<i64> {
+    /// The event logs' positions this generation has taken in (0 when new).
+    pub fn positions(&self) -> Result<Positions> {
         match self.index.load_metas()?.payload {
-            None => Ok(0),
-            Some(p) => p.parse().map_err(|_| SearchError::Damaged(format!("commit payload {p:?}"))),
+            None => Ok(Positions::default()),
+            Some(p) => Positions::parse(&p).ok_or_else(|| SearchError::Damaged(format!("commit payload {p:?}"))),
         }
+    }
+
+    /// The transactions' log position this generation has taken in.
+    pub fn position(&self) -> Result<i64> {
+        Ok(self.positions()?.transactions)
     }
 
     /// The number of documents searchers see.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+}
+
+/// Where a generation stands in each event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Positions {
+    pub transactions: i64,
+    pub meetings: i64,
+}
+
+impl Positions {
+    /// As a commit's payload: `<transactions>/<meetings>`.
+    fn payload(&self) -> String {
+        format!("{}/{}", self.transactions, self.meetings)
+    }
+
+    /// A payload; a lone number is what generations wrote before meetings
+    /// were indexed (their meetings' log is then taken in from its start).
+    fn parse(p: &str) -> Option<Positions> {
+        let (t, m) = p.split_once('/').unwrap_or((p, "0"));
+        Some(Positions { transactions: t.parse().ok()?, meetings: m.parse().ok()? })
+    }
+}
+
+impl From<i64> for Positions {
+    /// The transactions' log alone (a generation without meetings).
+    fn from(transactions: i64) -> Positions {
+        Positions { transactions, meetings: 0 }
     }
 }
 
@@ -236,6 +270,14 @@ impl ArchiveWriter {
         self.add(docs)
     }
 
+    /// Replaces everything indexed for a meeting (its approved minutes and
+    /// its decisions) with `docs`.
+    pub fn replace_meeting(&self, id: MeetingId, docs: &[ArchiveDoc]) -> Result<()> {
+        let f = &self.generation.fields;
+        self.writer.delete_term(f.term(f.meeting_id, &id.to_string()));
+        self.add(docs)
+    }
+
     /// Adds or replaces documents by key.
     pub fn upsert(&self, docs: &[ArchiveDoc]) -> Result<()> {
         let f = &self.generation.fields;
@@ -254,11 +296,11 @@ impl ArchiveWriter {
         Ok(())
     }
 
-    /// Makes what was written durable and searchable, recording that the log
-    /// has been taken in up to `position`.
-    pub fn commit(&mut self, position: i64) -> Result<()> {
+    /// Makes what was written durable and searchable, recording that the
+    /// logs have been taken in up to `positions`.
+    pub fn commit(&mut self, positions: impl Into<Positions>) -> Result<()> {
         let mut prepared = self.writer.prepare_commit()?;
-        prepared.set_payload(&position.to_string());
+        prepared.set_payload(&positions.into().payload());
         prepared.commit()?;
         self.generation.reader.reload()?;
         Ok(())
@@ -282,14 +324,29 @@ impl Rebuild {
         self.writer.add(docs)
     }
 
-    /// Commits (recording the log position the rebuild read from), waits for
-    /// segment merges, and makes the new generation current.
-    pub fn publish(self, position: i64) -> Result<String> {
+    /// Commits (recording the logs' positions the rebuild read from), waits
+    /// for segment merges, and makes the new generation current.
+    pub fn publish(self, positions: impl Into<Positions>) -> Result<String> {
         let Rebuild { root, mut writer } = self;
-        writer.commit(position)?;
+        writer.commit(positions)?;
         let name = writer.generation.name.clone();
         writer.writer.wait_merging_threads()?;
         publish(&root, &name)?;
         Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Positions;
+
+    #[test]
+    fn a_payload_names_both_logs_and_an_older_one_the_transactions_alone() {
+        let p = Positions { transactions: 12, meetings: 3 };
+        assert_eq!(Positions::parse(&p.payload()), Some(p));
+        assert_eq!(Positions::parse("77"), Some(Positions { transactions: 77, meetings: 0 }));
+        for bad in ["", "x", "1/", "/2", "1/2/3", "1/x"] {
+            assert_eq!(Positions::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -29,6 +29,9 @@ pub struct ArchiveDoc {
     pub assignee_id: Option<UserId>,
     pub type_id: Option<TransactionTypeId>,
     pub status: Option<String>,
+    /// A meeting's organiser and invited employees (minutes and decisions):
+    /// who finds them besides those the meeting's entity is within reach of.
+    pub people: Vec<UserId>,
     pub visibility: Visibility,
     pub at: DateTime<Utc>,
     /// Shown with a hit (the transaction's subject, say); stored, not searched.
@@ -50,6 +53,7 @@ pub struct Fields {
     pub assignee_id: Field,
     pub type_id: Field,
     pub status: Field,
+    pub people: Field,
     pub visibility: Field,
     pub at: Field,
     pub title: Field,
@@ -79,6 +83,7 @@ impl Fields {
             assignee_id: b.add_text_field("assignee_id", STRING),
             type_id: b.add_text_field("type_id", STRING),
             status: b.add_text_field("status", STRING),
+            people: b.add_text_field("people", STRING),
             visibility: b.add_text_field("visibility", STRING),
             at: b.add_date_field("at", at),
             title: b.add_text_field("title", STORED),
@@ -111,6 +116,9 @@ impl Fields {
         }
         if let Some(s) = &d.status {
             doc.add_text(self.status, s);
+        }
+        for p in &d.people {
+            doc.add_text(self.people, p.to_string());
         }
         doc.add_text(self.visibility, d.visibility.as_str());
         doc.add_date(self.at, tantivy::DateTime::from_timestamp_micros(d.at.timestamp_micros()));

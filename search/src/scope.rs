@@ -2,18 +2,41 @@
 //! query is built with (`Archive::search` takes a `Viewer`, not a filter, so no
 //! query can run without it). It is `tawasul_core::visibility` — the rule every
 //! other read path uses — written over the facts each document carries.
-//! (Meeting minutes, when the meetings work indexes them, carry a meeting
-//! instead of a transaction; their rule joins this function then.)
+//! Approved minutes and decisions carry a meeting instead of a transaction,
+//! and `tawasul_core::meetings`' rule for them (`Viewer::minutes`).
 
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tawasul_core::meetings::EntityReach;
 use tawasul_core::visibility::{ListScope, Viewer, Visibility};
 
-use crate::document::Fields;
+use crate::document::{Fields, Kind};
 
-/// The filter of what `viewer` may find: the transactions their scope covers,
-/// and of those only external documents unless they see internal ones.
+/// The filter of what `viewer` may find: the transactions' documents their
+/// scope covers (of those only external ones unless they see internal ones),
+/// and the minutes and decisions of the meetings within their reach.
 pub fn visibility_filter(viewer: &Viewer, f: &Fields) -> Box<dyn Query> {
+    let minutes = term(f, f.kind, Kind::Minutes.as_str());
+    let transactions: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, transactions_filter(viewer, f)),
+        (Occur::MustNot, minutes.box_clone()),
+    ]));
+    any(vec![transactions, all(vec![minutes, minutes_filter(viewer, f)])])
+}
+
+/// The meetings whose minutes and decisions the caller may find.
+fn minutes_filter(viewer: &Viewer, f: &Fields) -> Box<dyn Query> {
+    let reach = viewer.minutes();
+    let mut within = vec![term(f, f.people, &reach.user.to_string())];
+    match &reach.entities {
+        EntityReach::All => within.push(Box::new(AllQuery)),
+        EntityReach::Only(ids) => within.extend(ids.iter().map(|e| term(f, f.entity_id, &e.to_string()))),
+    }
+    any(within)
+}
+
+/// The transactions' documents the caller may find.
+fn transactions_filter(viewer: &Viewer, f: &Fields) -> Box<dyn Query> {
     let scope: Box<dyn Query> = match viewer.scope() {
         ListScope::Everything => Box::new(AllQuery),
         ListScope::Nothing => return Box::new(EmptyQuery),

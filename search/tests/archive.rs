@@ -7,6 +7,7 @@ use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId
 use tawasul_core::org::{Actor, Remit, Staff, Standing};
 use tawasul_core::permissions::{Permission, PermissionSet, StaffRole};
 use tawasul_core::visibility::{Viewer, Visibility};
+use tawasul_search::archive::Positions;
 use tawasul_search::{Archive, ArchiveDoc, Kind, Opened};
 use uuid::Uuid;
 
@@ -46,6 +47,7 @@ fn doc(t: &Tx, key: &str, kind: Kind, visibility: Visibility, days: i64, text: &
         assignee_id: t.assignee.map(|a| UserId(id(a))),
         type_id: Some(TransactionTypeId(id(t.entity * 1000))),
         status: Some("in_progress".into()),
+        people: vec![],
         visibility,
         at: t0() + Duration::days(days),
         title: format!("معاملة {key}"),
@@ -304,6 +306,20 @@ fn reopening_resumes_and_damage_is_found() {
     }
     let (archive, opened) = Archive::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(opened, Opened::Existing { position: 77 });
+    // A position alone is the transactions' log: the meetings' is taken in from its start.
+    let positions = archive.current().positions().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(positions, Positions { transactions: 77, meetings: 0 });
+    let mut w = archive.writer(15_000_000).unwrap_or_else(|e| panic!("{e}"));
+    w.commit(Positions { transactions: 78, meetings: 5 }).unwrap_or_else(|e| panic!("{e}"));
+    drop(w);
+    drop(archive);
+    let (archive, opened) = Archive::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(opened, Opened::Existing { position: 78 });
+    assert_eq!(
+        archive.current().positions().unwrap_or_else(|e| panic!("{e}")),
+        Positions { transactions: 78, meetings: 5 },
+        "both logs' places"
+    );
     let name = archive.current().name.clone();
     drop(archive);
     // Damage every segment file: the checksum finds it and a new generation starts.

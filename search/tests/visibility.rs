@@ -2,7 +2,8 @@
 //! (`Viewer::can_see_event`): over every combination of a document's facts, for
 //! any caller proptest makes up — beneficiaries, staff with any permissions,
 //! departments and standing, regulators with any remit, the platform — search
-//! finds exactly the documents the rule lets the caller see.
+//! finds exactly the documents the rule lets the caller see; and of the
+//! meetings' minutes and decisions exactly those `MinutesReach` covers.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -30,6 +31,8 @@ struct Corpus {
     archive: Archive,
     /// (key, facts, visibility) of every document.
     docs: Vec<(String, TransactionFacts, Visibility)>,
+    /// (key, entity, people) of every meeting's minutes.
+    minutes: Vec<(String, EntityId, Vec<UserId>)>,
 }
 
 /// One document per combination of entity, department, beneficiary, assignee
@@ -67,6 +70,7 @@ fn corpus() -> &'static Corpus {
                                     assignee_id: facts.assignee_id,
                                     type_id: Some(TransactionTypeId(id(4, e))),
                                     status: Some("in_progress".into()),
+                                    people: vec![],
                                     visibility: v,
                                     at: Utc::now(),
                                     title: key.clone(),
@@ -79,8 +83,42 @@ fn corpus() -> &'static Corpus {
                 }
             }
         }
+        // Minutes of a meeting of each entity with each set of people in it.
+        let mut minutes = Vec::new();
+        for e in 0..ENTITIES {
+            for mask in 0..(1u8 << PEOPLE) {
+                let key = format!("minutes{e}-{mask}");
+                let people: Vec<UserId> =
+                    (0..PEOPLE).filter(|p| mask & (1 << p) != 0).map(|p| UserId(id(3, p))).collect();
+                let meeting =
+                    tawasul_core::ids::MeetingId(Uuid::from_u128(0xffff_0000 + u128::from(e) * 256 + u128::from(mask)));
+                writer
+                    .replace_meeting(
+                        meeting,
+                        &[ArchiveDoc {
+                            key: key.clone(),
+                            kind: Kind::Minutes,
+                            transaction_id: None,
+                            meeting_id: Some(meeting),
+                            entity_id: EntityId(id(1, e)),
+                            department_id: None,
+                            beneficiary_id: None,
+                            assignee_id: None,
+                            type_id: None,
+                            status: None,
+                            people: people.clone(),
+                            visibility: Visibility::External,
+                            at: Utc::now(),
+                            title: key.clone(),
+                            text: "متابعة القرار".into(),
+                        }],
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                minutes.push((key, EntityId(id(1, e)), people));
+            }
+        }
         writer.commit(1).unwrap_or_else(|e| panic!("{e}"));
-        Corpus { _dir: dir, archive, docs }
+        Corpus { _dir: dir, archive, docs, minutes }
     })
 }
 
@@ -89,12 +127,19 @@ fn actor() -> impl Strategy<Value = Actor> {
     let entities = proptest::collection::vec(0..ENTITIES, 0..3);
     prop_oneof![
         user.clone().prop_map(|user_id| Actor { user_id, standing: Standing::Beneficiary }),
-        (user.clone(), 0..ENTITIES, proptest::collection::vec(0..DEPARTMENTS, 0..3), any::<u32>(), any::<bool>())
-            .prop_map(|(user_id, e, depts, bits, active)| Actor {
+        (
+            user.clone(),
+            0..ENTITIES,
+            proptest::collection::vec(0..DEPARTMENTS, 0..3),
+            any::<u32>(),
+            any::<bool>(),
+            prop_oneof![Just(StaffRole::Employee), Just(StaffRole::Supervisor), Just(StaffRole::Admin)],
+        )
+            .prop_map(|(user_id, e, depts, bits, active, role)| Actor {
                 user_id,
                 standing: Standing::Staff(Staff {
                     entity_id: EntityId(id(1, e)),
-                    role: StaffRole::Employee,
+                    role,
                     department_ids: depts.into_iter().map(|d| DepartmentId(id(2, d))).collect(),
                     permissions: Permission::ALL
                         .iter()
@@ -126,12 +171,18 @@ proptest! {
         let req = SearchParams { q: "متابعة".into(), entity_id, limit: 1000, ..Default::default() };
         let found = c.archive.search(&viewer, &req).unwrap_or_else(|e| panic!("{e}"));
         let found: BTreeSet<String> = found.hits.into_iter().map(|h| h.title).collect();
-        let allowed: BTreeSet<String> = c
+        let mut allowed: BTreeSet<String> = c
             .docs
             .iter()
             .filter(|(_, f, v)| viewer.can_see_event(f, *v) && entity_id.is_none_or(|e| f.entity_id == e))
             .map(|(k, _, _)| k.clone())
             .collect();
+        allowed.extend(
+            c.minutes
+                .iter()
+                .filter(|(_, e, people)| viewer.minutes().covers(*e, people) && entity_id.is_none_or(|x| *e == x))
+                .map(|(k, _, _)| k.clone()),
+        );
         prop_assert_eq!(found, allowed);
     }
 }

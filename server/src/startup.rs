@@ -178,12 +178,12 @@ impl Application {
             Duration::from_secs(self.state.settings.orphan_grace_secs),
         ));
         let new_texts = Arc::new(AtomicBool::new(false));
-        let indexer = crate::archive::indexer::Indexer::new(
-            self.state.db.clone(),
-            self.state.archive.clone(),
-            Duration::from_millis(self.state.settings.index_interval_ms),
-            new_texts.clone(),
-        );
+        let writing = crate::archive::indexer::Writing::new(self.state.archive.clone());
+        let linger = Duration::from_millis(self.state.settings.index_interval_ms);
+        let indexer =
+            crate::archive::indexer::Indexer::new(self.state.db.clone(), writing.clone(), linger, new_texts.clone());
+        let meeting_indexer = crate::archive::indexer::MeetingIndexer::new(self.state.db.clone(), writing, linger);
+        let meeting_indexer = follow(&self.state, meeting_indexer);
         let indexer = follow(&self.state, indexer);
         let isolation = crate::archive::extractor::Isolation::for_this_program(Duration::from_millis(
             self.state.settings.extract_timeout_ms,
@@ -216,6 +216,7 @@ impl Application {
         sealer.abort();
         sweeper.abort();
         indexer.abort();
+        meeting_indexer.abort();
         extractor.abort();
         self.state.db.close().await;
         result?;

@@ -14,6 +14,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod in_app;
 pub mod log_cursors;
+pub mod meeting_archive;
 pub mod meeting_log;
 pub mod meetings;
 mod model;

@@ -1,6 +1,8 @@
 //! A transaction as archive documents: one for the transaction itself and one
 //! per comment, attachment and voice note, each carrying the transaction's
 //! current facts (and title) so that the visibility filter can judge it alone.
+//! A meeting as archive documents: its approved minutes and each decision,
+//! each carrying its entity and people.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -8,6 +10,7 @@ use tawasul_core::events::Event;
 use tawasul_core::visibility::Visibility;
 use tawasul_search::{ArchiveDoc, Kind};
 use tawasul_storage::archive::{ArchivedEvent, Record};
+use tawasul_storage::meeting_archive::MeetingRecord;
 use tawasul_storage::transactions::Stored;
 
 /// Every document of a transaction.
@@ -50,11 +53,36 @@ fn doc(t: &Stored, key: String, kind: Kind, visibility: Visibility, at: DateTime
         assignee_id: t.facts.assignee_id,
         type_id: Some(t.type_id()),
         status: Some(t.status.as_str().to_owned()),
+        people: vec![],
         visibility,
         at,
         title: format!("{} · {}", t.reference(), t.subject()),
         text,
     }
+}
+
+/// Every document of a meeting: its approved minutes, and its decisions.
+pub fn meeting_documents(m: &MeetingRecord) -> Vec<ArchiveDoc> {
+    let doc = |key: String, at: DateTime<Utc>, text: &str| ArchiveDoc {
+        key,
+        kind: Kind::Minutes,
+        transaction_id: None,
+        meeting_id: Some(m.id),
+        entity_id: m.entity_id,
+        department_id: None,
+        beneficiary_id: None,
+        assignee_id: None,
+        type_id: None,
+        status: None,
+        people: m.people.clone(),
+        visibility: Visibility::External,
+        at,
+        title: m.title.clone(),
+        text: text.to_owned(),
+    };
+    let minutes = m.minutes.iter().map(|(body, at)| doc(format!("minutes:{}", m.id), *at, body));
+    let decisions = m.decisions.iter().map(|(id, text, at)| doc(format!("decision:{id}"), *at, text));
+    minutes.chain(decisions).collect()
 }
 
 /// What an event contributes to the archive, if anything.

@@ -1,26 +1,34 @@
-//! Keeps the archive index up with the event log, as a consumer of it: each
-//! batch of events re-indexes whole every transaction whose facts they changed
-//! (every document carries them) and adds the documents of the other events,
-//! and commits the index with the consumer's durable position, so that the
-//! index itself says where it stands (a rebuilt index resumes where it was
-//! built). At least once: a crash before the commit indexes the same
+//! Keeps the archive index up with the event logs, as two consumers of them
+//! sharing the index's one writer (`Writing`): the transactions' indexer and
+//! the meetings' indexer. Every commit records where both stand, so that the
+//! index itself says where it is (a rebuilt index resumes where it was built).
+//!
+//! The transactions' indexer re-indexes whole every transaction whose facts a
+//! batch changed (every document carries them) and adds the documents of the
+//! other events. At least once: a crash before the commit indexes the same
 //! transactions again, and documents are replaced by key, not added twice. When the
 //! extractor has stored new document texts (`new_texts`), the transactions
-//! holding them are re-indexed too, and the texts marked as taken in.
+//! holding them are re-indexed too, and the texts marked as taken in. The
+//! meetings' indexer re-indexes whole each meeting whose minutes were
+//! approved, or that gained a decision or changed, in a batch.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tawasul_core::ids::TransactionId;
+use tawasul_core::ids::{MeetingId, TransactionId};
+use tawasul_core::meeting_log::MeetingEventKind;
+use tawasul_search::archive::Positions;
 use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
 use tawasul_storage::archive::{mark_texts_indexed, records, records_of_events, transactions_with_new_texts};
+use tawasul_storage::meeting_archive::meeting_records;
+use tawasul_storage::meeting_log::PositionedMeetingEvent;
 use tawasul_storage::transactions::PositionedEvent;
 
-use super::documents::{documents, event_documents};
-use crate::log::{Consumer, Tail};
+use super::documents::{documents, event_documents, meeting_documents};
+use crate::log::{Consumer, Meetings, Tail, Transactions};
 
 /// Events taken per round: one index commit each, so catching up after a
 /// rebuild goes in large rounds.
@@ -28,35 +36,122 @@ const BATCH: u64 = 5_000;
 /// The indexer's writer memory (Tantivy's minimum for one thread).
 const WRITER_MEMORY: usize = 15_000_000;
 
-/// What a batch writes of one transaction.
+/// What a batch writes.
 enum Indexed {
-    /// All its documents, replacing those it had.
+    /// All of a transaction's documents, replacing those it had.
     Whole(TransactionId, Vec<ArchiveDoc>),
-    /// Its new events' documents (by key: taken twice, written once).
+    /// A transaction's new events' documents (by key: taken twice, written once).
     Added(Vec<ArchiveDoc>),
+    /// All of a meeting's documents, replacing those it had.
+    Meeting(MeetingId, Vec<ArchiveDoc>),
+}
+
+/// The index's one writer (Tantivy allows one), shared by both indexers, and
+/// where each log stands in what it has committed.
+pub struct Writing {
+    archive: Arc<Archive>,
+    state: tokio::sync::Mutex<WriterState>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    writer: Option<ArchiveWriter>,
+    /// The generation the writer writes.
+    generation: String,
+    /// Where the logs stand in the last commit.
+    positions: Positions,
+}
+
+impl Writing {
+    pub fn new(archive: Arc<Archive>) -> Arc<Writing> {
+        Arc::new(Writing { archive, state: Default::default() })
+    }
+
+    /// Opens the writer on the current generation, unless it is open on it
+    /// already; the generation and where the logs stand in it.
+    async fn open(&self) -> anyhow::Result<(String, Positions)> {
+        let mut state = self.state.lock().await;
+        let current = self.archive.current().name.clone();
+        if state.writer.is_none() || state.generation != current {
+            state.writer = None;
+            let writer = self.archive.writer(WRITER_MEMORY)?;
+            state.positions = writer.generation().positions()?;
+            state.generation = writer.generation().name.clone();
+            state.writer = Some(writer);
+            self.archive.remove_stale();
+        }
+        Ok((state.generation.clone(), state.positions))
+    }
+
+    /// Writes `docs` into `generation` and commits, with the positions
+    /// `advance` sets. A writer whose commit failed is dropped (the next
+    /// `open` makes another); a writer on another generation (a rebuild was
+    /// switched to) is an error that makes the indexer start again.
+    async fn write(
+        &self,
+        generation: &str,
+        docs: Vec<Indexed>,
+        advance: impl FnOnce(&mut Positions),
+    ) -> anyhow::Result<()> {
+        let mut state = self.state.lock().await;
+        if state.generation != generation {
+            anyhow::bail!("the archive writer moved to another generation");
+        }
+        let Some(mut writer) = state.writer.take() else { anyhow::bail!("the archive writer is not open") };
+        let mut positions = state.positions;
+        advance(&mut positions);
+        let (writer, written) = tokio::task::spawn_blocking(move || {
+            let written = (|| {
+                for d in &docs {
+                    match d {
+                        Indexed::Whole(id, d) => writer.replace_transaction(*id, d)?,
+                        Indexed::Added(d) => writer.upsert(d)?,
+                        Indexed::Meeting(id, d) => writer.replace_meeting(*id, d)?,
+                    }
+                }
+                writer.commit(positions)
+            })();
+            (writer, written)
+        })
+        .await?;
+        written?;
+        state.writer = Some(writer);
+        state.positions = positions;
+        Ok(())
+    }
+
+    /// Switches to a rebuilt generation if one was published; whether the
+    /// indexer on `generation` must start again.
+    fn moved_from(&self, generation: &str) -> bool {
+        match self.archive.follow_current() {
+            Ok(Some(g)) => tracing::info!(generation = %g.name, "switching to the rebuilt archive index"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read which archive index is current"),
+        }
+        self.archive.current().name != generation
+    }
 }
 
 pub struct Indexer {
     db: Db,
-    archive: Arc<Archive>,
-    writer: Option<ArchiveWriter>,
+    writing: Arc<Writing>,
+    /// The generation it started on.
+    generation: String,
     new_texts: Arc<AtomicBool>,
     /// How long events gather before a batch: each batch is an index commit.
     linger: Duration,
-    /// A rebuild published a new generation; the writer follows it on restart.
-    switched: bool,
 }
 
 impl Indexer {
-    pub fn new(db: Db, archive: Arc<Archive>, linger: Duration, new_texts: Arc<AtomicBool>) -> Indexer {
+    pub fn new(db: Db, writing: Arc<Writing>, linger: Duration, new_texts: Arc<AtomicBool>) -> Indexer {
         // Texts stored before a restart may not have reached the index.
         new_texts.store(true, Ordering::Release);
-        Indexer { db, archive, writer: None, new_texts, linger, switched: false }
+        Indexer { db, writing, generation: String::new(), new_texts, linger }
     }
 }
 
 impl Consumer for Indexer {
-    type Log = crate::log::Transactions;
+    type Log = Transactions;
 
     fn name(&self) -> &'static str {
         "archive_indexer"
@@ -71,29 +166,16 @@ impl Consumer for Indexer {
     }
 
     fn must_restart(&mut self) -> bool {
-        match self.archive.follow_current() {
-            Ok(Some(g)) => {
-                tracing::info!(generation = %g.name, "switching to the rebuilt archive index");
-                self.switched = true;
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not read which archive index is current"),
-        }
-        self.switched
+        self.writing.moved_from(&self.generation)
     }
 
     /// From the position the current index generation was committed at.
     async fn start(&mut self, _db: &Db) -> anyhow::Result<Tail> {
-        // Also after a failure: a writer whose commit failed is not reused,
-        // and texts a failed round took are taken again.
-        self.writer = None;
-        self.switched = false;
+        // Also after a failure: texts a failed round took are taken again.
         self.new_texts.store(true, Ordering::Release);
-        let writer = self.archive.writer(WRITER_MEMORY)?;
-        let position = writer.generation().position()?;
-        self.writer = Some(writer);
-        self.archive.remove_stale();
-        Ok(Tail::after(position).batch(BATCH))
+        let (generation, positions) = self.writing.open().await?;
+        self.generation = generation;
+        Ok(Tail::after(positions.transactions).batch(BATCH))
     }
 
     #[tracing::instrument(name = "archive_index_batch", skip_all, fields(events = events.len()))]
@@ -119,23 +201,69 @@ impl Consumer for Indexer {
         for r in records_of_events(self.db.read(), &added).await? {
             docs.push(Indexed::Added(event_documents(&r)));
         }
-        let Some(mut writer) = self.writer.take() else { anyhow::bail!("the archive writer is not open") };
-        let (writer, written) = tokio::task::spawn_blocking(move || {
-            let written = (|| {
-                for d in &docs {
-                    match d {
-                        Indexed::Whole(id, d) => writer.replace_transaction(*id, d)?,
-                        Indexed::Added(d) => writer.upsert(d)?,
-                    }
-                }
-                writer.commit(durable)
-            })();
-            (writer, written)
-        })
-        .await?;
-        written?;
-        self.writer = Some(writer);
+        self.writing.write(&self.generation, docs, |p| p.transactions = durable).await?;
         mark_texts_indexed(self.db.write(), &texts_taken_in).await?;
         Ok(())
+    }
+}
+
+/// Indexes the meetings' log: a meeting whose minutes were approved, or that
+/// gained a decision or changed (its title, on every document), is indexed
+/// whole from the database.
+pub struct MeetingIndexer {
+    db: Db,
+    writing: Arc<Writing>,
+    generation: String,
+    linger: Duration,
+}
+
+impl MeetingIndexer {
+    pub fn new(db: Db, writing: Arc<Writing>, linger: Duration) -> MeetingIndexer {
+        MeetingIndexer { db, writing, generation: String::new(), linger }
+    }
+}
+
+impl Consumer for MeetingIndexer {
+    type Log = Meetings;
+
+    fn name(&self) -> &'static str {
+        "archive_meeting_indexer"
+    }
+
+    fn linger(&self) -> Duration {
+        self.linger
+    }
+
+    fn must_restart(&mut self) -> bool {
+        self.writing.moved_from(&self.generation)
+    }
+
+    async fn start(&mut self, _db: &Db) -> anyhow::Result<Tail<Meetings>> {
+        let (generation, positions) = self.writing.open().await?;
+        self.generation = generation;
+        Ok(Tail::after(positions.meetings).batch(BATCH))
+    }
+
+    #[tracing::instrument(name = "archive_meeting_batch", skip_all, fields(events = events.len()))]
+    async fn take(&mut self, events: Vec<PositionedMeetingEvent>, durable: i64) -> anyhow::Result<()> {
+        let touched: BTreeSet<MeetingId> = events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.event.kind,
+                    MeetingEventKind::MinutesApproved | MeetingEventKind::Decision | MeetingEventKind::Changed
+                )
+            })
+            .map(|e| e.meeting_id)
+            .collect();
+        let touched: Vec<MeetingId> = touched.into_iter().collect();
+        let mut docs = Vec::with_capacity(touched.len());
+        for chunk in touched.chunks(500) {
+            for m in meeting_records(self.db.read(), chunk).await? {
+                docs.push(Indexed::Meeting(m.id, meeting_documents(&m)));
+            }
+        }
+        // Also with nothing to write: the position moves on.
+        self.writing.write(&self.generation, docs, |p| p.meetings = durable).await
     }
 }

@@ -1,18 +1,21 @@
 //! `tawasul reindex`: builds a new generation of the archive from the
-//! database — transactions read page by page while another thread indexes the
-//! previous page — and publishes it atomically. Searches (and a running
+//! database — transactions, then meetings' approved minutes and decisions,
+//! read page by page while another thread indexes the previous page — and
+//! publishes it atomically. Searches (and a running
 //! server's indexer) stay on the old generation until the new one is complete.
 
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Instant;
 
+use tawasul_search::archive::Positions;
 use tawasul_search::{Archive, ArchiveDoc};
 use tawasul_storage::Db;
 use tawasul_storage::archive::{count_transactions, records, transaction_ids_after};
-use tawasul_storage::transactions::last_position;
+use tawasul_storage::meeting_archive::{meeting_records, meetings_in_archive_after};
+use tawasul_storage::{meeting_log, transactions};
 
-use super::documents::documents;
+use super::documents::{documents, meeting_documents};
 
 /// Transactions per page read from the database.
 const PAGE: u64 = 1_000;
@@ -35,7 +38,10 @@ pub struct Rebuilt {
 /// Rebuilds the index in `dir`; `progress(done, total)` is told after each page.
 pub async fn rebuild(db: &Db, dir: &Path, progress: impl Fn(u64, u64)) -> anyhow::Result<Rebuilt> {
     let started = Instant::now();
-    let position = (last_position(db.read()).await? - LOOKBACK).max(0);
+    let positions = Positions {
+        transactions: (transactions::last_position(db.read()).await? - LOOKBACK).max(0),
+        meetings: (meeting_log::last_position(db.read()).await? - LOOKBACK).max(0),
+    };
     let total = count_transactions(db.read()).await?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let target = Archive::rebuild(dir, threads, WRITER_MEMORY)?;
@@ -46,7 +52,7 @@ pub async fn rebuild(db: &Db, dir: &Path, progress: impl Fn(u64, u64)) -> anyhow
             documents += docs.len() as u64;
             target.add(&docs)?;
         }
-        Ok((target.publish(position)?, documents))
+        Ok((target.publish(positions)?, documents))
     });
     let mut after = None;
     let mut done = 0u64;
@@ -61,6 +67,17 @@ pub async fn rebuild(db: &Db, dir: &Path, progress: impl Fn(u64, u64)) -> anyhow
             break; // the indexing thread stopped: its error is reported below
         }
         progress(done, total.max(done));
+    }
+    let mut after = None;
+    loop {
+        let ids = meetings_in_archive_after(db.read(), after, PAGE).await?;
+        let Some(last) = ids.last() else { break };
+        after = Some(*last);
+        let docs: Vec<ArchiveDoc> =
+            meeting_records(db.read(), &ids).await?.iter().flat_map(meeting_documents).collect();
+        if pages.send(docs).is_err() {
+            break;
+        }
     }
     drop(pages);
     let (generation, documents) = indexing.join().map_err(|_| anyhow::anyhow!("the indexing thread panicked"))??;

@@ -177,11 +177,19 @@ async fn page(
         q.push_str(&super::layout::urlencode(&c));
         format!("/search?{q}")
     });
+    // A meeting's minutes open in its room for its entity's staff; those who
+    // oversee the entity from outside read its register of decisions.
+    let staff = matches!(v.caller.actor().standing, tawasul_core::org::Standing::Staff(_));
     let hits = found
         .items
         .into_iter()
         .map(|item| Hit {
-            href: item.transaction_id.map(|t| format!("/transactions/{t}")),
+            href: match (item.transaction_id, item.meeting_id) {
+                (Some(t), _) => Some(format!("/transactions/{t}")),
+                (None, Some(m)) if staff => Some(format!("/meetings/{m}")),
+                (None, Some(_)) => Some(format!("/entities/{}/decisions", item.entity_id)),
+                (None, None) => None,
+            },
             entity: names.get(&item.entity_id.to_string()).cloned().unwrap_or_default(),
             item,
         })

@@ -28,6 +28,7 @@ on_both_backends!(
     decisions_are_registered_with_the_vote_that_made_them,
     a_vote_closes_by_itself_at_its_closing_time,
     notes_and_turnout_are_live_on_the_meeting_topic_with_resume,
+    approved_minutes_and_decisions_are_found_by_who_may_see_them,
 );
 
 pub struct Committee {
@@ -993,4 +994,81 @@ async fn notes_and_turnout_are_live_on_the_meeting_topic_with_resume(app: TestAp
     c.organiser.record_decision(m.id, "اعتماد العرض الثالث", Some(v.id)).await.unwrap();
     let kinds = [next_meeting_event(&mut back).await.1.kind, next_meeting_event(&mut back).await.1.kind];
     assert_eq!(kinds, [K::MinutesApproved, K::Decision]);
+}
+
+/// The `kind=minutes` hits of `q` for `who`, once there are `n` (the index
+/// takes a moment), or what there is after a few seconds.
+async fn minutes_found(who: &Client, q: &str, n: usize) -> Vec<SearchItem> {
+    let mut items = vec![];
+    for _ in 0..50 {
+        items = who.search(&[("q", q), ("kind", "minutes")]).await.unwrap().items;
+        if items.len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    items
+}
+
+async fn approved_minutes_and_decisions_are_found_by_who_may_see_them(app: TestApp) {
+    let c = committee(&app, 2, 82).await;
+    let m = under_way(&app, &c).await;
+    let invitee = &c.members[0].1;
+    c.organiser.draft_minutes(m, "ناقشت اللجنة توريد الحواسيب المحمولة").await.unwrap();
+    // Another meeting's approved minutes hold the same words: the first to
+    // be found, so that the draft's absence below is not a matter of time.
+    let other = committee(&app, 1, 83).await;
+    let elsewhere = under_way(&app, &other).await;
+    other.organiser.draft_minutes(elsewhere, "توريد الحواسيب المحمولة للفروع").await.unwrap();
+    other.organiser.approve_minutes(elsewhere).await.unwrap();
+    assert_eq!(minutes_found(&other.organiser, "الحواسيب", 1).await.len(), 1);
+    assert!(minutes_found(invitee, "الحواسيب", 0).await.is_empty(), "a draft is not in the archive");
+
+    c.organiser.approve_minutes(m).await.unwrap();
+    c.organiser.record_decision(m, "اعتماد شراء خمسين حاسبا محمولا", None).await.unwrap();
+    let found = minutes_found(invitee, "الحواسيب", 1).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].meeting_id, found[0].transaction_id, found[0].entity_id), (Some(m), None, c.entity.id));
+    assert_eq!(found[0].title, "اجتماع لجنة المشتريات");
+    assert!(found[0].snippet.contains("<mark>"), "{}", found[0].snippet);
+    let decision = minutes_found(invitee, "خمسين", 1).await;
+    assert_eq!(decision.len(), 1, "the decision too: {decision:?}");
+
+    // Who may see the meeting, and regulators in remit, find both.
+    app.platform.create_regulator(&regulator_of(8201, c.entity.id)).await.unwrap();
+    let auth = app.client.login("reg8201@nazaha.sa", PASSWORD).await.unwrap();
+    let regulator = app.client.with_token(auth.access_token);
+    for (who, client) in
+        [("the organiser", &c.organiser), ("the entity's admin", &c.entity.admin), ("a regulator in remit", &regulator)]
+    {
+        let hits: Vec<_> = minutes_found(client, "خمسين", 1).await;
+        assert_eq!(hits.len(), 1, "{who}");
+        let hits = minutes_found(client, "الحواسيب المحمولة", 1).await;
+        assert!(hits.iter().any(|h| h.meeting_id == Some(m)), "{who}: {hits:?}");
+    }
+    // Nobody else: an employee not invited, another entity, a citizen.
+    let (beneficiary, _) = app.beneficiary(8202).await;
+    for (who, client) in [
+        ("an employee not invited", &c.outsider),
+        ("another entity's staff", &other.members[0].1),
+        ("a citizen", &beneficiary),
+    ] {
+        assert!(minutes_found(client, "خمسين", 0).await.is_empty(), "{who}");
+        let hits = client.search(&[("q", "الحواسيب")]).await.unwrap().items;
+        assert!(hits.iter().all(|h| h.meeting_id != Some(m)), "{who}: {hits:?}");
+    }
+    // A rebuilt archive holds them too, and the server goes on indexing the
+    // meetings' log into it.
+    let index_dir = app.data_dir.join("index");
+    let old = std::fs::read_to_string(index_dir.join("CURRENT")).unwrap();
+    let db = tawasul_storage::Db::connect(&app.database_url).await.unwrap();
+    let rebuilt = tawasul_server::archive::rebuild::rebuild(&db, &index_dir, |_, _| {}).await.unwrap();
+    db.close().await;
+    assert_eq!(rebuilt.documents, 2 + 1, "both meetings' minutes and the decision");
+    while index_dir.join(old.trim()).exists() {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(minutes_found(invitee, "خمسين", 1).await.len(), 1, "after a rebuild");
+    c.organiser.record_decision(m, "تشكيل فريق لاستلام الأجهزة", None).await.unwrap();
+    assert_eq!(minutes_found(invitee, "فريق", 1).await.len(), 1, "indexed into the rebuilt archive");
 }
