@@ -116,19 +116,32 @@ function follow(holder) {
   let retry = 500;
   let refreshing = null;
 
+  // Whether something was left as it was because the person was filling it
+  // in: it is brought up to date once they leave it.
+  let stale = false;
+
   async function refresh() {
     const res = await fetch(location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    const busy = document.activeElement;
+    const busy = document.activeElement && document.activeElement.closest("form");
+    stale = false;
     for (const fresh of doc.querySelectorAll("[data-live][id]")) {
       const here = document.getElementById(fresh.id);
-      // What the person is filling in stays as it is; its parts that are
-      // marked live on their own (a vote's turnout) are still swapped.
-      if (!here || (busy && busy !== document.body && here.contains(busy))) continue;
+      if (!here) continue;
+      // A form the person is in stays as it is; the parts of it marked live
+      // on their own (a vote's turnout) are still swapped.
+      if (busy && here.contains(busy)) {
+        stale = true;
+        continue;
+      }
       here.replaceChildren(...fresh.childNodes);
     }
   }
+
+  document.addEventListener("focusout", () => {
+    if (stale) scheduleRefresh();
+  });
 
   function scheduleRefresh() {
     // A burst of events becomes one fetch.

@@ -476,10 +476,11 @@ impl Connection {
         }
     }
 
-    /// Loads the account again: a deactivated one is closed with 4401; otherwise
-    /// the visibility rule is worked out anew, and a followed transaction or
-    /// meeting that is no longer visible closes the connection with 4403. Events no longer
-    /// visible are held back from then on by the new rule.
+    /// Loads the account again: a deactivated one is closed with 4401;
+    /// otherwise the visibility rule is worked out anew, and a followed
+    /// transaction or meeting that is no longer visible closes the connection
+    /// with 4403. Events no longer visible are held back from then on by the
+    /// new rule.
     async fn reload_account(&mut self) -> Result<(), End> {
         let db = self.state.db.read();
         let account = match accounts::load(db, self.caller.actor().user_id).await? {

@@ -994,6 +994,16 @@ async fn notes_and_turnout_are_live_on_the_meeting_topic_with_resume(app: TestAp
     c.organiser.record_decision(m.id, "اعتماد العرض الثالث", Some(v.id)).await.unwrap();
     let kinds = [next_meeting_event(&mut back).await.1.kind, next_meeting_event(&mut back).await.1.kind];
     assert_eq!(kinds, [K::MinutesApproved, K::Decision]);
+
+    // A supervisor of the entity follows it uninvited, until they are one no longer.
+    let outsider = c.outsider.me().await.unwrap().id;
+    let role = |r: &str| serde_json::from_value::<UpdateEmployeeRequest>(serde_json::json!({ "role": r })).unwrap();
+    c.entity.admin.update_employee(outsider, &role("supervisor")).await.unwrap();
+    let mut overseer = c.outsider.realtime().await.unwrap();
+    let (_, latest) = overseer.subscribe(topic, Some(8)).await.unwrap();
+    assert_eq!(latest, 9);
+    c.entity.admin.update_employee(outsider, &role("employee")).await.unwrap();
+    assert_eq!(crate::realtime::closed_with(&mut overseer).await, 4403);
 }
 
 /// The `kind=minutes` hits of `q` for `who`, once there are `n` (the index
