@@ -1034,15 +1034,17 @@ async fn approved_minutes_and_decisions_are_found_by_who_may_see_them(app: TestA
     assert_eq!(minutes_found(&other.organiser, "الحواسيب", 1).await.len(), 1);
     assert!(minutes_found(invitee, "الحواسيب", 0).await.is_empty(), "a draft is not in the archive");
 
-    c.organiser.approve_minutes(m).await.unwrap();
+    // A decision first: the meeting is indexed, its minutes still a draft.
     c.organiser.record_decision(m, "اعتماد شراء خمسين حاسبا محمولا", None).await.unwrap();
+    let decision = minutes_found(invitee, "خمسين", 1).await;
+    assert_eq!(decision.len(), 1, "the decision: {decision:?}");
+    assert!(minutes_found(invitee, "الحواسيب", 0).await.is_empty(), "still not the draft");
+    c.organiser.approve_minutes(m).await.unwrap();
     let found = minutes_found(invitee, "الحواسيب", 1).await;
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!((found[0].meeting_id, found[0].transaction_id, found[0].entity_id), (Some(m), None, c.entity.id));
     assert_eq!(found[0].title, "اجتماع لجنة المشتريات");
     assert!(found[0].snippet.contains("<mark>"), "{}", found[0].snippet);
-    let decision = minutes_found(invitee, "خمسين", 1).await;
-    assert_eq!(decision.len(), 1, "the decision too: {decision:?}");
 
     // Who may see the meeting, and regulators in remit, find both.
     app.platform.create_regulator(&regulator_of(8201, c.entity.id)).await.unwrap();
