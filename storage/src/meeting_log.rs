@@ -25,15 +25,16 @@ pub struct PositionedMeetingEvent {
     pub event: MeetingEventView,
 }
 
-/// Appends one event with the meeting's next `seq`. The increment takes the
-/// meeting row's lock (PostgreSQL), so two steps at once never share a seq.
+/// Appends one event with the meeting's next `seq`, which it returns. The
+/// increment takes the meeting row's lock (PostgreSQL), so two steps at once
+/// never share a seq.
 pub async fn append(
     c: &impl ConnectionTrait,
     meeting: MeetingId,
     actor: Option<UserId>,
     e: &MeetingEvent,
     now: DateTime<Utc>,
-) -> Result<MeetingEventView> {
+) -> Result<u32> {
     use meetings::Column as M;
     let q = sea_orm::sea_query::Query::update()
         .table(meetings::Entity)
@@ -43,23 +44,18 @@ pub async fn append(
         .to_owned();
     let row = c.query_one(c.get_database_backend().build(&q)).await?.ok_or(StorageError::NotFound)?;
     let seq: i32 = row.try_get("", "last_seq")?;
-    let data = e.data();
     meeting_events::Entity::insert(meeting_events::ActiveModel {
         meeting_id: Set(meeting.0),
         seq: Set(seq),
         kind: Set(e.kind().as_str().to_owned()),
         actor_id: Set(actor.map(|a| a.0)),
         at: Set(now),
-        data: Set(Value::Object(data.clone())),
+        data: Set(Value::Object(e.data())),
         ..Default::default()
     })
     .exec_without_returning(c)
     .await?;
-    let actor = match actor {
-        Some(a) => actor_refs(c, [a]).await?.remove(&a),
-        None => None,
-    };
-    Ok(MeetingEventView { seq: u32::try_from(seq).map_err(|_| corrupt("seq"))?, kind: e.kind(), at: now, actor, data })
+    u32::try_from(seq).map_err(|_| corrupt("seq"))
 }
 
 /// The meeting's events with a seq above `after`, oldest first, at most `limit`.
