@@ -26,6 +26,7 @@ mod m20261203_000020_late_index;
 mod m20261204_000021_meetings;
 mod m20261204_000022_meeting_sequence;
 mod m20261207_000023_meeting_log;
+mod m20261207_000024_text_log;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_meetings::Migration),
             Box::new(m20261204_000022_meeting_sequence::Migration),
             Box::new(m20261207_000023_meeting_log::Migration),
+            Box::new(m20261207_000024_text_log::Migration),
         ]
     }
 }

@@ -95,31 +95,36 @@ impl Generation {
     }
 }
 
-/// Where a generation stands in each event log.
+/// Where a generation stands in each log: the two event logs, and the log of
+/// extracted document texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Positions {
     pub transactions: i64,
     pub meetings: i64,
+    pub texts: i64,
 }
 
 impl Positions {
-    /// As a commit's payload: `<transactions>/<meetings>`.
+    /// As a commit's payload: `<transactions>/<meetings>/<texts>`.
     fn payload(&self) -> String {
-        format!("{}/{}", self.transactions, self.meetings)
+        format!("{}/{}/{}", self.transactions, self.meetings, self.texts)
     }
 
-    /// A payload; a lone number is what generations wrote before meetings
-    /// were indexed (their meetings' log is then taken in from its start).
+    /// A payload. Older generations wrote a lone number (before meetings were
+    /// indexed) or two (before texts were a log): what they lack is taken in
+    /// from its log's start.
     fn parse(p: &str) -> Option<Positions> {
-        let (t, m) = p.split_once('/').unwrap_or((p, "0"));
-        Some(Positions { transactions: t.parse().ok()?, meetings: m.parse().ok()? })
+        let mut parts = p.split('/');
+        let mut next = || parts.next().map_or(Some(0), |n| n.parse().ok());
+        let positions = Positions { transactions: next()?, meetings: next()?, texts: next()? };
+        parts.next().is_none().then_some(positions)
     }
 }
 
 impl From<i64> for Positions {
     /// The transactions' log alone (a generation without meetings).
     fn from(transactions: i64) -> Positions {
-        Positions { transactions, meetings: 0 }
+        Positions { transactions, meetings: 0, texts: 0 }
     }
 }
 
@@ -341,11 +346,12 @@ mod tests {
     use super::Positions;
 
     #[test]
-    fn a_payload_names_both_logs_and_an_older_one_the_transactions_alone() {
-        let p = Positions { transactions: 12, meetings: 3 };
+    fn a_payload_names_every_log_and_an_older_one_what_it_knew() {
+        let p = Positions { transactions: 12, meetings: 3, texts: 4 };
         assert_eq!(Positions::parse(&p.payload()), Some(p));
-        assert_eq!(Positions::parse("77"), Some(Positions { transactions: 77, meetings: 0 }));
-        for bad in ["", "x", "1/", "/2", "1/2/3", "1/x"] {
+        assert_eq!(Positions::parse("77"), Some(Positions { transactions: 77, meetings: 0, texts: 0 }));
+        assert_eq!(Positions::parse("77/5"), Some(Positions { transactions: 77, meetings: 5, texts: 0 }));
+        for bad in ["", "x", "1/", "/2", "1/2/3/4", "1/x", "1/2/"] {
             assert_eq!(Positions::parse(bad), None, "{bad}");
         }
     }

@@ -308,17 +308,17 @@ fn reopening_resumes_and_damage_is_found() {
     assert_eq!(opened, Opened::Existing { position: 77 });
     // A position alone is the transactions' log: the meetings' is taken in from its start.
     let positions = archive.current().positions().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(positions, Positions { transactions: 77, meetings: 0 });
+    assert_eq!(positions, Positions { transactions: 77, meetings: 0, texts: 0 });
     let mut w = archive.writer(15_000_000).unwrap_or_else(|e| panic!("{e}"));
-    w.commit(Positions { transactions: 78, meetings: 5 }).unwrap_or_else(|e| panic!("{e}"));
+    w.commit(Positions { transactions: 78, meetings: 5, texts: 2 }).unwrap_or_else(|e| panic!("{e}"));
     drop(w);
     drop(archive);
     let (archive, opened) = Archive::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(opened, Opened::Existing { position: 78 });
     assert_eq!(
         archive.current().positions().unwrap_or_else(|e| panic!("{e}")),
-        Positions { transactions: 78, meetings: 5 },
-        "both logs' places"
+        Positions { transactions: 78, meetings: 5, texts: 2 },
+        "every log's place"
     );
     let name = archive.current().name.clone();
     drop(archive);

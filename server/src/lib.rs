@@ -13,6 +13,7 @@ pub mod error;
 pub mod idempotency;
 pub mod invitations;
 pub mod lang;
+pub mod leading;
 pub mod log;
 pub mod meeting_clock;
 pub mod metrics;

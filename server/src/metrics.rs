@@ -24,6 +24,8 @@ pub struct Metrics {
     pub log_consumer_position: IntGaugeVec,
     pub log_consumer_lag: IntGaugeVec,
     pub log_consumer_errors: IntCounterVec,
+    /// 1 while this node runs the background work that runs once across nodes.
+    pub leading: IntGauge,
 }
 
 impl Metrics {
@@ -62,6 +64,9 @@ impl Metrics {
         registry.register(Box::new(log_consumer_position.clone()))?;
         registry.register(Box::new(log_consumer_lag.clone()))?;
         registry.register(Box::new(log_consumer_errors.clone()))?;
+        let leading =
+            IntGauge::new("leading", "1 while this node runs the background work that runs once across nodes")?;
+        registry.register(Box::new(leading.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -71,6 +76,7 @@ impl Metrics {
             log_consumer_position,
             log_consumer_lag,
             log_consumer_errors,
+            leading,
         })
     }
 

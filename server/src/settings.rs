@@ -63,6 +63,9 @@ pub struct Settings {
     /// How often the event log's consumers look for what other server nodes
     /// committed (what this node commits wakes them at once).
     pub log_poll_ms: u64,
+    /// The bus between server nodes that share one PostgreSQL database
+    /// (`nats://host:4222`); unset, this node is the only one.
+    pub bus_url: Option<String>,
     /// How often the time people are seen present is added to the database.
     pub presence_flush_ms: u64,
     /// The outbox's first wait after a failed delivery (doubled at each failure).
@@ -132,6 +135,7 @@ impl Default for Settings {
             voice_max_bytes: 32 * 1024 * 1024,
             index_interval_ms: 200,
             log_poll_ms: 100,
+            bus_url: None,
             presence_flush_ms: 60_000,
             outbox_retry_base_ms: 2_000,
             outbox_max_attempts: 10,

@@ -3,7 +3,6 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -16,6 +15,8 @@ use tawasul_storage::objects::{MasterKey, Objects};
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
+use crate::archive::indexer::{Indexer, MeetingIndexer, TextIndexer};
+use crate::auth::cache::SessionCache;
 use crate::auth::limiter::Limiter;
 use crate::auth::tokens::TokenKeys;
 use crate::error::ApiError;
@@ -23,7 +24,8 @@ use crate::log::Committed;
 use crate::metrics::{self, Metrics};
 use crate::outbox_worker::OutboxWorker;
 use crate::realtime::Realtime;
-use crate::realtime::bus::InProcessBus;
+use crate::realtime::bus::{Bus, InProcessBus};
+use crate::realtime::nats::NatsBus;
 use crate::settings::{Settings, ensure_dir};
 use crate::state::AppState;
 use crate::{body, idempotency, lang, routes};
@@ -72,9 +74,11 @@ impl Application {
         let worker = OutboxWorker::new(db.clone(), &settings, wake.clone(), metrics.clone())?;
         let workers = settings.workers;
         let max_connections = settings.max_connections_per_worker;
-        let realtime = Realtime::new(Arc::new(InProcessBus::default()));
+        let sessions = Arc::new(SessionCache::default());
+        let committed = Committed::default();
+        let realtime = Realtime::new(bus(&settings, &db, sessions.clone(), committed.clone()).await?);
         let state = web::Data::new(AppState {
-            app: crate::app::App::new(db.clone(), Committed::default())
+            app: crate::app::App::new(db.clone(), committed)
                 .serving(wake.clone(), settings.public_url(settings.listen)),
             db,
             tokens,
@@ -86,6 +90,7 @@ impl Application {
             realtime,
             archive: Arc::new(archive),
             presence: crate::presence::Presence::default(),
+            sessions,
         });
 
         let app_state = state.clone();
@@ -153,17 +158,7 @@ impl Application {
         let feed = follow(&self.state, feed);
         let meeting_feed = Feed::meetings(self.state.realtime.clone(), &self.state.db).await?;
         let meeting_feed = follow(&self.state, meeting_feed);
-        let notifier = crate::notifier::Notifier::new(
-            self.state.db.clone(),
-            self.state.settings.public_url(self.state.settings.listen),
-            self.state.outbox_wake.clone(),
-        );
-        let notifier = follow(&self.state, notifier);
-        let rollups = follow(&self.state, crate::rollups::Rollups::new(self.state.db.clone()));
         let worker = tokio::spawn(self.worker.run());
-        let resumer = tokio::spawn(crate::postponement_worker::run(self.state.app.clone()));
-        let monitor = tokio::spawn(crate::sla_monitor::run(self.state.app.clone()));
-        let meeting_clock = tokio::spawn(crate::meeting_clock::run(self.state.app.clone()));
         let presence = tokio::spawn(
             self.state
                 .presence
@@ -171,29 +166,18 @@ impl Application {
                 .run(self.state.db.clone(), Duration::from_millis(self.state.settings.presence_flush_ms)),
         );
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
-        let sealer = tokio::spawn(crate::audit_sealer::run(self.state.db.clone()));
-        let sweeper = tokio::spawn(crate::orphan_sweeper::run(
-            self.state.db.clone(),
-            self.state.objects.clone(),
-            Duration::from_secs(self.state.settings.orphan_grace_secs),
-        ));
-        let new_texts = Arc::new(AtomicBool::new(false));
+        // Each node keeps an archive index of its own, fed from the logs.
         let writing = crate::archive::indexer::Writing::new(self.state.archive.clone());
         let linger = Duration::from_millis(self.state.settings.index_interval_ms);
-        let indexer =
-            crate::archive::indexer::Indexer::new(self.state.db.clone(), writing.clone(), linger, new_texts.clone());
-        let meeting_indexer = crate::archive::indexer::MeetingIndexer::new(self.state.db.clone(), writing, linger);
-        let meeting_indexer = follow(&self.state, meeting_indexer);
-        let indexer = follow(&self.state, indexer);
-        let isolation = crate::archive::extractor::Isolation::for_this_program(Duration::from_millis(
-            self.state.settings.extract_timeout_ms,
-        ));
-        let extractor = tokio::spawn(crate::archive::extractor::run(
-            self.state.db.clone(),
-            self.state.objects.clone(),
-            new_texts,
-            isolation,
-        ));
+        let db = &self.state.db;
+        let indexer = follow(&self.state, Indexer::new(db.clone(), writing.clone(), linger));
+        let meeting_indexer = follow(&self.state, MeetingIndexer::new(db.clone(), writing.clone(), linger));
+        let text_indexer = follow(&self.state, TextIndexer::new(db.clone(), writing, linger));
+        let state = self.state.clone();
+        let background =
+            tokio::spawn(crate::leading::while_leading(db.clone(), self.state.metrics.clone(), move || {
+                background_work(&state)
+            }));
         let admin_handle = self.admin.handle();
         // Both servers must be polled to serve; when the main one stops (on a
         // signal), the admin one is stopped too.
@@ -203,25 +187,64 @@ impl Application {
             result
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
-        feed.abort();
-        meeting_feed.abort();
-        notifier.abort();
-        rollups.abort();
-        worker.abort();
-        resumer.abort();
-        monitor.abort();
-        meeting_clock.abort();
-        presence.abort();
-        checkpointer.abort();
-        sealer.abort();
-        sweeper.abort();
-        indexer.abort();
-        meeting_indexer.abort();
-        extractor.abort();
+        for task in
+            [feed, meeting_feed, worker, presence, checkpointer, indexer, meeting_indexer, text_indexer, background]
+        {
+            task.abort();
+        }
         self.state.db.close().await;
         result?;
         Ok(())
     }
+}
+
+/// This node's bus: its own, joined to the other nodes' when `bus_url` is set.
+async fn bus(
+    settings: &Settings,
+    db: &Db,
+    sessions: Arc<SessionCache>,
+    committed: Committed,
+) -> anyhow::Result<Arc<dyn Bus>> {
+    let here = Arc::new(InProcessBus::new(sessions.clone()));
+    let Some(url) = &settings.bus_url else { return Ok(here) };
+    if !url.starts_with("nats://") {
+        anyhow::bail!("bus_url must be nats://host:port, not {url}");
+    }
+    if db.backend() != tawasul_storage::Backend::Postgres {
+        anyhow::bail!("several nodes share one PostgreSQL database: bus_url needs database_url = postgres://…");
+    }
+    Ok(Arc::new(NatsBus::connect(url, here, sessions, committed).await?))
+}
+
+/// The work that runs on one node at a time (see `leading`).
+fn background_work(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let notifier = crate::notifier::Notifier::new(
+        state.db.clone(),
+        state.settings.public_url(state.settings.listen),
+        state.outbox_wake.clone(),
+    );
+    let isolation = crate::archive::extractor::Isolation::for_this_program(Duration::from_millis(
+        state.settings.extract_timeout_ms,
+    ));
+    vec![
+        follow(state, notifier),
+        follow(state, crate::rollups::Rollups::new(state.db.clone())),
+        tokio::spawn(crate::postponement_worker::run(state.app.clone())),
+        tokio::spawn(crate::sla_monitor::run(state.app.clone())),
+        tokio::spawn(crate::meeting_clock::run(state.app.clone())),
+        tokio::spawn(crate::audit_sealer::run(state.db.clone())),
+        tokio::spawn(crate::orphan_sweeper::run(
+            state.db.clone(),
+            state.objects.clone(),
+            Duration::from_secs(state.settings.orphan_grace_secs),
+        )),
+        tokio::spawn(crate::archive::extractor::run(
+            state.db.clone(),
+            state.objects.clone(),
+            state.app.committed.clone(),
+            isolation,
+        )),
+    ]
 }
 
 /// Runs a consumer of the event log beside the server.

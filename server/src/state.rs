@@ -31,6 +31,9 @@ pub struct AppState {
     pub realtime: Realtime,
     /// The archive index searches read (the indexer task writes it).
     pub archive: Arc<Archive>,
+    /// Callers seen lately, cleared by every signal about their account
+    /// (the bus hands each one to it).
+    pub sessions: Arc<crate::auth::cache::SessionCache>,
     /// Who is seen at work on this node, until added to the database.
     pub presence: crate::presence::Presence,
 }

@@ -2,7 +2,7 @@
 //! log-in, and loading a caller as the policy sees them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
 };
@@ -210,31 +210,33 @@ pub async fn load(c: &impl ConnectionTrait, user: UserId) -> Result<Option<Accou
     }
 }
 
-/// Loads an account and says whether `session` is a live session of it (not
-/// ended, not expired), in one round trip: every signed-in request asks both.
-/// `None` when the account does not exist.
+/// Loads an account and, if `session` is a live session of it (not ended,
+/// not expired), when that session ends unless refreshed — in one round trip:
+/// every signed-in request asks both. `None` when the account does not exist.
 pub async fn load_in_session(
     c: &impl ConnectionTrait,
     user: UserId,
     session: uuid::Uuid,
     now: DateTime<Utc>,
-) -> Result<Option<(Account, bool)>> {
-    let live = Query::select()
-        .expr(Expr::val(1))
+) -> Result<Option<(Account, Option<DateTime<Utc>>)>> {
+    // A session's refresh tokens (one per rotation) that are neither revoked
+    // nor expired; the session lasts as long as the latest of them.
+    let ends = Query::select()
+        .expr(Expr::col(refresh_tokens::Column::ExpiresAt).max())
         .from(refresh_tokens::Entity)
         .and_where(Expr::col(refresh_tokens::Column::SessionId).eq(session))
         .and_where(Expr::col(refresh_tokens::Column::UserId).eq(user.0))
         .and_where(Expr::col(refresh_tokens::Column::RevokedAt).is_null())
         .and_where(Expr::col(refresh_tokens::Column::ExpiresAt).gt(now))
         .to_owned();
-    let query =
-        users::Entity::find_by_id(user.0).column_as(Expr::exists(live), "session_live").build(c.get_database_backend());
+    let ends = SimpleExpr::SubQuery(None, Box::new(ends.into_sub_query_statement()));
+    let query = users::Entity::find_by_id(user.0).column_as(ends, "session_ends").build(c.get_database_backend());
     let Some(row) = c.query_one(query).await? else {
         return Ok(None);
     };
-    let live: bool = row.try_get("", "session_live")?;
+    let ends: Option<DateTime<Utc>> = row.try_get("", "session_ends")?;
     let u = users::Model::from_query_result(&row, "")?;
-    Ok(Some((account_of(c, u).await?, live)))
+    Ok(Some((account_of(c, u).await?, ends)))
 }
 
 /// The account a `users` row stands for, with what its role needs besides

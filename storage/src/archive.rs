@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use tawasul_core::ids::TransactionId;
@@ -42,8 +43,6 @@ pub struct ArchivedEvent {
 pub struct DocumentText {
     pub blob_id: Uuid,
     pub text: String,
-    /// Whether the index has taken it in already.
-    pub indexed: bool,
 }
 
 /// A transaction as it now stands, with its searchable events oldest first
@@ -148,7 +147,7 @@ async fn document_texts_of(
         .collect();
     for (attachment, transaction, blob) in attached {
         if let Some(t) = texts.get(&blob) {
-            let text = DocumentText { blob_id: blob, text: t.text.clone(), indexed: t.indexed };
+            let text = DocumentText { blob_id: blob, text: t.text.clone() };
             out.entry(transaction).or_default().insert(attachment, text);
         }
     }
@@ -207,8 +206,9 @@ pub async fn record_text(
         blob_id: Set(blob),
         status: Set(status.to_owned()),
         text: Set(text),
-        indexed: Set(false),
         extracted_at: Set(now),
+        // Numbered by the database: the texts' log.
+        seq: NotSet,
     })
     .on_conflict(OnConflict::column(document_texts::Column::BlobId).do_nothing().to_owned())
     .exec_without_returning(c)
@@ -216,35 +216,72 @@ pub async fn record_text(
     Ok(())
 }
 
-/// The transactions with a document whose text the index has yet to take in.
-pub async fn transactions_with_new_texts(c: &impl ConnectionTrait) -> Result<Vec<TransactionId>> {
-    let fresh = sea_orm::sea_query::Query::select()
+/// A text recorded, by its place in the texts' log: what every node's
+/// archive indexer follows, to index again the transactions holding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedText {
+    pub seq: i64,
+    pub blob_id: Uuid,
+}
+
+/// At most `limit` texts recorded after `after`, oldest first.
+pub async fn texts_since(c: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<RecordedText>> {
+    recorded(c, document_texts::Column::Seq.gt(after), Some(limit)).await
+}
+
+/// The texts at these places of the log that exist, oldest first.
+pub async fn texts_at(c: &impl ConnectionTrait, seqs: &[i64]) -> Result<Vec<RecordedText>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    recorded(c, document_texts::Column::Seq.is_in(seqs.iter().copied()), None).await
+}
+
+async fn recorded(
+    c: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    limit: Option<u64>,
+) -> Result<Vec<RecordedText>> {
+    let rows: Vec<(Option<i64>, Uuid)> = document_texts::Entity::find()
+        .select_only()
+        .column(document_texts::Column::Seq)
         .column(document_texts::Column::BlobId)
-        .from(document_texts::Entity)
-        .and_where(document_texts::Column::Indexed.eq(false))
-        .to_owned();
+        .filter(which)
+        .order_by_asc(document_texts::Column::Seq)
+        .limit(limit)
+        .into_tuple()
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|(seq, blob_id)| Ok(RecordedText { seq: seq.ok_or_else(|| corrupt("text seq"))?, blob_id }))
+        .collect()
+}
+
+/// The latest place in the texts' log (0 when none).
+pub async fn last_text_seq(c: &impl ConnectionTrait) -> Result<i64> {
+    let last: Option<Option<i64>> = document_texts::Entity::find()
+        .select_only()
+        .column_as(document_texts::Column::Seq.max(), "last")
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}
+
+/// The transactions with one of these documents attached.
+pub async fn transactions_holding(c: &impl ConnectionTrait, blobs: &[Uuid]) -> Result<Vec<TransactionId>> {
+    if blobs.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<Uuid> = attachments::Entity::find()
         .select_only()
         .column(attachments::Column::TransactionId)
-        .filter(attachments::Column::BlobId.in_subquery(fresh))
+        .filter(attachments::Column::BlobId.is_in(blobs.iter().copied()))
         .distinct()
         .into_tuple()
         .all(c)
         .await?;
     Ok(ids.into_iter().map(TransactionId).collect())
-}
-
-/// Notes that the index holds these documents' texts.
-pub async fn mark_texts_indexed(c: &impl ConnectionTrait, blobs: &[Uuid]) -> Result<()> {
-    if blobs.is_empty() {
-        return Ok(());
-    }
-    document_texts::Entity::update_many()
-        .col_expr(document_texts::Column::Indexed, sea_orm::sea_query::Expr::value(true))
-        .filter(document_texts::Column::BlobId.is_in(blobs.iter().copied()))
-        .exec(c)
-        .await?;
-    Ok(())
 }
 
 /// Transaction ids in id order, `limit` after `after`: how a rebuild walks them.

@@ -13,6 +13,7 @@ mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod in_app;
+pub mod leadership;
 pub mod log_cursors;
 pub mod meeting_archive;
 pub mod meeting_log;

@@ -162,7 +162,10 @@ async fn a_session_is_live_only_for_its_own_account_until_it_ends(db: Db) {
     let live = |user, session, at| {
         let db = db.clone();
         async move {
-            accounts::load_in_session(db.read(), user, session, at).await.unwrap().map(|(a, live)| (a.view.id, live))
+            accounts::load_in_session(db.read(), user, session, at)
+                .await
+                .unwrap()
+                .map(|(a, ends)| (a.view.id, ends.is_some()))
         }
     };
     assert_eq!(live(mine, session, now).await, Some((mine, true)));
@@ -198,8 +201,8 @@ async fn a_refresh_token_is_spent_exactly_once_under_concurrency(db: Db) {
     }
     assert_eq!(rotated, 1, "exactly one refresh wins");
     // The losers presented a spent token: the session is revoked.
-    let (_, live) = accounts::load_in_session(db.read(), user, session, Utc::now()).await.unwrap().unwrap();
-    assert!(!live);
+    let (_, ends) = accounts::load_in_session(db.read(), user, session, Utc::now()).await.unwrap().unwrap();
+    assert_eq!(ends, None);
 }
 
 async fn the_audit_chain_verifies_and_detects_tampering(db: Db) {

@@ -2,6 +2,7 @@
 //! on SQLite and on a throw-away PostgreSQL cluster. Nothing here is mocked.
 
 pub mod documents;
+pub mod nats;
 pub mod postgres;
 pub mod s3;
 pub mod smtp;

@@ -24,14 +24,6 @@ use super::{Answer, App};
 use crate::credentials::{StaffPassword, credentials_email, staff_password};
 use crate::error::{ApiError, ApiResult};
 
-/// What an employee change did beyond its answer.
-pub struct EmployeeChanged {
-    pub answer: Answer,
-    /// Their standing (active, role, departments, permissions) changed: their
-    /// open connections must learn of it.
-    pub standing_changed: bool,
-}
-
 impl App {
     /// The platform admin registers an entity with its first admin.
     pub async fn create_entity(&self, by: &Actor, e: &NewEntity) -> ApiResult<Answer> {
@@ -177,46 +169,44 @@ impl App {
         by: &Actor,
         id: UserId,
         changes: impl FnOnce() -> ApiResult<EmployeeChanges> + Send + 'static,
-    ) -> ApiResult<EmployeeChanged> {
+    ) -> ApiResult<Answer> {
         let by = by.clone();
-        let (answer, standing_changed) = self
-            .unit(move |tx, now| {
-                Box::pin(async move {
-                    let not_found = || ApiError::new(ErrorCode::NotFound);
-                    let entity = organisation::employee(tx, id).await?.ok_or_else(not_found)?.entity_id;
-                    authorize(&by, Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
-                    let changes = &changes()?;
-                    // Read again under the entity's lock: two admins changing each other at
-                    // once must not both count the other as the one who remains.
-                    organisation::lock_entity(tx, entity).await?;
-                    let before = organisation::employee(tx, id).await?.ok_or_else(not_found)?;
-                    let admins = organisation::active_admins(tx, entity).await?;
-                    let was = before.record();
-                    let will_be = changes.apply(&was);
-                    authorize_staff_change(&by, Some(&was), &will_be, admins)?;
-                    let after = organisation::update_employee(tx, id, entity, changes, now).await?;
-                    if was.active && !will_be.active {
-                        // Signed out everywhere: reactivated, they sign in anew.
-                        sessions::revoke_all_sessions(tx, id, now).await?;
-                    }
-                    if !will_be.active || matches!(changes.on_leave_until, Some(Some(_))) {
-                        // What they hold is looked at now, to go to someone who can act.
-                        tawasul_storage::watch::look_at_held_by(tx, id, now).await?;
-                    }
-                    let entry = crate::audit::entry(
-                        Some(by.user_id),
-                        Some(entity),
-                        AuditAction::EmployeeUpdate,
-                        AuditTarget::User(id),
-                    )
-                    .before(json!(before))
-                    .after(json!(after));
-                    audit::append(tx, entry, now).await?;
-                    Ok((Answer::ok(after)?, was.standing_differs(&will_be)))
-                })
+        self.unit(move |tx, now| {
+            Box::pin(async move {
+                let not_found = || ApiError::new(ErrorCode::NotFound);
+                let entity = organisation::employee(tx, id).await?.ok_or_else(not_found)?.entity_id;
+                authorize(&by, Action::ViewOrganisation(entity)).map_err(|_| not_found())?;
+                let changes = &changes()?;
+                // Read again under the entity's lock: two admins changing each other at
+                // once must not both count the other as the one who remains.
+                organisation::lock_entity(tx, entity).await?;
+                let before = organisation::employee(tx, id).await?.ok_or_else(not_found)?;
+                let admins = organisation::active_admins(tx, entity).await?;
+                let was = before.record();
+                let will_be = changes.apply(&was);
+                authorize_staff_change(&by, Some(&was), &will_be, admins)?;
+                let after = organisation::update_employee(tx, id, entity, changes, now).await?;
+                if was.active && !will_be.active {
+                    // Signed out everywhere: reactivated, they sign in anew.
+                    sessions::revoke_all_sessions(tx, id, now).await?;
+                }
+                if !will_be.active || matches!(changes.on_leave_until, Some(Some(_))) {
+                    // What they hold is looked at now, to go to someone who can act.
+                    tawasul_storage::watch::look_at_held_by(tx, id, now).await?;
+                }
+                let entry = crate::audit::entry(
+                    Some(by.user_id),
+                    Some(entity),
+                    AuditAction::EmployeeUpdate,
+                    AuditTarget::User(id),
+                )
+                .before(json!(before))
+                .after(json!(after));
+                audit::append(tx, entry, now).await?;
+                Answer::ok(after)
             })
-            .await?;
-        Ok(EmployeeChanged { answer, standing_changed })
+        })
+        .await
     }
 
     /// Defines a transaction type: its department, SLA, routing and custom fields.

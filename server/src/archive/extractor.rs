@@ -1,7 +1,8 @@
 //! Extracts the text of attached documents (PDF, DOCX) for the archive, one at
 //! a time beside the indexer, so that a large PDF never holds up the indexing
-//! of comments. A text is stored once per stored content; the indexer is told
-//! through `new_texts` and re-indexes the transactions holding it.
+//! of comments. A text is stored once per stored content, in the texts' log,
+//! which every node's archive indexer follows (`log::Texts`); a ring of
+//! `Committed` wakes them.
 //!
 //! The parsers read untrusted bytes, and a 600-byte PDF found by `fuzz/` (kept
 //! as `server/tests/data/pdf-extract-hangs.pdf`) makes pdf-extract recurse
@@ -14,8 +15,6 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -25,6 +24,8 @@ use tawasul_storage::archive::{PendingText, pending_texts, record_text};
 use tawasul_storage::extract::{ExtractError, extract};
 use tawasul_storage::objects::Objects;
 use tokio::io::AsyncWriteExt;
+
+use crate::log::Committed;
 
 /// How the extraction runs.
 #[derive(Debug, Clone)]
@@ -52,9 +53,9 @@ pub const CHILD_MEMORY: u64 = 1 << 30;
 pub const CHILD_CPU_SECONDS: u64 = 60;
 
 /// Runs until the task is dropped.
-pub async fn run(db: Db, objects: Objects, new_texts: Arc<AtomicBool>, isolation: Isolation) {
+pub async fn run(db: Db, objects: Objects, committed: Committed, isolation: Isolation) {
     loop {
-        match round(&db, &objects, &new_texts, &isolation).await {
+        match round(&db, &objects, &committed, &isolation).await {
             Ok(true) => continue,
             Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
             Err(e) => {
@@ -67,7 +68,7 @@ pub async fn run(db: Db, objects: Objects, new_texts: Arc<AtomicBool>, isolation
 
 /// Extracts one pending document; whether there was one.
 #[tracing::instrument(name = "text_extraction_round", skip_all)]
-async fn round(db: &Db, objects: &Objects, new_texts: &AtomicBool, isolation: &Isolation) -> anyhow::Result<bool> {
+async fn round(db: &Db, objects: &Objects, committed: &Committed, isolation: &Isolation) -> anyhow::Result<bool> {
     let Some(p) = pending_texts(db.read(), 1).await?.pop() else { return Ok(false) };
     let extracted = match read(objects, &p).await {
         Ok(bytes) => extract_isolated(isolation, p.content.content_type.clone(), bytes).await,
@@ -77,7 +78,7 @@ async fn round(db: &Db, objects: &Objects, new_texts: &AtomicBool, isolation: &I
         tracing::info!(blob = %p.blob_id, error = %e, "a document's text could not be extracted");
     }
     record_text(db.write(), p.blob_id, &extracted, Utc::now()).await?;
-    new_texts.store(true, Ordering::Release);
+    committed.ring();
     Ok(true)
 }
 

@@ -1,20 +1,21 @@
-//! Keeps the archive index up with the event logs, as two consumers of them
-//! sharing the index's one writer (`Writing`): the transactions' indexer and
-//! the meetings' indexer. Every commit records where both stand, so that the
-//! index itself says where it is (a rebuilt index resumes where it was built).
+//! Keeps the archive index up with the logs, as three consumers of them
+//! sharing the index's one writer (`Writing`): the transactions' indexer, the
+//! meetings' indexer and the texts' indexer. Every commit records where each
+//! stands, so that the index itself says where it is (a rebuilt index resumes
+//! where it was built), and every node's index, kept by its own indexers,
+//! takes in everything whichever node wrote it.
 //!
 //! The transactions' indexer re-indexes whole every transaction whose facts a
 //! batch changed (every document carries them) and adds the documents of the
 //! other events. At least once: a crash before the commit indexes the same
-//! transactions again, and documents are replaced by key, not added twice. When the
-//! extractor has stored new document texts (`new_texts`), the transactions
-//! holding them are re-indexed too, and the texts marked as taken in. The
-//! meetings' indexer re-indexes whole each meeting whose minutes were
-//! approved, or that gained a decision or changed, in a batch.
+//! transactions again, and documents are replaced by key, not added twice.
+//! The meetings' indexer re-indexes whole each meeting whose minutes were
+//! approved, or that gained a decision or changed, in a batch. The texts'
+//! indexer re-indexes whole each transaction holding a document whose text
+//! the extractor has just recorded.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tawasul_core::ids::{MeetingId, TransactionId};
@@ -22,13 +23,13 @@ use tawasul_core::meeting_log::MeetingEventKind;
 use tawasul_search::archive::Positions;
 use tawasul_search::{Archive, ArchiveDoc, ArchiveWriter};
 use tawasul_storage::Db;
-use tawasul_storage::archive::{mark_texts_indexed, records, records_of_events, transactions_with_new_texts};
+use tawasul_storage::archive::{RecordedText, records, records_of_events, transactions_holding};
 use tawasul_storage::meeting_archive::meeting_records;
 use tawasul_storage::meeting_log::PositionedMeetingEvent;
 use tawasul_storage::transactions::PositionedEvent;
 
 use super::documents::{documents, event_documents, meeting_documents};
-use crate::log::{Consumer, Meetings, Tail, Transactions};
+use crate::log::{Consumer, Meetings, Tail, Texts, Transactions};
 
 /// Events taken per round: one index commit each, so catching up after a
 /// rebuild goes in large rounds.
@@ -137,16 +138,13 @@ pub struct Indexer {
     writing: Arc<Writing>,
     /// The generation it started on.
     generation: String,
-    new_texts: Arc<AtomicBool>,
     /// How long events gather before a batch: each batch is an index commit.
     linger: Duration,
 }
 
 impl Indexer {
-    pub fn new(db: Db, writing: Arc<Writing>, linger: Duration, new_texts: Arc<AtomicBool>) -> Indexer {
-        // Texts stored before a restart may not have reached the index.
-        new_texts.store(true, Ordering::Release);
-        Indexer { db, writing, generation: String::new(), new_texts, linger }
+    pub fn new(db: Db, writing: Arc<Writing>, linger: Duration) -> Indexer {
+        Indexer { db, writing, generation: String::new(), linger }
     }
 }
 
@@ -161,18 +159,12 @@ impl Consumer for Indexer {
         self.linger
     }
 
-    fn has_own_work(&self) -> bool {
-        self.new_texts.load(Ordering::Acquire)
-    }
-
     fn must_restart(&mut self) -> bool {
         self.writing.moved_from(&self.generation)
     }
 
     /// From the position the current index generation was committed at.
     async fn start(&mut self, _db: &Db) -> anyhow::Result<Tail> {
-        // Also after a failure: texts a failed round took are taken again.
-        self.new_texts.store(true, Ordering::Release);
         let (generation, positions) = self.writing.open().await?;
         self.generation = generation;
         Ok(Tail::after(positions.transactions).batch(BATCH))
@@ -183,26 +175,72 @@ impl Consumer for Indexer {
         // A transaction whose facts an event changed is indexed whole (every
         // document carries them); one that only gained words gains only their
         // documents, so a long timeline is not read again at every comment.
-        let mut whole: BTreeSet<TransactionId> =
+        let whole: BTreeSet<TransactionId> =
             events.iter().filter(|e| e.event.kind.changes_facts()).map(|e| e.transaction_id).collect();
-        if self.new_texts.swap(false, Ordering::AcqRel) {
-            whole.extend(transactions_with_new_texts(self.db.read()).await?);
-        }
         let added: Vec<PositionedEvent> = events.into_iter().filter(|e| !whole.contains(&e.transaction_id)).collect();
         let whole: Vec<TransactionId> = whole.into_iter().collect();
-        let mut docs: Vec<Indexed> = Vec::with_capacity(whole.len() + added.len());
-        let mut texts_taken_in = Vec::new();
-        for chunk in whole.chunks(500) {
-            for r in records(self.db.read(), chunk).await? {
-                texts_taken_in.extend(r.texts.values().filter(|t| !t.indexed).map(|t| t.blob_id));
-                docs.push(Indexed::Whole(r.transaction.id(), documents(&r)));
-            }
-        }
+        let mut docs = whole_transactions(&self.db, &whole).await?;
         for r in records_of_events(self.db.read(), &added).await? {
             docs.push(Indexed::Added(event_documents(&r)));
         }
         self.writing.write(&self.generation, docs, |p| p.transactions = durable).await?;
-        mark_texts_indexed(self.db.write(), &texts_taken_in).await?;
+        Ok(())
+    }
+}
+
+/// The documents of these transactions, each whole as it now stands.
+async fn whole_transactions(db: &Db, ids: &[TransactionId]) -> anyhow::Result<Vec<Indexed>> {
+    let mut docs = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for r in records(db.read(), chunk).await? {
+            docs.push(Indexed::Whole(r.transaction.id(), documents(&r)));
+        }
+    }
+    Ok(docs)
+}
+
+/// Follows the log of extracted document texts: each transaction holding a
+/// document whose text was just recorded is indexed again whole, with it.
+pub struct TextIndexer {
+    db: Db,
+    writing: Arc<Writing>,
+    generation: String,
+    linger: Duration,
+}
+
+impl TextIndexer {
+    pub fn new(db: Db, writing: Arc<Writing>, linger: Duration) -> TextIndexer {
+        TextIndexer { db, writing, generation: String::new(), linger }
+    }
+}
+
+impl Consumer for TextIndexer {
+    type Log = Texts;
+
+    fn name(&self) -> &'static str {
+        "archive_text_indexer"
+    }
+
+    fn linger(&self) -> Duration {
+        self.linger
+    }
+
+    fn must_restart(&mut self) -> bool {
+        self.writing.moved_from(&self.generation)
+    }
+
+    async fn start(&mut self, _db: &Db) -> anyhow::Result<Tail<Texts>> {
+        let (generation, positions) = self.writing.open().await?;
+        self.generation = generation;
+        Ok(Tail::after(positions.texts).batch(BATCH))
+    }
+
+    #[tracing::instrument(name = "archive_text_batch", skip_all, fields(texts = texts.len()))]
+    async fn take(&mut self, texts: Vec<RecordedText>, durable: i64) -> anyhow::Result<()> {
+        let blobs: Vec<uuid::Uuid> = texts.iter().map(|t| t.blob_id).collect();
+        let holding = transactions_holding(self.db.read(), &blobs).await?;
+        let docs = whole_transactions(&self.db, &holding).await?;
+        self.writing.write(&self.generation, docs, |p| p.texts = durable).await?;
         Ok(())
     }
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use tawasul_search::archive::Positions;
 use tawasul_search::{Archive, ArchiveDoc};
 use tawasul_storage::Db;
-use tawasul_storage::archive::{count_transactions, records, transaction_ids_after};
+use tawasul_storage::archive::{count_transactions, last_text_seq, records, transaction_ids_after};
 use tawasul_storage::meeting_archive::{meeting_records, meetings_in_archive_after};
 use tawasul_storage::{meeting_log, transactions};
 
@@ -21,7 +21,7 @@ use super::documents::{documents, meeting_documents};
 const PAGE: u64 = 1_000;
 /// The rebuild's writer memory, shared by its indexing threads.
 const WRITER_MEMORY: usize = 512_000_000;
-/// The position recorded is this far behind the log's end when the rebuild
+/// The positions recorded are this far behind each log's end when the rebuild
 /// started, so that the indexer takes in again the events of database
 /// transactions that were still open then (on PostgreSQL they may commit with
 /// a lower position later). Re-indexing is idempotent.
@@ -41,6 +41,7 @@ pub async fn rebuild(db: &Db, dir: &Path, progress: impl Fn(u64, u64)) -> anyhow
     let positions = Positions {
         transactions: (transactions::last_position(db.read()).await? - LOOKBACK).max(0),
         meetings: (meeting_log::last_position(db.read()).await? - LOOKBACK).max(0),
+        texts: (last_text_seq(db.read()).await? - LOOKBACK).max(0),
     };
     let total = count_transactions(db.read()).await?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);

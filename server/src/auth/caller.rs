@@ -1,6 +1,8 @@
 //! The signed-in caller, extracted from `Authorization: Bearer …`: the token is
 //! checked, its session must still be live (log-out ends it at once), and the
-//! account is loaded fresh so that a revoked permission applies immediately.
+//! account is the one loaded with it — from the database, or from the session
+//! cache, which every change to the account clears before it is answered, so
+//! that a revoked permission applies on the very next request.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -53,19 +55,27 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, Date
 }
 
 /// The caller of a live session: by access token or by the web pages'
-/// cookie, the same checks.
+/// cookie, the same checks. A caller seen in the last few seconds is taken
+/// from the session cache, which every signal about their account clears.
 pub async fn in_session(state: &AppState, user: UserId, session: Uuid) -> Result<Caller, ApiError> {
-    let found = accounts::load_in_session(state.db.read(), user, session, Utc::now()).await?;
-    let (account, live) = found.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
-    // The account first: a deactivated person is told so (their sessions were
-    // ended too, and do not come back when the account is reactivated).
-    if !account.active {
-        return Err(ApiError::new(ErrorCode::AccountDisabled));
-    }
-    if !live {
-        return Err(ApiError::new(ErrorCode::TokenInvalid));
-    }
-    state.presence.seen(user, Utc::now());
+    let now = Utc::now();
+    let account = match state.sessions.get(user, session, now) {
+        Some(account) => account,
+        None => {
+            let ticket = state.sessions.ticket();
+            let found = accounts::load_in_session(state.db.read(), user, session, now).await?;
+            let (account, ends) = found.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            // The account first: a deactivated person is told so (their sessions were
+            // ended too, and do not come back when the account is reactivated).
+            if !account.active {
+                return Err(ApiError::new(ErrorCode::AccountDisabled));
+            }
+            let ends = ends.ok_or(ApiError::new(ErrorCode::TokenInvalid))?;
+            state.sessions.put(ticket, session, &account, ends);
+            account
+        }
+    };
+    state.presence.seen(user, now);
     Ok(Caller { account, session })
 }
 

@@ -6,9 +6,10 @@
 //! use case commits or a poll interval passes (for what other nodes commit),
 //! restarts after a failure, and reports where it stands on `/metrics`.
 //!
-//! There are two logs, with one shape: the transactions' and the meetings'
-//! (`Log`). Each has its global position and a seq per transaction or
-//! meeting.
+//! There are two event logs, with one shape: the transactions' and the
+//! meetings' (`Log`). Each has its global position and a seq per transaction
+//! or meeting. The texts extracted from documents are a third log of the same
+//! shape, which the archive indexer follows.
 //!
 //! Consumers: real time (`realtime::feed`, one per log, from the log's end on
 //! every start), the notifier (`notifier`, from its position kept in the
@@ -20,9 +21,10 @@ pub mod cursor;
 
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use tawasul_storage::archive::{self, RecordedText};
 use tawasul_storage::meeting_log::{self, PositionedMeetingEvent};
 use tawasul_storage::transactions::{self as store, PositionedEvent};
 use tawasul_storage::{Db, StorageError};
@@ -35,24 +37,43 @@ use cursor::LogCursor;
 const BATCH: u64 = 1_000;
 
 /// Rings when a use case has committed events, so that consumers on this
-/// node read them at once; those of other nodes find them on their next poll.
-/// Every consumer hears every ring, and a burst of rings wakes each once.
+/// node read them at once; with a bus between nodes (`realtime::nats`), the
+/// ring goes to the other nodes' consumers too, and without one they find the
+/// events on their next poll. Every consumer hears every ring, and a burst of
+/// rings wakes each once.
 #[derive(Clone)]
-pub struct Committed(Arc<watch::Sender<u64>>);
+pub struct Committed {
+    here: Arc<watch::Sender<u64>>,
+    relay: Arc<OnceLock<Box<dyn Fn() + Send + Sync>>>,
+}
 
 impl Default for Committed {
     fn default() -> Committed {
-        Committed(Arc::new(watch::channel(0).0))
+        Committed { here: Arc::new(watch::channel(0).0), relay: Arc::default() }
     }
 }
 
 impl Committed {
+    /// This node committed: wakes the consumers here and on the other nodes.
     pub fn ring(&self) {
-        self.0.send_modify(|n| *n = n.wrapping_add(1));
+        self.ring_here();
+        if let Some(relay) = self.relay.get() {
+            relay();
+        }
+    }
+
+    /// Wakes the consumers of this node only (another node committed).
+    pub fn ring_here(&self) {
+        self.here.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Passes every ring of this node on to the others, once set.
+    pub fn relay_to(&self, relay: impl Fn() + Send + Sync + 'static) {
+        let _ = self.relay.set(Box::new(relay));
     }
 
     fn listen(&self) -> watch::Receiver<u64> {
-        self.0.subscribe()
+        self.here.subscribe()
     }
 }
 
@@ -115,6 +136,30 @@ impl Log for Meetings {
 
     async fn end(db: &Db) -> Result<i64, StorageError> {
         meeting_log::last_position(db.read()).await
+    }
+}
+
+/// The log of extracted document texts (`document_texts.seq`): not events,
+/// but followed the same way, by every node's archive indexer.
+pub struct Texts;
+
+impl Log for Texts {
+    type Event = RecordedText;
+
+    fn position(t: &RecordedText) -> i64 {
+        t.seq
+    }
+
+    async fn since(db: &Db, after: i64, limit: u64) -> Result<Vec<RecordedText>, StorageError> {
+        archive::texts_since(db.read(), after, limit).await
+    }
+
+    async fn at(db: &Db, positions: &[i64]) -> Result<Vec<RecordedText>, StorageError> {
+        archive::texts_at(db.read(), positions).await
+    }
+
+    async fn end(db: &Db) -> Result<i64, StorageError> {
+        archive::last_text_seq(db.read()).await
     }
 }
 
@@ -181,12 +226,6 @@ pub trait Consumer: Send + 'static {
     /// connection): the consumer then only keeps its place at the log's end,
     /// without reading events.
     fn idle(&self) -> bool {
-        false
-    }
-
-    /// Work of its own besides the events, done in `take` even when no event
-    /// came (the indexer's newly extracted document texts).
-    fn has_own_work(&self) -> bool {
         false
     }
 
@@ -293,7 +332,7 @@ async fn rounds<C: Consumer>(
 async fn round<C: Consumer>(consumer: &mut C, tail: &mut Tail<C::Log>, db: &Db) -> anyhow::Result<(usize, bool)> {
     let (events, more) = tail.next(db).await?;
     let n = events.len();
-    if n > 0 || consumer.has_own_work() {
+    if n > 0 {
         consumer.take(events, tail.durable()).await?;
     }
     Ok((n, more))

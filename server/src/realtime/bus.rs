@@ -1,8 +1,10 @@
-//! The publication seam. Writers hand each committed event to a `Bus`, which
-//! puts it in the mailbox of every connection following one of its topics. The
-//! in-process bus below serves one node; a cross-node bus (PostgreSQL
-//! LISTEN/NOTIFY, NATS, …) implements the same trait by forwarding `publish` to
-//! every node and delivering locally there.
+//! The publication seam. Each node's real-time feed hands every committed
+//! event to its `Bus`, which puts it in the mailbox of every connection
+//! following one of its topics. Events reach every node through the database's
+//! log, which each node's feed follows; what must also cross between nodes —
+//! account signals, and the news that something committed — goes through
+//! `realtime::nats` when several nodes serve. The in-process bus below is the
+//! part every node has.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -13,6 +15,8 @@ use tawasul_core::ids::{MeetingId, TransactionId, UserId};
 use tawasul_core::visibility::{TransactionFacts, Visibility};
 use tokio::sync::{Notify, mpsc};
 use uuid::Uuid;
+
+use crate::auth::cache::SessionCache;
 
 /// Where a connection listens. Every user's inbox is a key of its own, and so
 /// is every account's line of signals, which each of its connections follows.
@@ -157,13 +161,37 @@ pub trait Bus: Send + Sync {
     fn is_idle(&self) -> bool;
 }
 
-/// The bus of a single node: a map from key to mailboxes.
-#[derive(Debug, Default)]
+/// The bus of a single node: a map from key to mailboxes. Every signal that
+/// reaches the node clears the session cache first (`auth::cache`).
+#[derive(Default)]
 pub struct InProcessBus {
     topics: RwLock<HashMap<Key, Vec<Mailbox>>>,
+    sessions: Arc<SessionCache>,
 }
 
 impl InProcessBus {
+    pub fn new(sessions: Arc<SessionCache>) -> InProcessBus {
+        InProcessBus { topics: RwLock::default(), sessions }
+    }
+
+    /// Has every connection of this node load its account and session again:
+    /// what a node does when signals may have been missed.
+    pub fn recheck_everyone(&self) {
+        let accounts: Vec<UserId> = match self.topics.read() {
+            Ok(topics) => topics
+                .keys()
+                .filter_map(|k| match k {
+                    Key::Account(user) => Some(*user),
+                    _ => None,
+                })
+                .collect(),
+            Err(_) => return,
+        };
+        for user in accounts {
+            self.signal(user, AccountSignal::Changed);
+        }
+    }
+
     fn deliver(&self, key: Key, d: &Delivery) {
         let mut gone = false;
         if let Ok(topics) = self.topics.read()
@@ -204,6 +232,7 @@ impl Bus for InProcessBus {
     }
 
     fn signal(&self, user: UserId, signal: AccountSignal) {
+        self.sessions.forget(user, &signal);
         self.deliver(Key::Account(user), &Delivery::Account(signal));
     }
 

@@ -476,15 +476,19 @@ impl Connection {
         }
     }
 
-    /// Loads the account again: a deactivated one is closed with 4401;
+    /// Loads the account again with the connection's session: a deactivated
+    /// one, or an ended session (a signal missed while the bus between nodes
+    /// was down is made up for by a `Changed` to everyone), is closed with 4401;
     /// otherwise the visibility rule is worked out anew, and a followed
     /// transaction or meeting that is no longer visible closes the connection
     /// with 4403. Events no longer visible are held back from then on by the
     /// new rule.
     async fn reload_account(&mut self) -> Result<(), End> {
         let db = self.state.db.read();
-        let account = match accounts::load(db, self.caller.actor().user_id).await? {
-            Some(a) if a.active => a,
+        let user = self.caller.actor().user_id;
+        let account = match accounts::load_in_session(db, user, self.caller.session, Utc::now()).await? {
+            Some((a, Some(_))) if a.active => a,
+            Some((a, None)) if a.active => return Err(End::Close(close::UNAUTHORIZED, ErrorCode::TokenInvalid)),
             _ => return Err(End::Close(close::UNAUTHORIZED, ErrorCode::AccountDisabled)),
         };
         self.viewer = Viewer::new(&account.actor);

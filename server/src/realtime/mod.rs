@@ -6,6 +6,7 @@
 pub mod bus;
 pub mod feed;
 pub mod gateway;
+pub mod nats;
 
 use std::sync::Arc;
 

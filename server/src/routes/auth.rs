@@ -413,6 +413,8 @@ pub(crate) async fn verify_code(
         return Err(ApiError::field("code", ErrorCode::OtpInvalid));
     }
     state.limiter.clear(Rule::OtpVerifyFailures, &account);
+    // What `/me` shows changed: cached callers of this account are stale.
+    state.realtime.signal(user, AccountSignal::Changed);
     user_view(state.db.write(), user).await
 }
 

@@ -37,17 +37,16 @@ pub async fn update_employee(
     Ok(change(&state, caller.actor(), id, changes).await?.respond())
 }
 
-/// Changes an employee through the use case; a change of standing reaches the
-/// employee's open connections at once (the API and the admin pages).
+/// Changes an employee through the use case; the change reaches the
+/// employee's open connections and every node's session cache at once (the
+/// API and the admin pages): a name shown on the next comment is the new one.
 pub async fn change(
     state: &AppState,
     by: &Actor,
     id: UserId,
     changes: impl FnOnce() -> ApiResult<EmployeeChanges> + Send + 'static,
 ) -> ApiResult<Answer> {
-    let changed = state.app.update_employee(by, id, changes).await?;
-    if changed.standing_changed {
-        state.realtime.signal(id, AccountSignal::Changed);
-    }
-    Ok(changed.answer)
+    let answer = state.app.update_employee(by, id, changes).await?;
+    state.realtime.signal(id, AccountSignal::Changed);
+    Ok(answer)
 }

@@ -7,8 +7,9 @@ pub struct Model {
     pub blob_id: Uuid,
     pub status: String,
     pub text: String,
-    pub indexed: bool,
     pub extracted_at: DateTimeUtc,
+    /// Its place in the texts' log (numbered by the database on insert).
+    pub seq: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
