@@ -26,6 +26,8 @@ pub struct Metrics {
     pub log_consumer_errors: IntCounterVec,
     /// 1 while this node runs the background work that runs once across nodes.
     pub leading: IntGauge,
+    /// Signed-in requests by whether the session cache knew the caller.
+    pub session_cache: IntCounterVec,
 }
 
 impl Metrics {
@@ -67,6 +69,11 @@ impl Metrics {
         let leading =
             IntGauge::new("leading", "1 while this node runs the background work that runs once across nodes")?;
         registry.register(Box::new(leading.clone()))?;
+        let session_cache = IntCounterVec::new(
+            Opts::new("session_cache_total", "Signed-in requests by whether the session cache knew the caller"),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(session_cache.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -77,6 +84,7 @@ impl Metrics {
             log_consumer_lag,
             log_consumer_errors,
             leading,
+            session_cache,
         })
     }
 

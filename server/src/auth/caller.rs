@@ -59,7 +59,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<(Caller, Date
 /// from the session cache, which every signal about their account clears.
 pub async fn in_session(state: &AppState, user: UserId, session: Uuid) -> Result<Caller, ApiError> {
     let now = Utc::now();
-    let account = match state.sessions.get(user, session, now) {
+    let cached = state.sessions.get(user, session, now);
+    state.metrics.session_cache.with_label_values(&[if cached.is_some() { "hit" } else { "miss" }]).inc();
+    let account = match cached {
         Some(account) => account,
         None => {
             let ticket = state.sessions.ticket();

@@ -22,6 +22,7 @@ on_both_backends!(
     otp_by_email_verifies_the_address,
     changing_the_password_signs_out_other_sessions,
     a_forgotten_password_is_reset_with_a_code_that_works_once,
+    the_session_cache_answers_repeats_and_forgets_at_once_what_a_change_ends,
 );
 
 async fn register_then_log_in_by_id_number_email_and_mobile(app: TestApp) {
@@ -268,4 +269,43 @@ async fn a_forgotten_password_is_reset_with_a_code_that_works_once(app: TestApp)
             .await
             .unwrap();
     assert_eq!(failed.len(), 2, "the wrong code and the spent one, not the unknown login");
+}
+
+/// How many signed-in requests the session cache answered (`hit`) or not.
+async fn session_cache(app: &TestApp, outcome: &str) -> u64 {
+    let text = reqwest::get(format!("{}/metrics", app.admin_address)).await.unwrap().text().await.unwrap();
+    let line = format!("tawasul_session_cache_total{{outcome=\"{outcome}\"}} ");
+    text.lines().find_map(|l| l.strip_prefix(&line)).map_or(0, |n| n.trim().parse().unwrap())
+}
+
+/// Issue 16: a signed-in caller is taken from the cache on their next
+/// requests, and whatever ends or changes their session shows on the very
+/// next request after it, with the cache warm.
+async fn the_session_cache_answers_repeats_and_forgets_at_once_what_a_change_ends(app: TestApp) {
+    let (client, auth) = app.beneficiary(14).await;
+    let email = registration(14).email;
+    let other = app.client.with_token(app.client.login(&email, PASSWORD).await.unwrap().access_token);
+    client.me().await.unwrap();
+    let hits = session_cache(&app, "hit").await;
+    for _ in 0..3 {
+        client.me().await.unwrap();
+    }
+    assert!(session_cache(&app, "hit").await >= hits + 3, "repeats are answered from the cache");
+
+    // A verified address shows on the next `/me`.
+    client.otp_send(OtpChannel::Email).await.unwrap();
+    let code = code_in(&app.mails(1).await, &email);
+    assert!(!client.me().await.unwrap().email_verified);
+    client.otp_verify(OtpChannel::Email, &code).await.unwrap();
+    assert!(client.me().await.unwrap().email_verified, "not the cached view");
+
+    // A password change: the other session's very next request is refused.
+    other.me().await.unwrap();
+    client.change_password(PASSWORD, "a brand new password").await.unwrap();
+    assert_eq!(other.me().await.unwrap_err().status(), Some(401));
+    client.me().await.unwrap();
+
+    // Log-out: the same.
+    client.logout(Some(&auth.refresh_token)).await.unwrap();
+    assert_eq!(client.me().await.unwrap_err().status(), Some(401));
 }
