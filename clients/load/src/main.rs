@@ -94,6 +94,13 @@ struct Args {
     /// Requests per statistics report for P11 (a quarter as many for the platform's).
     #[arg(long, default_value_t = 100)]
     requests: usize,
+    /// Events published per second for P2 (open loop).
+    #[arg(long, default_value_t = 500)]
+    rate: u32,
+    /// Server nodes for the real-time figures: with 2, on PostgreSQL with a
+    /// NATS bus, events are published through one and followed on the other.
+    #[arg(long, default_value_t = 1)]
+    nodes: usize,
     /// Which real-time figures to measure (p1, p2, p3); default all.
     #[arg(long, value_delimiter = ',')]
     figures: Vec<String>,
@@ -557,7 +564,16 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         Mode::Notify => Some(tawasul_tests::smtp::SmtpServer::start()?),
         _ => None,
     };
-    let env: Vec<(&str, String)> = smtp.iter().map(|s| ("TAWASUL_SMTP_URL", s.url())).collect();
+    let mut env: Vec<(&str, String)> = smtp.iter().map(|s| ("TAWASUL_SMTP_URL", s.url())).collect();
+    // Several nodes share a bus, and the key that signs tokens.
+    let nats = if args.nodes > 1 {
+        let nats = tawasul_tests::nats::NatsServer::start()?;
+        env.push(("TAWASUL_BUS_URL", nats.url()));
+        env.push(("TAWASUL_TOKEN_SECRET", "a-token-secret-every-bench-node-shares-0123".into()));
+        Some(nats)
+    } else {
+        None
+    };
     let server = Server::start(bin, url.as_deref(), &env)?;
     if let Some(smtp) = &smtp {
         let f = Arc::new(fixture(&server.url, args.clients).await?);
@@ -572,17 +588,16 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     }
     if args.mode == Mode::Realtime {
         let f = fixture(&server.url, 1).await?;
-        println!("[{name}] server at {}, {} s per figure", server.url, args.seconds);
-        return realtime::run(
-            &server.url,
-            &f,
-            server.child.id(),
-            args.subscribers,
-            args.connections,
-            args.seconds,
-            &args.figures,
-        )
-        .await;
+        let mut others = vec![];
+        for _ in 1..args.nodes {
+            others.push(Server::start(bin, url.as_deref(), &env)?);
+        }
+        let nodes: Vec<(String, u32)> =
+            std::iter::once(&server).chain(&others).map(|s| (s.url.clone(), s.child.id())).collect();
+        println!("[{name}] {} node(s) at {nodes:?}, {} s per figure", nodes.len(), args.seconds);
+        let _bus = nats;
+        return realtime::run(&nodes, &f, args.subscribers, args.connections, args.rate, args.seconds, &args.figures)
+            .await;
     }
     let f = Arc::new(fixture(&server.url, args.clients).await?);
     println!("[{name}] server at {}, {} clients, {} s per figure", server.url, args.clients, args.seconds);
@@ -674,7 +689,10 @@ async fn main() -> anyhow::Result<()> {
         bail!("no server binary at {} (build it: cargo build --release --bin tawasul)", bin.display());
     }
     let backends = match (args.mode, args.backend) {
-        // Real time is measured on the default backend.
+        // Several nodes share PostgreSQL.
+        (Mode::Realtime, _) if args.nodes > 1 => vec![Backend::Postgres],
+        // Real time is measured on the default backend unless one is named.
+        (Mode::Realtime, Backend::Postgres) => vec![Backend::Postgres],
         (Mode::Realtime | Mode::Pages, _) => vec![Backend::Sqlite],
         (_, Backend::Both) => vec![Backend::Sqlite, Backend::Postgres],
         (_, b) => vec![b],

@@ -110,15 +110,17 @@ impl Drop for Baseline {
 }
 
 /// What is measured: our server (with a transaction to follow and the people
-/// on it) or the baseline.
+/// on it; the subscribers on `subscribe_base`, which is another node when
+/// several serve) or the baseline.
 pub enum Target {
-    Ours { base: String, topic: TransactionId, beneficiary: Client, employee: Client, pid: u32 },
+    Ours { subscribe_base: String, topic: TransactionId, beneficiary: Client, employee: Client, pids: Vec<u32> },
     Node { url: String, pid: u32 },
 }
 
 impl Target {
-    /// A transaction of the fixture's first beneficiary, and its assignee signed in.
-    pub async fn ours(base: &str, f: &Fixture, pid: u32) -> anyhow::Result<Target> {
+    /// A transaction of the fixture's first beneficiary, and its assignee
+    /// signed in on `base`; subscribers on `subscribe_base`.
+    pub async fn ours(base: &str, subscribe_base: &str, f: &Fixture, pids: Vec<u32>) -> anyhow::Result<Target> {
         let beneficiary = f.beneficiaries[0].clone();
         let t = beneficiary.create_transaction(&crate::new_transaction(f, 0)).await?;
         let assignee = t.assignee.context("the transaction was not routed")?.id;
@@ -130,20 +132,24 @@ impl Target {
                 // The first external reply starts the work (one more event);
                 // do it before measuring.
                 employee.comment(t.id, "external", "بدأنا العمل على طلبك").await?;
-                return Ok(Target::Ours { base: base.to_owned(), topic: t.id, beneficiary, employee, pid });
+                let subscribe_base = subscribe_base.to_owned();
+                return Ok(Target::Ours { subscribe_base, topic: t.id, beneficiary, employee, pids });
             }
         }
         bail!("the assignee is not one of the fixture's employees")
     }
 
-    fn pid(&self) -> u32 {
+    /// The processes that serve it.
+    fn pids(&self) -> Vec<u32> {
         match self {
-            Target::Ours { pid, .. } | Target::Node { pid, .. } => *pid,
+            Target::Ours { pids, .. } => pids.clone(),
+            Target::Node { pid, .. } => vec![*pid],
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
+            Target::Ours { pids, .. } if pids.len() > 1 => "tawasul, two nodes",
             Target::Ours { .. } => "tawasul",
             Target::Node { .. } => "node ws",
         }
@@ -153,9 +159,9 @@ impl Target {
     /// are the beneficiary (external events only) and the employee.
     async fn subscriber(&self, i: usize) -> anyhow::Result<Ws> {
         match self {
-            Target::Ours { base, topic, beneficiary, employee, .. } => {
+            Target::Ours { subscribe_base, topic, beneficiary, employee, .. } => {
                 let who = if i.is_multiple_of(2) { beneficiary } else { employee };
-                let mut ws = connect(base, who.token(), None).await?;
+                let mut ws = connect(subscribe_base, who.token(), None).await?;
                 let sub = format!(r#"{{"type":"subscribe","topic":"transaction:{topic}"}}"#);
                 ws.send(Message::text(sub)).await?;
                 wait_for(&mut ws, r#""type":"subscribed""#).await?;
@@ -466,18 +472,26 @@ fn keep_idle(mut ws: Ws, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Prints P1, P2 and P3, each at a size and at double that size.
+/// Prints P1, P2 and P3, each at a size and at double that size. `nodes` are
+/// the servers (address and process): events are published through the
+/// first, subscribers follow them on the last.
 pub async fn run(
-    base: &str,
+    nodes: &[(String, u32)],
     f: &Fixture,
-    server_pid: u32,
     subscribers_n: usize,
     connections_n: usize,
+    rate: u32,
     seconds: u64,
     figures: &[String],
 ) -> anyhow::Result<()> {
     let wanted = |p: &str| figures.is_empty() || figures.iter().any(|f| f.eq_ignore_ascii_case(p));
-    let ours = Target::ours(base, f, server_pid).await?;
+    let ((base, server_pid), (subscribe_base, _)) = match nodes {
+        [first, .., last] => (first.clone(), last.clone()),
+        [only] => (only.clone(), only.clone()),
+        [] => anyhow::bail!("no server"),
+    };
+    let base = base.as_str();
+    let ours = Target::ours(base, &subscribe_base, f, nodes.iter().map(|n| n.1).collect()).await?;
     let baseline = Baseline::start()?;
     let node = Target::Node { url: baseline.url.clone(), pid: baseline.pid() };
 
@@ -487,7 +501,7 @@ pub async fn run(
         settle().await;
     }
     if wanted("p2") {
-        p2(&ours, &node, seconds).await?;
+        p2(&ours, &node, rate, seconds).await?;
     }
     if wanted("p1") {
         p1(&ours, &node, subscribers_n, seconds).await?;
@@ -530,13 +544,13 @@ async fn p3(ours: &Target, base: &str, connections_n: usize, server_pid: u32) ->
     Ok(())
 }
 
-async fn p2(ours: &Target, node: &Target, seconds: u64) -> anyhow::Result<()> {
+async fn p2(ours: &Target, node: &Target, rate: u32, seconds: u64) -> anyhow::Result<()> {
     for n in [50, 100] {
         let mut p99 = vec![];
         for target in [ours, node] {
-            let (lat, acks) = latency(target, n, 500, seconds).await?;
+            let (lat, acks) = latency(target, n, rate, seconds).await?;
             println!(
-                "P2 latency [{}] 500 events/s to {n} subscribers: p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
+                "P2 latency [{}] {rate} events/s to {n} subscribers: p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
                 target.name(),
                 lat.value_at_quantile(0.5) as f64 / 1000.0,
                 lat.value_at_quantile(0.99) as f64 / 1000.0,
@@ -566,9 +580,10 @@ async fn p1(ours: &Target, node: &Target, subscribers_n: usize, seconds: u64) ->
     for n in [subscribers_n / 2, subscribers_n] {
         let mut rates = vec![];
         for target in [ours, node] {
-            let cpu_before = cpu_ticks(target.pid());
+            let cpu = || target.pids().into_iter().map(cpu_ticks).sum::<u64>();
+            let cpu_before = cpu();
             let (rate, delivered, lat) = fanout(target, n, seconds).await?;
-            let cpu_us = cpu_ticks(target.pid()).saturating_sub(cpu_before) as f64 * 1e6 / clock_ticks();
+            let cpu_us = cpu().saturating_sub(cpu_before) as f64 * 1e6 / clock_ticks();
             println!(
                 "P1 fan-out [{}] {n} subscribers: {rate:.0} deliveries/s, latency p50 {:.1} ms, p99 {:.1} ms, \
                  server CPU {:.2} µs per delivery",
