@@ -343,6 +343,16 @@ impl Measured {
         self.ops as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// How the rate and the p99 moved from `half` (half the clients) to this.
+    fn growth_from(&self, half: &Measured) -> String {
+        let p99 = |m: &Measured| m.latency_us.value_at_quantile(0.99).max(1) as f64;
+        format!(
+            "clients doubled: rate x{:.2}, p99 x{:.2}",
+            self.rate() / half.rate().max(f64::MIN_POSITIVE),
+            p99(self) / p99(half)
+        )
+    }
+
     fn line(&self, what: &str) -> String {
         format!(
             "{what}: {:.0}/s ({} ok, {} errors in {:.1} s), p50 {:.1} ms, p99 {:.1} ms",
@@ -603,12 +613,16 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     println!("[{name}] server at {}, {} clients, {} s per figure", server.url, args.clients, args.seconds);
     let mut comment_rate = None;
     if matches!(args.mode, Mode::Comment | Mode::All) {
+        let half = measure_comments(&f, (args.clients / 2).max(1), args.seconds).await?;
+        println!("P4 comment writes [{name}] {} clients {}", (args.clients / 2).max(1), half.line("ours"));
+        // The database's work is counted over the full-size run alone.
         let before = match &cluster {
             Some(c) => Some(database_work(c, "tawasul")?),
             None => None,
         };
         let m = measure_comments(&f, args.clients, args.seconds).await?;
-        println!("P4 comment writes [{name}] {}", m.line("ours"));
+        println!("P4 comment writes [{name}] {} clients {}", args.clients, m.line("ours"));
+        println!("P4 growth [{name}] {}", m.growth_from(&half));
         if let (Some(c), Some(before)) = (&cluster, before) {
             // What the server and its consumers asked of PostgreSQL per comment
             // (the statistics reach the views within a second or so).
@@ -626,8 +640,11 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         comment_rate = Some(m.rate());
     }
     if matches!(args.mode, Mode::Create | Mode::All) {
+        let half = measure_creates(&f, (args.clients / 2).max(1), args.seconds).await?;
+        println!("P10 routed creations [{name}] {} clients {}", (args.clients / 2).max(1), half.line("ours"));
         let m = measure_creates(&f, args.clients, args.seconds).await?;
-        println!("P10 routed creations [{name}] {}", m.line("ours"));
+        println!("P10 routed creations [{name}] {} clients {}", args.clients, m.line("ours"));
+        println!("P10 growth [{name}] {}", m.growth_from(&half));
         if let Some(c) = comment_rate {
             println!(
                 "P10 ratio [{name}] creations/comment writes = {:.2} (target >= 0.5; p99 target <= 50 ms)",
