@@ -41,7 +41,6 @@ pub struct ArchivedEvent {
 /// The extracted text of an attached document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentText {
-    pub blob_id: Uuid,
     pub text: String,
 }
 
@@ -147,7 +146,7 @@ async fn document_texts_of(
         .collect();
     for (attachment, transaction, blob) in attached {
         if let Some(t) = texts.get(&blob) {
-            let text = DocumentText { blob_id: blob, text: t.text.clone() };
+            let text = DocumentText { text: t.text.clone() };
             out.entry(transaction).or_default().insert(attachment, text);
         }
     }
