@@ -27,6 +27,7 @@ mod m20261204_000021_meetings;
 mod m20261204_000022_meeting_sequence;
 mod m20261207_000023_meeting_log;
 mod m20261207_000024_text_log;
+mod m20261207_000025_open_loads;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_meeting_sequence::Migration),
             Box::new(m20261207_000023_meeting_log::Migration),
             Box::new(m20261207_000024_text_log::Migration),
+            Box::new(m20261207_000025_open_loads::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use serde_json::{Value, json};
 use tawasul_core::ErrorCode;
@@ -29,11 +30,10 @@ use tawasul_core::workflow::Status;
 
 use crate::accounts::{corrupt, permissions_from_json};
 use crate::model::{
-    reference_counters, routing_cursors, transaction_events, transaction_types, transactions, user_departments, users,
+    open_loads, reference_counters, routing_cursors, routing_reservations, transaction_events, transaction_types,
+    transactions, user_departments, users,
 };
-use crate::{Result, StorageError};
-
-const CLOSED: [&str; 2] = ["completed", "rejected"];
+use crate::{Backend, Db, Result, StorageError};
 
 /// A stored transaction with what reads need.
 #[derive(Debug, Clone)]
@@ -222,14 +222,12 @@ pub(crate) async fn department_members(
     c: &impl ConnectionTrait,
     department: DepartmentId,
 ) -> Result<Vec<users::Model>> {
-    let members: Vec<uuid::Uuid> = user_departments::Entity::find()
-        .select_only()
+    let members = sea_orm::sea_query::Query::select()
         .column(user_departments::Column::UserId)
-        .filter(user_departments::Column::DepartmentId.eq(department.0))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(users::Entity::find().filter(users::Column::Id.is_in(members)).all(c).await?)
+        .from(user_departments::Entity)
+        .and_where(user_departments::Column::DepartmentId.eq(department.0))
+        .to_owned();
+    Ok(users::Entity::find().filter(users::Column::Id.in_subquery(members)).all(c).await?)
 }
 
 /// The active staff of a department, by name: whom a supervisor may give its
@@ -248,21 +246,39 @@ pub async fn assignable(c: &impl ConnectionTrait, department: DepartmentId) -> R
     Ok(people)
 }
 
-/// The employees of a department as routing candidates, with their open load.
-async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
+/// How long a routing decision taken ahead of its unit counts in its
+/// employee's load when that unit never records it (it failed, or its node
+/// died between the two).
+const RESERVATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// The employees of a department as routing candidates, with their open
+/// load: the transactions they hold (a counter the database keeps) and the
+/// decisions for them that are still on their way to being recorded.
+async fn candidates(c: &impl ConnectionTrait, department: DepartmentId, now: DateTime<Utc>) -> Result<Vec<Candidate>> {
     let staff = department_members(c, department).await?;
     let members: Vec<uuid::Uuid> = staff.iter().map(|u| u.id).collect();
-    let loads: Vec<(Option<uuid::Uuid>, i64)> = transactions::Entity::find()
+    let held: Vec<(uuid::Uuid, i64)> = open_loads::Entity::find()
         .select_only()
-        .column(transactions::Column::AssigneeId)
-        .column_as(transactions::Column::Id.count(), "n")
-        .filter(transactions::Column::AssigneeId.is_in(members))
-        .filter(transactions::Column::Status.is_not_in(CLOSED))
-        .group_by(transactions::Column::AssigneeId)
+        .column(open_loads::Column::UserId)
+        .column(open_loads::Column::Open)
+        .filter(open_loads::Column::UserId.is_in(members.clone()))
         .into_tuple()
         .all(c)
         .await?;
-    let loads: HashMap<uuid::Uuid, i64> = loads.into_iter().filter_map(|(a, n)| a.map(|a| (a, n))).collect();
+    let reserved: Vec<(uuid::Uuid, i64)> = routing_reservations::Entity::find()
+        .select_only()
+        .column(routing_reservations::Column::AssigneeId)
+        .column_as(routing_reservations::Column::Id.count(), "n")
+        .filter(routing_reservations::Column::AssigneeId.is_in(members))
+        .filter(routing_reservations::Column::CreatedAt.gt(now - RESERVATION_LIFETIME))
+        .group_by(routing_reservations::Column::AssigneeId)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut loads: HashMap<uuid::Uuid, i64> = held.into_iter().collect();
+    for (who, n) in reserved {
+        *loads.entry(who).or_default() += n;
+    }
     Ok(staff
         .into_iter()
         .filter_map(|u| {
@@ -276,7 +292,7 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Resul
                     permissions_from_json(&u.grants),
                     permissions_from_json(&u.revokes),
                 ),
-                open_load: loads.get(&u.id).copied().unwrap_or(0).try_into().unwrap_or(u32::MAX),
+                open_load: loads.get(&u.id).copied().unwrap_or(0).max(0).try_into().unwrap_or(u32::MAX),
             })
         })
         .collect())
@@ -311,7 +327,7 @@ async fn route_for_type(
     let row = c.query_one(c.get_database_backend().build(&take)).await?.ok_or(StorageError::NotFound)?;
     let last: Option<uuid::Uuid> = row.try_get("", "last_assignee")?;
     let policy = tawasul_core::api::RoutingPolicy::parse(&type_row.routing).map_err(|_| corrupt("routing"))?;
-    let mut pool = candidates(c, DepartmentId(type_row.department_id)).await?;
+    let mut pool = candidates(c, DepartmentId(type_row.department_id), now).await?;
     pool.retain(|p| Some(p.id) != except);
     let decision = route(policy, &pool, last.map(UserId), now);
     if let Some(d) = &decision {
@@ -512,8 +528,8 @@ pub async fn commit(
 }
 
 /// What opening a transaction needs from the database: its type's terms, the
-/// custom fields checked against the type, routing's decision (taken under the
-/// type's lock) and the next reference number.
+/// custom fields checked against the type, routing's decision and the next
+/// reference number.
 #[derive(Debug, Clone)]
 pub struct Opening {
     pub department: DepartmentId,
@@ -521,11 +537,25 @@ pub struct Opening {
     pub fields: BTreeMap<String, Value>,
     pub reference: Reference,
     pub decision: Option<Decision>,
+    /// The reservation that `insert_opened` turns into the assignee's load.
+    reservation: Option<uuid::Uuid>,
 }
 
-/// Reads and takes what `lifecycle::open` decides from. Run it inside the
-/// database transaction that then inserts the transaction.
-pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: DateTime<Utc>) -> Result<Opening> {
+/// Routing's decision and the reference number, taken ahead of the unit that
+/// opens the transaction (see `take_ahead`).
+#[derive(Debug, Clone)]
+pub struct Ahead {
+    reference: Reference,
+    decision: Option<Decision>,
+    reservation: Option<uuid::Uuid>,
+}
+
+/// The type a new transaction names, at its entity, and its custom fields
+/// checked against it.
+async fn opening_type(
+    c: &impl ConnectionTrait,
+    t: &NewTransaction,
+) -> Result<(transaction_types::Model, BTreeMap<String, Value>)> {
     let type_row = transaction_types::Entity::find_by_id(t.type_id.0)
         .filter(transaction_types::Column::EntityId.eq(t.entity_id.0))
         .one(c)
@@ -533,8 +563,94 @@ pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: 
         .ok_or_else(|| StorageError::invalid("type_id", ErrorCode::UnknownTransactionType))?;
     let specs: Vec<FieldSpec> = serde_json::from_value(type_row.fields.clone()).map_err(|_| corrupt("fields"))?;
     let fields = validate_fields(&specs, &t.fields).map_err(StorageError::Fields)?;
-    let decision = route_for_type(c, &type_row, None, now).await?;
-    let reference = next_reference(c, t.entity_id, hijri_year(now)).await?;
+    Ok((type_row, fields))
+}
+
+/// On PostgreSQL, takes routing's decision and the reference number in a
+/// short database transaction of their own, before the unit that opens the
+/// transaction: the type's routing cursor and the entity's reference counter
+/// are then locked for a few statements, not to the end of every opening of
+/// the type (which made concurrent openings commit one after another). The
+/// decision is reserved, so that the decisions taken meanwhile count it in
+/// the assignee's load until the opening's commit counts it instead.
+///
+/// Nothing here needs its own flush to disk: the opening's commit comes
+/// after it in the write-ahead log and makes it durable; a crash before that
+/// commit loses only what nothing used. A number taken by an opening that
+/// then fails is a gap, which is allowed.
+///
+/// On SQLite, whose one writer runs units one after another, there is no
+/// lock to shorten, and a second commit would cost a flush: `None`, and
+/// `prepare_opening` takes both inside the unit.
+pub async fn take_ahead(db: &Db, t: &NewTransaction, now: DateTime<Utc>) -> Result<Option<Ahead>> {
+    if db.backend() != Backend::Postgres {
+        return Ok(None);
+    }
+    let tx = db.write().begin().await?;
+    tx.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
+    let (type_row, _) = opening_type(&tx, t).await?;
+    routing_reservations::Entity::delete_many()
+        .filter(routing_reservations::Column::CreatedAt.lt(now - RESERVATION_LIFETIME))
+        .exec(&tx)
+        .await?;
+    let decision = route_for_type(&tx, &type_row, None, now).await?;
+    let reservation = match &decision {
+        Some(d) => {
+            let id = uuid::Uuid::now_v7();
+            routing_reservations::Entity::insert(routing_reservations::ActiveModel {
+                id: Set(id),
+                assignee_id: Set(d.assignee.0),
+                created_at: Set(now),
+            })
+            .exec_without_returning(&tx)
+            .await?;
+            Some(id)
+        }
+        None => None,
+    };
+    let reference = next_reference(&tx, t.entity_id, hijri_year(now)).await?;
+    tx.commit().await?;
+    Ok(Some(Ahead { reference, decision, reservation }))
+}
+
+impl Ahead {
+    pub fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()
+    }
+
+    pub fn reference(&self) -> Reference {
+        self.reference
+    }
+}
+
+/// Gives back the reservation of an opening that failed, at once rather than
+/// when it expires.
+pub async fn release(db: &Db, ahead: &Ahead) -> Result<()> {
+    if let Some(id) = ahead.reservation {
+        routing_reservations::Entity::delete_by_id(id).exec(db.write()).await?;
+    }
+    Ok(())
+}
+
+/// Reads and takes what `lifecycle::open` decides from, with what
+/// `take_ahead` took, if anything (routing and the number are otherwise
+/// taken here, under the type's and the entity's locks). Run it inside the
+/// database transaction that then inserts the transaction.
+pub async fn prepare_opening(
+    c: &impl ConnectionTrait,
+    t: &NewTransaction,
+    ahead: Option<&Ahead>,
+    now: DateTime<Utc>,
+) -> Result<Opening> {
+    let (type_row, fields) = opening_type(c, t).await?;
+    let (decision, reference, reservation) = match ahead {
+        Some(a) => (a.decision.clone(), a.reference, a.reservation),
+        None => (
+            route_for_type(c, &type_row, None, now).await?,
+            next_reference(c, t.entity_id, hijri_year(now)).await?,
+            None,
+        ),
+    };
     let sla_hours = u32::try_from(type_row.sla_hours).map_err(|_| corrupt("sla_hours"))?;
     Ok(Opening {
         department: DepartmentId(type_row.department_id),
@@ -542,6 +658,7 @@ pub async fn prepare_opening(c: &impl ConnectionTrait, t: &NewTransaction, now: 
         fields,
         reference,
         decision,
+        reservation,
     })
 }
 
@@ -588,6 +705,11 @@ pub async fn insert_opened(
         next_check_at: Some(now),
     };
     transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
+    // The insert counted the assignee's load; the reservation stops counting
+    // in the same commit.
+    if let Some(r) = opening.reservation {
+        routing_reservations::Entity::delete_by_id(r).exec(c).await?;
+    }
     let mut logged = Vec::with_capacity(opened.events.len());
     for (seq, e) in (1..).zip(&opened.events) {
         logged.push(insert_event(c, id, seq, e, now).await?);

@@ -65,6 +65,8 @@ on_both_backends!(
     late_is_the_same_rule_in_lists_and_views,
     a_unit_of_work_commits_whole_or_not_at_all,
     units_committed_together_are_undone_alone,
+    open_loads_follow_every_change_of_status_and_assignee,
+    a_decision_taken_ahead_counts_until_recorded_released_or_expired,
 );
 
 /// A unit commits when it returns `Ok`, leaves nothing when it returns `Err`,
@@ -310,19 +312,16 @@ async fn idempotency_records_replay_and_refuse_mismatches(db: Db) {
     assert_eq!(idempotency::begin(c, "w POST /x", "k", "h", after, lease).await.unwrap(), Begin::Fresh);
 }
 
-async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
+/// An entity with one department (nobody in it yet) and one transaction type
+/// of `routing` answered within an hour, and a beneficiary's request of it.
+async fn one_type(
+    db: &Db,
+    routing: &str,
+    t0: chrono::DateTime<Utc>,
+) -> (tawasul_core::ids::DepartmentId, UserId, tawasul_core::api::NewTransaction) {
     use tawasul_core::api::*;
-    use tawasul_core::audit::AuditAction;
-    use tawasul_core::lifecycle::{self, Changes, Outcome};
-    use tawasul_core::org::{Actor, Standing};
-    use tawasul_core::visibility::ListScope;
-    use tawasul_core::workflow::Status;
     use tawasul_storage::organisation;
-    use tawasul_storage::transactions as store;
 
-    // A fixed working instant (Sunday 08:00 in Riyadh): the type's one-hour
-    // target ends inside the same working day whatever the hour of the run.
-    let t0 = "2026-11-29T05:00:00Z".parse::<chrono::DateTime<Utc>>().unwrap();
     let entity = CreateEntityRequest {
         name_ar: "جهة".into(),
         name_en: "Entity".into(),
@@ -351,7 +350,7 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
         sla_hours: 1,
         first_response_hours: None,
         escalate_after_hours: None,
-        routing: "round_robin".into(),
+        routing: routing.into(),
         fields: None,
     }
     .parse()
@@ -366,8 +365,24 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
         priority: Priority::Normal,
         fields: Default::default(),
     };
+    (dept.id, who, nt)
+}
+
+async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
+    use tawasul_core::api::*;
+    use tawasul_core::audit::AuditAction;
+    use tawasul_core::lifecycle::{self, Changes, Outcome};
+    use tawasul_core::org::{Actor, Standing};
+    use tawasul_core::visibility::ListScope;
+    use tawasul_core::workflow::Status;
+    use tawasul_storage::transactions as store;
+
+    // A fixed working instant (Sunday 08:00 in Riyadh): the type's one-hour
+    // target ends inside the same working day whatever the hour of the run.
+    let t0 = "2026-11-29T05:00:00Z".parse::<chrono::DateTime<Utc>>().unwrap();
+    let (_, who, nt) = one_type(&db, "round_robin", t0).await;
     let tx = db.write().begin().await.unwrap();
-    let opening = store::prepare_opening(&tx, &nt, t0).await.unwrap();
+    let opening = store::prepare_opening(&tx, &nt, None, t0).await.unwrap();
     let beneficiary = Actor { user_id: who, standing: Standing::Beneficiary };
     let opened =
         lifecycle::open(&beneficiary, &nt, &opening.terms, opening.reference, opening.decision.clone(), t0).unwrap();
@@ -410,4 +425,149 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
     let on_time = list(on_time_filter, later).await;
     assert_eq!(on_time.len(), 1);
     assert!(!on_time[0].late);
+}
+
+/// Opens `nt` as `who` with what `ahead` took, if anything, in one unit.
+async fn open_one(
+    db: &Db,
+    who: UserId,
+    nt: &tawasul_core::api::NewTransaction,
+    ahead: Option<&tawasul_storage::transactions::Ahead>,
+    now: chrono::DateTime<Utc>,
+) -> tawasul_storage::transactions::Stored {
+    use tawasul_core::org::{Actor, Standing};
+    use tawasul_storage::transactions as store;
+    let tx = db.write().begin().await.unwrap();
+    let opening = store::prepare_opening(&tx, nt, ahead, now).await.unwrap();
+    let beneficiary = Actor { user_id: who, standing: Standing::Beneficiary };
+    let opened = tawasul_core::lifecycle::open(
+        &beneficiary,
+        nt,
+        &opening.terms,
+        opening.reference,
+        opening.decision.clone(),
+        now,
+    )
+    .unwrap();
+    let (s, _) = store::insert_opened(&tx, who, nt, &opening, &opened, now).await.unwrap();
+    tx.commit().await.unwrap();
+    s
+}
+
+/// The open load of each employee (what routing reads) as the database keeps
+/// it, without the zeros, and as counted from the transactions themselves.
+async fn loads_kept_and_counted(db: &Db) -> (Vec<(uuid::Uuid, i64)>, Vec<(uuid::Uuid, i64)>) {
+    let read = |sql: &'static str| async move {
+        let rows = db.read().query_all(Statement::from_string(db.read().get_database_backend(), sql)).await.unwrap();
+        let mut v: Vec<(uuid::Uuid, i64)> =
+            rows.iter().map(|r| (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap())).collect();
+        v.sort();
+        v
+    };
+    (
+        read("SELECT user_id, open FROM open_loads WHERE open <> 0").await,
+        read(
+            "SELECT assignee_id, COUNT(*) FROM transactions WHERE assignee_id IS NOT NULL \
+             AND status NOT IN ('completed', 'rejected') GROUP BY assignee_id",
+        )
+        .await,
+    )
+}
+
+/// The counter of open transactions routing reads is, after each of three
+/// hundred random changes of status and assignee (reassignments, closings,
+/// reopenings, changes between two open statuses, changes to the same
+/// values), the count of them.
+async fn open_loads_follow_every_change_of_status_and_assignee(db: Db) {
+    use sea_orm::Value;
+    let t0 = "2026-11-29T05:00:00Z".parse::<chrono::DateTime<Utc>>().unwrap();
+    let (_, who, nt) = one_type(&db, "round_robin", t0).await;
+    let mut people: Vec<Option<uuid::Uuid>> = vec![None];
+    for n in 1..=3 {
+        let p =
+            accounts::register_beneficiary(db.write(), &registration(n).parse().unwrap(), "hash", t0).await.unwrap();
+        people.push(Some(p.0));
+    }
+    let mut ids = vec![];
+    for _ in 0..10 {
+        ids.push(open_one(&db, who, &nt, None, t0).await.id().0);
+    }
+    let statuses = ["new", "assigned", "in_progress", "postponed", "completed", "rejected"];
+    let backend = db.write().get_database_backend();
+    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
+        "UPDATE transactions SET status = $1, assignee_id = $2 WHERE id = $3"
+    } else {
+        "UPDATE transactions SET status = ?, assignee_id = ? WHERE id = ?"
+    };
+    // A fixed sequence (an LCG), so that a failure replays.
+    let mut seed: u64 = 0x7a3a_5017;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    for step in 0..300 {
+        let (id, status, assignee) = (ids[next(ids.len())], statuses[next(statuses.len())], people[next(people.len())]);
+        let values: Vec<Value> = vec![status.into(), assignee.into(), id.into()];
+        db.write().execute(Statement::from_sql_and_values(backend, sql, values)).await.unwrap();
+        let (kept, counted) = loads_kept_and_counted(&db).await;
+        assert_eq!(kept, counted, "after step {step}: {id} to {status}, {assignee:?}");
+    }
+    let (kept, _) = loads_kept_and_counted(&db).await;
+    assert!(!kept.is_empty(), "the sequence left some transactions open and assigned");
+}
+
+/// On PostgreSQL, a creation's routing decision and reference number are
+/// taken ahead of its unit; the decision counts in its assignee's load until
+/// the unit records it, the creation gives it back, or it is a minute old.
+async fn a_decision_taken_ahead_counts_until_recorded_released_or_expired(db: Db) {
+    use tawasul_core::api::CreateEmployeeRequest;
+    use tawasul_storage::{Backend, organisation, transactions as store};
+    let t0 = "2026-11-29T05:00:00Z".parse::<chrono::DateTime<Utc>>().unwrap();
+    let (dept, who, nt) = one_type(&db, "least_loaded", t0).await;
+    for n in 0..2u32 {
+        let e = CreateEmployeeRequest {
+            name_ar: format!("موظف {n}"),
+            name_en: format!("Employee {n}"),
+            email: format!("e{n}@e.sa"),
+            mobile: format!("057000000{n}"),
+            national_id: registration(80 + n).id_number,
+            department_ids: vec![dept.to_string()],
+            role: "employee".into(),
+            grant: None,
+            revoke: None,
+            initial_password: None,
+        }
+        .parse()
+        .unwrap();
+        organisation::create_employee(db.write(), nt.entity_id, &e, "hash", t0).await.unwrap();
+    }
+    let ahead = |at: chrono::DateTime<Utc>| {
+        let (db, nt) = (db.clone(), nt.clone());
+        async move { store::take_ahead(&db, &nt, at).await.unwrap() }
+    };
+    let Some(first) = ahead(t0).await else {
+        assert_eq!(db.backend(), Backend::Sqlite, "only SQLite's one writer takes both inside the unit");
+        return;
+    };
+    let to = |a: &store::Ahead| a.decision().unwrap().assignee;
+    let second = ahead(t0).await.unwrap();
+    assert_ne!(to(&first), to(&second), "the first decision counts in its assignee's load");
+    assert_eq!(second.reference().number, first.reference().number + 1);
+    // Recorded: the opening's commit counts it instead of the reservation.
+    let s = open_one(&db, who, &nt, Some(&first), t0).await;
+    assert_eq!(s.facts.assignee_id, Some(to(&first)));
+    assert_eq!(s.reference(), first.reference());
+    // Given back: it stops counting at once.
+    store::release(&db, &second).await.unwrap();
+    let third = ahead(t0).await.unwrap();
+    assert_eq!(to(&third), to(&second), "loads 1 and 0");
+    // The third is neither recorded nor given back: it counts for a minute…
+    let fourth = ahead(t0 + chrono::Duration::seconds(30)).await.unwrap();
+    assert_eq!(to(&fourth), to(&first), "loads 1 and 1 (reserved): the next in turn");
+    // …and then no more, while the fourth, half a minute younger, still does.
+    let fifth = ahead(t0 + chrono::Duration::seconds(61)).await.unwrap();
+    assert_eq!(to(&fifth), to(&third), "loads 2 (1 reserved) and 0 (expired)");
+    let (kept, counted) = loads_kept_and_counted(&db).await;
+    assert_eq!(kept, counted);
+    assert_eq!(kept, vec![(to(&first).0, 1)]);
 }

@@ -73,7 +73,7 @@ async fn seed(
             // Bulk seeding for the benchmark: the same decisions as the use
             // case (core's `open` and comment events), without audit entries
             // or notifications, which the search benchmark does not measure.
-            let opening = store::prepare_opening(&tx, &new, now).await?;
+            let opening = store::prepare_opening(&tx, &new, None, now).await?;
             let opened = lifecycle::open(
                 &Actor { user_id: ben.id, standing: Standing::Beneficiary },
                 &new,

@@ -75,10 +75,12 @@ impl App {
         documents: Vec<Enclosed>,
     ) -> ApiResult<(Stored, Answer, Vec<String>)> {
         authorize(&who.actor, Action::CreateTransaction)?;
-        let (who, t) = (who.clone(), t.clone());
-        self.unit(move |tx, now| {
-            Box::pin(async move {
-                let opening = store::prepare_opening(tx, &t, now).await?;
+        let ahead = store::take_ahead(&self.db, t, self.clock.now()).await?;
+        let (who, t, taken) = (who.clone(), t.clone(), ahead.clone());
+        let opened = self
+            .unit(move |tx, now| {
+                Box::pin(async move {
+                    let opening = store::prepare_opening(tx, &t, taken.as_ref(), now).await?;
                 let opened =
                     decide_open(&who.actor, &t, &opening.terms, opening.reference, opening.decision.clone(), now)?;
                 let (s, events) = store::insert_opened(tx, who.actor.user_id, &t, &opening, &opened, now).await?;
@@ -101,8 +103,12 @@ impl App {
                 Ok((answer, (s, duplicates)))
             })
         })
-        .await
-        .map(|(answer, (s, duplicates))| (s, answer, duplicates))
+        .await;
+        if let (Err(_), Some(ahead)) = (&opened, &ahead) {
+            // Best effort: what is not given back expires.
+            let _ = store::release(&self.db, ahead).await;
+        }
+        opened.map(|(answer, (s, duplicates))| (s, answer, duplicates))
     }
 
     /// A transaction the person may see, and its timeline as they may see it:
