@@ -6,7 +6,9 @@ pub mod analysis;
 pub mod arabic;
 pub mod archive;
 pub mod document;
+pub mod plurals;
 pub mod query;
+pub mod roots;
 pub mod sample;
 pub mod scope;
 

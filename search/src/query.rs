@@ -5,8 +5,8 @@ use std::ops::Bound;
 
 use chrono::DateTime;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 use tawasul_core::api::{SearchItem, SearchParams};
@@ -29,15 +29,6 @@ pub struct Results {
     pub total: u64,
 }
 
-/// The words a query asks for, analysed as the index analyses text; empty
-/// when the query holds no word.
-pub fn query_words(q: &str) -> Vec<String> {
-    let mut words = analysis::analyze_text(q, CHOSEN);
-    words.sort();
-    words.dedup();
-    words
-}
-
 impl Archive {
     /// Searches what `viewer` may see. A query without a word finds nothing.
     pub fn search(&self, viewer: &Viewer, req: &SearchParams) -> Result<Results> {
@@ -48,29 +39,17 @@ impl Archive {
 impl Generation {
     pub fn search(&self, viewer: &Viewer, req: &SearchParams) -> Result<Results> {
         let f = &self.fields;
-        let words = query_words(&req.q);
-        if words.is_empty() || req.limit == 0 {
+        let searcher = self.reader.searcher();
+        let indexed = |t: &Term| searcher.doc_freq(t).map_or(true, |n| n > 0);
+        let Some(text) = analysis::text_query(f.text, &req.q, CHOSEN, &indexed).filter(|_| req.limit > 0) else {
             return Ok(Results { hits: vec![], total: 0 });
-        }
-        let text: Box<dyn Query> = Box::new(BooleanQuery::new(
-            words
-                .iter()
-                .map(|w| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
-                        Term::from_field_text(f.text, w),
-                        IndexRecordOption::WithFreqsAndPositions,
-                    ));
-                    (Occur::Must, q)
-                })
-                .collect(),
-        ));
+        };
         let mut filters = vec![visibility_filter(viewer, f)];
         filters.extend(narrowing(f, req));
         let query = BooleanQuery::new(vec![
             (Occur::Must, text.box_clone()),
             (Occur::Must, Box::new(ConstScoreQuery::new(scope::all(filters), 0.0))),
         ]);
-        let searcher = self.reader.searcher();
         let (top, total) = searcher
             .search(&query, &(TopDocs::with_limit(req.limit).and_offset(req.offset).order_by_score(), Count))?;
         let mut snippets = SnippetGenerator::create(&searcher, &*text, f.text)?;

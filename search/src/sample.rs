@@ -380,7 +380,7 @@ mod tests {
     #[test]
     fn queries_have_two_words_and_find_comments() {
         let mut s = Sample::new(1);
-        let comments: Vec<Vec<String>> = (0..5000).map(|_| analyze_text(&s.comment(), CHOSEN)).collect();
+        let comments: Vec<Vec<_>> = (0..5000).map(|_| analyze_text(&s.comment(), CHOSEN)).collect();
         let mut found = 0;
         for _ in 0..100 {
             let q = analyze_text(&s.query(), CHOSEN);

@@ -20,6 +20,7 @@ on_both_backends!(
     snippets_paging_and_bad_parameters,
     a_rebuild_beside_the_running_server_gives_the_same_answers,
     documents_and_voice_notes_are_found,
+    arabic_queries_find_the_other_forms_of_their_words,
 );
 
 async fn find(c: &Client, params: &[(&str, &str)]) -> SearchPage {
@@ -312,4 +313,46 @@ async fn documents_and_voice_notes_are_found(app: TestApp) {
     indexed(&ben, "voice").await;
     let p = find(&ben, &[("q", "رسالة صوتية"), ("kind", "voice")]).await;
     assert_eq!((p.total, p.items[0].kind), (1, Kind::Voice));
+}
+
+/// Arabic as people write it, through `GET /search`: each phenomenon of the
+/// labelled set (`search/tests/relevance/forms-queries.tsv`) written in one
+/// form and asked for in another, and found — the comment itself, named by
+/// its snippet, not only something.
+async fn arabic_queries_find_the_other_forms_of_their_words(app: TestApp) {
+    let s = setup(&app, 1, "round_robin", 88).await;
+    let (ben, _) = app.beneficiary(8800).await;
+    let t = ben.create_transaction(&request(s.entity.id, s.type_id, 1)).await.unwrap().id;
+    // (what is written, what is asked for, the phenomenon)
+    let cases = [
+        ("تم تجديد تراخيص البناء للعمارة", "ترخيص البناء", "a broken plural, asked in the singular"),
+        ("فواتير الكهرباء مرتفعة هذا الصيف", "فاتورتي", "a broken plural; a pronoun on a taa marbuta"),
+        ("سُجلت مخالفتان على المركبة", "المخالفات", "a feminine dual; a sound plural"),
+        ("جوازاتهم جاهزة للاستلام", "الجواز", "a pronoun on a sound plural"),
+        ("المدارس القريبة ممتلئة", "وبالمدرسة", "stacked prefixes"),
+        ("تجديد إقامتي متأخر منذ شهر", "الاقامه", "hamza, taa marbuta as haa"),
+        ("صرفنا تعويضاً للمتضرر", "التعويض", "tanween"),
+        ("راجعت المستشفى صباح الأحد", "مستشفي", "alef maqsura as yaa"),
+        ("وصلت شكواكم وسنرد عليها", "شكوى", "an alef maqsura opened by a pronoun"),
+        ("الـمُـعَامَلَة قيد المراجعة", "المعاملة", "tatweel and diacritics"),
+        ("رقم الملف ١٤٤٨٢٣ لدى الأرشيف", "144823", "Arabic-Indic digits"),
+        ("المسئول عن الملف في إجازة", "المسؤول", "hamza seats"),
+        ("وثيقة الملكية مرفقة", "الوثيقة", "a word that begins like a particle"),
+        ("وعقدكم سيُوثَّق غداً", "العقد", "a particle, a pronoun"),
+        ("أعضاؤها خمسة من الإدارات", "عضو", "a broken plural with its pronoun on a hamza"),
+        ("Permit renewal لتجديد الرخصة", "permits", "English among Arabic"),
+    ];
+    for (written, _, _) in &cases {
+        s.employees[0].1.comment(t, "external", written).await.unwrap();
+    }
+    indexed(&ben, "permits").await;
+    for (written, asked, phenomenon) in cases {
+        let p = find(&ben, &[("q", asked)]).await;
+        let snippets: Vec<String> =
+            p.items.iter().map(|i| i.snippet.replace("<mark>", "").replace("</mark>", "")).collect();
+        assert!(
+            snippets.iter().any(|sn| sn == written),
+            "{phenomenon}: {asked} does not find «{written}»: {snippets:?}"
+        );
+    }
 }
