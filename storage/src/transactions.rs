@@ -251,35 +251,11 @@ pub async fn assignable(c: &impl ConnectionTrait, department: DepartmentId) -> R
 /// died between the two).
 const RESERVATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
-/// The employees of a department as routing candidates, with their open
-/// load: the transactions they hold (a counter the database keeps) and the
-/// decisions for them that are still on their way to being recorded.
-async fn candidates(c: &impl ConnectionTrait, department: DepartmentId, now: DateTime<Utc>) -> Result<Vec<Candidate>> {
-    let staff = department_members(c, department).await?;
-    let members: Vec<uuid::Uuid> = staff.iter().map(|u| u.id).collect();
-    let held: Vec<(uuid::Uuid, i64)> = open_loads::Entity::find()
-        .select_only()
-        .column(open_loads::Column::UserId)
-        .column(open_loads::Column::Open)
-        .filter(open_loads::Column::UserId.is_in(members.clone()))
-        .into_tuple()
-        .all(c)
-        .await?;
-    let reserved: Vec<(uuid::Uuid, i64)> = routing_reservations::Entity::find()
-        .select_only()
-        .column(routing_reservations::Column::AssigneeId)
-        .column_as(routing_reservations::Column::Id.count(), "n")
-        .filter(routing_reservations::Column::AssigneeId.is_in(members))
-        .filter(routing_reservations::Column::CreatedAt.gt(now - RESERVATION_LIFETIME))
-        .group_by(routing_reservations::Column::AssigneeId)
-        .into_tuple()
-        .all(c)
-        .await?;
-    let mut loads: HashMap<uuid::Uuid, i64> = held.into_iter().collect();
-    for (who, n) in reserved {
-        *loads.entry(who).or_default() += n;
-    }
-    Ok(staff
+/// The employees of a department as routing candidates, their open load not
+/// yet known (see `with_loads`).
+async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Result<Vec<Candidate>> {
+    Ok(department_members(c, department)
+        .await?
         .into_iter()
         .filter_map(|u| {
             let role = Role::parse(&u.role).ok()?.staff()?;
@@ -292,21 +268,57 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId, now: Dat
                     permissions_from_json(&u.grants),
                     permissions_from_json(&u.revokes),
                 ),
-                open_load: loads.get(&u.id).copied().unwrap_or(0).max(0).try_into().unwrap_or(u32::MAX),
+                open_load: 0,
             })
         })
         .collect())
 }
 
-/// Routes under a per-type lock: the cursor row is updated first, which on
-/// PostgreSQL holds its row lock to the end of the transaction, so concurrent
-/// creations of one type decide one after another (SQLite has one writer).
+/// The candidates with their open load: the transactions they hold (a
+/// counter the database keeps) and the decisions for them still on their way
+/// to being recorded, read in one statement.
+async fn with_loads(c: &impl ConnectionTrait, mut pool: Vec<Candidate>, now: DateTime<Utc>) -> Result<Vec<Candidate>> {
+    use sea_orm::sea_query::{Query, UnionType};
+    let members: Vec<uuid::Uuid> = pool.iter().map(|p| p.id.0).collect();
+    let held = Query::select()
+        .column(open_loads::Column::UserId)
+        .column(open_loads::Column::Open)
+        .from(open_loads::Entity)
+        .and_where(open_loads::Column::UserId.is_in(members.clone()))
+        .to_owned();
+    let reserved = Query::select()
+        .column(routing_reservations::Column::AssigneeId)
+        .expr(routing_reservations::Column::Id.count())
+        .from(routing_reservations::Entity)
+        .and_where(routing_reservations::Column::AssigneeId.is_in(members))
+        .and_where(routing_reservations::Column::CreatedAt.gt(now - RESERVATION_LIFETIME))
+        .group_by_col(routing_reservations::Column::AssigneeId)
+        .to_owned();
+    let both = held.clone().union(UnionType::All, reserved).to_owned();
+    let mut loads: HashMap<uuid::Uuid, i64> = HashMap::new();
+    for row in c.query_all(c.get_database_backend().build(&both)).await? {
+        let (who, n): (uuid::Uuid, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        *loads.entry(who).or_default() += n;
+    }
+    for p in &mut pool {
+        p.open_load = loads.get(&p.id.0).copied().unwrap_or(0).max(0).try_into().unwrap_or(u32::MAX);
+    }
+    Ok(pool)
+}
+
+/// Routes under a per-type lock: updating the cursor row holds its row lock
+/// on PostgreSQL to the end of the transaction, so concurrent creations of
+/// one type decide one after another (SQLite has one writer). Who may be
+/// chosen is read before the lock; only their loads, which the decisions
+/// taken one after another change, are read under it.
 async fn route_for_type(
     c: &impl ConnectionTrait,
     type_row: &transaction_types::Model,
     except: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<Option<Decision>> {
+    let mut pool = candidates(c, DepartmentId(type_row.department_id)).await?;
+    pool.retain(|p| Some(p.id) != except);
     // One statement takes the cursor (creating it on the type's first
     // transaction) and, on PostgreSQL, its row lock until commit.
     let take = sea_orm::sea_query::Query::insert()
@@ -327,8 +339,7 @@ async fn route_for_type(
     let row = c.query_one(c.get_database_backend().build(&take)).await?.ok_or(StorageError::NotFound)?;
     let last: Option<uuid::Uuid> = row.try_get("", "last_assignee")?;
     let policy = tawasul_core::api::RoutingPolicy::parse(&type_row.routing).map_err(|_| corrupt("routing"))?;
-    let mut pool = candidates(c, DepartmentId(type_row.department_id), now).await?;
-    pool.retain(|p| Some(p.id) != except);
+    let pool = with_loads(c, pool, now).await?;
     let decision = route(policy, &pool, last.map(UserId), now);
     if let Some(d) = &decision {
         routing_cursors::Entity::update_many()
@@ -566,11 +577,12 @@ async fn opening_type(
     Ok((type_row, fields))
 }
 
-/// On PostgreSQL, takes routing's decision and the reference number in a
-/// short database transaction of their own, before the unit that opens the
-/// transaction: the type's routing cursor and the entity's reference counter
-/// are then locked for a few statements, not to the end of every opening of
-/// the type (which made concurrent openings commit one after another). The
+/// On PostgreSQL, takes the reference number and routing's decision in two
+/// short database transactions of their own, before the unit that opens the
+/// transaction: the entity's reference counter and the type's routing cursor
+/// are then each locked for a few statements, not to the end of every
+/// opening of the type (which made concurrent openings commit one after
+/// another). The
 /// decision is reserved, so that the decisions taken meanwhile count it in
 /// the assignee's load until the opening's commit counts it instead.
 ///
@@ -586,6 +598,8 @@ pub async fn take_ahead(db: &Db, t: &NewTransaction, now: DateTime<Utc>) -> Resu
     if db.backend() != Backend::Postgres {
         return Ok(None);
     }
+    // The number first, in a transaction of its own: the entity's counter is
+    // locked from its update to that commit only.
     let tx = db.write().begin().await?;
     tx.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
     let (type_row, _) = opening_type(&tx, t).await?;
@@ -593,6 +607,11 @@ pub async fn take_ahead(db: &Db, t: &NewTransaction, now: DateTime<Utc>) -> Resu
         .filter(routing_reservations::Column::CreatedAt.lt(now - RESERVATION_LIFETIME))
         .exec(&tx)
         .await?;
+    let reference = next_reference(&tx, t.entity_id, hijri_year(now)).await?;
+    tx.commit().await?;
+    // Then routing, the type's cursor locked from its update to this commit.
+    let tx = db.write().begin().await?;
+    tx.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
     let decision = route_for_type(&tx, &type_row, None, now).await?;
     let reservation = match &decision {
         Some(d) => {
@@ -608,7 +627,6 @@ pub async fn take_ahead(db: &Db, t: &NewTransaction, now: DateTime<Utc>) -> Resu
         }
         None => None,
     };
-    let reference = next_reference(&tx, t.entity_id, hijri_year(now)).await?;
     tx.commit().await?;
     Ok(Some(Ahead { reference, decision, reservation }))
 }
