@@ -642,9 +642,18 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     if matches!(args.mode, Mode::Create | Mode::All) {
         let half = measure_creates(&f, (args.clients / 2).max(1), args.seconds).await?;
         println!("P10 routed creations [{name}] {} clients {}", (args.clients / 2).max(1), half.line("ours"));
+        let before = match &cluster {
+            Some(c) => Some(database_work(c, "tawasul")?),
+            None => None,
+        };
         let m = measure_creates(&f, args.clients, args.seconds).await?;
         println!("P10 routed creations [{name}] {} clients {}", args.clients, m.line("ours"));
         println!("P10 growth [{name}] {}", m.growth_from(&half));
+        if let (Some(c), Some(before)) = (&cluster, before) {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let after = database_work(c, "tawasul")?;
+            println!("P10 database work per creation [{name}] {}", after.per(&before, m.ops));
+        }
         if let Some(c) = comment_rate {
             println!(
                 "P10 ratio [{name}] creations/comment writes = {:.2} (target >= 0.5; p99 target <= 50 ms)",
