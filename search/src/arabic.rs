@@ -4,7 +4,9 @@
 //! matches regardless of diacritics, hamza/alef forms, taa marbuta and haa,
 //! alef maqsura and yaa, tatweel, and the common prefixes and suffixes.
 //!
-//! Beside them, Tawasul's own rules (`analyze_forms`), which the labelled sets
+//! Beside them, Tawasul's own rules (`analysis::ArabicStemmer::Forms`:
+//! `normalize_more`, `without_prefixes`, `without_pronoun`,
+//! `strip_suffixes`), which the labelled sets
 //! of `tests/relevance.rs` chose: the hamza on its seats and the digits of
 //! every script folded too; prefixes stacked as Arabic stacks them (a
 //! conjunction, a preposition, the article); attached pronouns; the feminine

@@ -79,7 +79,8 @@ pub fn plurals_of(stem: &[char]) -> &'static [Vec<char>] {
 }
 
 /// How many plurals the table holds.
-pub fn len() -> usize {
+#[cfg(test)]
+fn len() -> usize {
     table().singular.len()
 }
 

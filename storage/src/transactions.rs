@@ -280,7 +280,7 @@ async fn candidates(c: &impl ConnectionTrait, department: DepartmentId) -> Resul
 async fn with_loads(c: &impl ConnectionTrait, mut pool: Vec<Candidate>, now: DateTime<Utc>) -> Result<Vec<Candidate>> {
     use sea_orm::sea_query::{Query, UnionType};
     let members: Vec<uuid::Uuid> = pool.iter().map(|p| p.id.0).collect();
-    let held = Query::select()
+    let mut held = Query::select()
         .column(open_loads::Column::UserId)
         .column(open_loads::Column::Open)
         .from(open_loads::Entity)
@@ -294,7 +294,7 @@ async fn with_loads(c: &impl ConnectionTrait, mut pool: Vec<Candidate>, now: Dat
         .and_where(routing_reservations::Column::CreatedAt.gt(now - RESERVATION_LIFETIME))
         .group_by_col(routing_reservations::Column::AssigneeId)
         .to_owned();
-    let both = held.clone().union(UnionType::All, reserved).to_owned();
+    let both = held.union(UnionType::All, reserved).to_owned();
     let mut loads: HashMap<uuid::Uuid, i64> = HashMap::new();
     for row in c.query_all(c.get_database_backend().build(&both)).await? {
         let (who, n): (uuid::Uuid, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);

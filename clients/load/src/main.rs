@@ -489,6 +489,25 @@ fn database_work(cluster: &PgCluster, database: &str) -> anyhow::Result<Database
     Ok(DatabaseWork { commits, rows })
 }
 
+/// Runs `measure` and, on PostgreSQL, says what the server and its consumers
+/// asked of the database per operation meanwhile (the statistics reach the
+/// views within a second or so).
+async fn with_database_work(
+    cluster: Option<&PgCluster>,
+    measure: impl std::future::Future<Output = anyhow::Result<Measured>>,
+) -> anyhow::Result<(Measured, Option<String>)> {
+    let before = cluster.map(|c| database_work(c, "tawasul")).transpose()?;
+    let m = measure.await?;
+    let work = match (cluster, before) {
+        (Some(c), Some(before)) => {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            Some(database_work(c, "tawasul")?.per(&before, m.ops))
+        }
+        _ => None,
+    };
+    Ok((m, work))
+}
+
 /// `pgbench` inserting one event-shaped row per transaction on the same cluster.
 fn pgbench(cluster: &PgCluster, database: &str, clients: usize, seconds: u64) -> anyhow::Result<f64> {
     let bin = tawasul_tests::postgres::find_bindir()?;
@@ -616,19 +635,11 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
         let half = measure_comments(&f, (args.clients / 2).max(1), args.seconds).await?;
         println!("P4 comment writes [{name}] {} clients {}", (args.clients / 2).max(1), half.line("ours"));
         // The database's work is counted over the full-size run alone.
-        let before = match &cluster {
-            Some(c) => Some(database_work(c, "tawasul")?),
-            None => None,
-        };
-        let m = measure_comments(&f, args.clients, args.seconds).await?;
+        let (m, work) = with_database_work(cluster.as_ref(), measure_comments(&f, args.clients, args.seconds)).await?;
         println!("P4 comment writes [{name}] {} clients {}", args.clients, m.line("ours"));
         println!("P4 growth [{name}] {}", m.growth_from(&half));
-        if let (Some(c), Some(before)) = (&cluster, before) {
-            // What the server and its consumers asked of PostgreSQL per comment
-            // (the statistics reach the views within a second or so).
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            let after = database_work(c, "tawasul")?;
-            println!("P4 database work per comment [{name}] {}", after.per(&before, m.ops));
+        if let Some(work) = work {
+            println!("P4 database work per comment [{name}] {work}");
         }
         let baseline = match &cluster {
             Some(c) => pgbench(c, "tawasul", args.clients, args.seconds)?,
@@ -642,17 +653,11 @@ async fn run(args: &Args, bin: &Path, backend: Backend) -> anyhow::Result<()> {
     if matches!(args.mode, Mode::Create | Mode::All) {
         let half = measure_creates(&f, (args.clients / 2).max(1), args.seconds).await?;
         println!("P10 routed creations [{name}] {} clients {}", (args.clients / 2).max(1), half.line("ours"));
-        let before = match &cluster {
-            Some(c) => Some(database_work(c, "tawasul")?),
-            None => None,
-        };
-        let m = measure_creates(&f, args.clients, args.seconds).await?;
+        let (m, work) = with_database_work(cluster.as_ref(), measure_creates(&f, args.clients, args.seconds)).await?;
         println!("P10 routed creations [{name}] {} clients {}", args.clients, m.line("ours"));
         println!("P10 growth [{name}] {}", m.growth_from(&half));
-        if let (Some(c), Some(before)) = (&cluster, before) {
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            let after = database_work(c, "tawasul")?;
-            println!("P10 database work per creation [{name}] {}", after.per(&before, m.ops));
+        if let Some(work) = work {
+            println!("P10 database work per creation [{name}] {work}");
         }
         if let Some(c) = comment_rate {
             println!(
