@@ -24,7 +24,8 @@ pub fn is_arabic_letter(c: char) -> bool {
 /// Whether a token is Arabic (its first letter decides, as in mixed text each
 /// token is one language or the other).
 pub fn is_arabic(token: &str) -> bool {
-    token.chars().find(|c| c.is_alphabetic()).is_some_and(is_arabic_letter)
+    // The basic Arabic letters first: `is_alphabetic` searches Unicode's tables.
+    token.chars().find(|&c| matches!(c, '\u{0621}'..='\u{064A}') || c.is_alphabetic()).is_some_and(is_arabic_letter)
 }
 
 /// Lucene's `ArabicNormalizer`: harakat (U+064B–U+0652) and the dagger alef

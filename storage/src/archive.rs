@@ -8,11 +8,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
-use tawasul_core::ids::TransactionId;
-use tawasul_core::visibility::Visibility;
+use tawasul_core::ids::{DepartmentId, EntityId, TransactionId, TransactionTypeId, UserId};
+use tawasul_core::reference::Reference;
+use tawasul_core::visibility::{TransactionFacts, Visibility};
+use tawasul_core::workflow::Status;
 use uuid::Uuid;
 
 use crate::Result;
@@ -20,7 +22,7 @@ use crate::accounts::corrupt;
 use crate::attachments::Content;
 use crate::extract::{EXTRACTABLE, ExtractError};
 use crate::model::{attachments, blobs, document_texts, transaction_events, transactions};
-use crate::transactions::{PositionedEvent, Stored, stored};
+use crate::transactions::PositionedEvent;
 use tawasul_core::events::{Event, EventKind};
 
 /// Event kinds whose text is searched; the others (status changes,
@@ -44,11 +46,111 @@ pub struct DocumentText {
     pub text: String,
 }
 
+/// What the archive takes of a transaction as it now stands: its facts, its
+/// words and its date, and none of its other columns (a rebuild reads every
+/// transaction: the SLA's clocks and rating are only bytes to copy there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedTransaction {
+    pub id: TransactionId,
+    pub type_id: TransactionTypeId,
+    pub facts: TransactionFacts,
+    pub reference: Reference,
+    pub status: Status,
+    pub subject: String,
+    pub body: String,
+    /// The custom fields' values, by key.
+    pub fields: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The columns `ArchivedTransaction` is read from.
+#[derive(Debug, FromQueryResult)]
+struct TransactionRow {
+    id: Uuid,
+    type_id: Uuid,
+    entity_id: Uuid,
+    department_id: Uuid,
+    beneficiary_id: Uuid,
+    assignee_id: Option<Uuid>,
+    reference_year: i32,
+    reference_number: i64,
+    status: String,
+    subject: String,
+    body: String,
+    fields: Value,
+    created_at: DateTime<Utc>,
+}
+
+impl TransactionRow {
+    const COLUMNS: [transactions::Column; 13] = [
+        transactions::Column::Id,
+        transactions::Column::TypeId,
+        transactions::Column::EntityId,
+        transactions::Column::DepartmentId,
+        transactions::Column::BeneficiaryId,
+        transactions::Column::AssigneeId,
+        transactions::Column::ReferenceYear,
+        transactions::Column::ReferenceNumber,
+        transactions::Column::Status,
+        transactions::Column::Subject,
+        transactions::Column::Body,
+        transactions::Column::Fields,
+        transactions::Column::CreatedAt,
+    ];
+
+    fn archived(self) -> Result<ArchivedTransaction> {
+        Ok(ArchivedTransaction {
+            id: TransactionId(self.id),
+            type_id: TransactionTypeId(self.type_id),
+            facts: TransactionFacts {
+                entity_id: EntityId(self.entity_id),
+                department_id: DepartmentId(self.department_id),
+                beneficiary_id: UserId(self.beneficiary_id),
+                assignee_id: self.assignee_id.map(UserId),
+            },
+            reference: Reference { hijri_year: self.reference_year, number: self.reference_number },
+            status: Status::parse(&self.status).map_err(|_| corrupt("status"))?,
+            subject: self.subject,
+            body: self.body,
+            fields: self.fields,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The transactions with these ids, as the archive takes them.
+async fn archived_transactions(
+    c: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<ArchivedTransaction>> {
+    transactions::Entity::find()
+        .select_only()
+        .columns(TransactionRow::COLUMNS)
+        .filter(transactions::Column::Id.is_in(ids))
+        .into_model::<TransactionRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(TransactionRow::archived)
+        .collect()
+}
+
+/// The columns a searchable event is read from.
+#[derive(Debug, FromQueryResult)]
+struct EventRow {
+    position: i64,
+    transaction_id: Uuid,
+    kind: String,
+    visibility: String,
+    at: DateTime<Utc>,
+    data: Value,
+}
+
 /// A transaction as it now stands, with its searchable events oldest first
 /// and the extracted text of its documents, by attachment id.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub transaction: Stored,
+    pub transaction: ArchivedTransaction,
     pub events: Vec<ArchivedEvent>,
     pub texts: HashMap<Uuid, DocumentText>,
 }
@@ -59,11 +161,21 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
         return Ok(vec![]);
     }
     let ids: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
-    let rows = transactions::Entity::find().filter(transactions::Column::Id.is_in(ids.clone())).all(c).await?;
+    let rows = archived_transactions(c, ids.iter().copied()).await?;
     let events = transaction_events::Entity::find()
-        .filter(transaction_events::Column::TransactionId.is_in(ids.clone()))
+        .select_only()
+        .columns([
+            transaction_events::Column::Position,
+            transaction_events::Column::TransactionId,
+            transaction_events::Column::Kind,
+            transaction_events::Column::Visibility,
+            transaction_events::Column::At,
+            transaction_events::Column::Data,
+        ])
+        .filter(transaction_events::Column::TransactionId.is_in(ids.iter().copied()))
         .filter(transaction_events::Column::Kind.is_in(searchable_kinds()))
         .order_by_asc(transaction_events::Column::Position)
+        .into_model::<EventRow>()
         .all(c)
         .await?;
     let mut by_transaction: HashMap<Uuid, Vec<ArchivedEvent>> = HashMap::new();
@@ -80,13 +192,14 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
         });
     }
     let mut texts = document_texts_of(c, &ids).await?;
-    rows.into_iter()
-        .map(|row| {
-            let events = by_transaction.remove(&row.id).unwrap_or_default();
-            let texts = texts.remove(&row.id).unwrap_or_default();
-            Ok(Record { transaction: stored(row)?, events, texts })
+    Ok(rows
+        .into_iter()
+        .map(|transaction| {
+            let events = by_transaction.remove(&transaction.id.0).unwrap_or_default();
+            let texts = texts.remove(&transaction.id.0).unwrap_or_default();
+            Record { transaction, events, texts }
         })
-        .collect()
+        .collect())
 }
 
 /// The transactions of these events as they now stand, each with only those
@@ -106,16 +219,14 @@ pub async fn records_of_events(c: &impl ConnectionTrait, events: &[PositionedEve
     if by_transaction.is_empty() {
         return Ok(vec![]);
     }
-    let rows = transactions::Entity::find()
-        .filter(transactions::Column::Id.is_in(by_transaction.keys().copied()))
-        .all(c)
-        .await?;
-    rows.into_iter()
-        .map(|row| {
-            let events = by_transaction.remove(&row.id).unwrap_or_default();
-            Ok(Record { transaction: stored(row)?, events, texts: HashMap::new() })
+    let rows = archived_transactions(c, by_transaction.keys().copied().collect::<Vec<_>>()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|transaction| {
+            let events = by_transaction.remove(&transaction.id.0).unwrap_or_default();
+            Record { transaction, events, texts: HashMap::new() }
         })
-        .collect()
+        .collect())
 }
 
 /// The extracted texts of the transactions' attachments: transaction →

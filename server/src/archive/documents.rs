@@ -9,21 +9,20 @@ use serde_json::Value;
 use tawasul_core::events::Event;
 use tawasul_core::visibility::Visibility;
 use tawasul_search::{ArchiveDoc, Kind};
-use tawasul_storage::archive::{ArchivedEvent, Record};
+use tawasul_storage::archive::{ArchivedEvent, ArchivedTransaction, Record};
 use tawasul_storage::meeting_archive::MeetingRecord;
-use tawasul_storage::transactions::Stored;
 
 /// Every document of a transaction.
 pub fn documents(r: &Record) -> Vec<ArchiveDoc> {
     let t = &r.transaction;
-    let mut text = vec![t.subject().to_owned(), t.body().to_owned(), t.reference().to_string()];
-    field_values(t.fields(), &mut text);
+    let mut text = vec![t.subject.clone(), t.body.clone(), t.reference.to_string()];
+    field_values(&t.fields, &mut text);
     let mut docs = vec![doc(
         t,
-        format!("transaction:{}", t.id()),
+        format!("transaction:{}", t.id),
         Kind::Transaction,
         Visibility::External,
-        t.created_at(),
+        t.created_at,
         text.join("\n"),
     )];
     docs.extend(event_documents(r));
@@ -41,22 +40,29 @@ pub fn event_documents(r: &Record) -> Vec<ArchiveDoc> {
         .collect()
 }
 
-fn doc(t: &Stored, key: String, kind: Kind, visibility: Visibility, at: DateTime<Utc>, text: String) -> ArchiveDoc {
+fn doc(
+    t: &ArchivedTransaction,
+    key: String,
+    kind: Kind,
+    visibility: Visibility,
+    at: DateTime<Utc>,
+    text: String,
+) -> ArchiveDoc {
     ArchiveDoc {
         key,
         kind,
-        transaction_id: Some(t.id()),
+        transaction_id: Some(t.id),
         meeting_id: None,
         entity_id: t.facts.entity_id,
         department_id: Some(t.facts.department_id),
         beneficiary_id: Some(t.facts.beneficiary_id),
         assignee_id: t.facts.assignee_id,
-        type_id: Some(t.type_id()),
+        type_id: Some(t.type_id),
         status: Some(t.status.as_str().to_owned()),
         people: vec![],
         visibility,
         at,
-        title: format!("{} · {}", t.reference(), t.subject()),
+        title: format!("{} · {}", t.reference, t.subject),
         text,
     }
 }

@@ -193,7 +193,7 @@ async fn whole_transactions(db: &Db, ids: &[TransactionId]) -> anyhow::Result<Ve
     let mut docs = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         for r in records(db.read(), chunk).await? {
-            docs.push(Indexed::Whole(r.transaction.id(), documents(&r)));
+            docs.push(Indexed::Whole(r.transaction.id, documents(&r)));
         }
     }
     Ok(docs)
