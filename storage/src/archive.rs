@@ -219,7 +219,7 @@ pub async fn records_of_events(c: &impl ConnectionTrait, events: &[PositionedEve
     if by_transaction.is_empty() {
         return Ok(vec![]);
     }
-    let rows = archived_transactions(c, by_transaction.keys().copied().collect::<Vec<_>>()).await?;
+    let rows = archived_transactions(c, by_transaction.keys().copied()).await?;
     Ok(rows
         .into_iter()
         .map(|transaction| {

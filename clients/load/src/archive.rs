@@ -41,7 +41,7 @@ use tawasul_storage::transactions as store;
 use tawasul_tests::postgres::PgCluster;
 
 use crate::organisation::{Organisation, REGULATED};
-use crate::{PASSWORD, Server, percentile_ms};
+use crate::{PASSWORD, Server, percentile_ms, seeded_history_notified};
 
 const SEED: u64 = 1448;
 const QUERIES: usize = 300;
@@ -325,10 +325,7 @@ pub async fn run(bin: &Path, comments: usize) -> anyhow::Result<()> {
             bail!("psql \\copy failed");
         }
         println!("archive: {seeded} comments written to SQLite and PostgreSQL in {:.1} s", t.elapsed().as_secs_f64());
-        // Seeded history was never news to anyone: without this the notifier
-        // would send a notice for every seeded comment while P5 is measured.
-        let end = store::last_position(db.read()).await?;
-        tawasul_storage::log_cursors::set_position(db.write(), "notifier", end, Utc::now()).await?;
+        seeded_history_notified(&db).await?;
         db.checkpoint().await?;
         p6(bin, dir.path(), &pg, seeded).await?;
         let server = Server::start_at(bin, dir.path(), None, &[])?;

@@ -110,6 +110,15 @@ struct Args {
 }
 
 /// The `p` quantile (0 to 1) of sorted times, in milliseconds.
+/// Marks everything in the log as notified: history seeded beneath a stopped
+/// server was never news to anyone, and the notifier would otherwise send a
+/// notice for each of it while the figure is measured. Returns the log's end.
+async fn seeded_history_notified(db: &tawasul_storage::Db) -> anyhow::Result<i64> {
+    let end = tawasul_storage::transactions::last_position(db.read()).await?;
+    tawasul_storage::log_cursors::set_position(db.write(), "notifier", end, chrono::Utc::now()).await?;
+    Ok(end)
+}
+
 fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
 }

@@ -38,7 +38,7 @@ use tawasul_tests::postgres::PgCluster;
 use uuid::Uuid;
 
 use crate::organisation::Organisation;
-use crate::{ADMIN, Backend, PASSWORD, Server, percentile_ms};
+use crate::{ADMIN, Backend, PASSWORD, Server, percentile_ms, seeded_history_notified};
 
 const SEED: u64 = 1450;
 const SHAPE: Shape =
@@ -117,8 +117,7 @@ async fn on(bin: &Path, backend: Backend, transactions: usize, requests: usize) 
             // and the visibility map that lets a scan read the index alone.
             db.write().execute_unprepared("VACUUM ANALYZE").await?;
         }
-        let end = tawasul_storage::transactions::last_position(db.read()).await?;
-        tawasul_storage::log_cursors::set_position(db.write(), "notifier", end, Utc::now()).await?;
+        let end = seeded_history_notified(&db).await?;
         println!("stats [{name}]: {seeded} transactions written in {:.1} s", t.elapsed().as_secs_f64());
         let t = Instant::now();
         reindex(bin, dir.path(), pg_url.as_deref())?;
