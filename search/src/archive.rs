@@ -13,7 +13,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
@@ -142,6 +142,11 @@ pub enum Opened {
 pub struct Archive {
     root: PathBuf,
     current: RwLock<Arc<Generation>>,
+    /// Held while switching to a published rebuild. The writer reloads only
+    /// the generation object it writes to, so two callers that each opened
+    /// their own object of the new generation would leave searches on one
+    /// that never sees a commit.
+    switching: Mutex<()>,
 }
 
 impl Archive {
@@ -165,7 +170,8 @@ impl Archive {
                 (g, Opened::Created { reason })
             }
         };
-        let archive = Archive { root: root.to_owned(), current: RwLock::new(Arc::new(generation)) };
+        let archive =
+            Archive { root: root.to_owned(), current: RwLock::new(Arc::new(generation)), switching: Mutex::new(()) };
         archive.remove_stale();
         Ok((archive, opened))
     }
@@ -179,8 +185,14 @@ impl Archive {
     }
 
     /// Switches to the generation `CURRENT` names when a rebuild published a
-    /// new one; returns it if it did.
+    /// new one; returns it if it did. While another caller is switching, this
+    /// one returns at once without (it checks again at its next round).
     pub fn follow_current(&self) -> Result<Option<Arc<Generation>>> {
+        let _switching = match self.switching.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(None),
+        };
         let name = fs::read_to_string(self.root.join(CURRENT))?;
         let name = name.trim();
         if name == self.current().name {

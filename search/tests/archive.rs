@@ -361,3 +361,39 @@ fn a_rebuild_is_invisible_until_published() {
     assert_eq!(keys(&w.archive, &platform(), &ask("المستندات")), Vec::<String>::new());
     assert_eq!(keys(&w.archive, &platform(), &ask("تجديد")), ["t1"]);
 }
+
+/// Indexers notice a published rebuild at the same moment (each checks before
+/// its round): they must all switch to one and the same open generation, or
+/// the writer commits where searches do not look (searches reload only the
+/// generation the writer commits to).
+#[test]
+fn indexers_racing_to_a_rebuild_switch_to_one_generation() {
+    let w = world();
+    let root = w._dir.path();
+    for round in 0..5 {
+        let rebuild = Archive::rebuild(root, 1, 15_000_000).unwrap_or_else(|e| panic!("{e}"));
+        let name = rebuild.publish(100 + round).unwrap_or_else(|e| panic!("{e}"));
+        let start = std::sync::Barrier::new(8);
+        let switched: Vec<bool> = std::thread::scope(|s| {
+            let racers: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        w.archive.follow_current().unwrap_or_else(|e| panic!("{e}")).is_some()
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap_or_else(|_| panic!("a racer panicked"))).collect()
+        });
+        assert_eq!(switched.iter().filter(|s| **s).count(), 1, "round {round}: one switch, not {switched:?}");
+        assert_eq!(w.archive.current().name, name);
+        let mut writer = w.archive.writer(15_000_000).unwrap_or_else(|e| panic!("{e}"));
+        let key = format!("t{round}");
+        writer
+            .upsert(&[doc(&w.mine, &key, Kind::Transaction, Visibility::External, 0, "طلب تجديد رخصة البناء")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        writer.commit(200 + round).unwrap_or_else(|e| panic!("{e}"));
+        drop(writer);
+        assert_eq!(keys(&w.archive, &platform(), &ask("تجديد")), [key], "round {round}: the commit is searched");
+    }
+}
