@@ -14,12 +14,12 @@ use crate::events::{
     AssignReason, Assigned, Assignment, Attached, Comment, Created, Escalated, Event, Rated, SlaMarked, StatusChanged,
     Voiced,
 };
-use crate::ids::{EntityId, UserId};
+use crate::ids::{DepartmentId, EntityId, UserId};
 use crate::org::Actor;
 use crate::policy::{Action, Denied, TransactionAction, authorize, authorize_on_transaction};
 use crate::reference::Reference;
 use crate::routing::Decision;
-use crate::service::{Due, Level, SUPERVISORS_LEVEL, Watch, Why};
+use crate::service::{Due, Holder, Level, SUPERVISORS_LEVEL, ServiceTerms, Watch, Why, review};
 use crate::visibility::{TransactionFacts, Visibility};
 use crate::workflow::{IllegalTransition, Status, Step, transition};
 
@@ -296,7 +296,10 @@ impl From<Denied> for Refusal {
 /// What opening needs to know about the type, and its entity's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeTerms {
-    pub sla_hours: u32,
+    /// The department the type's transactions go to.
+    pub department_id: DepartmentId,
+    /// The type's targets (its resolution within `service.resolution_hours`).
+    pub service: ServiceTerms,
     pub clock: WorkingCalendar,
 }
 
@@ -307,6 +310,10 @@ pub struct Opened {
     pub due_at: DateTime<Utc>,
     pub assignee: Option<UserId>,
     pub events: Vec<NewEvent>,
+    /// When the SLA monitor first looks at it: the monitor's own review of
+    /// it as opened (`service::review`), so that no look is spent on a
+    /// transaction just opened; now, if that review finds something due.
+    pub next_check: Option<DateTime<Utc>>,
 }
 
 /// A beneficiary opens a transaction, routed by `decision`: assigned if routing
@@ -325,14 +332,38 @@ pub fn open(
         Some(d) => Assigned { assignee: Some(d.assignee), reason: AssignReason::Routed(d.clone()) },
         None => Assigned { assignee: None, reason: AssignReason::Said(Assignment::Queued) },
     };
-    Ok(Opened {
+    let assignee = decision.as_ref().map(|d| d.assignee);
+    let state = TransactionState {
+        facts: TransactionFacts {
+            entity_id: t.entity_id,
+            department_id: terms.department_id,
+            beneficiary_id: actor.user_id,
+            assignee_id: assignee,
+        },
         status: if decision.is_some() { Status::Assigned } else { Status::New },
-        due_at: due_at(&terms.clock, now, terms.sla_hours),
-        assignee: decision.map(|d| d.assignee),
+        due_at: due_at(&terms.clock, now, terms.service.resolution_hours),
+        paused_at: None,
+        closed_at: None,
+        rated: false,
+        created_at: now,
+        first_response_at: None,
+        paused_s: 0,
+        clock: terms.clock.clone(),
+        watch: Watch { marks: 0, escalations: 0, held_since: Some(now) },
+    };
+    // Routing gives work only to an employee active and not on leave now.
+    let holder = assignee.map(|_| Holder { active: true, on_leave_until: None });
+    let first = review(&state, &terms.service, holder.as_ref(), now);
+    let due_now = !first.marks.is_empty() || first.escalate.is_some();
+    Ok(Opened {
+        status: state.status,
+        due_at: state.due_at,
+        assignee,
         events: vec![
             NewEvent { event: Event::Created(created), visibility: Visibility::External, actor: Some(actor.user_id) },
             NewEvent { event: Event::Assigned(assigned), visibility: Visibility::Internal, actor: None },
         ],
+        next_check: if due_now { Some(now) } else { first.next_check },
     })
 }
 

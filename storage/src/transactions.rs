@@ -543,7 +543,6 @@ pub async fn commit(
 /// reference number.
 #[derive(Debug, Clone)]
 pub struct Opening {
-    pub department: DepartmentId,
     pub terms: TypeTerms,
     pub fields: BTreeMap<String, Value>,
     pub reference: Reference,
@@ -669,10 +668,12 @@ pub async fn prepare_opening(
             None,
         ),
     };
-    let sla_hours = u32::try_from(type_row.sla_hours).map_err(|_| corrupt("sla_hours"))?;
     Ok(Opening {
-        department: DepartmentId(type_row.department_id),
-        terms: TypeTerms { sla_hours, clock: crate::calendars::of(c, t.entity_id).await? },
+        terms: TypeTerms {
+            department_id: DepartmentId(type_row.department_id),
+            service: crate::watch::service_terms(&type_row)?,
+            clock: crate::calendars::of(c, t.entity_id).await?,
+        },
         fields,
         reference,
         decision,
@@ -694,7 +695,7 @@ pub async fn insert_opened(
         id: id.0,
         entity_id: t.entity_id.0,
         type_id: t.type_id.0,
-        department_id: opening.department.0,
+        department_id: opening.terms.department_id.0,
         beneficiary_id: beneficiary.0,
         assignee_id: opened.assignee.map(|a| a.0),
         reference_year: opening.reference.hijri_year,
@@ -720,7 +721,7 @@ pub async fn insert_opened(
         sla_marks: 0,
         escalations: 0,
         held_since: Some(now),
-        next_check_at: Some(now),
+        next_check_at: opened.next_check,
     };
     transactions::Entity::insert(transactions::ActiveModel::from(row.clone())).exec_without_returning(c).await?;
     // The insert counted the assignee's load; the reservation stops counting

@@ -50,6 +50,11 @@ pub async fn look_at_held_by(c: &impl ConnectionTrait, holder: UserId, now: Date
 /// A type's targets.
 pub async fn terms(c: &impl ConnectionTrait, type_id: TransactionTypeId) -> Result<ServiceTerms> {
     let t = transaction_types::Entity::find_by_id(type_id.0).one(c).await?.ok_or(StorageError::NotFound)?;
+    service_terms(&t)
+}
+
+/// A type's targets, from its row.
+pub(crate) fn service_terms(t: &transaction_types::Model) -> Result<ServiceTerms> {
     let hours = |h: i32| u32::try_from(h).map_err(|_| corrupt("hours"));
     Ok(ServiceTerms {
         first_response_hours: t.first_response_hours.map(hours).transpose()?,

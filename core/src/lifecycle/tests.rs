@@ -7,7 +7,7 @@ use crate::events::EventKind;
 use crate::ids::{AttachmentId, DepartmentId, TransactionTypeId};
 use crate::org::{Staff, Standing};
 use crate::permissions::StaffRole;
-use crate::service::{Due, Level, SUPERVISORS_LEVEL, Why};
+use crate::service::{Due, Level, SUPERVISORS_LEVEL, ServiceTerms, Why};
 
 struct World {
     entity: EntityId,
@@ -266,17 +266,29 @@ fn opening_routes_and_sets_the_clock() {
         fields: Default::default(),
     };
     let reference = Reference { hijri_year: 1448, number: 7 };
-    let terms = TypeTerms { sla_hours: 48, clock: always() };
+    let service = ServiceTerms { first_response_hours: None, resolution_hours: 48, escalate_after_hours: Some(8) };
+    let mut terms = TypeTerms { department_id: DepartmentId(Uuid::from_u128(2)), service, clock: always() };
     let queued = open(&w.beneficiary, &t, &terms, reference, None, t0()).unwrap();
     assert_eq!((queued.status, queued.assignee, queued.due_at), (Status::New, None, t0() + Duration::hours(48)));
+    // The monitor's first look: at 80 % of the resolution time, which no
+    // holder's escalation comes before while nobody holds it.
+    assert_eq!(queued.next_check, Some(t0() + Duration::minutes(48 * 60 * 8 / 10)));
     let decision = Decision {
         assignee: w.employee.user_id,
         policy: crate::api::RoutingPolicy::LeastLoaded,
         eligible: 2,
         open_load: 3,
     };
-    let routed = open(&w.beneficiary, &t, &terms, reference, Some(decision), t0()).unwrap();
+    let routed = open(&w.beneficiary, &t, &terms, reference, Some(decision.clone()), t0()).unwrap();
     assert_eq!(routed.status, Status::Assigned);
+    assert_eq!(routed.next_check, Some(t0() + Duration::hours(8)), "the holder's escalation comes first");
+    terms.service.first_response_hours = Some(4);
+    let answered_first = open(&w.beneficiary, &t, &terms, reference, Some(decision), t0()).unwrap();
+    assert_eq!(
+        answered_first.next_check,
+        Some(t0() + Duration::minutes(4 * 60 * 8 / 10)),
+        "the first answer's warning"
+    );
     let kinds: Vec<_> = routed.events.iter().map(|e| (e.event.kind(), e.visibility, e.actor)).collect();
     assert_eq!(
         kinds,

@@ -97,6 +97,12 @@ async fn a_breach_warns_marks_notifies_and_escalates_once_each(app: TestApp) {
     };
     let monitor = || App::new(app.db.clone(), Committed::default());
 
+    // The opening set the monitor's first look itself, at the first answer's
+    // warning: no look is spent on a transaction just opened.
+    let due = tawasul_storage::watch::due(app.db.read(), minutes_after(t0, 47), 10).await.unwrap();
+    assert!(!due.contains(&t.id), "no look before the warning is due");
+    let due = tawasul_storage::watch::due(app.db.read(), minutes_after(t0, 48), 10).await.unwrap();
+    assert!(due.contains(&t.id), "a look when it is");
     assert_eq!(monitor().review_service_levels(minutes_after(t0, 30)).await.unwrap(), 0, "nothing due yet");
     // 80 % of the hour to the first answer.
     assert_eq!(monitor().review_service_levels(minutes_after(t0, 49)).await.unwrap(), 1);
