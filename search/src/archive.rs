@@ -185,8 +185,8 @@ impl Archive {
     }
 
     /// Switches to the generation `CURRENT` names when a rebuild published a
-    /// new one; returns it if it did. While another caller is switching, this
-    /// one returns at once without (it checks again at its next round).
+    /// new one; returns it if it did. A caller that finds another switching
+    /// returns at once without switching (it checks again at its next round).
     pub fn follow_current(&self) -> Result<Option<Arc<Generation>>> {
         let _switching = match self.switching.try_lock() {
             Ok(guard) => guard,
