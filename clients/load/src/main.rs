@@ -182,31 +182,9 @@ impl Server {
         }
     }
 
-    /// Waits until the server has used under 15 % of a core for two seconds
-    /// running: its consumers have caught up with what was written beneath it
-    /// (one catching up keeps a core at least half busy). Following the log
-    /// costs 3 to 11 % at rest: each consumer polls every 100 ms for what other
-    /// nodes commit (measured up to 11 % beside a 1,000,000-comment archive).
+    /// Waits until the server is at rest (`wait_idle`).
     fn wait_idle(&self) -> anyhow::Result<()> {
-        let ticks = || -> anyhow::Result<u64> {
-            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
-            // After the command's name in parentheses: utime and stime are the 12th and 13th fields.
-            let rest = stat.rsplit_once(')').context("stat")?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Ok(f[11].parse::<u64>()? + f[12].parse::<u64>()?)
-        };
-        let started = std::time::Instant::now();
-        let mut quiet = 0;
-        let mut last = ticks()?;
-        while quiet < 2 {
-            std::thread::sleep(std::time::Duration::from_secs(1));
-            let now = ticks()?;
-            // 100 ticks a second: 15 ticks is 15 % of a core.
-            quiet = if now - last < 15 { quiet + 1 } else { 0 };
-            last = now;
-            anyhow::ensure!(started.elapsed().as_secs() < 3600, "the server never went idle");
-        }
-        Ok(())
+        wait_idle(&[self.child.id()])
     }
 
     fn rss_kib(&self) -> Option<u64> {
@@ -223,6 +201,39 @@ impl Drop for Server {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         let _ = self.child.wait();
     }
+}
+
+/// Waits until the processes `pids` together have used under 15 % of a core
+/// for two seconds running: their consumers have caught up with what was
+/// written beneath them (one catching up keeps a core at least half busy).
+/// Following the log costs 3 to 11 % at rest: each consumer polls every
+/// 100 ms for what other nodes commit (measured up to 11 % beside a
+/// 1,000,000-comment archive).
+fn wait_idle(pids: &[u32]) -> anyhow::Result<()> {
+    let ticks = || pids.iter().map(|p| cpu_ticks(*p)).sum::<u64>();
+    let started = std::time::Instant::now();
+    let mut quiet = 0;
+    let mut last = ticks();
+    while quiet < 2 {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let now = ticks();
+        // 100 ticks a second: 15 ticks is 15 % of a core.
+        quiet = if now.saturating_sub(last) < 15 { quiet + 1 } else { 0 };
+        last = now;
+        anyhow::ensure!(started.elapsed().as_secs() < 3600, "the server never went idle");
+    }
+    Ok(())
+}
+
+/// CPU time (user + system) a process has used, in clock ticks (100 a second
+/// on every common Linux build); 0 for a process that is gone.
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
+    // The fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
 }
 
 /// An entity with a department of eight employees, a round-robin type, and one

@@ -495,10 +495,12 @@ pub async fn run(
     let baseline = Baseline::start()?;
     let node = Target::Node { url: baseline.url.clone(), pid: baseline.pid() };
 
-    // P3 first, on the fresh server, so that the growth is the connections'.
+    // P3 first, on the fresh server, so that the growth is the connections';
+    // once the fixture's set-up has been taken in by the server's consumers.
+    settle(&[&ours, &node]).await?;
     if wanted("p3") {
         p3(&ours, base, connections_n, server_pid).await?;
-        settle().await;
+        settle(&[&ours, &node]).await?;
     }
     if wanted("p2") {
         p2(&ours, &node, rate, seconds).await?;
@@ -509,8 +511,12 @@ pub async fn run(
     Ok(())
 }
 
-async fn settle() {
-    tokio::time::sleep(Duration::from_secs(3)).await;
+/// Waits until the servers and the baseline are at rest, so that no figure
+/// is measured beside the work the one before it left (notices, audit
+/// entries, roll-ups still being written).
+async fn settle(targets: &[&Target]) -> anyhow::Result<()> {
+    let pids: Vec<u32> = targets.iter().flat_map(|t| t.pids()).collect();
+    tokio::task::spawn_blocking(move || crate::wait_idle(&pids)).await?
 }
 
 async fn p3(ours: &Target, base: &str, connections_n: usize, server_pid: u32) -> anyhow::Result<()> {
@@ -566,7 +572,7 @@ async fn p2(ours: &Target, node: &Target, rate: u32, seconds: u64) -> anyhow::Re
                 );
             }
             p99.push(lat.value_at_quantile(0.99) as f64);
-            settle().await;
+            settle(&[ours, node]).await?;
         }
         println!(
             "P2 ratio {n} subscribers: p99 tawasul/node = {:.2} (target <= 3; p50 target <= 5 ms)",
@@ -580,7 +586,7 @@ async fn p1(ours: &Target, node: &Target, subscribers_n: usize, seconds: u64) ->
     for n in [subscribers_n / 2, subscribers_n] {
         let mut rates = vec![];
         for target in [ours, node] {
-            let cpu = || target.pids().into_iter().map(cpu_ticks).sum::<u64>();
+            let cpu = || target.pids().into_iter().map(crate::cpu_ticks).sum::<u64>();
             let cpu_before = cpu();
             let (rate, delivered, lat) = fanout(target, n, seconds).await?;
             let cpu_us = cpu().saturating_sub(cpu_before) as f64 * 1e6 / clock_ticks();
@@ -593,21 +599,11 @@ async fn p1(ours: &Target, node: &Target, subscribers_n: usize, seconds: u64) ->
                 cpu_us / delivered.max(1) as f64
             );
             rates.push(rate);
-            settle().await;
+            settle(&[ours, node]).await?;
         }
         println!("P1 ratio {n} subscribers: tawasul/node = {:.2} (target >= 2)", rates[0] / rates[1]);
     }
     Ok(())
-}
-
-/// CPU time (user + system) a process has used, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
-    // The fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
-    field(11) + field(12)
 }
 
 /// Linux reports CPU time in USER_HZ ticks, 100 per second on every common build.
