@@ -109,7 +109,6 @@ struct Args {
     server_bin: Option<PathBuf>,
 }
 
-/// The `p` quantile (0 to 1) of sorted times, in milliseconds.
 /// Marks everything in the log as notified: history seeded beneath a stopped
 /// server was never news to anyone, and the notifier would otherwise send a
 /// notice for each of it while the figure is measured. Returns the log's end.
@@ -119,6 +118,7 @@ async fn seeded_history_notified(db: &tawasul_storage::Db) -> anyhow::Result<i64
     Ok(end)
 }
 
+/// The `p` quantile (0 to 1) of sorted times, in milliseconds.
 fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
 }
