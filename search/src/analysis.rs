@@ -233,7 +233,7 @@ pub fn text_query(
         }
         seen.push(terms.clone());
         let term = |text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqsAndPositions))
+            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
         };
         let mut stems = terms.stems.clone();
         if analysis.plurals == Plurals::Expanded && arabic::is_arabic(w) {

@@ -64,11 +64,12 @@ impl Fields {
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
         let id = STRING | STORED;
+        // Frequencies for ranking, no positions: every query is a set of
+        // words (no phrases), and snippets are cut by analysing the stored
+        // text again. Positions would be a third of the postings to write.
         let text = TextOptions::default()
             .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs),
             )
             .set_stored();
         let at = DateOptions::from(INDEXED | STORED).set_fast().set_precision(DateTimePrecision::Seconds);

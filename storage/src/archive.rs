@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -143,7 +143,8 @@ struct EventRow {
     kind: String,
     visibility: String,
     at: DateTime<Utc>,
-    data: Value,
+    /// The payload as JSON text (`Event::parse_text`).
+    data: String,
 }
 
 /// A transaction as it now stands, with its searchable events oldest first
@@ -170,8 +171,8 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
             transaction_events::Column::Kind,
             transaction_events::Column::Visibility,
             transaction_events::Column::At,
-            transaction_events::Column::Data,
         ])
+        .column_as(Expr::col(transaction_events::Column::Data).cast_as(Alias::new("text")), "data")
         .filter(transaction_events::Column::TransactionId.is_in(ids.iter().copied()))
         .filter(transaction_events::Column::Kind.is_in(searchable_kinds()))
         .order_by_asc(transaction_events::Column::Position)
@@ -180,13 +181,9 @@ pub async fn records(c: &impl ConnectionTrait, ids: &[TransactionId]) -> Result<
         .await?;
     let mut by_transaction: HashMap<Uuid, Vec<ArchivedEvent>> = HashMap::new();
     for e in events {
-        let data = match e.data {
-            Value::Object(m) => m,
-            _ => Default::default(),
-        };
         by_transaction.entry(e.transaction_id).or_default().push(ArchivedEvent {
             position: e.position,
-            event: Event::parse(&e.kind, &data).map_err(|_| corrupt("event"))?,
+            event: Event::parse_text(&e.kind, &e.data).map_err(|_| corrupt("event"))?,
             visibility: Visibility::parse(&e.visibility).map_err(|_| corrupt("visibility"))?,
             at: e.at,
         });
