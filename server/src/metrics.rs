@@ -101,11 +101,13 @@ pub async fn record(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    // The route pattern, not the path, so that ids do not explode the label set.
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
     let res = next.call(req).await?;
     if let Some(m) = metrics {
+        // The route pattern, not the path, so that ids do not explode the
+        // label set; asked once routed, when actix knows it without matching
+        // the path against every route again.
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
         m.requests.with_label_values(&[&method, &route, res.status().as_str()]).inc();
         m.latency.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
     }

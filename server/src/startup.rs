@@ -105,7 +105,7 @@ impl Application {
                 .wrap(from_fn(lang::set_request_lang))
                 .wrap(from_fn(crate::audit::remember_client))
                 .wrap(from_fn(metrics::record))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
                 .configure(routes::configure)
                 .configure(crate::web::configure)
                 .default_service(web::to(routes::not_found))
