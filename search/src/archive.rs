@@ -21,6 +21,7 @@ use tawasul_core::ids::{MeetingId, TransactionId};
 
 use crate::analysis::{self, ANALYZER};
 use crate::document::{ArchiveDoc, Fields};
+use crate::filter_cache::FilterCache;
 
 const CURRENT: &str = "CURRENT";
 
@@ -42,6 +43,8 @@ pub struct Generation {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
+    /// The callers' visibility filters, per segment of this generation.
+    pub(crate) filters: Arc<FilterCache>,
 }
 
 impl Generation {
@@ -73,7 +76,7 @@ impl Generation {
     fn ready(name: String, index: Index, fields: Fields) -> Result<Generation> {
         index.tokenizers().register(ANALYZER, analysis::analyzer(analysis::CHOSEN));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Generation { name, index, reader, fields })
+        Ok(Generation { name, index, reader, fields, filters: Arc::default() })
     }
 
     /// The event logs' positions this generation has taken in (0 when new).

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod arabic;
 pub mod archive;
 pub mod document;
+mod filter_cache;
 pub mod plurals;
 pub mod query;
 pub mod roots;

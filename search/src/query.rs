@@ -44,7 +44,7 @@ impl Generation {
         let Some(text) = analysis::text_query(f.text, &req.q, CHOSEN, &indexed).filter(|_| req.limit > 0) else {
             return Ok(Results { hits: vec![], total: 0 });
         };
-        let mut filters = vec![visibility_filter(viewer, f)];
+        let mut filters = vec![self.filters.cached(visibility_filter(viewer, f))];
         filters.extend(narrowing(f, req));
         let query = BooleanQuery::new(vec![
             (Occur::Must, text.box_clone()),
