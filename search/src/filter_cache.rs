@@ -3,8 +3,8 @@
 //! A filter is a tree of unions and intersections over the documents' facts
 //! (entity, department, assignee, visibility, kind); a search intersects it
 //! with the words asked for, which means seeking in those unions at every
-//! candidate document — half of what a staff member's or a regulator's search
-//! cost. A segment never changes its documents' facts (a transaction whose
+//! candidate document: about a third of the server's time in a profile of
+//! staff members' searches over 600,000 comments. A segment never changes its documents' facts (a transaction whose
 //! facts change is written again, in a newer segment, and its old documents
 //! are deleted, which the collectors check apart from any query), so the set
 //! of documents a filter lets through in a segment can be kept for the life of

@@ -18,10 +18,10 @@ pub fn init() {
 }
 
 /// The span of each request. Unlike `tracing-actix-web`'s default, it names
-/// the route once the request has been routed, when actix knows it at no cost
-/// (before routing, finding the pattern means trying every route's regular
-/// expression: as much as a whole archive search costs), and it records the
-/// path without its query string, which carries what people search for.
+/// the route once the request has been routed, when actix knows it (before
+/// routing, finding the pattern means trying the routes' regular expressions
+/// one by one, again after the router did), and it records the path without
+/// its query string, which carries what people search for.
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
