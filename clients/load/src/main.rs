@@ -216,8 +216,8 @@ fn wait_idle(pids: &[u32]) -> anyhow::Result<()> {
     while quiet < 2 {
         std::thread::sleep(std::time::Duration::from_secs(1));
         let now = ticks();
-        // 100 ticks a second: 15 ticks is 15 % of a core.
-        let at_rest = now.iter().zip(&last).all(|(n, l)| n.saturating_sub(*l) < 15);
+        // Under 15 % of a core over the last second.
+        let at_rest = now.iter().zip(&last).all(|(n, l)| n.saturating_sub(*l) * 100 < 15 * TICKS_PER_SECOND);
         quiet = if at_rest { quiet + 1 } else { 0 };
         last = now;
         anyhow::ensure!(started.elapsed().as_secs() < 3600, "the server never went idle");
@@ -225,8 +225,11 @@ fn wait_idle(pids: &[u32]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// CPU time (user + system) a process has used, in clock ticks (100 a second
-/// on every common Linux build); 0 for a process that is gone.
+/// Linux reports CPU time in USER_HZ ticks, 100 a second on every common build.
+const TICKS_PER_SECOND: u64 = 100;
+
+/// CPU time (user + system) a process has used, in clock ticks
+/// (`TICKS_PER_SECOND`); 0 for a process that is gone.
 fn cpu_ticks(pid: u32) -> u64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
     // The fields after the parenthesised command name; utime and stime are the 12th and 13th.

@@ -589,7 +589,7 @@ async fn p1(ours: &Target, node: &Target, subscribers_n: usize, seconds: u64) ->
             let cpu = || target.pids().into_iter().map(crate::cpu_ticks).sum::<u64>();
             let cpu_before = cpu();
             let (rate, delivered, lat) = fanout(target, n, seconds).await?;
-            let cpu_us = cpu().saturating_sub(cpu_before) as f64 * 1e6 / clock_ticks();
+            let cpu_us = cpu().saturating_sub(cpu_before) as f64 * 1e6 / crate::TICKS_PER_SECOND as f64;
             println!(
                 "P1 fan-out [{}] {n} subscribers: {rate:.0} deliveries/s, latency p50 {:.1} ms, p99 {:.1} ms, \
                  server CPU {:.2} µs per delivery",
@@ -604,11 +604,6 @@ async fn p1(ours: &Target, node: &Target, subscribers_n: usize, seconds: u64) ->
         println!("P1 ratio {n} subscribers: tawasul/node = {:.2} (target >= 2)", rates[0] / rates[1]);
     }
     Ok(())
-}
-
-/// Linux reports CPU time in USER_HZ ticks, 100 per second on every common build.
-fn clock_ticks() -> f64 {
-    100.0
 }
 
 /// Tens of thousands of sockets need more descriptors than the usual default;
