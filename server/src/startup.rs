@@ -154,10 +154,14 @@ impl Application {
     /// flight finish (up to 30 s) and closes the database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         use crate::realtime::feed::Feed;
+        // Real time follows the logs on a thread of its own: a delivery never
+        // waits behind the other consumers' work on this one (rendering
+        // notices, building index documents, the workers' rounds).
+        let realtime_thread = OwnThread::start("tawasul-realtime")?;
         let feed = Feed::transactions(self.state.realtime.clone(), &self.state.db).await?;
-        let feed = follow(&self.state, feed);
+        let feed = follow_on(&realtime_thread.runtime, &self.state, feed);
         let meeting_feed = Feed::meetings(self.state.realtime.clone(), &self.state.db).await?;
-        let meeting_feed = follow(&self.state, meeting_feed);
+        let meeting_feed = follow_on(&realtime_thread.runtime, &self.state, meeting_feed);
         let worker = tokio::spawn(self.worker.run());
         let presence = tokio::spawn(
             self.state
@@ -192,6 +196,7 @@ impl Application {
         {
             task.abort();
         }
+        drop(realtime_thread);
         self.state.db.close().await;
         result?;
         Ok(())
@@ -249,13 +254,42 @@ fn background_work(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
 
 /// Runs a consumer of the event log beside the server.
 fn follow(state: &AppState, consumer: impl crate::log::Consumer) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(crate::log::follow(
+    follow_on(&tokio::runtime::Handle::current(), state, consumer)
+}
+
+/// Runs a consumer of the event log on `runtime`.
+fn follow_on(
+    runtime: &tokio::runtime::Handle,
+    state: &AppState,
+    consumer: impl crate::log::Consumer,
+) -> tokio::task::JoinHandle<()> {
+    runtime.spawn(crate::log::follow(
         consumer,
         state.db.clone(),
         state.app.committed.clone(),
         Duration::from_millis(state.settings.log_poll_ms),
         state.metrics.clone(),
     ))
+}
+
+/// A thread with a runtime of its own, for what is spawned on `runtime`;
+/// it ends, and its tasks with it, when this is dropped.
+struct OwnThread {
+    runtime: tokio::runtime::Handle,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl OwnThread {
+    fn start(name: &str) -> std::io::Result<OwnThread> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+            // Ends when the sender is dropped.
+            let _ = runtime.block_on(stopped);
+        })?;
+        Ok(OwnThread { runtime: handle, _stop: stop })
+    }
 }
 
 /// A path parameter that does not parse: 404 naming it (`{id}` of the route).

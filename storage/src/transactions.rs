@@ -796,26 +796,20 @@ pub async fn events_of_user_after(
                 .add(transactions::Column::AssigneeId.eq(user.0)),
         )
         .to_owned();
-    let rows = transaction_events::Entity::find()
-        .filter(transaction_events::Column::Position.gt(after))
-        .filter(transaction_events::Column::TransactionId.in_subquery(theirs))
-        .order_by_asc(transaction_events::Column::Position)
-        .limit(limit)
-        .all(c)
-        .await?;
-    positioned(c, rows).await
+    positioned(
+        c,
+        log_rows()
+            .filter(transaction_events::Column::Position.gt(after))
+            .filter(transaction_events::Column::TransactionId.in_subquery(theirs))
+            .limit(limit),
+    )
+    .await
 }
 
 /// At most `limit` events of the whole log after `after`, oldest first: what
 /// a consumer of the log reads next.
 pub async fn events_since(c: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<PositionedEvent>> {
-    let rows = transaction_events::Entity::find()
-        .filter(transaction_events::Column::Position.gt(after))
-        .order_by_asc(transaction_events::Column::Position)
-        .limit(limit)
-        .all(c)
-        .await?;
-    positioned(c, rows).await
+    positioned(c, log_rows().filter(transaction_events::Column::Position.gt(after)).limit(limit)).await
 }
 
 /// The events at these positions that exist, oldest first (positions a
@@ -824,33 +818,80 @@ pub async fn events_at(c: &impl ConnectionTrait, positions: &[i64]) -> Result<Ve
     if positions.is_empty() {
         return Ok(vec![]);
     }
-    let rows = transaction_events::Entity::find()
-        .filter(transaction_events::Column::Position.is_in(positions.iter().copied()))
-        .order_by_asc(transaction_events::Column::Position)
-        .all(c)
-        .await?;
-    positioned(c, rows).await
+    positioned(c, log_rows().filter(transaction_events::Column::Position.is_in(positions.iter().copied()))).await
 }
 
-/// Rows of the log with their transactions' facts and their actors' names.
-async fn positioned(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<PositionedEvent>> {
-    let mut ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.transaction_id).collect();
-    ids.sort();
-    ids.dedup();
-    let facts: HashMap<uuid::Uuid, TransactionFacts> = transactions::Entity::find()
-        .filter(transactions::Column::Id.is_in(ids))
+/// A row of the log with its transaction's facts and its actor's name, as
+/// `log_rows` reads them.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct LogRow {
+    position: i64,
+    transaction_id: uuid::Uuid,
+    seq: i32,
+    kind: String,
+    visibility: String,
+    actor_id: Option<uuid::Uuid>,
+    at: DateTime<Utc>,
+    data: Value,
+    entity_id: uuid::Uuid,
+    department_id: uuid::Uuid,
+    beneficiary_id: uuid::Uuid,
+    assignee_id: Option<uuid::Uuid>,
+    actor_name_ar: Option<String>,
+    actor_name_en: Option<String>,
+    actor_role: Option<String>,
+}
+
+/// The log's rows, oldest first, joined with their transactions' facts and
+/// their actors: one query, where a consumer of the log (real time above all,
+/// which waits on it for every delivery) used to make three.
+fn log_rows() -> sea_orm::Select<transaction_events::Entity> {
+    use sea_orm::JoinType;
+    let transaction = transaction_events::Entity::belongs_to(transactions::Entity)
+        .from(transaction_events::Column::TransactionId)
+        .to(transactions::Column::Id)
+        .into();
+    let actor = transaction_events::Entity::belongs_to(users::Entity)
+        .from(transaction_events::Column::ActorId)
+        .to(users::Column::Id)
+        .into();
+    transaction_events::Entity::find()
+        .column(transactions::Column::EntityId)
+        .column(transactions::Column::DepartmentId)
+        .column(transactions::Column::BeneficiaryId)
+        .column(transactions::Column::AssigneeId)
+        .column_as(users::Column::NameAr, "actor_name_ar")
+        .column_as(users::Column::NameEn, "actor_name_en")
+        .column_as(users::Column::Role, "actor_role")
+        .join(JoinType::InnerJoin, transaction)
+        .join(JoinType::LeftJoin, actor)
+        .order_by_asc(transaction_events::Column::Position)
+}
+
+/// The events `rows` selects, with their facts and actors.
+async fn positioned(
+    c: &impl ConnectionTrait,
+    rows: sea_orm::Select<transaction_events::Entity>,
+) -> Result<Vec<PositionedEvent>> {
+    rows.into_model::<LogRow>()
         .all(c)
         .await?
         .into_iter()
-        .map(|row| stored(row).map(|s| (s.row.id, s.facts)))
-        .collect::<Result<_>>()?;
-    let keys: Vec<(i64, uuid::Uuid)> = rows.iter().map(|r| (r.position, r.transaction_id)).collect();
-    let views = event_views(c, rows).await?;
-    keys.into_iter()
-        .zip(views)
-        .map(|((position, tid), event)| {
-            let facts = facts.get(&tid).cloned().ok_or(StorageError::NotFound)?;
-            Ok(PositionedEvent { position, transaction_id: TransactionId(tid), facts, event })
+        .map(|r| {
+            let facts = TransactionFacts {
+                entity_id: EntityId(r.entity_id),
+                department_id: DepartmentId(r.department_id),
+                beneficiary_id: UserId(r.beneficiary_id),
+                assignee_id: r.assignee_id.map(UserId),
+            };
+            let actor = r.actor_id.map(|a| ActorRef {
+                id: UserId(a),
+                role: r.actor_role.as_deref().and_then(|role| Role::parse(role).ok()).unwrap_or(Role::Beneficiary),
+                name_ar: r.actor_name_ar.unwrap_or_default(),
+                name_en: r.actor_name_en.unwrap_or_default(),
+            });
+            let event = event_view(r.seq, &r.kind, r.at, &r.visibility, actor, r.data)?;
+            Ok(PositionedEvent { position: r.position, transaction_id: TransactionId(r.transaction_id), facts, event })
         })
         .collect()
 }
@@ -878,20 +919,32 @@ async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Mod
                     name_en: String::new(),
                 })
             });
-            Ok(EventView {
-                seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,
-                kind: EventKind::parse(&r.kind).ok_or_else(|| corrupt("event kind"))?,
-                at: r.at,
-                visibility: Visibility::parse(&r.visibility).map_err(|_| corrupt("visibility"))?,
-                actor,
-                notifications: None,
-                data: match r.data {
-                    Value::Object(m) => m,
-                    _ => Default::default(),
-                },
-            })
+            event_view(r.seq, &r.kind, r.at, &r.visibility, actor, r.data)
         })
         .collect()
+}
+
+/// An event of the log as timelines and real time show it.
+fn event_view(
+    seq: i32,
+    kind: &str,
+    at: DateTime<Utc>,
+    visibility: &str,
+    actor: Option<ActorRef>,
+    data: Value,
+) -> Result<EventView> {
+    Ok(EventView {
+        seq: u32::try_from(seq).map_err(|_| corrupt("seq"))?,
+        kind: EventKind::parse(kind).ok_or_else(|| corrupt("event kind"))?,
+        at,
+        visibility: Visibility::parse(visibility).map_err(|_| corrupt("visibility"))?,
+        actor,
+        notifications: None,
+        data: match data {
+            Value::Object(m) => m,
+            _ => Default::default(),
+        },
+    })
 }
 
 /// One page of the transactions in `scope` that match `filter`, newest first.

@@ -397,6 +397,19 @@ async fn late_is_the_same_rule_in_lists_and_views(db: Db) {
     let mine = store::events_of_user_after(db.read(), who, logged[0].position - 1, 10).await.unwrap();
     assert_eq!(mine.iter().map(|e| e.position).collect::<Vec<_>>(), vec![logged[0].position, logged[1].position]);
     assert!(store::events_of_user_after(db.read(), UserId::new(), 0, 10).await.unwrap().is_empty());
+    // Every reader of the log gives each event as the timeline shows it (the
+    // actor named, with a role) and the transaction's facts as they stand.
+    let timeline = store::events_after(db.read(), s.id(), 0, true, None).await.unwrap();
+    let created_by = timeline[0].actor.as_ref().expect("the beneficiary created it");
+    assert_eq!((created_by.id, created_by.role), (who, tawasul_core::org::Role::Beneficiary));
+    assert!(!created_by.name_ar.is_empty() && !created_by.name_en.is_empty());
+    assert!(timeline[1].actor.is_none(), "routing assigns, nobody in person");
+    let since = store::events_since(db.read(), logged[0].position - 1, 10).await.unwrap();
+    let at = store::events_at(db.read(), &[logged[1].position, logged[0].position]).await.unwrap();
+    for read in [&mine, &since, &at] {
+        assert_eq!(read.iter().map(|e| e.event.clone()).collect::<Vec<_>>(), timeline);
+        assert!(read.iter().all(|e| e.transaction_id == s.id() && e.facts == s.facts));
+    }
     let external = store::events_after(db.read(), s.id(), 0, false, Some(10)).await.unwrap();
     assert_eq!(external.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
 
