@@ -155,8 +155,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         use crate::realtime::feed::Feed;
         // Real time follows the logs on a thread of its own: a delivery never
-        // waits behind the other consumers' work on this one (rendering
-        // notices, building index documents, the workers' rounds).
+        // waits behind what the other consumers and workers do on this one.
         let realtime_thread = OwnThread::start("tawasul-realtime")?;
         let feed = Feed::transactions(self.state.realtime.clone(), &self.state.db).await?;
         let feed = follow_on(&realtime_thread.runtime, &self.state, feed);
