@@ -751,7 +751,7 @@ pub async fn events_after(
     internal: bool,
     limit: Option<u64>,
 ) -> Result<Vec<EventView>> {
-    let mut q = transaction_events::Entity::find()
+    let mut q = log_rows()
         .filter(transaction_events::Column::TransactionId.eq(id.0))
         .filter(transaction_events::Column::Seq.gt(i64::from(after)))
         .order_by_asc(transaction_events::Column::Seq)
@@ -759,7 +759,7 @@ pub async fn events_after(
     if !internal {
         q = q.filter(transaction_events::Column::Visibility.eq(Visibility::External.as_str()));
     }
-    event_views(c, q.all(c).await?).await
+    Ok(positioned(c, q).await?.into_iter().map(|e| e.event).collect())
 }
 
 /// The transaction's latest seq (0 before its first event).
@@ -801,6 +801,7 @@ pub async fn events_of_user_after(
         log_rows()
             .filter(transaction_events::Column::Position.gt(after))
             .filter(transaction_events::Column::TransactionId.in_subquery(theirs))
+            .order_by_asc(transaction_events::Column::Position)
             .limit(limit),
     )
     .await
@@ -809,7 +810,11 @@ pub async fn events_of_user_after(
 /// At most `limit` events of the whole log after `after`, oldest first: what
 /// a consumer of the log reads next.
 pub async fn events_since(c: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<PositionedEvent>> {
-    positioned(c, log_rows().filter(transaction_events::Column::Position.gt(after)).limit(limit)).await
+    let rows = log_rows()
+        .filter(transaction_events::Column::Position.gt(after))
+        .order_by_asc(transaction_events::Column::Position)
+        .limit(limit);
+    positioned(c, rows).await
 }
 
 /// The events at these positions that exist, oldest first (positions a
@@ -818,7 +823,10 @@ pub async fn events_at(c: &impl ConnectionTrait, positions: &[i64]) -> Result<Ve
     if positions.is_empty() {
         return Ok(vec![]);
     }
-    positioned(c, log_rows().filter(transaction_events::Column::Position.is_in(positions.iter().copied()))).await
+    let rows = log_rows()
+        .filter(transaction_events::Column::Position.is_in(positions.iter().copied()))
+        .order_by_asc(transaction_events::Column::Position);
+    positioned(c, rows).await
 }
 
 /// A row of the log with its transaction's facts and its actor's name, as
@@ -842,9 +850,9 @@ struct LogRow {
     actor_role: Option<String>,
 }
 
-/// The log's rows, oldest first, joined with their transactions' facts and
-/// their actors: one query, where a consumer of the log (real time above all,
-/// which waits on it for every delivery) used to make three.
+/// The log's rows joined with their transactions' facts and their actors:
+/// one query, where a consumer of the log (real time above all, which waits on
+/// it for every delivery) used to make three. Callers filter and order.
 fn log_rows() -> sea_orm::Select<transaction_events::Entity> {
     use sea_orm::JoinType;
     let transaction = transaction_events::Entity::belongs_to(transactions::Entity)
@@ -865,7 +873,6 @@ fn log_rows() -> sea_orm::Select<transaction_events::Entity> {
         .column_as(users::Column::Role, "actor_role")
         .join(JoinType::InnerJoin, transaction)
         .join(JoinType::LeftJoin, actor)
-        .order_by_asc(transaction_events::Column::Position)
 }
 
 /// The events `rows` selects, with their facts and actors.
@@ -890,7 +897,18 @@ async fn positioned(
                 name_ar: r.actor_name_ar.unwrap_or_default(),
                 name_en: r.actor_name_en.unwrap_or_default(),
             });
-            let event = event_view(r.seq, &r.kind, r.at, &r.visibility, actor, r.data)?;
+            let event = EventView {
+                seq: u32::try_from(r.seq).map_err(|_| corrupt("seq"))?,
+                kind: EventKind::parse(&r.kind).ok_or_else(|| corrupt("event kind"))?,
+                at: r.at,
+                visibility: Visibility::parse(&r.visibility).map_err(|_| corrupt("visibility"))?,
+                actor,
+                notifications: None,
+                data: match r.data {
+                    Value::Object(m) => m,
+                    _ => Default::default(),
+                },
+            };
             Ok(PositionedEvent { position: r.position, transaction_id: TransactionId(r.transaction_id), facts, event })
         })
         .collect()
@@ -905,46 +923,6 @@ pub async fn last_position(c: &impl ConnectionTrait) -> Result<i64> {
         .one(c)
         .await?;
     Ok(max.flatten().unwrap_or(0))
-}
-
-async fn event_views(c: &impl ConnectionTrait, rows: Vec<transaction_events::Model>) -> Result<Vec<EventView>> {
-    let names = actor_refs(c, rows.iter().filter_map(|r| r.actor_id.map(UserId))).await?;
-    rows.into_iter()
-        .map(|r| {
-            let actor = r.actor_id.map(|a| {
-                names.get(&UserId(a)).cloned().unwrap_or(ActorRef {
-                    id: UserId(a),
-                    role: Role::Beneficiary,
-                    name_ar: String::new(),
-                    name_en: String::new(),
-                })
-            });
-            event_view(r.seq, &r.kind, r.at, &r.visibility, actor, r.data)
-        })
-        .collect()
-}
-
-/// An event of the log as timelines and real time show it.
-fn event_view(
-    seq: i32,
-    kind: &str,
-    at: DateTime<Utc>,
-    visibility: &str,
-    actor: Option<ActorRef>,
-    data: Value,
-) -> Result<EventView> {
-    Ok(EventView {
-        seq: u32::try_from(seq).map_err(|_| corrupt("seq"))?,
-        kind: EventKind::parse(kind).ok_or_else(|| corrupt("event kind"))?,
-        at,
-        visibility: Visibility::parse(visibility).map_err(|_| corrupt("visibility"))?,
-        actor,
-        notifications: None,
-        data: match data {
-            Value::Object(m) => m,
-            _ => Default::default(),
-        },
-    })
 }
 
 /// One page of the transactions in `scope` that match `filter`, newest first.
