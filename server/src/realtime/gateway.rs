@@ -48,9 +48,15 @@ pub async fn connect(
     let lang = lang_of(req.headers());
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let stream = stream.max_frame_size(MAX_CLIENT_FRAME).aggregate_continuations();
-    // Boxed, so that an idle connection's task holds only the small loop state,
-    // not the largest of the database futures it may run.
-    actix_web::rt::spawn(Box::pin(serve(state.into_inner(), session, stream, token, lang)));
+    let state = state.into_inner();
+    // The connection's task holds one box at a time: signing in reads the
+    // database, and its futures (about 3 KB) are freed once it is done, so
+    // that a connection idles with only its loop's state (P3 counts it).
+    actix_web::rt::spawn(async move {
+        if let Some((conn, stream, rx)) = Box::pin(open(state, session, stream, token, lang)).await {
+            Box::pin(conn.serve(stream, rx)).await;
+        }
+    });
     Ok(response)
 }
 
@@ -95,42 +101,40 @@ struct Connection {
     following: HashMap<Topic, Following>,
 }
 
-async fn serve(
+/// Signs the connection in (the header's token, or the first frame's) and
+/// gives it its mailbox; a connection that fails is closed here.
+async fn open(
     state: Arc<AppState>,
     mut session: Session,
     mut stream: AggregatedMessageStream,
     token: Option<String>,
     lang: Lang,
-) {
-    let settings = state.settings.clone();
-    let (mailbox, mut rx) = Mailbox::new(settings.ws_queue);
+) -> Option<(Connection, AggregatedMessageStream, mpsc::Receiver<Delivery>)> {
+    let (mailbox, rx) = Mailbox::new(state.settings.ws_queue);
     let signed_in = match token {
         Some(token) => sign_in(&state, &token, &mailbox).await,
-        None => first_auth_frame(&state, &mut session, &mut stream, &mailbox, settings.ws_auth_timeout()).await,
+        None => {
+            let within = state.settings.ws_auth_timeout();
+            first_auth_frame(&state, &mut session, &mut stream, &mailbox, within).await
+        }
     };
-    let (caller, expires) = match signed_in {
-        Ok(v) => v,
+    match signed_in {
+        Ok((caller, expires)) => {
+            let viewer = Viewer::new(caller.actor());
+            Some((
+                Connection { state, session, lang, caller, viewer, expires, mailbox, following: HashMap::new() },
+                stream,
+                rx,
+            ))
+        }
         Err((user, code)) => {
             if let Some(user) = user {
                 state.realtime.bus().unsubscribe(Key::Account(user), &mailbox);
             }
-            return finish(session, lang, End::Close(close::UNAUTHORIZED, code)).await;
+            finish(session, lang, End::Close(close::UNAUTHORIZED, code)).await;
+            None
         }
-    };
-    let user_id = caller.actor().user_id;
-    let viewer = Viewer::new(caller.actor());
-    let mut conn = Connection { state, session, lang, caller, viewer, expires, mailbox, following: HashMap::new() };
-    conn.state.metrics.ws_connections.inc();
-    let end = match conn.session.text(frame(&ServerFrame::Authenticated { user_id })).await {
-        Ok(()) => conn.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await,
-        Err(_) => End::Gone,
-    };
-    conn.state.metrics.ws_connections.dec();
-    conn.state.realtime.bus().unsubscribe(Key::Account(user_id), &conn.mailbox);
-    for topic in conn.following.keys() {
-        conn.state.realtime.bus().unsubscribe(conn.key(*topic), &conn.mailbox);
     }
-    finish(conn.session, conn.lang, end).await;
 }
 
 /// Why signing in failed, and whose account's signals the mailbox joined.
@@ -206,6 +210,34 @@ fn error_frame(code: ErrorCode, lang: Lang) -> ByteString {
 }
 
 impl Connection {
+    /// Says the connection is signed in, serves it until it ends, and leaves
+    /// the bus.
+    ///
+    /// Not an `async fn`: one copies its arguments into its future a second
+    /// time (rust-lang/rust#62958), which every idle connection would carry.
+    #[allow(clippy::manual_async_fn)]
+    fn serve(
+        mut self,
+        mut stream: AggregatedMessageStream,
+        mut rx: mpsc::Receiver<Delivery>,
+    ) -> impl Future<Output = ()> {
+        async move {
+            let settings = self.state.settings.clone();
+            let user_id = self.caller.actor().user_id;
+            self.state.metrics.ws_connections.inc();
+            let end = match self.session.text(frame(&ServerFrame::Authenticated { user_id })).await {
+                Ok(()) => self.run(&mut stream, &mut rx, settings.ws_heartbeat(), settings.ws_idle_timeout()).await,
+                Err(_) => End::Gone,
+            };
+            self.state.metrics.ws_connections.dec();
+            self.state.realtime.bus().unsubscribe(Key::Account(user_id), &self.mailbox);
+            for topic in self.following.keys() {
+                self.state.realtime.bus().unsubscribe(self.key(*topic), &self.mailbox);
+            }
+            finish(self.session, self.lang, end).await;
+        }
+    }
+
     async fn run(
         &mut self,
         stream: &mut AggregatedMessageStream,
