@@ -270,6 +270,32 @@ async fn a_fifty_mebibyte_document_streams_through_in_flat_memory() {
     terminate(child);
 }
 
+/// Each log-in hashes with 19 MiB of Argon2 memory. Many at once must not
+/// leave the server holding those blocks: glibc kept one per thread that had
+/// hashed (about 190 MiB after the load tool's set-up) until `tawasul`
+/// pinned its threshold for large blocks.
+#[tokio::test]
+async fn many_log_ins_at_once_leave_no_memory_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // A log-in counts against the failure limits until its password is checked.
+    settings_file(
+        dir.path(),
+        "limit_login_failures_per_account = \"100/15m\"\nlimit_login_failures_per_address = \"100/15m\"\n",
+    );
+    let (child, addr, _) = serve(dir.path(), &["--demo"]);
+    let pid = child.id();
+    login(&addr, "mohammed@example.sa", "Tawasul@1448").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = rss_kib(pid);
+    let at_once: Vec<_> = (0..24).map(|_| login(&addr, "mohammed@example.sa", "Tawasul@1448")).collect();
+    futures_util::future::join_all(at_once).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let growth = rss_kib(pid).saturating_sub(before);
+    println!("24 log-ins at once: server RSS {before} KiB before, +{growth} KiB after");
+    assert!(growth < 40 * 1024, "24 log-ins left {growth} KiB behind");
+    terminate(child);
+}
+
 #[tokio::test]
 async fn rotating_the_master_key_keeps_documents_readable() {
     let dir = tempfile::tempdir().unwrap();
