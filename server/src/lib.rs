@@ -16,6 +16,7 @@ pub mod lang;
 pub mod leading;
 pub mod log;
 pub mod meeting_clock;
+pub mod memory;
 pub mod metrics;
 pub mod notifier;
 pub mod openapi;

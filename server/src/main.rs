@@ -11,7 +11,7 @@ use tawasul_core::audit::{AuditAction, AuditTarget};
 use tawasul_core::identity::{Email, Password};
 use tawasul_server::settings::{Overrides, Settings};
 use tawasul_server::startup::{Application, open_database};
-use tawasul_server::{auth::passwords, demo, telemetry};
+use tawasul_server::{auth::passwords, demo, memory, telemetry};
 use tawasul_storage::audit::{self, AuditEntry};
 use tawasul_storage::{TransactionTrait, accounts};
 
@@ -98,30 +98,9 @@ fn overrides(store: &StoreArgs) -> Overrides {
     Overrides { data_dir: store.data_dir.clone(), database_url: store.database_url.clone(), ..Overrides::default() }
 }
 
-/// Has glibc's allocator serve blocks of 4 MiB and more straight from the
-/// kernel and give them back when freed, always. By default it raises that
-/// threshold to the size of the largest such block freed so far: after the
-/// first password hash (Argon2's 19 MiB) every later one came from a thread's
-/// arena and stayed there, so a server that had signed a few dozen people in
-/// at once kept about 190 MiB it no longer used (250 MiB against 60 MiB after
-/// the load tool's set-up). Below 4 MiB (the index writer's 1 MiB pages,
-/// upload parts) nothing changes.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_large_blocks() {
-    const THRESHOLD: libc::c_int = 4 << 20;
-    // SAFETY: `mallopt` only sets a parameter of the allocator, under its own
-    // lock; it reads and writes no memory of ours.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_large_blocks() {}
-
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    return_large_blocks();
+    memory::return_large_blocks();
     telemetry::init();
     match Cli::parse().command {
         Command::Serve(args) => {
@@ -139,6 +118,8 @@ async fn main() -> anyhow::Result<()> {
                 for (who, login) in logins {
                     println!("  {who:<48} {login}");
                 }
+                // Seeding freed most of what it allocated.
+                memory::trim();
             }
             println!("listening on http://{}", app.address());
             println!("metrics on http://{}/metrics", app.admin_address());

@@ -169,6 +169,7 @@ impl Application {
                 .run(self.state.db.clone(), Duration::from_millis(self.state.settings.presence_flush_ms)),
         );
         let checkpointer = tokio::spawn(checkpoints(self.state.db.clone()));
+        let trimmer = tokio::spawn(crate::memory::trim_when_quiet());
         // Each node keeps an archive index of its own, fed from the logs.
         let writing = crate::archive::indexer::Writing::new(self.state.archive.clone());
         let linger = Duration::from_millis(self.state.settings.index_interval_ms);
@@ -190,9 +191,18 @@ impl Application {
             result
         };
         let (result, _) = futures_util::future::join(main, self.admin).await;
-        for task in
-            [feed, meeting_feed, worker, presence, checkpointer, indexer, meeting_indexer, text_indexer, background]
-        {
+        for task in [
+            feed,
+            meeting_feed,
+            worker,
+            presence,
+            checkpointer,
+            trimmer,
+            indexer,
+            meeting_indexer,
+            text_indexer,
+            background,
+        ] {
             task.abort();
         }
         drop(realtime_thread);
