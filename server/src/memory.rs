@@ -4,7 +4,8 @@
 //! its index, seeded the demo or hashed many passwords at once otherwise
 //! keeps the high-water mark of that work for as long as it runs. Measured
 //! with `tawasul serve --demo` after 25 s: 126 MiB resident, of which 50 MiB
-//! were free blocks that trimming returned (76 MiB after).
+//! were free blocks that trimming returned; about 68 MiB once it had been
+//! quiet for a while (most of the rest is the program's own code, mapped in).
 //!
 //! Elsewhere than on glibc the functions below do nothing.
 
@@ -82,16 +83,25 @@ pub fn trim() {
 mod tests {
     use super::*;
 
+    /// The right fields at the right scale: one thread spinning is seen to
+    /// spend CPU, and no more of it than the time that passed.
     #[cfg(target_os = "linux")]
     #[test]
     fn the_process_cpu_time_is_read_and_grows_with_work() {
         let before = cpu_seconds().expect("/proc/self/stat is read");
         let started = std::time::Instant::now();
         let mut x = 0u64;
-        while started.elapsed() < Duration::from_millis(300) {
-            x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
-        }
-        let spent = cpu_seconds().unwrap() - before;
-        assert!((0.2..5.0).contains(&spent), "300 ms of spinning read as {spent} s");
+        let spent = loop {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+            }
+            let spent = cpu_seconds().unwrap() - before;
+            if spent >= 0.2 || started.elapsed() > Duration::from_secs(20) {
+                break spent;
+            }
+        };
+        let wall = started.elapsed().as_secs_f64();
+        assert!(spent >= 0.2, "spinning for {wall} s read as {spent} s of CPU");
+        assert!(spent <= wall + 0.05, "one thread read as {spent} s of CPU in {wall} s");
     }
 }
