@@ -50,7 +50,7 @@ pub async fn trim_when_quiet() {
         {
             let _ = tokio::task::spawn_blocking(trim).await;
         }
-        last = cpu_seconds();
+        last = now;
     }
 }
 
